@@ -1,0 +1,53 @@
+"""What a running command or UI session shares: settings plus lazily loaded corpus, model, index and LLM."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from threading import Lock
+
+from assistant.corpus import Corpus, load_corpus
+from assistant.embed import Embedder, load_embedder
+from assistant.index import Progress, _noop
+from assistant.retrieve import Retriever, open_retriever
+from assistant.settings import Settings
+
+
+@dataclass
+class Context:
+    settings: Settings
+    _embedder: Embedder | None = None
+    _retriever: Retriever | None = None
+    _llm: object | None = None
+    _lock: Lock = field(default_factory=Lock)
+
+    @property
+    def corpus(self) -> Corpus:
+        return load_corpus(self.settings.corpus_dir)
+
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(self.settings.embed_model)
+            return self._embedder
+
+    def retriever(self, progress: Progress = _noop) -> Retriever:
+        """The index, built on first use (with progress) and reused afterwards."""
+        embedder = self.embedder
+        with self._lock:
+            if self._retriever is None:
+                self._retriever = open_retriever(self.settings, embedder, progress)
+            return self._retriever
+
+    def reload(self) -> None:
+        """Forget the loaded index generation, e.g. after new documents were indexed."""
+        with self._lock:
+            self._retriever = None
+
+    @property
+    def llm(self):
+        from assistant.llm import make_llm
+
+        with self._lock:
+            if self._llm is None:
+                self._llm = make_llm(self.settings)
+            return self._llm

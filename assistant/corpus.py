@@ -1,0 +1,190 @@
+"""The shipped knowledge (corpus/): typed models of its structured files and their text for the index."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel
+
+from assistant.loaders import Block, Document, load_document
+from assistant.standards import LEVEL_ZH, Catalog, load_catalog
+
+
+class Direction(BaseModel):
+    id: str
+    name: str
+    category: str
+    applicants: str = ""
+    scope: str
+    keywords: list[str]
+    example_standards: list[str]
+
+
+class GroupRules(BaseModel):
+    min_count: int = 5
+    max_count: int = 20
+    core_level: str = "national"
+    allowed_levels: list[str]
+    prefer: str = ""
+    definition: str = ""
+
+
+class Plan(BaseModel):
+    title: str
+    period_years: int
+    group_rules: GroupRules
+    directions: list[Direction]
+    assessment: list[str]
+    targets: list[dict] = []
+
+    def direction(self, name_or_id: str) -> Direction | None:
+        key = name_or_id.strip()
+        for d in self.directions:
+            if key in (d.id, d.name) or (len(key) >= 2 and d.name.startswith(key)):
+                return d
+        return None
+
+
+class Requirement(BaseModel):
+    id: int
+    name: str
+    plan_clause: str = ""
+    description: str
+    evidence: list[str]
+    promise: list[str]
+    headings: list[str]
+    keywords: list[str]
+    done_markers: list[str] = []
+    advice: str
+
+
+class Rubric(BaseModel):
+    requirements: list[Requirement]
+    promise_markers: list[str]
+
+
+class Case(BaseModel):
+    id: str
+    kind: Literal["public", "example"]
+    title: str
+    company: str
+    industry: str
+    direction: str
+    batch: str | None = None
+    standards: list[str] = []
+    effects: list[str] = []
+    source: str
+    confidence: str = "M"
+    body: str
+
+
+class GlossaryTerm(BaseModel):
+    preferred: str
+    variants: list[str] = []
+    note: str = ""
+
+
+class Glossary(BaseModel):
+    terms: list[GlossaryTerm]
+    banned_phrases: list[str] = []
+    banned_exceptions: list[str] = []
+    section_limits: dict[str, int] = {}
+
+
+@dataclass
+class Corpus:
+    """Everything in corpus/, parsed and validated once."""
+
+    root: Path
+    plan: Plan
+    catalog: Catalog
+    rubric: Rubric
+    cases: list[Case]
+    glossary: Glossary
+
+
+def _yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=4)
+def load_corpus(root: Path) -> Corpus:
+    """Parse and validate every structured corpus file (cached per folder: it is read-only data)."""
+    root = Path(root)
+    cases = [Case.model_validate(_yaml(p)) for p in sorted((root / "cases").glob("*.yaml"))]
+    return Corpus(
+        root=root,
+        plan=Plan.model_validate(_yaml(root / "plan" / "plan.yaml")),
+        catalog=load_catalog(root),
+        rubric=Rubric.model_validate(_yaml(root / "requirements" / "rubric.yaml")),
+        cases=cases,
+        glossary=Glossary.model_validate(_yaml(root / "glossary.yaml")),
+    )
+
+
+# ---- corpus as documents for the index -----------------------------------------------------------
+
+
+def corpus_documents(root: Path) -> dict[str, Document]:
+    """Each corpus file as a Document, keyed by its path relative to the corpus root."""
+    corpus = load_corpus(Path(root))
+    docs: dict[str, Document] = {}
+    plan_txt = root / "plan" / "plan.txt"
+    doc = load_document(plan_txt, doc_type="plan")
+    doc.source = "plan/plan.txt"
+    docs[doc.source] = doc
+    docs["plan/plan.yaml"] = _directions_doc(corpus)
+    docs["standards/catalog.yaml"] = _catalog_doc(corpus.catalog)
+    docs["requirements/rubric.yaml"] = _rubric_doc(corpus.rubric)
+    for case in corpus.cases:
+        docs[f"cases/{case.id}.yaml"] = _case_doc(case)
+    return docs
+
+
+def _directions_doc(corpus: Corpus) -> Document:
+    blocks = []
+    for d in corpus.plan.directions:
+        examples = "、".join(corpus.catalog.get(n).display() if corpus.catalog.get(n) else n for n in d.example_standards)
+        text = f"试点方向：{d.name}（{d.category}）。{d.scope} 关键词：{'、'.join(d.keywords)}。方案示例标准：{examples}。"
+        blocks.append(Block(text, f"方向“{d.name}”", d.name, "table_row"))
+    return Document("plan/plan.yaml", "plan", blocks)
+
+
+def standard_text(s) -> str:
+    """How a catalog entry reads in the index: title, number, level, area, directions, keywords."""
+    parts = [f"{s.display()}，{LEVEL_ZH[s.level]}，{'已发布' if s.status == 'published' else '在研计划号'}"]
+    if s.area:
+        parts.append(f"体系位置：{s.area}")
+    if s.directions:
+        parts.append(f"适用方向：{'、'.join(s.directions)}")
+    if s.keywords:
+        parts.append(f"关键词：{'、'.join(s.keywords)}")
+    if s.alt_titles:
+        parts.append(f"又称：{'、'.join(s.alt_titles)}")
+    return "；".join(parts) + "。"
+
+
+def _catalog_doc(catalog: Catalog) -> Document:
+    blocks = [Block(standard_text(s), s.number, s.area, "table_row") for s in catalog.standards]
+    return Document("standards/catalog.yaml", "standard", blocks)
+
+
+def _rubric_doc(rubric: Rubric) -> Document:
+    blocks = []
+    for r in rubric.requirements:
+        text = (f"考核要求{r.id}：{r.name}。{r.description} 证据：{'；'.join(r.evidence)}。"
+                f"常见章节：{'、'.join(r.headings)}。")
+        blocks.append(Block(text, f"要求{r.id}", r.name, "table_row"))
+    return Document("requirements/rubric.yaml", "requirement", blocks)
+
+
+def _case_doc(case: Case) -> Document:
+    from assistant.loaders import text_blocks
+
+    header = f"{case.title}（{case.direction}；{case.industry}；{'示例' if case.kind == 'example' else case.batch or ''}）"
+    blocks = [Block(header, "概要", case.title)]
+    blocks += text_blocks(case.body)
+    return Document(f"cases/{case.id}.yaml", "case", blocks, {"direction": case.direction, "case_kind": case.kind})

@@ -1,0 +1,106 @@
+"""The regression eval runner: cases are data in evals/<task>.yaml, scored by the core functions offline."""
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+
+from assistant.context import Context
+from assistant.errors import InputError
+from assistant.settings import PACKAGE_DIR
+
+TASKS = ["retrieval", "suggest", "review", "draft", "polish"]
+TOLERANCE = 1e-6  # offline scoring is deterministic; this only absorbs float rounding
+
+
+class TaskResult(BaseModel):
+    task: str
+    cases: int
+    metrics: dict[str, float]
+    failures: list[str] = []
+
+
+class EvalReport(BaseModel):
+    tasks: list[TaskResult]
+    regressions: list[str] = []
+    baseline: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.regressions
+
+
+def evals_dir() -> Path:
+    bundled = PACKAGE_DIR / "_data" / "evals"
+    return bundled if bundled.is_dir() else PACKAGE_DIR.parent / "evals"
+
+
+def load_cases(task: str, root: Path | None = None) -> list[dict]:
+    path = (root or evals_dir()) / f"{task}.yaml"
+    if not path.is_file():
+        return []
+    return yaml.safe_load(path.read_text(encoding="utf-8")).get("cases", [])
+
+
+def run_task(ctx: Context, task: str) -> TaskResult:
+    """Score one task: its module assistant.evaluation.<task> exposes run(ctx, cases) -> TaskResult."""
+    module = importlib.import_module(f"assistant.evaluation.{task}")
+    return module.run(ctx, load_cases(task))
+
+
+def run_evals(ctx: Context, task: str | None = None, baseline: Path | None = None,
+              update_baseline: bool = False) -> EvalReport:
+    tasks = [task] if task else [t for t in TASKS if load_cases(t)]
+    results = [run_task(ctx, t) for t in tasks]
+    report = EvalReport(tasks=results, baseline=str(baseline) if baseline else None)
+    if baseline and update_baseline:
+        write_baseline(baseline, results)
+    elif baseline:
+        report.regressions = compare(results, read_baseline(baseline))
+    return report
+
+
+def read_baseline(path: Path) -> dict[str, dict[str, float]]:
+    if not path.is_file():
+        raise InputError(f"{path}: 基线文件不存在 (baseline not found; create it with --update-baseline)")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise InputError(f"{path}: 基线文件不是有效的 JSON (invalid baseline)") from exc
+
+
+def write_baseline(path: Path, results: list[TaskResult]) -> None:
+    data = read_baseline(path) if path.is_file() else {}
+    data.update({r.task: r.metrics for r in results})
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def lower_is_better(metric: str) -> bool:
+    return metric.endswith(("_rate", "_violations")) and not metric.endswith("detection_rate")
+
+
+def compare(results: list[TaskResult], baseline: dict[str, dict[str, float]]) -> list[str]:
+    """Every metric that got worse than the stored baseline."""
+    worse = []
+    for result in results:
+        for metric, old in baseline.get(result.task, {}).items():
+            new = result.metrics.get(metric)
+            if new is None:
+                worse.append(f"{result.task}.{metric}: missing (baseline {old:.3f})")
+            elif (new > old + TOLERANCE) if lower_is_better(metric) else (new < old - TOLERANCE):
+                worse.append(f"{result.task}.{metric}: {new:.3f} (baseline {old:.3f})")
+    return worse
+
+
+def render_eval(report: EvalReport) -> str:
+    lines = [f"{'task':<10} {'cases':>5}  metrics"]
+    for r in report.tasks:
+        metrics = "  ".join(f"{k}={v:.3f}" for k, v in sorted(r.metrics.items()))
+        lines.append(f"{r.task:<10} {r.cases:>5}  {metrics}")
+        lines.extend(f"           ✗ {f}" for f in r.failures[:10])
+    if report.baseline:
+        lines.append("回归 (regressions): " + ("; ".join(report.regressions) if report.regressions else "无 (none)"))
+    return "\n".join(lines)

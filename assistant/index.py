@@ -1,0 +1,304 @@
+"""The hybrid index: chunks in Chroma (dense, our own embeddings) plus a jieba BM25 table, built per generation.
+
+Each build writes a new generation (a new Chroma collection and a new chunk file) and only then switches
+the manifest with an atomic rename, so a build killed midway leaves the previous index whole and readers
+that hold the old generation keep working until the one after next.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+from urllib.parse import urlparse
+
+from assistant.chunking import Chunk, chunk_document
+from assistant.corpus import corpus_documents
+from assistant.embed import Embedder
+from assistant.errors import IndexStoreError, InputError
+from assistant.loaders import SUPPORTED, Document, load_document
+from assistant.settings import Settings
+from assistant.tokenize import tokenize
+
+Progress = Callable[[float, str], None]
+MANIFEST = "manifest.json"
+SCHEMA = 1
+
+
+def _noop(_: float, __: str) -> None:
+    pass
+
+
+@dataclass
+class SourceEntry:
+    sha: str
+    ids: list[str]
+    doc_type: str
+
+
+@dataclass
+class Manifest:
+    generation: int
+    model: str
+    dim: int
+    sources: dict[str, SourceEntry]
+    built_at: float
+    schema: int = SCHEMA
+
+    @property
+    def collection(self) -> str:
+        return collection_name(self.generation)
+
+    @staticmethod
+    def read(index_dir: Path) -> "Manifest | None":
+        path = index_dir / MANIFEST
+        if not path.exists():
+            return None
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw["sources"] = {k: SourceEntry(**v) for k, v in raw["sources"].items()}
+            return Manifest(**raw)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise IndexStoreError(f"索引清单损坏：{path} (corrupt manifest)") from exc
+
+    def write(self, index_dir: Path) -> None:
+        tmp = index_dir / f"{MANIFEST}.tmp"
+        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, index_dir / MANIFEST)  # the atomic switch to the new generation
+
+
+def collection_name(generation: int) -> str:
+    return f"chunks_g{generation}"
+
+
+def chunks_file(index_dir: Path, generation: int) -> Path:
+    return index_dir / f"chunks_g{generation}.jsonl"
+
+
+def open_client(settings: Settings):
+    """Embedded Chroma under the data dir, or a Chroma server when ASSISTANT_CHROMA_URL is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        try:
+            return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                       ssl=url.scheme == "https", settings=chroma_settings)
+        except Exception as exc:  # connection errors surface as several types
+            raise IndexStoreError(f"无法连接 Chroma 服务 {settings.chroma_url}：{exc}") from exc
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
+
+
+# ---- sources -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Source:
+    key: str
+    path: Path
+    sha: str
+    corpus: bool = False
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def corpus_sources(corpus_dir: Path) -> list[Source]:
+    files = sorted(p for p in corpus_dir.rglob("*") if p.suffix in {".yaml", ".txt"} and p.is_file())
+    # The structured files index as a whole (plan.yaml text needs the catalog), so one fingerprint covers them.
+    fingerprint = hashlib.sha256(b"".join(_sha(p).encode() for p in files)).hexdigest()
+    return [Source("corpus", corpus_dir, fingerprint, corpus=True)]
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders expanded to the supported files inside them."""
+    out: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED))
+        elif path.exists():
+            out.append(path)
+        else:
+            raise InputError(f"{path}: 文件不存在 (file not found)")
+    return out
+
+
+def extra_sources(paths: Iterable[Path]) -> list[Source]:
+    return [Source(str(p.resolve()), p.resolve(), _sha(p)) for p in expand_paths(paths)]
+
+
+# ---- build ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class BuildReport:
+    generation: int
+    chunks: int
+    embedded: int
+    reused: int
+    sources: int
+    seconds: float
+    model: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _load_source(source: Source, settings: Settings) -> list[Document]:
+    if source.corpus:
+        return list(corpus_documents(source.path).values())
+    doc = load_document(source.path, settings.max_file_mb, settings.max_pages)
+    return [doc]
+
+
+def _chunk_record(chunk: Chunk) -> dict:
+    return {**asdict(chunk), "tokens": tokenize(chunk.embed_text)}
+
+
+def build_index(settings: Settings, embedder: Embedder, paths: Iterable[Path] = (), rebuild: bool = False,
+                progress: Progress = _noop) -> BuildReport:
+    """Index the shipped corpus plus `paths` (and files added earlier), re-embedding only what changed."""
+    from filelock import FileLock
+
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(settings.index_dir / "build.lock")):
+        return _build_locked(settings, embedder, list(paths), rebuild, progress)
+
+
+def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], rebuild: bool,
+                  progress: Progress) -> BuildReport:
+    started = time.perf_counter()
+    index_dir = settings.index_dir
+    old, warnings = _previous(settings, embedder, rebuild)
+    sources = corpus_sources(settings.corpus_dir) + extra_sources(paths)
+    if old is not None:
+        # Files added earlier stay indexed while they exist.
+        known = {s.key for s in sources}
+        for key in old.sources:
+            if key not in known and key != "corpus" and Path(key).is_file():
+                sources.append(Source(key, Path(key), _sha(Path(key))))
+    client = open_client(settings)
+    generation = (old.generation + 1) if old else _next_free_generation(index_dir)
+    _drop_collection(client, collection_name(generation))
+    collection = client.create_collection(collection_name(generation), metadata={"hnsw:space": "cosine"},
+                                          embedding_function=None)
+    old_records = _read_records(index_dir, old.generation) if old else {}
+    old_collection = _get_collection(client, old.collection) if old else None
+    records: list[dict] = []
+    entries: dict[str, SourceEntry] = {}
+    embedded = reused = 0
+    for i, source in enumerate(sources):
+        progress(i / max(len(sources), 1), f"索引 {Path(source.key).name}")
+        prev = old.sources.get(source.key) if old else None
+        if prev and prev.sha == source.sha and old_collection is not None and all(x in old_records for x in prev.ids):
+            _copy_chunks(old_collection, collection, prev.ids)
+            records.extend(old_records[x] for x in prev.ids)
+            entries[source.key] = prev
+            reused += len(prev.ids)
+            continue
+        chunks = [c for doc in _load_source(source, settings) for c in chunk_document(doc)]
+        _add_chunks(collection, embedder, chunks, progress, i / max(len(sources), 1))
+        records.extend(_chunk_record(c) for c in chunks)
+        entries[source.key] = SourceEntry(source.sha, [c.id for c in chunks], chunks[0].doc_type if chunks else "")
+        embedded += len(chunks)
+    _write_records(index_dir, generation, records)
+    Manifest(generation, embedder.name, embedder.dim, entries, time.time()).write(index_dir)
+    _cleanup(client, index_dir, keep={generation, generation - 1})
+    progress(1.0, "索引完成")
+    return BuildReport(generation, len(records), embedded, reused, len(entries), time.perf_counter() - started,
+                       embedder.name, warnings)
+
+
+def _previous(settings: Settings, embedder: Embedder, rebuild: bool) -> tuple[Manifest | None, list[str]]:
+    if rebuild:
+        return None, []
+    try:
+        old = Manifest.read(settings.index_dir)
+    except IndexStoreError as exc:
+        return None, [f"{exc}；已重建 (rebuilt)"]
+    if old is None:
+        return None, []
+    if old.model != embedder.name or old.schema != SCHEMA:
+        return None, [f"嵌入模型由 {old.model} 变为 {embedder.name}，已全部重建 (model changed: full rebuild)"]
+    if not chunks_file(settings.index_dir, old.generation).exists():
+        return None, ["索引数据不完整，已重建 (index incomplete: rebuilt)"]
+    return old, []
+
+
+def _next_free_generation(index_dir: Path) -> int:
+    gens = [int(p.stem.split("_g")[1]) for p in index_dir.glob("chunks_g*.jsonl") if p.stem.split("_g")[1].isdigit()]
+    return max(gens, default=0) + 1
+
+
+def _add_chunks(collection, embedder: Embedder, chunks: list[Chunk], progress: Progress, at: float) -> None:
+    batch = 64
+    for start in range(0, len(chunks), batch):
+        part = chunks[start : start + batch]
+        collection.add(
+            ids=[c.id for c in part],
+            embeddings=embedder.embed([c.embed_text for c in part]),
+            documents=[c.text for c in part],
+            metadatas=[_metadata(c) for c in part],
+        )
+        progress(at, f"已嵌入 {min(start + batch, len(chunks))}/{len(chunks)} 段")
+
+
+def _metadata(chunk: Chunk) -> dict:
+    meta = {"source": chunk.source, "location": chunk.location, "doc_type": chunk.doc_type}
+    meta.update({k: v for k, v in chunk.meta.items() if isinstance(v, (str, int, float, bool))})
+    return meta
+
+
+def _copy_chunks(old, new, ids: list[str]) -> None:
+    for start in range(0, len(ids), 500):
+        got = old.get(ids=ids[start : start + 500], include=["embeddings", "documents", "metadatas"])
+        new.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=got["metadatas"])
+
+
+def _get_collection(client, name: str):
+    try:
+        return client.get_collection(name, embedding_function=None)
+    except Exception:  # chroma raises NotFoundError/ValueError depending on version and mode
+        return None
+
+
+def _drop_collection(client, name: str) -> None:
+    if _get_collection(client, name) is not None:
+        client.delete_collection(name)
+
+
+def _write_records(index_dir: Path, generation: int, records: list[dict]) -> None:
+    path = chunks_file(index_dir, generation)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for record in records:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def _read_records(index_dir: Path, generation: int) -> dict[str, dict]:
+    path = chunks_file(index_dir, generation)
+    records = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            records[record["id"]] = record
+    return records
+
+
+def _cleanup(client, index_dir: Path, keep: set[int]) -> None:
+    """Drop generations older than the previous one: readers may still hold the previous one open."""
+    for collection in client.list_collections():
+        name = getattr(collection, "name", collection)
+        if name.startswith("chunks_g") and name[8:].isdigit() and int(name[8:]) not in keep:
+            client.delete_collection(name)
+    for path in index_dir.glob("chunks_g*.*"):
+        gen = path.name[8:].split(".")[0]
+        if gen.isdigit() and int(gen) not in keep:
+            path.unlink(missing_ok=True)

@@ -1,0 +1,275 @@
+"""Turn user files (PDF, DOCX, Markdown, text) into located blocks of text; refuse bad files with one clear line."""
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from assistant.errors import InputError
+from assistant.textnorm import is_heading
+
+BlockKind = Literal["heading", "paragraph", "table_row"]
+SUPPORTED = {".pdf", ".docx", ".txt", ".md", ".markdown"}
+
+
+@dataclass
+class Block:
+    """A paragraph, heading or table row with where it sits in its document."""
+
+    text: str
+    location: str
+    section: str = ""
+    kind: BlockKind = "paragraph"
+    page: int | None = None
+
+
+@dataclass
+class Document:
+    source: str
+    doc_type: str
+    blocks: list[Block]
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+
+def load_document(path: Path, max_mb: float = 50.0, max_pages: int = 1000, doc_type: str = "upload") -> Document:
+    """Load any supported file; every failure is an InputError naming the file and the problem."""
+    path = Path(path)
+    raw = _read_checked(path, max_mb)
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        blocks = _pdf_blocks(path, raw, max_pages)
+    elif suffix == ".docx":
+        blocks = _docx_blocks(path, raw)
+    else:
+        blocks = text_blocks(decode_text(raw, path), markdown=suffix in {".md", ".markdown"})
+    if not any(b.text.strip() for b in blocks):
+        raise InputError(f"{path.name}: 文件中没有可读取的文字 (no readable text)")
+    return Document(source=str(path), doc_type=doc_type, blocks=blocks)
+
+
+def _read_checked(path: Path, max_mb: float) -> bytes:
+    if not path.exists():
+        raise InputError(f"{path}: 文件不存在 (file not found)")
+    if path.is_dir():
+        raise InputError(f"{path}: 是文件夹，不是文件 (is a directory)")
+    if path.suffix.lower() not in SUPPORTED:
+        raise InputError(f"{path.name}: 不支持的文件类型 {path.suffix or '(无扩展名)'}，支持 PDF、DOCX、TXT、MD")
+    size = path.stat().st_size
+    if size > max_mb * 1024 * 1024:
+        raise InputError(f"{path.name}: 文件过大（{size / 1048576:.1f} MB，上限 {max_mb:g} MB） (file too large)")
+    if size == 0:
+        raise InputError(f"{path.name}: 空文件 (empty file)")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path.name}: 无法读取文件 ({exc.strerror})") from exc
+
+
+# ---- PDF ---------------------------------------------------------------------------------------
+
+
+def _pdf_blocks(path: Path, raw: bytes, max_pages: int) -> list[Block]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not raw.lstrip()[:5].startswith(b"%PDF"):
+        raise InputError(f"{path.name}: 扩展名为 .pdf，但内容不是 PDF (content is not a PDF)")
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted and not _try_empty_password(reader):
+            raise InputError(f"{path.name}: PDF 已加密，请提供密码或未加密的副本 (encrypted PDF)")
+        if len(reader.pages) > max_pages:
+            raise InputError(f"{path.name}: 页数 {len(reader.pages)} 超过上限 {max_pages} 页 (too many pages)")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        raise InputError(f"{path.name}: PDF 文件已损坏或无法解析 (corrupt PDF: {type(exc).__name__})") from exc
+    if not any(p.strip() for p in pages):
+        raise InputError(f"{path.name}: PDF 没有文字层，可能是扫描件，需要先做 OCR (scanned PDF: needs OCR)")
+    blocks: list[Block] = []
+    section = ""
+    for number, page_text in enumerate(pages, start=1):
+        for kind, text in _paragraphs(page_text.splitlines()):
+            section = text if kind == "heading" else section
+            blocks.append(Block(text, f"第{number}页", section, kind, number))
+    return blocks
+
+
+def _try_empty_password(reader) -> bool:
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # pypdf raises several types (incl. missing crypto backend); all mean "still locked"
+        return False
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[BlockKind, str]]:
+    """Re-join lines a PDF broke mid-sentence; headings stay on their own."""
+    out: list[tuple[BlockKind, str]] = []
+    buf = ""
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        if is_heading(line):
+            if buf:
+                out.append(("paragraph", buf))
+                buf = ""
+            out.append(("heading", line))
+            continue
+        buf = _join(buf, line)
+        if buf.endswith(("。", "！", "？", "；", ":", "：")):
+            out.append(("paragraph", buf))
+            buf = ""
+    if buf:
+        out.append(("paragraph", buf))
+    return out
+
+
+def _join(left: str, right: str) -> str:
+    """Chinese lines join without a space; Latin words keep one."""
+    if left and left[-1].isascii() and left[-1].isalpha() and right[:1].isascii() and right[:1].isalpha():
+        return f"{left} {right}"
+    return left + right
+
+
+# ---- DOCX --------------------------------------------------------------------------------------
+
+
+def _docx_blocks(path: Path, raw: bytes) -> list[Block]:
+    import io
+
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    if not raw.startswith(b"PK"):
+        raise InputError(f"{path.name}: 扩展名为 .docx，但内容不是 Word 文档 (content is not a DOCX)")
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError(f"{path.name}: DOCX 文件已损坏或无法解析 (corrupt DOCX: {type(exc).__name__})") from exc
+    except Exception as exc:  # lxml and python-docx raise their own types for broken XML
+        raise InputError(f"{path.name}: DOCX 文件已损坏或无法解析 (corrupt DOCX: {type(exc).__name__})") from exc
+
+    blocks: list[Block] = []
+    section, para_no, table_no = "", 0, 0
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = Paragraph(child, document)
+            text = paragraph.text.strip()
+            if not text:
+                continue
+            if _is_docx_heading(paragraph, text):
+                section, para_no = text, 0
+                blocks.append(Block(text, f"标题“{text[:30]}”", section, "heading"))
+            else:
+                para_no += 1
+                where = f"“{section[:30]}”下第{para_no}段" if section else f"第{para_no}段"
+                blocks.append(Block(text, where, section))
+        elif tag == "tbl":
+            table_no += 1
+            blocks.extend(_table_rows(Table(child, document), table_no, section))
+    return blocks
+
+
+def _is_docx_heading(paragraph, text: str) -> bool:
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    return style.lower().startswith(("heading", "title")) or style.startswith("标题") or is_heading(text)
+
+
+def _table_rows(table, table_no: int, section: str) -> list[Block]:
+    rows = []
+    for r, row in enumerate(table.rows, start=1):
+        cells: list[str] = []
+        for cell in row.cells:
+            text = cell.text.strip().replace("\n", " ")
+            # python-docx repeats a merged cell once per grid column; keep it once.
+            if not cells or cells[-1] != text:
+                cells.append(text)
+        line = " | ".join(cells).strip(" |")
+        if line:
+            rows.append(Block(line, f"表{table_no}第{r}行", section, "table_row"))
+    return rows
+
+
+# ---- text and Markdown -------------------------------------------------------------------------
+
+_BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+
+
+def decode_text(raw: bytes, path: Path | None = None) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK and GB2312)."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return raw.decode(encoding)
+    if _looks_utf16(raw):
+        return raw.decode("utf-16-le" if raw[1::2].count(0) > raw[0::2].count(0) else "utf-16-be")
+    if b"\x00" in raw[:4096]:
+        name = path.name if path else "input"
+        raise InputError(f"{name}: 看起来是二进制文件，不是文本 (binary content in a text file)")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        name = path.name if path else "input"
+        raise InputError(f"{name}: 无法识别文本编码（支持 UTF-8、GBK/GB18030、UTF-16） (unknown encoding)") from exc
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a BOM: every other byte of CJK/ASCII text is mostly zero in one of the lanes."""
+    sample = raw[:2000]
+    if len(sample) < 4 or len(sample) % 2:
+        return False
+    zeros = max(sample[0::2].count(0), sample[1::2].count(0))
+    return zeros > len(sample) // 4
+
+
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def text_blocks(text: str, markdown: bool = False) -> list[Block]:
+    """Blocks from plain text: blank lines separate paragraphs; outline markers and # make headings."""
+    blocks: list[Block] = []
+    section, buf, start = "", "", 0
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+    def flush() -> None:
+        nonlocal buf
+        if buf:
+            blocks.append(Block(buf, f"第{start}行", section))
+            buf = ""
+
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if markdown and _MD_HEADING.match(stripped):
+            stripped = _MD_HEADING.sub("", stripped)
+            flush()
+            section = stripped
+            blocks.append(Block(stripped, f"第{number}行", section, "heading"))
+        elif not stripped:
+            flush()
+        elif is_heading(stripped):
+            flush()
+            section = stripped
+            blocks.append(Block(stripped, f"第{number}行", section, "heading"))
+        else:
+            if not buf:
+                start = number
+            buf = _join(buf, stripped)
+    flush()
+    return blocks

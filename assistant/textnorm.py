@@ -1,0 +1,73 @@
+"""Chinese-first text normalisation: full/half width, dashes, whitespace, sentence and heading structure."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Every dash-like character a standard number may be typed with; they all mean the same separator.
+DASHES = "-‐‑‒–—―−－﹣⁃"
+_DASH_RE = re.compile(f"[{re.escape(DASHES)}]")
+_SPACE_RE = re.compile(r"[ \t\u00a0\u3000]+")
+
+SENTENCE_END = "。！？；!?;"
+_SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}\n]*(?:[{SENTENCE_END}]+[”’」』）)]*|\n|$)")
+
+# 一、  （一）  1.  1．  1、  (1)  第一章  — the heading shapes Chinese official documents use.
+HEADING_RE = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百\d]+[章节部分条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]"
+    r"|\d{1,2}(?:\.\d{1,2})*[\.．、](?!\d)|[（(]\d{1,2}[）)])"
+)
+
+
+def nfkc(text: str) -> str:
+    """Full-width letters/digits/punctuation to half width (ＧＢ／Ｔ → GB/T), but keep Chinese punctuation."""
+    out = []
+    for ch in text:
+        # NFKC would turn （ into ( and ： into :, which breaks Chinese heading and sentence rules.
+        if ch in "（）：；，。！？、【】《》“”‘’—":
+            out.append(ch)
+        else:
+            out.append(unicodedata.normalize("NFKC", ch))
+    return "".join(out)
+
+
+def unify_dashes(text: str, dash: str = "-") -> str:
+    return _DASH_RE.sub(dash, text)
+
+
+def squash_spaces(text: str) -> str:
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def normalize(text: str) -> str:
+    """Normalised form used for matching (not for display): half width, one dash, single spaces."""
+    return squash_spaces(unify_dashes(nfkc(text)))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split at 。！？； (and line ends), keeping the punctuation with its sentence."""
+    return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
+
+
+def is_heading(line: str, max_len: int = 40) -> bool:
+    """A short line that starts with a Chinese outline marker is a heading."""
+    line = line.strip()
+    if not line or len(line) > max_len:
+        return False
+    if not HEADING_RE.match(line):
+        return False
+    # "1.智能工厂建设应用类。围绕…" is a numbered paragraph, not a heading: it runs on past a full stop.
+    body = HEADING_RE.sub("", line, count=1)
+    return not any(p in body[:-1] for p in "。；！？")
+
+
+def heading_level(line: str) -> int:
+    """1 for 一、/第X章, 2 for （一）, 3 for 1. / 1.1, 4 for (1)."""
+    line = line.strip()
+    if re.match(r"^(第[一二三四五六七八九十百\d]+[章部分]|[一二三四五六七八九十]+、)", line):
+        return 1
+    if re.match(r"^[（(][一二三四五六七八九十]+[）)]", line):
+        return 2
+    if re.match(r"^\d", line):
+        return 3
+    return 4
