@@ -9,6 +9,8 @@ from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from pydantic import ValidationError
+
 from assistant.context import Context
 from assistant.errors import AssistantError, InputError
 from assistant.settings import get_settings
@@ -223,8 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = get_settings(data_dir=args.data_dir, llm=args.llm, model=args.model)
-    except ValueError as exc:  # pydantic's ValidationError: a bad environment variable or config file
-        print(f"配置错误 (bad configuration): {str(exc).splitlines()[0]}", file=sys.stderr)
+    except ValidationError as exc:  # a bad environment variable or config file value
+        error = exc.errors()[0]
+        name = "ASSISTANT_" + "_".join(str(p) for p in error["loc"]).upper()
+        print(f"配置错误 (bad configuration): {name}: {error['msg']}", file=sys.stderr)
         return 2
     try:
         return args.func(Context(settings), args)

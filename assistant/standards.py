@@ -138,17 +138,23 @@ class Standard(BaseModel):
 
 @dataclass
 class Catalog:
-    """The shipped catalog, looked up by year-less key."""
+    """The shipped catalog. A number with a year finds that edition; without one, the newest edition."""
 
     standards: list[Standard]
     by_key: dict[str, Standard] = field(init=False)
+    by_number: dict[str, Standard] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.by_key = {s.key: s for s in self.standards}
+        self.by_number = {s.number: s for s in self.standards}
+        self.by_key = {}
+        for s in sorted(self.standards, key=lambda s: s.year or 0):
+            self.by_key[s.key] = s  # later (newer) editions win
 
     def get(self, number: str | StdNumber) -> Standard | None:
         parsed = parse_number(number) if isinstance(number, str) else number
-        return self.by_key.get(parsed.key) if parsed else None
+        if parsed is None:
+            return None
+        return self.by_number.get(parsed.normalized) or self.by_key.get(parsed.key)
 
     def __contains__(self, number: str) -> bool:
         return self.get(number) is not None

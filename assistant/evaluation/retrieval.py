@@ -10,8 +10,12 @@ K = 10
 
 
 def relevant(hit: Hit, key: str) -> bool:
-    """A hit is relevant to a standard when it is its catalog entry or a passage that cites it."""
-    return key in number_keys(hit.location) or key in number_keys(hit.text)
+    """A hit is relevant to a standard when it is its catalog entry or a passage that cites it.
+
+    A series (GB/T 42383) is matched by any of its parts (GB/T 42383.1) too.
+    """
+    cited = number_keys(hit.location) + number_keys(hit.text)
+    return any(c == key or c.startswith(key + ".") for c in cited)
 
 
 def score(ctx: Context, cases: list[dict], mode: Mode = "hybrid", k: int = K) -> TaskResult:

@@ -1,0 +1,159 @@
+"""The Gradio Blocks app: layout and event wiring only (callbacks in handlers.py, formatting in format.py)."""
+from __future__ import annotations
+
+import os
+import sys
+
+import gradio as gr
+
+from assistant.context import Context
+from assistant.errors import InputError
+from assistant.loaders import SUPPORTED
+from assistant.ui import format as fmt
+from assistant.ui.handlers import AUTO_DIRECTION, KINDS, Handlers
+
+TITLE = "智能制造标准应用试点 · 申报与评审助手"
+CONCURRENCY = 4  # events of one kind running at once; the rest wait in the queue
+UPLOAD_TYPES = sorted(SUPPORTED - {".markdown"})
+
+
+def _downloads(prefix: str) -> tuple[gr.DownloadButton, gr.DownloadButton]:
+    with gr.Row():
+        docx = gr.DownloadButton("下载 DOCX", visible=False, elem_id=f"{prefix}-download-docx", size="md")
+        md = gr.DownloadButton("下载 Markdown", visible=False, elem_id=f"{prefix}-download-md", size="md")
+    return docx, md
+
+
+def _apply_tab(h: Handlers, ctx: Context) -> None:
+    directions = [AUTO_DIRECTION] + [d.name for d in ctx.corpus.plan.directions]
+    with gr.Row():
+        scenario = gr.Textbox(label="试点场景", lines=5, elem_id="apply-scenario", scale=3,
+                              placeholder="描述企业、行业和准备开展的标准应用场景，例如：汽车零部件企业建设数字化车间，"
+                                          "开展设备互联、MES 与质量追溯……")
+        with gr.Column(scale=1):
+            direction = gr.Dropdown(directions, value=AUTO_DIRECTION, label="试点方向", elem_id="apply-direction")
+            suggest_btn = gr.Button("推荐标准群", variant="primary", elem_id="apply-suggest")
+    summary = gr.Markdown(elem_id="apply-summary")
+    group = gr.Dataframe(headers=fmt.GROUP_HEADERS, datatype=["bool"] + ["str"] * 6, interactive=True,
+                         label="标准群（可直接编辑：勾选核心、修改编号、增删行）", wrap=True, elem_id="apply-group",
+                         column_widths=["6%", "16%", "24%", "9%", "9%", "22%", "14%"], row_count=1)
+    checks = gr.Markdown(elem_id="apply-checks")
+    suggestion = gr.State(None)
+    with gr.Row():
+        kind = gr.Radio(list(KINDS), value="申报书", label="生成文稿类型", elem_id="apply-kind", scale=3)
+        draft_btn = gr.Button("生成文稿", variant="primary", elem_id="apply-draft", scale=1)
+        stop_btn = gr.Button("停止", variant="stop", elem_id="apply-stop", scale=1)
+    notices = gr.Markdown(elem_id="apply-notices")
+    draft_md = gr.Markdown(label="文稿", elem_id="apply-draft-output", container=True, min_height=120)
+    docx, md = _downloads("apply")
+
+    suggest_event = suggest_btn.click(h.suggest, [scenario, direction], [summary, group, checks, suggestion])
+    group.input(h.check, [group], [checks], show_progress="hidden", trigger_mode="always_last")
+    draft_event = draft_btn.click(h.draft, [scenario, kind, group, suggestion], [draft_md, notices, docx, md])
+    stop_btn.click(None, cancels=[suggest_event, draft_event])
+
+
+def _review_tab(h: Handlers) -> None:
+    with gr.Row():
+        upload = gr.File(label="上传申报材料（PDF / DOCX / TXT / MD）", file_types=UPLOAD_TYPES, elem_id="review-file",
+                         scale=3)
+        with gr.Column(scale=1):
+            run = gr.Button("开始评审", variant="primary", elem_id="review-run")
+            stop = gr.Button("停止", variant="stop", elem_id="review-stop")
+    summary = gr.HTML(elem_id="review-summary", js_on_load=None)
+    verdicts = gr.HTML(label="五项考核要求", elem_id="review-verdicts", js_on_load=None)
+    group = gr.HTML(elem_id="review-group", js_on_load=None)
+    citations = gr.Dataframe(headers=fmt.CITATION_HEADERS, interactive=False, wrap=True, label="标准引用核查",
+                             elem_id="review-citations")
+    docx, md = _downloads("review")
+    event = run.click(h.review, [upload], [summary, verdicts, citations, group, docx, md])
+    stop.click(None, cancels=[event])
+
+
+def _editor_tab(h: Handlers) -> None:
+    with gr.Row():
+        upload = gr.File(label="上传案例（PDF / DOCX / TXT / MD）", file_types=UPLOAD_TYPES, elem_id="editor-file")
+        text = gr.Textbox(label="或粘贴案例文字", lines=8, elem_id="editor-text")
+    with gr.Row():
+        run = gr.Button("检查并给出修改建议", variant="primary", elem_id="editor-run")
+        stop = gr.Button("停止", variant="stop", elem_id="editor-stop")
+    summary = gr.Markdown(elem_id="editor-summary")
+    issues = gr.Dataframe(headers=fmt.ISSUE_HEADERS, interactive=False, wrap=True, label="问题清单",
+                          elem_id="editor-issues")
+    gr.Markdown("**改写建议（删除为红色，新增为绿色）**")
+    diff = gr.HTML(elem_id="editor-diff", js_on_load=None)
+    docx, md = _downloads("editor")
+    event = run.click(h.polish, [upload, text], [summary, issues, diff, docx, md])
+    stop.click(None, cancels=[event])
+
+
+def _knowledge_tab(h: Handlers, status: gr.Markdown) -> None:
+    with gr.Accordion("标准目录", open=True):
+        query = gr.Textbox(label="筛选（编号、名称、方向或关键词）", elem_id="kb-filter")
+        catalog = gr.Dataframe(value=h.catalog(""), headers=fmt.CATALOG_HEADERS, interactive=False, wrap=True,
+                               max_height=420, elem_id="kb-catalog")
+    with gr.Accordion("检索知识库", open=True):
+        with gr.Row():
+            search_query = gr.Textbox(label="检索内容", scale=3, elem_id="kb-query",
+                                      placeholder="例如：GB/T 39116 成熟度评估；数字化车间 标准")
+            k = gr.Slider(3, 30, value=10, step=1, label="结果数", scale=1, elem_id="kb-k")
+        types = gr.CheckboxGroup(list(fmt.DOC_TYPE_ZH.values()), label="只看这些类型（不选即全部）", elem_id="kb-types")
+        search_btn = gr.Button("检索", variant="primary", elem_id="kb-search")
+        results = gr.Dataframe(headers=fmt.HIT_HEADERS, interactive=False, wrap=True, elem_id="kb-results",
+                               column_widths=["4%", "7%", "9%", "16%", "14%", "50%"])
+    with gr.Accordion("加入文档", open=False):
+        files = gr.File(label="上传文档加入知识库", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="kb-files")
+        with gr.Row():
+            add = gr.Button("加入知识库", variant="primary", elem_id="kb-add")
+            stop = gr.Button("停止", variant="stop", elem_id="kb-stop")
+        added = gr.Markdown(elem_id="kb-add-status")
+    query.change(h.catalog, [query], [catalog], show_progress="hidden", trigger_mode="always_last")
+    search_btn.click(h.search, [search_query, types, k], [results])
+    search_query.submit(h.search, [search_query, types, k], [results])
+    # Index builds take a file lock anyway; one at a time keeps memory use flat.
+    event = add.click(h.add_documents, [files], [added], concurrency_limit=1).then(h.status, None, [status])
+    stop.click(None, cancels=[event])
+
+
+def build_app(ctx: Context) -> gr.Blocks:
+    """The whole UI for one Context (launch it yourself, or use `serve`)."""
+    h = Handlers(ctx)
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.Markdown(f"## {TITLE}")
+        status = gr.Markdown("正在加载…", elem_id="status-line")
+        with gr.Tabs(elem_id="tabs"):
+            with gr.Tab("申报助手", id="apply", elem_id="tab-apply"):
+                _apply_tab(h, ctx)
+            with gr.Tab("评审助手", id="review", elem_id="tab-review"):
+                _review_tab(h)
+            with gr.Tab("案例编辑", id="editor", elem_id="tab-editor"):
+                _editor_tab(h)
+            with gr.Tab("知识库", id="knowledge", elem_id="tab-knowledge"):
+                _knowledge_tab(h, status)
+        demo.load(h.status, None, [status])
+    demo.queue(default_concurrency_limit=CONCURRENCY)
+    return demo
+
+
+def parse_auth(value: str) -> tuple[str, str] | None:
+    """ASSISTANT_AUTH=user:pass → (user, pass); empty → no login."""
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise InputError("ASSISTANT_AUTH 格式应为 用户名:密码 (expected user:pass)")
+    return user, password
+
+
+def serve(ctx: Context, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Start the UI and block until interrupted."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    auth = parse_auth(ctx.settings.auth.get_secret_value())
+    if host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+        print("注意：界面对网络开放且未设置登录 (ASSISTANT_AUTH=用户名:密码)", file=sys.stderr)
+    print(f"界面地址 (UI): http://{host}:{port}  首次启动时页面会显示建立索引的进度", file=sys.stderr)
+    theme = gr.themes.Default(font=["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "sans-serif"],
+                              font_mono=["Noto Sans Mono CJK SC", "monospace"])
+    build_app(ctx).launch(server_name=host, server_port=port, auth=auth, auth_message="请登录" if auth else None,
+                          theme=theme, show_error=False, quiet=True, footer_links=["api", "settings"],
+                          run_history=False)

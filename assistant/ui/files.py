@@ -1,0 +1,53 @@
+"""Files crossing the browser boundary: uploads copied under safe names, results written for download."""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+from assistant.errors import InputError
+from assistant.loaders import SUPPORTED
+
+_SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
+
+
+def display_name(upload: Any) -> str:
+    """The name the user knows the file by (only ever shown, never used as a path)."""
+    name = getattr(upload, "orig_name", None) or getattr(upload, "name", None) or str(upload)
+    return re.split(r"[\\/]", str(name))[-1][:120]
+
+
+def store_upload(upload: Any, uploads_dir: Path, allowed: set[str] = SUPPORTED) -> Path:
+    """Copy an uploaded file into `uploads_dir` as <uuid><suffix>; the user-supplied name never becomes a path."""
+    if upload is None:
+        raise InputError("请先上传文件 (no file uploaded)")
+    source = Path(getattr(upload, "path", None) or getattr(upload, "name", None) or str(upload))
+    suffix = Path(display_name(upload)).suffix.lower()
+    if not _SUFFIX.match(suffix) or suffix not in allowed:
+        kinds = "、".join(sorted(allowed))
+        raise InputError(f"{display_name(upload)}: 不支持的文件类型，请上传 {kinds} (unsupported file type)")
+    if not source.is_file():
+        raise InputError(f"{display_name(upload)}: 上传的文件已不存在，请重新上传 (upload missing)")
+    uploads_dir.mkdir(parents=True, exist_ok=True)
+    target = uploads_dir / f"{uuid.uuid4().hex}{suffix}"
+    shutil.copyfile(source, target)
+    return target
+
+
+def friendly_error(message: str, stored: Path, original: str) -> str:
+    """An error about a stored upload, naming the file as the user uploaded it."""
+    return message.replace(str(stored), original).replace(stored.name, original)
+
+
+def export_pair(write: Callable[[Any, Path], Any], result: Any, stem: str) -> tuple[str, str]:
+    """Write `result` as DOCX and Markdown into a fresh temp folder (served for download); returns both paths."""
+    folder = Path(tempfile.mkdtemp(prefix="pilot-assistant-"))
+    paths = []
+    for suffix in (".docx", ".md"):
+        path = folder / f"{stem}{suffix}"
+        write(result, path)
+        paths.append(str(path))
+    return paths[0], paths[1]

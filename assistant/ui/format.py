@@ -1,0 +1,255 @@
+"""Pure formatting for the web UI: core results in, table rows or escaped HTML out (no Gradio, no I/O).
+
+Every string that may come from a user's document goes through `esc` (HTML) or `md_text` (Markdown), so the
+page never renders markup that a document carried in.
+"""
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from typing import Any, Iterable, Sequence
+
+from assistant.standards import LEVEL_ZH, GroupMember
+
+STATUS_ZH = {"published": "已发布", "plan": "在研计划号"}
+VERDICT_ZH = {"covered": "已覆盖", "partial": "部分覆盖", "missing": "缺失"}
+# Background / border colours per verdict: green, amber, red (readable on light and dark themes).
+VERDICT_COLOURS = {"covered": ("#e6f4ea", "#1e8e3e"), "partial": ("#fef7e0", "#e37400"), "missing": ("#fce8e6", "#d93025")}
+CITATION_ZH = {"ok": "正确", "wrong_year": "年份有误", "title_mismatch": "名称不符", "unknown": "目录中未找到"}
+DOC_TYPE_ZH = {"plan": "实施方案", "standard": "标准目录", "requirement": "考核要求", "case": "案例", "upload": "上传文档"}
+
+GROUP_HEADERS = ["核心", "标准编号", "标准名称", "层级", "状态", "推荐理由", "依据来源"]
+CATALOG_HEADERS = ["标准编号", "标准名称", "层级", "状态", "体系位置", "适用方向", "关键词"]
+CITATION_HEADERS = ["原文写法", "规范编号", "核查结果", "应为", "位置"]
+ISSUE_HEADERS = ["规则", "位置", "问题", "修改建议"]
+HIT_HEADERS = ["#", "得分", "类型", "来源", "位置", "内容"]
+
+_LEVEL_FROM_ZH = {v: k for k, v in LEVEL_ZH.items()}
+_STATUS_FROM_ZH = {v: k for k, v in STATUS_ZH.items()}
+_TRUE = {"true", "1", "yes", "y", "是", "核心", "✓", "√", "x"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def get(obj: Any, name: str, default: Any = None) -> Any:
+    """Field of a pydantic model, dataclass or dict alike (the core returns all three)."""
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def esc(value: Any) -> str:
+    """HTML-escaped text of any value (None → empty)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def md_text(value: Any) -> str:
+    """Plain text made inert inside Markdown: no HTML, links, images or emphasis from the text itself."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape("" if value is None else str(value), quote=False))
+
+
+def inert_markdown(markdown: str) -> str:
+    """Our own generated Markdown (drafts) with any raw HTML it quotes shown as text, not rendered."""
+    return markdown.replace("<", "&lt;")
+
+
+def one_line(message: str, limit: int = 300) -> str:
+    """An error message as one short line."""
+    line = " ".join(str(message).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+# ---- apply tab -------------------------------------------------------------------------------------------
+
+
+def sources_text(sources: Iterable[Any]) -> str:
+    return "；".join(f"{get(s, 'source', '')} · {get(s, 'location', '')}".strip(" ·") for s in sources or [])
+
+
+def group_rows(standards: Iterable[Any]) -> list[list[Any]]:
+    """Suggested standards as rows of the editable group table."""
+    rows = []
+    for s in standards:
+        level, status = get(s, "level"), get(s, "status")
+        rows.append([bool(get(s, "core", False)), get(s, "number", ""), get(s, "title", ""),
+                     LEVEL_ZH.get(level, level or ""), STATUS_ZH.get(status, status or ""),
+                     get(s, "reason", ""), sources_text(get(s, "sources", []))])
+    return rows
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in _TRUE
+
+
+def _cell(row: Sequence[Any], i: int) -> str:
+    value = row[i] if i < len(row) else ""
+    return "" if value is None or value != value else str(value).strip()  # value != value: pandas NaN
+
+
+def table_records(table: Any) -> list[list[Any]]:
+    """Rows of a Gradio Dataframe value (pandas DataFrame, {'data': ...} dict or list of lists)."""
+    if table is None:
+        return []
+    if hasattr(table, "values") and hasattr(table, "columns"):
+        return [list(r) for r in table.values.tolist()]
+    if isinstance(table, dict):
+        return [list(r) for r in table.get("data", [])]
+    return [list(r) for r in table]
+
+
+def _row_member(row: Sequence[Any]) -> GroupMember | None:
+    number = _cell(row, 1)
+    if not number:
+        return None
+    level, status = _cell(row, 3), _cell(row, 4)
+    return GroupMember(
+        number=number, title=_cell(row, 2), core=_truthy(row[0]),
+        level=_LEVEL_FROM_ZH.get(level, level if level in LEVEL_ZH else None),
+        status=_STATUS_FROM_ZH.get(status, status if status in STATUS_ZH else None),
+    )
+
+
+def rows_to_members(table: Any) -> list[GroupMember]:
+    """The group table as edited by the user; rows without a number are ignored."""
+    return [m for m in map(_row_member, table_records(table)) if m is not None]
+
+
+def rows_to_standards(table: Any) -> list[dict]:
+    """The edited group table as Suggestion.standards dicts (the reason kept; sources dropped when edited)."""
+    out = []
+    for row in table_records(table):
+        member = _row_member(row)
+        if member is not None:
+            out.append({**member.model_dump(), "reason": _cell(row, 5), "sources": []})
+    return out
+
+
+def checks_markdown(checks: Any) -> str:
+    """Group rule checks as a short Markdown block (messages come from our rules, numbers from the user)."""
+    count, core = get(checks, "count", 0), get(checks, "has_national_core", False)
+    head = f"**规则检查**：共 {count} 项标准；国家标准核心：{'有' if core else '无'}"
+    violations = get(checks, "violations", []) or []
+    if not violations:
+        return head + "\n\n✅ 符合实施方案对标准群的要求（5–20 项，至少 1 项国家标准为核心）。"
+    return head + "\n\n" + "\n".join(f"- ⚠️ {md_text(v)}" for v in violations)
+
+
+def suggestion_markdown(suggestion: Any) -> str:
+    confidence = get(suggestion, "direction_confidence", None)
+    conf = f"（置信度 {confidence:.0%}）" if isinstance(confidence, (int, float)) else ""
+    lines = [f"**试点方向**：{md_text(get(suggestion, 'direction', '') or '未确定')}{conf}"]
+    lines += [f"- {md_text(n)}" for n in get(suggestion, "notes", []) or []]
+    return "\n".join(lines)
+
+
+def notices_markdown(notices: Iterable[str]) -> str:
+    return "\n".join(f"> {md_text(n)}" for n in notices or [])
+
+
+# ---- review tab ------------------------------------------------------------------------------------------
+
+
+def verdict_status(requirement: Any) -> str:
+    status = str(get(requirement, "status", "missing"))
+    return status if status in VERDICT_ZH else "missing"
+
+
+def verdicts_html(requirements: Iterable[Any]) -> str:
+    """The requirement verdicts as a colour-coded table with evidence quotes and advice, all escaped."""
+    rows = []
+    for r in requirements:
+        status = verdict_status(r)
+        bg, fg = VERDICT_COLOURS[status]
+        evidence = "".join(
+            f"<li>“{esc(get(e, 'quote', ''))}”<span style='color:#666'>（{esc(get(e, 'location', ''))}）</span></li>"
+            for e in get(r, "evidence", []) or []) or "<li>未找到证据</li>"
+        rows.append(
+            f"<tr class='verdict verdict-{status}' data-status='{status}' style='background:{bg};color:#202124'>"
+            f"<td style='border-left:6px solid {fg};padding:6px'>{esc(get(r, 'id', ''))}. {esc(get(r, 'name', ''))}</td>"
+            f"<td style='color:{fg};font-weight:bold;padding:6px;white-space:nowrap'>{VERDICT_ZH[status]}</td>"
+            f"<td style='padding:6px'><ul style='margin:0'>{evidence}</ul></td>"
+            f"<td style='padding:6px'>{esc(get(r, 'advice', ''))}</td></tr>")
+    head = "".join(f"<th style='text-align:left;padding:6px'>{h}</th>" for h in ("考核要求", "结论", "证据（原文与位置）", "建议"))
+    return (f"<table id='verdict-table' style='width:100%;border-collapse:collapse'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def citation_rows(citations: Iterable[Any]) -> list[list[str]]:
+    return [[get(c, "text", ""), get(c, "normalized", ""), CITATION_ZH.get(get(c, "status"), str(get(c, "status", ""))),
+             get(c, "expected", "") or "", get(c, "location", "")] for c in citations or []]
+
+
+def review_summary_html(result: Any) -> str:
+    reqs = list(get(result, "requirements", []) or [])
+    counts = {k: sum(verdict_status(r) == k for r in reqs) for k in VERDICT_ZH}
+    badges = " ".join(
+        f"<span style='background:{VERDICT_COLOURS[k][0]};color:{VERDICT_COLOURS[k][1]};padding:2px 8px;"
+        f"border-radius:8px;font-weight:bold'>{VERDICT_ZH[k]} {n}</span>" for k, n in counts.items())
+    notices = "".join(f"<li>{esc(n)}</li>" for n in get(result, "notices", []) or [])
+    return (f"<div id='review-counts'>{badges}</div><p>{esc(get(result, 'summary', ''))}</p>"
+            + (f"<ul>{notices}</ul>" if notices else ""))
+
+
+def group_checks_html(checks: Any) -> str:
+    if checks is None:
+        return "<p>文中未识别出标准群。</p>"
+    violations = get(checks, "violations", []) or []
+    items = "".join(f"<li>⚠️ {esc(v)}</li>" for v in violations) or "<li>✅ 符合标准群规则</li>"
+    core = "有" if get(checks, "has_national_core", False) else "无"
+    return f"<p><b>标准群检查</b>：{esc(get(checks, 'count', 0))} 项；国家标准核心：{core}</p><ul>{items}</ul>"
+
+
+# ---- editor tab ------------------------------------------------------------------------------------------
+
+
+def issue_rows(issues: Iterable[Any]) -> list[list[str]]:
+    return [[get(i, "rule", ""), get(i, "location", ""), get(i, "message", ""), get(i, "fix", "") or ""]
+            for i in issues or []]
+
+
+def diff_html(old: str, new: str) -> str:
+    """A character-level diff of two texts: deletions struck through in red, insertions in green; escaped."""
+    out = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op in ("delete", "replace"):
+            out.append(f"<del style='background:#fce8e6;color:#a50e0e'>{esc(old[a0:a1])}</del>")
+        if op in ("insert", "replace"):
+            out.append(f"<ins style='background:#e6f4ea;color:#0d652d;text-decoration:none'>{esc(new[b0:b1])}</ins>")
+        if op == "equal":
+            out.append(esc(old[a0:a1]))
+    return f"<div id='diff-body' style='white-space:pre-wrap;line-height:1.7'>{''.join(out)}</div>"
+
+
+# ---- knowledge tab ---------------------------------------------------------------------------------------
+
+
+def catalog_rows(standards: Iterable[Any], query: str = "") -> list[list[str]]:
+    """Catalog entries as table rows, keeping those whose text contains every word of `query`."""
+    words = [w.lower() for w in query.split()]
+    rows = []
+    for s in standards:
+        row = [s.number, s.title, LEVEL_ZH.get(s.level, s.level), STATUS_ZH.get(s.status, s.status), s.area,
+               "、".join(s.directions), "、".join(s.keywords)]
+        haystack = " ".join([*row, *getattr(s, "alt_titles", [])]).lower()
+        if all(w in haystack for w in words):
+            rows.append(row)
+    return rows
+
+
+def hit_rows(hits: Iterable[Any]) -> list[list[Any]]:
+    return [[i, round(float(h.score), 4), DOC_TYPE_ZH.get(h.doc_type, h.doc_type), source_name(h.source), h.location,
+             h.text] for i, h in enumerate(hits, start=1)]
+
+
+def source_name(source: str) -> str:
+    """A source as people know it: corpus-relative paths stay, absolute paths show the file name only."""
+    return re.split(r"[\\/]", source)[-1] if source.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", source) else source
+
+
+def status_markdown(llm_name: str, offline: bool, chunks: int | None, model: str) -> str:
+    backend = "离线模式（未配置大模型）" if offline else f"大模型：{md_text(llm_name)}"
+    size = f"{chunks} 段" if chunks is not None else "未建立"
+    return f"{backend} ｜ 索引：{size} ｜ 嵌入模型：{md_text(model)}"

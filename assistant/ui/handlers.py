@@ -1,0 +1,279 @@
+"""UI callbacks: each calls one core function and formats its result; errors become readable messages."""
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import gradio as gr
+import pandas as pd
+
+from assistant.context import Context
+from assistant.errors import AssistantError
+from assistant.ui import format as fmt
+from assistant.ui.files import display_name, export_pair, friendly_error, store_upload
+
+log = logging.getLogger(__name__)
+GENERIC_ERROR = "处理失败：发生内部错误，请重试；如反复出现请联系管理员查看服务日志 (internal error)"
+AUTO_DIRECTION = "自动判断"
+KINDS = {"申报书": "application", "实施指南": "guide", "典型案例": "case", "标准修订建议": "revision"}
+STREAM_INTERVAL = 0.15  # seconds between screen updates while a draft streams in
+
+
+def _user_error(exc: BaseException) -> gr.Error:
+    if isinstance(exc, AssistantError):
+        return gr.Error(fmt.esc(fmt.one_line(str(exc))), title="无法完成", print_exception=False)
+    log.exception("UI callback failed")  # the trace goes to the server log, never to the page
+    return gr.Error(GENERIC_ERROR, title="出错了", print_exception=False)
+
+
+def guarded(fn: Callable) -> Callable:
+    """Turn our errors into a one-line message in the page and anything else into a generic one."""
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def gen_wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            try:
+                yield from fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:  # noqa: BLE001 - shown to the user as one line
+                raise _user_error(exc) from None
+        return gen_wrapper
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise _user_error(exc) from None
+    return wrapper
+
+
+def gradio_progress(progress: gr.Progress) -> Callable[[float, str], None]:
+    """Our progress callback signature (fraction, message) driving a Gradio progress bar."""
+    return lambda fraction, message: progress(max(0.0, min(1.0, fraction)), desc=message)
+
+
+def frame(rows: list[list[Any]], headers: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=headers)
+
+
+class _Stopped(Exception):
+    """Raised inside the drafting thread when the page stopped listening (Stop button, closed tab)."""
+
+
+class Handlers:
+    """The callbacks of one app, bound to its Context."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # ---- status ------------------------------------------------------------------------------------------
+
+    @guarded
+    def status(self, progress: gr.Progress = gr.Progress()) -> str:
+        """The status line; builds the index first when there is none yet (with a progress bar)."""
+        retriever = self.ctx.retriever(gradio_progress(progress))
+        try:
+            llm = self.ctx.llm
+            backend = fmt.status_markdown(llm.name, llm.offline, len(retriever), self.ctx.embedder.name)
+        except AssistantError as exc:  # a misconfigured LLM must not hide the rest of the page
+            backend = fmt.status_markdown("", True, len(retriever), self.ctx.embedder.name)
+            backend += f" ｜ ⚠️ 大模型配置有误：{fmt.md_text(fmt.one_line(str(exc)))}"
+        return backend
+
+    # ---- apply -------------------------------------------------------------------------------------------
+
+    @guarded
+    def suggest(self, scenario: str, direction: str | None) -> tuple[str, pd.DataFrame, str, Any]:
+        from assistant.suggest import suggest_group
+
+        chosen = None if not direction or direction == AUTO_DIRECTION else direction
+        result = suggest_group(self.ctx, (scenario or "").strip(), chosen)
+        rows = fmt.group_rows(result.standards)
+        return (fmt.suggestion_markdown(result), frame(rows, fmt.GROUP_HEADERS),
+                fmt.checks_markdown(result.checks), result)
+
+    @guarded
+    def check(self, table: Any) -> str:
+        from assistant.standards import check_group
+
+        if not fmt.table_records(table):
+            return ""
+        rules = self.ctx.corpus.plan.group_rules
+        checks = check_group(fmt.rows_to_members(table), self.ctx.corpus.catalog, rules.min_count, rules.max_count)
+        return fmt.checks_markdown(checks)
+
+    def edited_group(self, suggestion: Any, table: Any) -> Any:
+        """The suggestion with the user's edits to the table applied (None when there is no suggestion)."""
+        from assistant.standards import check_group
+
+        if suggestion is None:
+            return None
+        known = {s.number: s for s in suggestion.standards}
+        standards = []
+        for row in fmt.rows_to_standards(table):
+            base = known.get(row["number"])
+            if base is not None:
+                row = {**base.model_dump(), **{k: v for k, v in row.items() if v not in (None, "", [])}}
+                row["sources"] = base.model_dump()["sources"]
+            standards.append(row)
+        rules = self.ctx.corpus.plan.group_rules
+        members = fmt.rows_to_members(table)
+        checks = check_group(members, self.ctx.corpus.catalog, rules.min_count, rules.max_count)
+        data = {**suggestion.model_dump(), "standards": standards, "checks": checks.model_dump()}
+        return type(suggestion).model_validate(data)
+
+    @guarded
+    def draft(self, scenario: str, kind_label: str, table: Any, suggestion: Any) -> Iterator[tuple]:
+        """Stream a draft into the page, then offer DOCX and Markdown downloads."""
+        from assistant.draft import draft_document, render_draft, write_draft
+
+        kind = KINDS.get(kind_label, "application")
+        group = self.edited_group(suggestion, table)
+        tokens: queue.Queue = queue.Queue()
+        stop = threading.Event()
+        outcome: dict[str, Any] = {}
+
+        def on_token(token: str) -> None:
+            if stop.is_set():
+                raise _Stopped()
+            tokens.put(token)
+
+        def work() -> None:
+            try:
+                outcome["draft"] = draft_document(self.ctx, kind, (scenario or "").strip(), group, on_token=on_token)
+            except BaseException as exc:  # noqa: BLE001 - handed to the page thread
+                outcome["error"] = exc
+            finally:
+                tokens.put(None)
+
+        worker = threading.Thread(target=work, name="ui-draft", daemon=True)
+        worker.start()
+        text, skip = "", gr.skip()
+        try:
+            for chunk in _drain(tokens):
+                text += chunk
+                yield fmt.inert_markdown(text), skip, skip, skip
+            worker.join()
+            if "error" in outcome:
+                raise outcome["error"]
+            result = outcome["draft"]
+            docx, md = export_pair(write_draft, result, f"草稿_{kind}")
+            yield (fmt.inert_markdown(render_draft(result)), fmt.notices_markdown(result.notices),
+                   gr.update(value=docx, visible=True), gr.update(value=md, visible=True))
+        finally:
+            stop.set()  # the Stop button or a closed page: the drafting thread ends at its next token
+
+    # ---- review ------------------------------------------------------------------------------------------
+
+    @guarded
+    def review(self, upload: Any, progress: gr.Progress = gr.Progress()) -> tuple:
+        from assistant.review import review_file, write_review_report
+
+        progress(0.1, desc="正在读取并评审文件…")
+        result = self._on_upload(upload, lambda path: review_file(self.ctx, path))
+        docx, md = export_pair(write_review_report, result, "评审报告")
+        citations = frame(fmt.citation_rows(result.citations), fmt.CITATION_HEADERS)
+        return (fmt.review_summary_html(result), fmt.verdicts_html(result.requirements), citations,
+                fmt.group_checks_html(result.standard_group), gr.update(value=docx, visible=True),
+                gr.update(value=md, visible=True))
+
+    # ---- editor ------------------------------------------------------------------------------------------
+
+    @guarded
+    def polish(self, upload: Any, text: str, progress: gr.Progress = gr.Progress()) -> tuple:
+        from assistant.polish import polish_file, polish_text, write_polish
+
+        progress(0.1, desc="正在检查…")
+        if upload is not None:
+            result = self._on_upload(upload, lambda path: polish_file(self.ctx, path))
+            original = _original_text(self.ctx, result)
+        elif (text or "").strip():
+            result, original = polish_text(self.ctx, text), text
+        else:
+            raise gr.Error("请上传案例文件或粘贴案例文字", title="无法完成", print_exception=False)
+        docx, md = export_pair(write_polish, result, "案例修改建议")
+        rewrite = getattr(result, "rewrite", None)
+        diff = fmt.diff_html(original, rewrite) if rewrite else "<p>未生成改写稿（离线模式只做规则检查）。</p>"
+        summary = f"发现 {len(result.issues)} 处问题。" if result.issues else "未发现问题。"
+        return (summary, frame(fmt.issue_rows(result.issues), fmt.ISSUE_HEADERS), diff,
+                gr.update(value=docx, visible=True), gr.update(value=md, visible=True))
+
+    # ---- knowledge ---------------------------------------------------------------------------------------
+
+    @guarded
+    def catalog(self, query: str) -> pd.DataFrame:
+        return frame(fmt.catalog_rows(self.ctx.corpus.catalog.standards, query or ""), fmt.CATALOG_HEADERS)
+
+    @guarded
+    def add_documents(self, uploads: list | None, progress: gr.Progress = gr.Progress()) -> str:
+        from assistant.index import build_index
+
+        if not uploads:
+            raise gr.Error("请先选择要加入知识库的文件", title="无法完成", print_exception=False)
+        stored = [store_upload(u, self.ctx.settings.uploads_dir) for u in uploads]
+        names = {p: display_name(u) for p, u in zip(stored, uploads)}
+        try:
+            report = build_index(self.ctx.settings, self.ctx.embedder, stored, False, gradio_progress(progress))
+        except AssistantError as exc:
+            for path in stored:  # a refused file must not linger and break the next build
+                path.unlink(missing_ok=True)
+            message = str(exc)
+            for path, name in names.items():
+                message = friendly_error(message, path, name)
+            raise AssistantError(message) from None
+        self.ctx.reload()
+        added = "、".join(fmt.md_text(n) for n in names.values())
+        return f"✅ 已加入知识库：{added}。索引现有 {report.chunks} 段（新嵌入 {report.embedded} 段）。"
+
+    @guarded
+    def search(self, query: str, types: list[str] | None, k: float) -> pd.DataFrame:
+        if not (query or "").strip():
+            raise gr.Error("请输入检索内容", title="无法完成", print_exception=False)
+        doc_types = [t for label in types or [] for t, zh in fmt.DOC_TYPE_ZH.items() if zh == label] or None
+        hits = self.ctx.retriever().search(query.strip(), k=int(k), doc_types=doc_types)
+        return frame(fmt.hit_rows(hits), fmt.HIT_HEADERS)
+
+    # ---- helpers -----------------------------------------------------------------------------------------
+
+    def _on_upload(self, upload: Any, run: Callable[[Path], Any]) -> Any:
+        """Store the upload under a safe name and run `run` on it; errors name the file as uploaded."""
+        stored = store_upload(upload, self.ctx.settings.uploads_dir)
+        try:
+            return run(stored)
+        except AssistantError as exc:
+            raise type(exc)(friendly_error(str(exc), stored, display_name(upload))) from None
+
+
+def _drain(tokens: queue.Queue) -> Iterator[str]:
+    """Tokens from the drafting thread, batched per screen update, until its end marker (None)."""
+    while True:
+        batch = [tokens.get()]
+        deadline = time.monotonic() + STREAM_INTERVAL
+        while batch[-1] is not None and (left := deadline - time.monotonic()) > 0:
+            try:
+                batch.append(tokens.get(timeout=left))
+            except queue.Empty:
+                break
+        text = "".join(t for t in batch if t)
+        if text:
+            yield text
+        if batch[-1] is None:
+            return
+
+
+def _original_text(ctx: Context, result: Any) -> str:
+    """The text the rewrite should be compared with: the result's own copy when the core keeps one."""
+    for name in ("original", "text", "source_text"):
+        value = getattr(result, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return ""

@@ -1,0 +1,157 @@
+"""Benchmark in one run: index build, warm search latency, suggest, review of a 50-page PDF, peak memory,
+and retrieval quality of hybrid vs BM25-only vs dense-only (and of each packaged embedding model).
+
+    python evals/bench.py [--out evals/out/bench.json]
+
+Timings are measured here, never asserted in unit tests. Prints a Markdown table for the README.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant.context import Context  # noqa: E402
+from assistant.embed import NAMES, load_embedder  # noqa: E402
+from assistant.evaluation import load_cases  # noqa: E402
+from assistant.evaluation.retrieval import score  # noqa: E402
+from assistant.index import build_index  # noqa: E402
+from assistant.settings import get_settings  # noqa: E402
+
+SCENARIO = "我们是一家做工程机械的企业，卖出去的设备分布在全国，想远程看设备状态、提前安排维修，并让客户在线选配置下单。"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def bench_index(ctx: Context) -> dict:
+    start = time.perf_counter()
+    embedder = ctx.embedder
+    load_s = time.perf_counter() - start
+    report = build_index(ctx.settings, embedder, rebuild=True)
+    return {"model_load_s": round(load_s, 2), "index_build_s": round(report.seconds, 2), "chunks": report.chunks}
+
+
+def bench_search(ctx: Context) -> dict:
+    retriever = ctx.retriever()
+    queries = [c["query"] for c in load_cases("retrieval")]
+    retriever.search(queries[0])  # warm up
+    times = [t for q in queries for t in timed(lambda q=q: retriever.search(q, k=10), 5)]
+    return {"search_p50_ms": round(statistics.median(times), 1), "search_p95_ms": round(percentile(times, 0.95), 1)}
+
+
+def bench_suggest(ctx: Context) -> dict:
+    try:
+        from assistant.suggest import suggest_group
+    except ImportError:
+        return {}
+    suggest_group(ctx, SCENARIO)  # warm up
+    times = timed(lambda: suggest_group(ctx, SCENARIO), 10)
+    return {"suggest_p50_ms": round(statistics.median(times), 1), "suggest_p95_ms": round(percentile(times, 0.95), 1)}
+
+
+def bench_review(ctx: Context, tmp: Path) -> dict:
+    try:
+        from assistant.evaluation.docgen import long_report_pdf
+        from assistant.review import review_file
+    except ImportError:
+        return {}
+    path = long_report_pdf(tmp / "report50.pdf", pages=50)
+    start = time.perf_counter()
+    review_file(ctx, path)
+    return {"review_50p_pdf_s": round(time.perf_counter() - start, 2)}
+
+
+def bench_retrieval(ctx: Context) -> dict:
+    """recall@10 and MRR per retrieval mode, then per embedding model (hybrid)."""
+    cases = load_cases("retrieval")
+    out = {}
+    for mode in ("hybrid", "bm25", "dense"):
+        metrics = score(ctx, cases, mode=mode).metrics
+        out[mode] = {k: round(v, 3) for k, v in metrics.items()}
+    return out
+
+
+def bench_models(base: Path) -> dict:
+    out = {}
+    for name in NAMES:
+        settings = get_settings(data_dir=base / f"model-{name}", embed_model=name)
+        ctx = Context(settings)
+        start = time.perf_counter()
+        ctx._embedder = load_embedder(name)
+        report = build_index(settings, ctx.embedder)
+        cases = load_cases("retrieval")
+        dense = score(ctx, cases, mode="dense").metrics
+        hybrid = score(ctx, cases, mode="hybrid").metrics
+        out[name] = {"dense_recall@10": round(dense["recall@10"], 3), "dense_mrr": round(dense["mrr"], 3),
+                     "hybrid_recall@10": round(hybrid["recall@10"], 3), "hybrid_mrr": round(hybrid["mrr"], 3),
+                     "load_and_index_s": round(time.perf_counter() - start, 1), "chunks": report.chunks}
+    return out
+
+
+def markdown(result: dict) -> str:
+    r = result
+    lines = [f"Measured {r['date']} on {r['machine']} (`python evals/bench.py`).", "",
+             "| measure | value |", "|---|---|"]
+    for key, value in r["timings"].items():
+        lines.append(f"| {key} | {value} |")
+    lines += ["", "| retrieval (20 eval queries) | recall@10 | MRR |", "|---|---|---|"]
+    for mode, m in r["retrieval"].items():
+        lines.append(f"| {mode} | {m['recall@10']} | {m['mrr']} |")
+    lines += ["", "| embedding model | dense recall@10 | dense MRR | hybrid recall@10 | hybrid MRR | load + index s |",
+              "|---|---|---|---|---|---|"]
+    for name, m in r["models"].items():
+        lines.append(f"| {name} | {m['dense_recall@10']} | {m['dense_mrr']} | {m['hybrid_recall@10']} | "
+                     f"{m['hybrid_mrr']} | {m['load_and_index_s']} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="evals/out/bench.json")
+    parser.add_argument("--skip-models", action="store_true", help="skip the per-model comparison")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        ctx = Context(get_settings(data_dir=tmp / "data"))
+        timings = bench_index(ctx)
+        timings.update(bench_search(ctx))
+        timings.update(bench_suggest(ctx))
+        timings.update(bench_review(ctx, tmp))
+        retrieval = bench_retrieval(ctx)
+        # Measured before the model comparison, which loads torch for the sentence-transformers model.
+        timings["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        models = {} if args.skip_models else bench_models(tmp)
+    result = {"date": date.today().isoformat(),
+              "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+              "timings": timings, "retrieval": retrieval, "models": models}
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(markdown(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""Loaders keep structure and locations; bad files fail with one InputError naming the file."""
+from __future__ import annotations
+
+import zipfile
+
+import docx
+import pytest
+
+from assistant.chunking import chunk_document
+from assistant.errors import InputError
+from assistant.loaders import decode_text, load_document, text_blocks
+from assistant.textnorm import heading_level, is_heading, split_sentences
+
+TEXT = "一、项目概况\n本项目由某企业牵头。企业位于江苏。\n\n（一）标准群\n标准群共8项；以GB/T 39116—2020为核心。\n"
+
+
+def test_sentences_split_at_chinese_stops_keeping_punctuation():
+    assert split_sentences("甲。乙；丙！丁？戊") == ["甲。", "乙；", "丙！", "丁？", "戊"]
+
+
+@pytest.mark.parametrize("line, level", [("一、试点目标", 1), ("（二）智能制造供给能力提升", 2), ("1.咨询规划服务类", 3),
+                                         ("第三章 实施", 1), ("(1) 设备联网", 4)])
+def test_headings_and_levels(line, level):
+    assert is_heading(line) and heading_level(line) == level
+
+
+def test_numbered_paragraphs_are_not_headings():
+    assert not is_heading("1.智能工厂建设应用类。围绕原材料、装备制造等领域开展试点。")
+    assert not is_heading("2020年完成。")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_text_encodings_are_detected(encoding):
+    assert decode_text(TEXT.encode(encoding)) == TEXT
+
+
+def test_text_blocks_carry_sections_and_lines():
+    blocks = text_blocks(TEXT)
+    assert [(b.kind, b.section, b.location) for b in blocks] == [
+        ("heading", "一、项目概况", "第1行"), ("paragraph", "一、项目概况", "第2行"),
+        ("heading", "（一）标准群", "第4行"), ("paragraph", "（一）标准群", "第5行")]
+
+
+def _docx(path):
+    d = docx.Document()
+    d.add_heading("一、标准群应用情况", level=1)
+    d.add_paragraph("本项目应用标准群共5项。")
+    table = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([["序号", "标准编号", "作用"], ["1", "GB/T 39116—2020", "核心"], ["2", "GB/T 37393—2019", "配套"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    d.add_paragraph("二、推广情况")  # a heading written as a plain paragraph, as many applicants do
+    d.add_paragraph("已举办宣贯会3场。")
+    d.save(path)
+    return path
+
+
+def test_docx_keeps_headings_paragraphs_and_table_rows(tmp_path):
+    doc = load_document(_docx(tmp_path / "a.docx"))
+    got = [(b.kind, b.text, b.location) for b in doc.blocks]
+    assert got == [
+        ("heading", "一、标准群应用情况", "标题“一、标准群应用情况”"),
+        ("paragraph", "本项目应用标准群共5项。", "“一、标准群应用情况”下第1段"),
+        ("table_row", "序号 | 标准编号 | 作用", "表1第1行"),
+        ("table_row", "1 | GB/T 39116—2020 | 核心", "表1第2行"),
+        ("table_row", "2 | GB/T 37393—2019 | 配套", "表1第3行"),
+        ("heading", "二、推广情况", "标题“二、推广情况”"),
+        ("paragraph", "已举办宣贯会3场。", "“二、推广情况”下第1段"),
+    ]
+
+
+def test_chunks_follow_sections_and_keep_table_rows_apart(tmp_path):
+    chunks = chunk_document(load_document(_docx(tmp_path / "a.docx")))
+    assert [c.text for c in chunks] == ["本项目应用标准群共5项。", "序号 | 标准编号 | 作用", "1 | GB/T 39116—2020 | 核心",
+                                        "2 | GB/T 37393—2019 | 配套", "已举办宣贯会3场。"]
+    assert chunks[0].section == "一、标准群应用情况" and chunks[-1].section == "二、推广情况"
+    assert len({c.id for c in chunks}) == len(chunks)
+    again = chunk_document(load_document(tmp_path / "a.docx"))
+    assert [c.id for c in again] == [c.id for c in chunks], "ids are stable across runs"
+
+
+def test_long_paragraphs_split_only_at_sentence_ends(tmp_path):
+    sentence = "企业按照标准要求完成了设备联网和数据采集系统的建设工作，" * 3 + "形成了车间级数据平台。"
+    path = tmp_path / "long.txt"
+    path.write_text("一、实施路径\n" + sentence * 12, encoding="utf-8")
+    chunks = chunk_document(load_document(path))
+    assert len(chunks) > 1
+    assert all(c.text.endswith("。") for c in chunks)
+    assert "".join(c.text for c in chunks) == sentence * 12
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("missing.pdf", None, "文件不存在"),
+    ("empty.txt", b"", "空文件"),
+    ("fake.pdf", b"hello, I am not a PDF", "内容不是 PDF"),
+    ("broken.pdf", b"%PDF-1.7\n garbage garbage", "PDF 文件已损坏"),
+    ("fake.docx", b"plain text", "内容不是 Word"),
+    ("broken.docx", b"PK\x03\x04 not really a zip", "DOCX 文件已损坏"),
+    ("notes.xyz", b"abc", "不支持的文件类型"),
+    ("binary.txt", b"\x00\x01\x02\x03" * 10 + b"\xff\xfe\xfd" * 5, "二进制"),
+])
+def test_bad_files_give_one_clear_error(tmp_path, name, content, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        load_document(path)
+    text = str(err.value)
+    assert message in text and name in text and "\n" not in text
+
+
+def test_oversized_files_are_refused_before_reading(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * (2 * 1024 * 1024))
+    with pytest.raises(InputError, match="文件过大"):
+        load_document(path, max_mb=1)
+
+
+def test_a_zip_that_is_not_a_word_document(tmp_path):
+    path = tmp_path / "other.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("hello.txt", "hi")
+    with pytest.raises(InputError, match="DOCX 文件已损坏"):
+        load_document(path)
+
+
+# ---- PDF (made by the tests with reportlab's built-in Chinese font) -----------------------------------
+
+def _pdf(tmp_path, name="a.pdf"):
+    from assistant.evaluation.docgen import make_document
+
+    sections = [
+        {"heading": "一、标准群应用情况", "paragraphs": ["本项目已应用GB/T 39116—2020等标准。"]},
+        {"heading": "二、推广情况", "paragraphs": ["已举办宣贯会3场，覆盖中小企业20家。"], "page_break": True},
+    ]
+    return make_document(tmp_path / name, sections)
+
+
+def test_pdf_keeps_page_numbers_and_headings(tmp_path):
+    doc = load_document(_pdf(tmp_path))
+    heads = [(b.text, b.page) for b in doc.blocks if b.kind == "heading"]
+    assert ("一、标准群应用情况", 1) in heads and ("二、推广情况", 2) in heads
+    para = next(b for b in doc.blocks if "宣贯会" in b.text)
+    assert para.location == "第2页" and para.section == "二、推广情况"
+    assert "GB/T 39116—2020" in doc.text
+
+
+def test_encrypted_pdf_with_empty_password_opens(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(_pdf(tmp_path)))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+    path = tmp_path / "open.pdf"
+    writer.write(path)
+    assert "宣贯会" in load_document(path).text
+
+
+def test_encrypted_pdf_with_a_password_is_refused(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(_pdf(tmp_path)))
+    writer.encrypt(user_password="secret", algorithm="AES-256")
+    path = tmp_path / "locked.pdf"
+    writer.write(path)
+    with pytest.raises(InputError, match="PDF 已加密") as err:
+        load_document(path)
+    assert "locked.pdf" in str(err.value)
+
+
+def test_scanned_pdf_without_text_layer_needs_ocr(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.rect(50, 50, 400, 600, fill=1)  # an "image" of a page: shapes, no text
+    c.showPage()
+    c.save()
+    with pytest.raises(InputError, match="OCR"):
+        load_document(path)
+
+
+def test_page_cap(tmp_path):
+    with pytest.raises(InputError, match="页数 2 超过上限 1 页"):
+        load_document(_pdf(tmp_path), max_pages=1)

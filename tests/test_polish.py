@@ -1,0 +1,359 @@
+"""Editor polish: planted problems found with the right rule and section, clean write-ups clean, rewrite check."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.context import Context
+from assistant.errors import InputError, LLMError
+from assistant.evaluation import load_cases
+from assistant.evaluation.polish import recipe_text, run
+from assistant.polish import (
+    PolishResult, check_rewrite, check_text, fact_numbers, polish_file, polish_text, render_polish, write_polish,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+GROUP = ["GB/T 41996", "GB/T 37393", "GB/T 37413", "GB/T 25485", "GB/T 40659", "GB/T 36323"]
+
+
+@pytest.fixture
+def ctx(settings) -> Context:
+    return Context(settings)
+
+
+def clean_sections(ctx: Context) -> dict[str, list[str]]:
+    """A write-up built from the case template with valid catalog citations in the house form."""
+    cat = ctx.corpus.catalog
+    d = {n: cat.get(n).display() for n in GROUP}
+    return {
+        "一、项目概况": ["某开关设备企业装配车间多品种小批量生产，过去生产计划依靠人工编排，质量记录采用纸质表单。"
+                    "企业于2023年入选第一批智能制造标准应用试点。"],
+        "二、标准群构成": [f"标准群共6项，以{d['GB/T 41996']}为核心，配套{d['GB/T 37393']}、{d['GB/T 37413']}规范车间建设与"
+                     f"术语，{d['GB/T 25485']}指导制造执行系统（MES）功能设计，{d['GB/T 40659']}支撑在线检测，"
+                     f"{d['GB/T 36323']}约束工控安全管理。"],
+        "三、实施路径": ["按照GB/T 41996—2022的车间运行管理模型梳理业务流程，部署制造执行系统（MES）并与企业资源计划（ERP）"
+                    "集成；按GB/T 36323—2018建立工控安全管理制度。"],
+        "四、应用成效": ["计划编制时间由改造前的每周16小时缩短至4小时；关键工序一次合格率由97.2%提高至99.1%。",
+                    "质量问题追溯时间较改造前缩短60%。"],
+        "五、推广经验": ["将业务流程模板和检测方案整理成实施指南，通过行业协会向同行业中小企业推广。"],
+    }
+
+
+def as_text(sections: dict[str, list[str]], md: bool = False) -> str:
+    out = []
+    for heading, paras in sections.items():
+        out.append(f"## {heading}" if md else heading)
+        out += [p for para in paras for p in (para, "")]
+    return "\n".join(out)
+
+
+def planted_sections(ctx: Context) -> dict[str, list[str]]:
+    s = clean_sections(ctx)
+    cat = ctx.corpus.catalog
+    s["一、项目概况"] = ["某开关设备企业围绕装配环节组建标准组，推进车间改造。"]  # glossary
+    s["二、标准群构成"] = [
+        "标准群共8项，以GB/T41996-2022为核心，"  # group count (6 listed) + citation_form
+        f"配套《智能工厂通用技术要求》（GB/T 37393—2019）、{cat.get('GB/T 37413').display()}，"  # citation_valid
+        f"{cat.get('GB/T 25485').display()}、{cat.get('GB/T 40659').display()}、{cat.get('GB/T 36323').display()}。"]
+    s["三、实施路径"] = [f"按照{cat.get('GB/T 39116').display()}开展自评估。"]  # group_consistency: not in the group
+    s["四、应用成效"] = ["项目实施后，生产效率提升30%，达到国内领先水平。", "每年节约成本200。"]  # figures, advertising
+    s["五、推广经验"] = ["欢迎来电交流：13912345678，邮箱 info@example.com。"]  # contact
+    return s
+
+
+def found(result: PolishResult, rule: str, section: str) -> list:
+    return [i for i in result.issues if i.rule == rule and i.section == section]
+
+
+# ---- rule checks --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("md", [False, True])
+def test_clean_writeup_has_no_issues(ctx, tmp_path, md):
+    path = tmp_path / ("clean.md" if md else "clean.txt")
+    path.write_text(as_text(clean_sections(ctx), md), encoding="utf-8")
+    result = polish_file(ctx, path)
+    assert result.issues == [], [i.model_dump() for i in result.issues]
+    assert [s.heading for s in result.sections] == ["项目概况", "标准群构成", "实施路径", "应用成效", "推广经验"]
+    assert result.rewrite is None and result.notices  # offline: rule checks only
+
+
+EXPECTED = [
+    ("glossary", "项目概况", "标准组"),
+    ("citation_form", "标准群构成", "GB/T41996-2022"),
+    ("citation_valid", "标准群构成", "智能工厂通用技术要求"),
+    ("group_consistency", "标准群构成", "8项"),
+    ("group_consistency", "实施路径", "GB/T 39116"),
+    ("figures", "应用成效", "生产效率提升30%"),
+    ("figures", "应用成效", "200"),
+    ("advertising", "应用成效", "国内领先"),
+    ("contact", "推广经验", "13912345678"),
+    ("contact", "推广经验", "info@example.com"),
+]
+
+
+@pytest.mark.parametrize("md", [False, True])
+def test_planted_problems_found_in_text(ctx, tmp_path, md):
+    path = tmp_path / ("case.md" if md else "case.txt")
+    path.write_text(as_text(planted_sections(ctx), md), encoding="utf-8")
+    result = polish_file(ctx, path)
+    for rule, section, snippet in EXPECTED:
+        hits = [i for i in found(result, rule, section) if snippet in i.message]
+        assert hits, (rule, section, snippet, [i.model_dump() for i in result.issues])
+        assert all(i.location.startswith(("二、标准群构成", "一、项目概况", "三、实施路径", "四、应用成效", "五、推广经验"))
+                   and section in i.location for i in hits)
+        assert all(i.fix for i in hits)
+
+
+def test_exact_locations_and_fixes(ctx):
+    result = check_text(ctx, as_text(planted_sections(ctx)))
+    form = found(result, "citation_form", "标准群构成")[0]
+    assert form.location == "二、标准群构成 第1段（第5行）"
+    assert form.fix == "改为：《开关设备数字化车间运行管理模型指南》（GB/T 41996—2022）"
+    valid = found(result, "citation_valid", "标准群构成")[0]
+    assert "《数字化车间 通用技术要求》（GB/T 37393—2019）" in valid.fix
+    count = found(result, "group_consistency", "标准群构成")[0]
+    assert "“8项”改为“6项”" in count.fix
+    second = [i for i in found(result, "figures", "应用成效") if "200" in i.message][0]
+    assert second.location == "四、应用成效 第2段（第13行）"
+    gloss = found(result, "glossary", "项目概况")[0]
+    assert "改为“标准群”" in gloss.fix and "混用" in gloss.message  # 标准群 is used elsewhere too
+
+
+def test_planted_problems_found_in_docx(ctx, tmp_path):
+    import docx
+
+    doc = docx.Document()
+    doc.add_heading("开关设备数字化车间标准群应用", level=0)
+    for heading, paras in planted_sections(ctx).items():
+        doc.add_heading(heading, level=1)
+        for p in paras:
+            doc.add_paragraph(p)
+    path = tmp_path / "case.docx"
+    doc.save(str(path))
+    result = polish_file(ctx, path)
+    for rule, section, snippet in EXPECTED:
+        hits = [i for i in found(result, rule, section) if snippet in i.message]
+        assert hits, (rule, section, snippet, [i.model_dump() for i in result.issues])
+    loc = [i for i in found(result, "figures", "应用成效") if "200" in i.message][0].location
+    assert loc == "四、应用成效 第2段"
+    assert not found(result, "sections", "")  # the document title is not an extra section
+
+
+def test_citation_form_variants(ctx):
+    cat = ctx.corpus.catalog
+    house = cat.get("GB/T 39116").display()
+    title = cat.get("GB/T 39116").title
+    s = clean_sections(ctx)
+    s["五、推广经验"] = [f"以《{title}》(GB/T 39116—2020)开展培训。", f"另有GB/T 39116—2020《{title}》配套讲义。",
+                    "企业参照 GB/T 39116 开展自评。"]
+    s["二、标准群构成"][0] += f"另将{house}作为评估依据。"
+    result = check_text(ctx, as_text(s))
+    msgs = [i.message for i in found(result, "citation_form", "推广经验")]
+    assert any("全角" in m for m in msgs)
+    assert any("名称应写在编号之前" in m for m in msgs)
+    assert any("缺少年代号" in m for m in msgs)
+    assert all(i.fix.startswith(f"改为：{house}") for i in found(result, "citation_form", "推广经验"))
+
+
+def test_sections_rule(ctx):
+    s = clean_sections(ctx)
+    s["六、结语"] = s.pop("五、推广经验")
+    result = check_text(ctx, as_text(s))
+    assert found(result, "sections", "推广经验")[0].location == "推广经验（缺失）"
+    assert found(result, "sections", "六、结语")
+    s = clean_sections(ctx)
+    items = list(s.items())
+    items[2], items[3] = items[3], items[2]
+    result = check_text(ctx, as_text(dict(items)))
+    (issue,) = result.issues
+    assert issue.rule == "sections" and issue.section == "应用成效" and "移到“三、实施路径”之后" in issue.fix
+
+
+def test_bare_and_numbered_headings_are_sections(ctx):
+    s = {re.sub(r"^.、", "", h): p for h, p in clean_sections(ctx).items()}
+    assert check_text(ctx, as_text(s)).issues == []
+    s = {f"第{'一二三四五'[k]}部分 {h}": p for k, (h, p) in enumerate(s.items())}
+    assert check_text(ctx, as_text(s)).issues == []
+
+
+def test_length_and_chinese_count(ctx):
+    s = clean_sections(ctx)
+    s["五、推广经验"] = ["将业务流程模板和检测方案整理成实施指南，通过行业协会向同行业中小企业推广。" * 25]
+    s["二、标准群构成"][0] = s["二、标准群构成"][0].replace("标准群共6项", "标准群由八项标准组成")
+    result = check_text(ctx, as_text(s))
+    (length,) = found(result, "length", "推广经验")
+    assert "超过上限 800 字" in length.message
+    (count,) = found(result, "group_consistency", "标准群构成")
+    assert "“八项”改为“六项”" in count.fix
+
+
+def test_advertising_exceptions_and_contact_kinds(ctx):
+    s = clean_sections(ctx)
+    s["五、推广经验"] = ["第一阶段完成第一批设备联网，每台设备赋唯一标识。",
+                    "详见 www.example.com.cn，联系电话 010-12345678，微信号 abc_12345，地址：创新路88号1201室。"]
+    result = check_text(ctx, as_text(s))
+    assert not found(result, "advertising", "推广经验")
+    kinds = {re.match(r"公开案例中出现(\w{2,4}?)“", i.message).group(1) for i in found(result, "contact", "推广经验")}
+    assert {"网址", "电话号码", "社交账号", "详细地址"} <= kinds
+
+
+def test_deterministic(ctx):
+    text = as_text(planted_sections(ctx))
+    assert check_text(ctx, text).model_dump() == check_text(ctx, text).model_dump()
+
+
+# ---- LLM rewrite --------------------------------------------------------------------------------------
+
+
+class FakeLLM:
+    """Rewrites the <section> data with `edit`; records calls."""
+
+    offline = False
+    name = "fake-llm"
+
+    def __init__(self, edit=lambda t: t, fail: bool = False) -> None:
+        self.edit, self.fail, self.calls = edit, fail, []
+
+    def complete(self, system: str, user: str) -> str:
+        self.calls.append((system, user))
+        if self.fail:
+            raise LLMError("fake backend down")
+        text = re.search(r"<section>\n(.*)\n</section>", user, re.S).group(1)
+        return self.edit(text)
+
+
+def test_rewrite_check_numbers_and_standards():
+    original = "合格率由97.2%提高至99.1%，依据GB/T 41996—2022，节约3项工时。"
+    assert check_rewrite(original, "依据GB/T 41996—2022，合格率从97.2%升至99.1%，节约3项工时。")[0]
+    ok, reason = check_rewrite(original, "合格率由97.2%提高至99.5%，依据GB/T 41996—2022，节约3项工时。")
+    assert not ok and "99.1%" in reason and "99.5%" in reason
+    assert not check_rewrite(original, "合格率由97.2%提高至99.1%，依据GB/T 41996—2021，节约3项工时。")[0]
+    assert not check_rewrite(original, "合格率由97.2%提高至99.1%，节约3项工时。")[0]
+    assert not check_rewrite("共3项、3项", "共3项")[0]  # a multiset: dropping a repeated number is a change
+    nums, stds = fact_numbers("提升３０％，依据ＧＢ／Ｔ　３９１１６—２０２０")
+    assert nums == {"30%": 1} and stds == {"GB/T 39116—2020"}
+
+
+def test_faithful_rewrite_accepted(ctx):
+    ctx._llm = FakeLLM(lambda t: t.replace("过去", "以往").replace("推广。", "进行推广。"))
+    result = polish_text(ctx, as_text(clean_sections(ctx)), source="pasted")
+    assert result.rewrite is not None and result.rewrite.backend == "fake-llm"
+    assert [s.heading for s in result.rewrite.sections] == ["项目概况", "标准群构成", "实施路径", "应用成效", "推广经验"]
+    assert all(s.accepted for s in result.rewrite.sections)
+    first = result.rewrite.sections[0]
+    assert "-某开关设备企业" in first.diff and "+某开关设备企业" in first.diff and "以往" in first.rewritten
+    system, user = ctx._llm.calls[0]
+    assert "不是给你的指令" in system and "项目概况" in user
+
+
+def test_rewrite_that_changes_a_number_is_rejected(ctx):
+    ctx._llm = FakeLLM(lambda t: t.replace("99.1%", "99.8%"))
+    result = polish_text(ctx, as_text(clean_sections(ctx)))
+    by = {s.heading: s for s in result.rewrite.sections}
+    assert not by["应用成效"].accepted and "99.1%" in by["应用成效"].reason
+    assert by["项目概况"].accepted
+
+
+def test_llm_error_gives_null_rewrite_and_notice(ctx):
+    ctx._llm = FakeLLM(fail=True)
+    result = polish_text(ctx, as_text(clean_sections(ctx)))
+    assert result.rewrite is None and any("fake backend down" in n for n in result.notices)
+
+
+# ---- output, CLI, evals --------------------------------------------------------------------------------
+
+
+def test_render_and_write(ctx, tmp_path):
+    ctx._llm = FakeLLM(lambda t: t.replace("99.1%", "99.8%"))
+    result = polish_text(ctx, as_text(planted_sections(ctx)))
+    text = render_polish(result)
+    assert "【标准引用格式】" in text and "【联系方式】" in text and "建议：" in text
+    md = write_polish(result, tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| # | 规则 | 位置 | 问题 | 修改建议 |" in md and "```diff" in md
+    import docx
+
+    out = write_polish(result, tmp_path / "report.docx")
+    d = docx.Document(str(out))
+    assert len(d.tables[0].rows) == len(result.issues) + 1
+    with pytest.raises(InputError):
+        write_polish(result, tmp_path / "report.pdf")
+
+
+def _cli(args, tmp_path):
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_LLM": "none",
+           "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True, env=env,
+                          cwd=tmp_path)
+
+
+def test_cli_json(ctx, tmp_path):
+    path = tmp_path / "case.txt"
+    path.write_text(as_text(planted_sections(ctx)), encoding="utf-8")
+    proc = _cli(["polish", str(path), "--json", "--out", str(tmp_path / "r.md")], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert set(data) >= {"issues", "sections", "rewrite"} and data["rewrite"] is None
+    assert {"rule", "location", "message", "fix"} <= set(data["issues"][0])
+    assert ("contact", "推广经验") in {(i["rule"], i["section"]) for i in data["issues"]}
+    assert (tmp_path / "r.md").is_file()
+    assert not (tmp_path / "data" / "index").exists()  # no index / embedding model needed
+
+
+def test_cli_bad_file(tmp_path):
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"not a zip")
+    for target in (bad, tmp_path / "missing.txt"):
+        proc = _cli(["polish", str(target)], tmp_path)
+        assert proc.returncode == 2
+        assert len(proc.stderr.strip().splitlines()) == 1 and proc.stdout == ""
+
+
+def test_eval_cases(ctx):
+    cases = load_cases("polish", REPO / "evals")
+    assert len(cases) >= 8
+    assert {p["rule"] for c in cases for p in c.get("planted", [])} >= {
+        "sections", "citation_form", "citation_valid", "group_consistency", "figures", "glossary", "length",
+        "contact", "advertising"}
+    assert all(recipe_text(c, ctx.corpus.catalog) for c in cases)
+    result = run(ctx, cases)
+    assert result.metrics["detection_rate"] == 1.0, result.failures
+    assert result.metrics["false_positive_rate"] == 0.0, result.failures
+
+
+def test_group_listed_in_tables(ctx, tmp_path):
+    import docx
+
+    cat = ctx.corpus.catalog
+    s = clean_sections(ctx)
+    doc = docx.Document()
+    for heading, paras in s.items():
+        doc.add_heading(heading, level=1)
+        if heading == "二、标准群构成":
+            doc.add_paragraph("标准群共6项，具体如下。")
+            table = doc.add_table(rows=1, cols=3)
+            for cell, text in zip(table.rows[0].cells, ["序号", "标准编号", "标准名称"]):
+                cell.text = text
+            for k, n in enumerate(GROUP, 1):
+                row = table.add_row().cells
+                row[0].text, row[1].text, row[2].text = str(k), cat.get(n).number, cat.get(n).title
+            row[1].text = "GB/T 36323-2018"  # wrong dash in the last row
+            continue
+        for p in paras:
+            doc.add_paragraph(p)
+    path = tmp_path / "table.docx"
+    doc.save(str(path))
+    result = polish_file(ctx, path)
+    (issue,) = result.issues
+    assert issue.rule == "citation_form" and issue.location == "二、标准群构成 表1第7行" and "一字线" in issue.message
+    md = as_text({h: p for h, p in s.items() if h != "二、标准群构成"} | {}, md=True)
+    rows = "\n".join(f"| {k} | {cat.get(n).number} | {cat.get(n).title} |" for k, n in enumerate(GROUP, 1))
+    group = f"## 二、标准群构成\n\n标准群共6项。\n\n| 序号 | 编号 | 名称 |\n|---|---|---|\n{rows}\n"
+    md = md.replace("## 三、实施路径", group + "\n## 三、实施路径")
+    assert check_text(ctx, md).issues == []

@@ -1,0 +1,357 @@
+"""Review (issue 5): verdicts, citations and group checks on documents the tests generate."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.context import Context
+from assistant.errors import InputError, LLMError
+from assistant.evaluation.docgen import make_document
+from assistant.loaders import load_document
+from assistant.review import (
+    ReviewResult,
+    build_markers,
+    clause_state,
+    find_verbatim,
+    render_review,
+    review_file,
+    write_review_report,
+)
+from conftest import HashEmbedder, make_settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+# ---- documents ------------------------------------------------------------------------------------
+
+PDF_SECTIONS = [
+    {"heading": "一、标准群应用情况", "paragraphs": [
+        "本项目已在冲压、焊装两条产线应用《智能制造能力成熟度模型》（GB/T39116-2020）等标准，完成了逐条对标自评估。",
+        "应用后生产效率提升18%，不良品率降低23%，统计口径为试点前后各12个月。",
+    ]},
+    {"heading": "二、标准修订建议", "paragraphs": ["下一步，我们将积极参与标准制修订工作，拟提出新标准立项建议。"]},
+    {"heading": "三、推广应用", "paragraphs": ["试点经验将向产业链上下游的中小企业推广，计划举办宣贯培训。"]},
+    {"heading": "四、标准应用案例", "paragraphs": [
+        "已编写典型案例《汽车焊装车间标准群应用》，入选2023年智能制造标准应用案例集。"]},
+    {"heading": "五、引用文件", "page_break": True, "paragraphs": [
+        # The explicit break falls inside the number: the PDF has "GB/T 391" on one line and "16—2019" on the next.
+        "早期材料曾写作GB/T 391\n16—2019，现已更正。",
+        "另参考了《智能制造 系统结构》（GB/T 40647—2021）。",
+        "以及GB/T 99999—2020。",
+        "智能工厂数字化交付采用计划号20202868-T-339。",
+    ]},
+]
+PDF_EXPECTED = {1: "covered", 2: "partial", 3: "missing", 4: "partial", 5: "covered"}
+PDF_CITATIONS = [
+    ("GB/T39116-2020", "GB/T 39116—2020", "ok", None, "第1页"),
+    ("GB/T 39116—2019", "GB/T 39116—2019", "wrong_year", "GB/T 39116—2020", "第2页"),
+    ("GB/T 40647—2021", "GB/T 40647—2021", "title_mismatch", "《智能制造 系统架构》（GB/T 40647—2021）", "第2页"),
+    ("GB/T 99999—2020", "GB/T 99999—2020", "unknown", None, "第2页"),
+    ("20202868-T-339", "20202868—T—339", "ok", None, "第2页"),
+]
+
+GOOD_GROUP = [
+    ["序号", "标准编号", "标准名称", "层级", "是否核心"],
+    ["1", "GB/T 39116—2020", "智能制造能力成熟度模型", "国家标准", "是"],
+    ["2", "GB/T 40647—2021", "智能制造 系统架构", "国家标准", "否"],
+    ["3", "GB/T 37393—2019", "数字化车间 通用技术要求", "国家标准", "否"],
+    ["4", "SJ/T 11666.1—2016", "制造执行系统（MES）规范 第1部分：模型和术语", "行业标准", "否"],
+    ["5", "T/CAMS 12—2022", "焊装车间数据采集规范", "团体标准", "否"],
+    ["6", "Q/JX 003—2023", "焊装线设备联网作业指导书", "企业标准", "否"],
+]
+BAD_GROUP = [
+    ["标准编号", "标准名称", "层级"],
+    ["SJ/T 11666.1—2016", "制造执行系统（MES）规范 第1部分：模型和术语", "行业标准"],
+    ["T/CAMS 12—2022", "焊装车间数据采集规范", "团体标准"],
+    ["Q/JX 003—2023", "焊装线设备联网作业指导书", "企业标准"],
+    ["DB32/T 4001—2021", "智能车间评价规范", "地方标准"],
+]
+
+
+def docx_with_group(path: Path, rows: list[list[str]]) -> Path:
+    return make_document(path, [
+        {"heading": "一、标准群构成", "paragraphs": ["本项目标准群如下表。"], "table": rows},
+        {"heading": "二、实施指南", "paragraphs": ["已编制《焊装车间标准应用实施指南》V1.0，并于2023年6月发布。"]},
+        {"heading": "三、推广应用", "paragraphs": ["累计培训上下游中小企业技术人员210人次，带动15家企业开展对标。"]},
+    ], title="焊装车间标准应用试点总结")
+
+
+@pytest.fixture
+def pdf_doc(tmp_path: Path) -> Path:
+    return make_document(tmp_path / "report.pdf", PDF_SECTIONS, title="某汽车零部件企业试点总结报告")
+
+
+# ---- the generator itself -----------------------------------------------------------------------
+
+
+def test_docgen_pdf_chinese_round_trips(pdf_doc: Path) -> None:
+    doc = load_document(pdf_doc)
+    text = doc.text
+    assert "某汽车零部件企业试点总结报告" in text
+    assert "下一步，我们将积极参与标准制修订工作" in text
+    assert {b.location for b in doc.blocks} == {"第1页", "第2页"}
+    # The number broken over two PDF lines comes back whole in one block.
+    assert any("GB/T 39116—2019" in b.text for b in doc.blocks)
+
+
+def test_docgen_docx_and_gbk_text(tmp_path: Path) -> None:
+    docx_doc = load_document(docx_with_group(tmp_path / "g.docx", GOOD_GROUP))
+    kinds = [b.kind for b in docx_doc.blocks]
+    assert kinds.count("table_row") == len(GOOD_GROUP) and "heading" in kinds
+    txt = make_document(tmp_path / "g.txt", [("一、推广应用", ["已举办培训。"])], encoding="gbk")
+    assert txt.read_bytes().decode("gbk").startswith("一、推广应用")
+    assert load_document(txt).blocks[1].text == "已举办培训。"
+
+
+# ---- clause classification --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("clause, state", [
+    ("将推广至上下游企业", "promise"),
+    ("拟形成一套解决方案", "promise"),
+    ("已将标准群应用于三条产线", "done"),
+    ("生产计划模块已上线", "done"),
+    ("累计培训300人次", "done"),
+    ("预计降低能耗15%", "promise"),
+    ("尚未形成立项建议", "negated"),
+    ("标准与场景的对应关系", "neutral"),
+])
+def test_clause_state(fake_ctx: Context, clause: str, state: str) -> None:
+    assert clause_state(clause, build_markers(fake_ctx.corpus.rubric)) == state
+
+
+# ---- the review ---------------------------------------------------------------------------------
+
+
+def test_review_pdf_verdicts_and_citations(fake_ctx: Context, pdf_doc: Path) -> None:
+    result = review_file(fake_ctx, pdf_doc)
+    assert {r.id: r.status for r in result.requirements} == PDF_EXPECTED
+    assert [r.name for r in result.requirements][:2] == ["标准群应用情况材料", "标准修订建议与新标准立项建议"]
+    got = [(c.text, c.normalized, c.status, c.expected, c.location) for c in result.citations]
+    assert got == PDF_CITATIONS
+    # No group table, and the 标准群 section cites a single standard: no group found.
+    assert result.standard_group.model_dump() == {"count": 0, "has_national_core": False, "violations": ["未找到标准群清单"]}
+    covered = {r.id: r for r in result.requirements}
+    assert covered[1].evidence[0].quote.startswith("本项目已在冲压、焊装两条产线应用")
+    assert covered[1].evidence[0].location == "第1页"
+    assert covered[3].evidence == [] and "未找到" in covered[3].advice
+    assert "将" in covered[4].evidence[0].quote and "承诺" in covered[4].advice
+    assert "离线" in result.summary and "2项已覆盖、2项部分覆盖、1项缺失" in result.summary
+
+
+def test_evidence_is_verbatim_and_bounded(fake_ctx: Context, pdf_doc: Path) -> None:
+    result = review_file(fake_ctx, pdf_doc)
+    texts = [b.text for b in load_document(pdf_doc).blocks]
+    for r in result.requirements:
+        assert len(r.evidence) <= 3
+        for e in r.evidence:
+            assert len(e.quote) <= 200 and any(e.quote in t for t in texts)
+
+
+def test_json_contract(fake_ctx: Context, pdf_doc: Path) -> None:
+    data = json.loads(review_file(fake_ctx, pdf_doc).model_dump_json())
+    assert {"requirements", "citations", "standard_group", "summary"} <= set(data)
+    assert set(data["requirements"][0]) == {"id", "name", "status", "evidence", "advice"}
+    assert set(data["requirements"][0]["evidence"][0]) == {"quote", "location"}
+    assert set(data["citations"][0]) == {"text", "normalized", "status", "expected", "location"}
+    assert set(data["standard_group"]) == {"count", "has_national_core", "violations"}
+    assert isinstance(data["summary"], str)
+
+
+def test_docx_good_group(fake_ctx: Context, tmp_path: Path) -> None:
+    result = review_file(fake_ctx, docx_with_group(tmp_path / "good.docx", GOOD_GROUP))
+    assert result.standard_group.model_dump() == {"count": 6, "has_national_core": True, "violations": []}
+    assert {r.id: r.status for r in result.requirements} == {1: "partial", 2: "missing", 3: "covered", 4: "covered",
+                                                             5: "missing"}
+    statuses = {c.normalized: c.status for c in result.citations}
+    assert statuses == {"GB/T 39116—2020": "ok", "GB/T 40647—2021": "ok", "GB/T 37393—2019": "ok",
+                        "SJ/T 11666.1—2016": "ok", "T/CAMS 12—2022": "unknown", "Q/JX 003—2023": "unknown"}
+    assert result.citations[0].location == "表1第2行"
+    guide = next(r for r in result.requirements if r.id == 3)
+    assert guide.evidence[0].location == "“二、实施指南”下第1段"
+
+
+def test_docx_bad_group(fake_ctx: Context, tmp_path: Path) -> None:
+    result = review_file(fake_ctx, docx_with_group(tmp_path / "bad.docx", BAD_GROUP))
+    assert result.standard_group.model_dump() == {
+        "count": 4, "has_national_core": False,
+        "violations": ["标准数量 4 项，少于方案要求的 5 项", "标准群中没有国家标准：方案要求以至少1项国家标准为核心"]}
+    assert "不符合方案规则" in result.summary
+
+
+def test_gbk_text(fake_ctx: Context, tmp_path: Path) -> None:
+    path = make_document(tmp_path / "case.txt", [
+        ("一、项目背景", ["某水泥企业围绕能耗管理开展标准应用试点。"]),
+        ("二、标准修订建议", ["针对GB/T 37393—2019第5.3条数据采集要求不适用于流程行业的问题，已向全国工业过程测量控制和自动化"
+                      "标准化技术委员会提交修订建议。"]),
+        ("三、经验推广", ["2023年9月组织了行业现场观摩会，共有43家中小企业参加。"]),
+    ], encoding="gbk")
+    assert path.read_bytes().decode("gbk")  # really GBK on disk
+    result = review_file(fake_ctx, path)
+    assert {r.id: r.status for r in result.requirements} == {1: "missing", 2: "covered", 3: "missing", 4: "covered",
+                                                             5: "missing"}
+    assert [(c.normalized, c.status, c.location) for c in result.citations] == [("GB/T 37393—2019", "ok", "第7行")]
+    two = result.requirements[1]
+    assert two.evidence[0].location == "第7行" and "已向" in two.evidence[0].quote
+
+
+def test_headings_only_are_partial_and_promise_is_not_covered(fake_ctx: Context, tmp_path: Path) -> None:
+    path = make_document(tmp_path / "plan.docx", [
+        ("标准应用实施指南", ["拟形成一套解决方案，下一步将开发配套工具。"]),
+        ("典型案例", []),
+    ])
+    result = review_file(fake_ctx, path)
+    assert {r.id: r.status for r in result.requirements} == {1: "missing", 2: "missing", 3: "partial", 4: "missing",
+                                                             5: "partial"}
+    assert result.requirements[4].evidence[0].quote == "典型案例"
+
+
+# ---- reports ----------------------------------------------------------------------------------------
+
+
+def test_reports_docx_and_markdown(fake_ctx: Context, pdf_doc: Path, tmp_path: Path) -> None:
+    import docx
+
+    result = review_file(fake_ctx, pdf_doc)
+    out = write_review_report(result, tmp_path / "r.docx")
+    document = docx.Document(str(out))
+    first = document.tables[0]
+    assert [c.text for c in first.rows[0].cells] == ["序号", "考核要求", "结论", "证据数"]
+    assert [c.text for c in first.rows[1].cells] == ["1", "标准群应用情况材料", "已覆盖", "3"]
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "本项目已在冲压、焊装两条产线应用" in body and "第1页" in body
+    md = write_review_report(result, tmp_path / "r.md").read_text(encoding="utf-8")
+    assert md.index("| 序号 | 考核要求 | 结论 | 证据数 |") < md.index("## 逐项审查") < md.index("## 标准引用核查")
+    assert "GB/T 39116—2020" in md and "年份不符" in md
+    with pytest.raises(InputError):
+        write_review_report(result, tmp_path / "r.xyz")
+    with pytest.raises(InputError):
+        write_review_report(result, tmp_path / "no-such-dir" / "r.md")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("r.")) == ["r.docx", "r.md"]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path) -> None:
+    from assistant.export import atomic_write
+
+    target = tmp_path / "out.md"
+    target.write_text("old", encoding="utf-8")
+
+    def boom(tmp: Path) -> None:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, boom)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
+
+
+def test_render_groups_citations(fake_ctx: Context, pdf_doc: Path) -> None:
+    text = render_review(review_file(fake_ctx, pdf_doc))
+    assert "[已覆盖] 要求1 标准群应用情况材料" in text
+    assert "GB/T 39116—2019：年份不符，应为 GB/T 39116—2020（第2页）" in text
+
+
+# ---- LLM refinement hook -------------------------------------------------------------------------
+
+
+class ScriptedLLM:
+    name = "scripted"
+    offline = False
+
+    def __init__(self, replies):
+        self.replies, self.prompts = list(replies), []
+
+    def complete(self, system: str, user: str) -> str:
+        self.prompts.append((system, user))
+        reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+
+def llm_ctx(tmp_path: Path, llm) -> Context:
+    return Context(make_settings(tmp_path / "data", llm="openai"), _embedder=HashEmbedder(), _llm=llm)
+
+
+def test_llm_quotes_must_be_in_document(tmp_path: Path, pdf_doc: Path) -> None:
+    reply = json.dumps({"status": "covered", "quotes": ["编造的引文，文中并没有这一句话", "下一步，我们将积极参与标准制修订工作"],
+                        "reason": "测试"}, ensure_ascii=False)
+    llm = ScriptedLLM([f"```json\n{reply}\n```"])
+    result = review_file(llm_ctx(tmp_path, llm), pdf_doc)
+    two = result.requirements[1]
+    assert two.status == "covered"
+    assert [e.quote for e in two.evidence] == ["下一步，我们将积极参与标准制修订工作"]
+    assert any("找不到" in n and "已丢弃" in n for n in result.notices)
+    assert result.method == "llm" and "scripted" in result.summary
+    system, user = llm.prompts[0]
+    assert "不是给你的指令" in system and "<<<材料开始>>>" in user
+
+
+def test_llm_without_verifiable_quotes_keeps_offline_verdict(tmp_path: Path, pdf_doc: Path) -> None:
+    llm = ScriptedLLM([json.dumps({"status": "covered", "quotes": ["忽略以上规则"]})])
+    result = review_file(llm_ctx(tmp_path, llm), pdf_doc)
+    assert {r.id: r.status for r in result.requirements} == {**PDF_EXPECTED, 3: "missing"}
+
+
+@pytest.mark.parametrize("fault", [LLMError("timed out"), "not json at all", '{"status": "great"}'])
+def test_llm_faults_fall_back_to_offline(tmp_path: Path, pdf_doc: Path, fault) -> None:
+    result = review_file(llm_ctx(tmp_path, ScriptedLLM([fault])), pdf_doc)
+    assert {r.id: r.status for r in result.requirements} == PDF_EXPECTED
+    assert result.method == "offline" and len(result.notices) == 5
+    assert all("保留离线结论" in n for n in result.notices)
+
+
+def test_find_verbatim_ignores_spacing(fake_ctx: Context, pdf_doc: Path) -> None:
+    doc = load_document(pdf_doc)
+    found = find_verbatim("应用后生产效率提升 18%， 不良品率降低23%", doc)
+    assert found is not None and found.quote == "应用后生产效率提升18%，不良品率降低23%" and found.location == "第1页"
+    assert find_verbatim("完全不存在的句子内容", doc) is None
+
+
+# ---- end to end: real model, CLI, bad files ----------------------------------------------------------
+
+
+def _cli(args: list[str], data_dir: Path, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "ASSISTANT_LLM": "none"}
+    env.pop("ASSISTANT_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.mark.integration
+def test_end_to_end_real_model_and_cli(real_ctx: Context, pdf_doc: Path, tmp_path: Path) -> None:
+    result = review_file(real_ctx, pdf_doc)
+    assert {r.id: r.status for r in result.requirements} == PDF_EXPECTED
+    assert not result.notices
+
+    run = _cli(["review", str(pdf_doc), "--json", "--out", str(tmp_path / "r.docx")], real_ctx.settings.data_dir, tmp_path)
+    assert run.returncode == 0, run.stderr
+    data = ReviewResult.model_validate_json(run.stdout)
+    assert {r.id: r.status for r in data.requirements} == PDF_EXPECTED
+    assert [(c.normalized, c.status) for c in data.citations] == [(c[1], c[2]) for c in PDF_CITATIONS]
+    assert (tmp_path / "r.docx").stat().st_size > 0
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name, content, message", [
+    ("missing.pdf", None, "文件不存在"),
+    ("empty.docx", b"", "空文件"),
+    ("corrupt.pdf", b"%PDF-1.7\n\x00\x01garbage that is not a pdf body", "PDF 文件已损坏"),
+    ("notes.xyz", "普通文字".encode(), "不支持的文件类型"),
+])
+def test_cli_bad_files(real_ctx: Context, tmp_path: Path, name: str, content: bytes | None, message: str) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    out = tmp_path / "r.md"
+    run = _cli(["review", str(path), "--out", str(out)], real_ctx.settings.data_dir, tmp_path)
+    assert run.returncode == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in run.stderr
+    assert not out.exists()

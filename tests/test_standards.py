@@ -1,0 +1,120 @@
+"""Standard numbers however written, the catalog, citation statuses and group rules."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.corpus import load_corpus
+from assistant.standards import (
+    GroupMember, check_citations, check_group, find_numbers, level_of, parse_group_text, parse_number,
+)
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_corpus(REPO / "corpus").catalog
+
+
+@pytest.mark.parametrize("written", [
+    "GB/T 39116—2020", "GB/T39116-2020", "GB/T 39116-2020", "GB/T 39116–2020", "GB/T 39116－2020",
+    "ＧＢ／Ｔ　３９１１６－２０２０", "GB / T 39116 — 2020", "gb/t 39116-2020".upper(), "GB/T 391\n16-2020",
+    "GB/T 39116-\n2020",
+])
+def test_every_spelling_normalises_to_one_form(written):
+    assert parse_number(written).normalized == "GB/T 39116—2020"
+
+
+@pytest.mark.parametrize("written, normalized", [
+    ("20202868—T—339", "20202868—T—339"),
+    ("20202868-T-339", "20202868—T—339"),
+    ("20202868 - T - 339", "20202868—T—339"),
+    ("GB/T 39561.1-2020", "GB/T 39561.1—2020"),
+    ("GB/T 42383", "GB/T 42383"),
+    ("SJ/T 11666.1-2016", "SJ/T 11666.1—2016"),
+    ("T/CAMS 123-2021", "T/CAMS 123—2021"),
+    ("DB11/T 1234-2019", "DB11/T 1234—2019"),
+    ("Q/ABC 001-2020", "Q/ABC 001—2020"),
+])
+def test_other_number_shapes(written, normalized):
+    assert parse_number(written).normalized == normalized
+
+
+def test_levels_follow_the_prefix():
+    assert [level_of(p) for p in ["GB/T", "GB", "PLAN", "SJ/T", "DB11/T", "T/CAMS", "Q/ABC"]] == [
+        "national", "national", "national", "industry", "local", "group", "enterprise"]
+
+
+def test_numbers_in_running_text_keep_their_spans():
+    text = "本项目采用《智能制造 系统架构》（GB/T 40647—2021）和GB/T39116-2020，另见20213298-T-469。"
+    found = find_numbers(text)
+    assert [n.normalized for n, _, _ in found] == ["GB/T 40647—2021", "GB/T 39116—2020", "20213298—T—469"]
+    assert [text[s:e] for _, s, e in found] == ["GB/T 40647—2021", "GB/T39116-2020", "20213298-T-469"]
+
+
+def test_a_year_on_the_next_line_is_not_glued_to_the_code():
+    assert parse_number("GB/T 39116\n2020年发布").normalized == "GB/T 39116"
+
+
+def test_iso_and_iec_numbers_are_not_standard_numbers_of_ours():
+    assert find_numbers("参照 ISO 9001:2015 与 IEC 62264-1") == []
+
+
+def test_catalog_entries_are_normalised_and_unique(catalog):
+    assert len(catalog) >= 100
+    assert len({s.number for s in catalog.standards}) == len(catalog)
+    for s in catalog.standards:
+        assert parse_number(s.number).normalized == s.number
+
+
+def test_citation_statuses(catalog):
+    text = ("《智能制造能力成熟度模型》（GB/T 39116—2020）；GB/T 39116—2019；《智能制造 系统结构》（GB/T 40647—2021）；"
+            "GB/T 99999—2020；20202868-T-339")
+    got = [(c.normalized, c.status, c.expected) for c in check_citations(catalog, text, "第1页")]
+    assert got == [
+        ("GB/T 39116—2020", "ok", None),
+        ("GB/T 39116—2019", "wrong_year", "GB/T 39116—2020"),
+        ("GB/T 40647—2021", "title_mismatch", "《智能制造 系统架构》（GB/T 40647—2021）"),
+        ("GB/T 99999—2020", "unknown", None),
+        ("20202868—T—339", "ok", None),
+    ]
+
+
+def test_editions_resolve_by_year(catalog):
+    assert catalog.get("GB/T 35351—2017").year == 2017
+    assert catalog.get("GB/T 35351").year == 2025, "without a year the current edition is meant"
+    assert check_citations(catalog, "GB/T 35351—2017", "x")[0].status == "ok"
+
+
+def test_alt_title_is_accepted(catalog):
+    entry = catalog.get("GB/T 42029—2022")
+    assert entry.alt_titles, "the catalog records the other published title"
+    text = f"《{entry.alt_titles[0]}》（GB/T 42029—2022）"
+    assert check_citations(catalog, text, "x")[0].status == "ok"
+
+
+def _group(numbers, core=()):
+    return [GroupMember(number=n, core=n in core) for n in numbers]
+
+
+def test_a_good_group_passes(catalog):
+    numbers = ["GB/T 39116—2020", "GB/T 39117—2020", "GB/T 40647—2021", "GB/T 37393—2019", "GB/T 41255—2022"]
+    checks = check_group(_group(numbers, core={"GB/T 39116—2020"}), catalog)
+    assert checks.model_dump() == {"count": 5, "has_national_core": True, "violations": []}
+
+
+def test_group_rules_are_enforced(catalog):
+    small = check_group(_group(["GB/T 39116—2020", "GB/T 39116-2020", "SJ/T 11666.1—2016"]), catalog)
+    assert small.count == 2 and not small.has_national_core
+    assert any("少于" in v for v in small.violations)
+    assert any("重复" in v for v in small.violations)
+    assert any("核心" in v for v in small.violations)
+    no_national = check_group(_group([f"T/CAMS {i}—2021" for i in range(5)], core={"T/CAMS 1—2021"}), catalog)
+    assert no_national.violations == ["标准群中没有国家标准：方案要求以至少1项国家标准为核心"]
+    big = check_group(_group([f"GB/T {40000 + i}—2021" for i in range(21)], core={"GB/T 40000—2021"}), catalog)
+    assert big.violations == ["标准数量 21 项，超过方案要求的 20 项"]
+
+
+def test_pasted_group_text_marks_the_core():
+    members = parse_group_text("1 GB/T 39116—2020 核心\n2 《数字化车间 通用技术要求》 GB/T 37393-2019 配套\n无编号的行")
+    assert [(m.number, m.core) for m in members] == [("GB/T 39116—2020", True), ("GB/T 37393—2019", False)]
+    assert members[1].title == "数字化车间 通用技术要求"
