@@ -113,6 +113,8 @@ def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
     if args.out:
         write_review_report(result, Path(args.out))
     _emit(result, args.json, lambda: render_review(result))
+    for note in result.notices:
+        print(note, file=sys.stderr)
     return 0
 
 

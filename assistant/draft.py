@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
 
@@ -18,9 +19,18 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.context import Context
 from assistant.errors import AssistantError, InputError, LLMError
-from assistant.prompts import load_prompt
+from assistant.prompts import Prompt, load_prompt
 from assistant.retrieve import Hit
-from assistant.standards import LEVEL_ZH, Catalog, GroupChecks, GroupMember, check_citations, check_group, find_numbers, parse_number
+from assistant.standards import (
+    LEVEL_ZH,
+    Catalog,
+    GroupChecks,
+    GroupMember,
+    check_citations,
+    check_group,
+    find_numbers,
+    parse_number,
+)
 from assistant.suggest import Source, SuggestedStandard, Suggestion, suggest_group
 from assistant.textnorm import split_sentences
 
@@ -31,6 +41,7 @@ FACTS_SHOWN = 3  # offline: excerpts quoted per section
 FACT_CHARS = 160
 PROMPT_FACT_CHARS = 600
 SCENARIO_QUERY_CHARS = 200
+SCENARIO_PROMPT_CHARS = 4000  # a long @file scenario is sent once per section: keep prompts bounded
 MAX_REVISABLE = 5  # revision proposals: the core standards first, a handful in all
 GROUP_HEADER = ["编号", "名称", "层级", "角色"]
 
@@ -88,7 +99,7 @@ _INJECTION = re.compile(
     re.I,
 )
 _FOLLOW_UP = re.compile(r"输出|回复|回答|打印|写上|print|output|say", re.I)
-_QUOTED = re.compile(r"[“\"「『']([^”\"」』']{2,80})[”\"」』']|[：:]\s*([^，。；;,.\s]{2,80})")
+_QUOTED = re.compile(r"[“\"「『']([^”\"」』']{4,80})[”\"」』']|[：:]\s*([^，。；;,\s]{4,80}?)[。.!！]?$")
 
 
 def strip_injections(text: str) -> tuple[str, list[str]]:
@@ -118,7 +129,7 @@ def payloads(flagged: list[str]) -> list[str]:
     for sentence in flagged:
         for m in _QUOTED.finditer(sentence):
             value = (m.group(1) or m.group(2) or "").strip()
-            if len(value) >= 2 and value not in out:
+            if len(value) >= 4 and value not in out:
                 out.append(value)
     return out
 
@@ -252,6 +263,26 @@ def _strip_heading(text: str, heading: str) -> str:
     return "\n".join(lines).strip()
 
 
+@dataclass
+class _Job:
+    """Everything one draft's sections share."""
+
+    ctx: Context
+    kind: str
+    template: dict
+    shared: Prompt
+    variables: dict
+    scenario: str
+    title: str
+    system: str
+    flagged: list[str]
+    emit: OnToken
+    llm_up: bool
+    shown: set[str] = field(default_factory=set)
+    failed: list[str] = field(default_factory=list)  # headings composed offline although an LLM is configured
+    notices: list[str] = field(default_factory=list)
+
+
 def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | None = None,
                    on_token: OnToken | None = None) -> Draft:
     """Draft one document of `kind` for the scenario (the group is suggested first when not given)."""
@@ -259,71 +290,94 @@ def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | N
     scenario = (scenario or "").strip()
     if not scenario:
         raise InputError("场景描述为空 (empty scenario)")
-    emit: OnToken = on_token or (lambda _token: None)
-    shared = load_prompt(ctx.settings.prompts_dir, "draft/common")
     llm = ctx.llm
-    catalog = ctx.corpus.catalog
-    notices: list[str] = []
-    draft_removed: list[str] = []
-    if group is None:
-        group = suggest_group(ctx, scenario)
-    if not group.direction or ctx.corpus.plan.direction(group.direction) is None:
-        from assistant.suggest import infer_direction
-
-        group = group.model_copy(update={"direction": infer_direction(ctx, scenario)[0].name})
-    rows, missing = group_rows(group, catalog)
+    group = _with_direction(ctx, scenario, group if group is not None else suggest_group(ctx, scenario))
+    rows, missing = group_rows(group, ctx.corpus.catalog)
+    job = _job(ctx, kind, template, scenario, group, rows, on_token or (lambda _token: None), not llm.offline)
     if missing:
-        draft_removed = list(missing)
-        notices.append(f"标准群中以下编号不在内置标准目录中，未写入草稿，请核实后自行补充：{'、'.join(missing)}")
-    rules = ctx.corpus.plan.group_rules
-    members = [GroupMember(number=s.number, title=s.title, level=s.level, core=s.core) for s in group.standards]
-    notices += [f"标准群检查：{v}" for v in check_group(members, catalog, rules.min_count, rules.max_count).violations]
-    variables = _variables(ctx, kind, scenario, group, rows)
-    _, flagged = strip_injections(scenario)
-    title = _fill(template["title"], f"draft/{kind}:title", variables)
-    system = shared.render("system", kind_name=template.get("kind_name", kind), **_rule_vars(variables))
-    draft = Draft(kind=kind, title=title, backend="offline" if llm.offline else llm.name,
-                  direction=variables["direction_name"], banner="", sections=[], group=rows,
-                  removed_numbers=draft_removed)
-    emit(f"# {title}\n\n")
-    retriever = ctx.retriever()
-    llm_up, failed, shown = not llm.offline, [], set()
+        job.notices.append(f"标准群中以下编号不在内置标准目录中，未写入草稿，请核实后自行补充：{'、'.join(missing)}")
+    job.notices += _group_violations(ctx, group)
+    draft = Draft(kind=kind, title=job.title, backend="offline" if llm.offline else llm.name,
+                  direction=job.variables["direction_name"], banner="", sections=[], group=rows,
+                  removed_numbers=list(missing))
+    job.emit(f"# {job.title}\n\n")
     for spec in template["sections"]:
-        heading = spec["heading"]
-        emit(f"\n## {heading}\n\n" + (_group_markdown(rows) + "\n\n" if spec.get("table") else ""))
-        hits = retriever.search(_fill(spec["query"], f"draft/{kind}:query", variables), k=HITS_PER_SECTION)
-        for h in hits:
-            flagged += strip_injections(h.text)[1]
-        text, composer, used = "", "offline", hits
-        if llm_up:
-            try:
-                user = shared.render("user", title=title, heading=heading, goal=spec["goal"],
-                                     instruction=_fill(spec["prompt"], f"draft/{kind}:prompt", variables),
-                                     scenario=_as_data(scenario), facts=[_prompt_fact(h) for h in hits],
-                                     **_rule_vars(variables))
-                text, composer = _strip_heading(_generate(llm, system, user, emit), heading), "llm"
-            except LLMError as exc:
-                llm_up = False
-                notices.append(shared.render("fallback", heading=heading, error=str(exc)))
-                emit("\n\n【大模型不可用，本节改用离线模板】\n\n")
-        if composer == "offline":
-            used, facts = _offline_facts(hits, shown)
-            text = compose_offline(spec, variables, facts, f"draft/{kind}", shared)
-            emit(text)
-            if not llm.offline:
-                failed.append(heading)
-        text, scrubbed = _scrub_payloads(text, payloads(flagged))
-        text, checked, removed = verify_numbers(catalog, text, heading)
-        if removed or scrubbed or any(c.action == "corrected" for c in checked):
-            emit(_check_note(removed, checked, scrubbed))
-        emit("\n")
+        section, checked, removed = _draft_section(job, spec, rows)
+        draft.sections.append(section)
         draft.citations_checked += checked
         draft.removed_numbers += removed
-        draft.sections.append(Section(heading=heading, text=text, composer=composer, table=bool(spec.get("table")),
-                                      sources=[Source(source=h.source, location=h.location) for h in used]))
-    draft.notices = _final_notices(draft, notices, flagged, failed, shared)
-    draft.banner = _banner(draft, shared)
+    draft.notices = _final_notices(draft, job.notices, job.flagged, job.failed, job.shared)
+    draft.banner = _banner(draft, job.shared)
     return draft
+
+
+def _with_direction(ctx: Context, scenario: str, group: Suggestion) -> Suggestion:
+    """A group without a known direction (a hand-written list) gets the one inferred from the scenario."""
+    if group.direction and ctx.corpus.plan.direction(group.direction) is not None:
+        return group
+    from assistant.suggest import infer_direction
+
+    return group.model_copy(update={"direction": infer_direction(ctx, scenario)[0].name})
+
+
+def _group_violations(ctx: Context, group: Suggestion) -> list[str]:
+    rules = ctx.corpus.plan.group_rules
+    members = [GroupMember(number=s.number, title=s.title, level=s.level, core=s.core) for s in group.standards]
+    checks = check_group(members, ctx.corpus.catalog, rules.min_count, rules.max_count)
+    return [f"标准群检查：{v}" for v in checks.violations]
+
+
+def _job(ctx: Context, kind: str, template: dict, scenario: str, group: Suggestion, rows: list[GroupRow],
+         emit: OnToken, llm_up: bool) -> _Job:
+    shared = load_prompt(ctx.settings.prompts_dir, "draft/common")
+    variables = _variables(ctx, kind, scenario, group, rows)
+    title = _fill(template["title"], f"draft/{kind}:title", variables)
+    system = shared.render("system", kind_name=template.get("kind_name", kind), **_rule_vars(variables))
+    return _Job(ctx, kind, template, shared, variables, scenario, title, system, strip_injections(scenario)[1],
+                emit, llm_up)
+
+
+def _draft_section(job: _Job, spec: dict, rows: list[GroupRow]) -> tuple[Section, list[CheckedCitation], list[str]]:
+    """One section: retrieve, write (LLM, else offline), check its numbers, stream it."""
+    heading = spec["heading"]
+    job.emit(f"\n## {heading}\n\n" + (_group_markdown(rows) + "\n\n" if spec.get("table") else ""))
+    query = _fill(spec["query"], f"draft/{job.kind}:query", job.variables)
+    hits = job.ctx.retriever().search(query, k=HITS_PER_SECTION)
+    for h in hits:
+        job.flagged += strip_injections(h.text)[1]
+    text, used, scrubbed = _llm_section(job, spec, hits) if job.llm_up else (None, hits, False)
+    composer: Literal["llm", "offline"] = "llm" if text is not None else "offline"
+    if text is None:
+        used, facts = _offline_facts(hits, job.shown)
+        text = compose_offline(spec, job.variables, facts, f"draft/{job.kind}", job.shared)
+        job.emit(text)
+        if not job.ctx.llm.offline:
+            job.failed.append(heading)
+    text, checked, removed = verify_numbers(job.ctx.corpus.catalog, text, heading)
+    if removed or scrubbed or any(c.action == "corrected" for c in checked):
+        job.emit(_check_note(removed, checked, scrubbed))
+    job.emit("\n")
+    section = Section(heading=heading, text=text, composer=composer, table=bool(spec.get("table")),
+                      sources=[Source(source=h.source, location=h.location) for h in used])
+    return section, checked, removed
+
+
+def _llm_section(job: _Job, spec: dict, hits: list[Hit]) -> tuple[str | None, list[Hit], bool]:
+    """The section from the LLM (streamed), or None after a failure (the rest of the draft then goes offline)."""
+    heading = spec["heading"]
+    user = job.shared.render("user", title=job.title, heading=heading, goal=spec["goal"],
+                             instruction=_fill(spec["prompt"], f"draft/{job.kind}:prompt", job.variables),
+                             scenario=_as_data(job.scenario[:SCENARIO_PROMPT_CHARS]), facts=[_prompt_fact(h) for h in hits],
+                             **_rule_vars(job.variables))
+    try:
+        text = _strip_heading(_generate(job.ctx.llm, job.system, user, job.emit), heading)
+    except LLMError as exc:
+        job.llm_up = False
+        job.notices.append(job.shared.render("fallback", heading=heading, error=str(exc)))
+        job.emit("\n\n【大模型不可用，本节改用离线模板】\n\n")
+        return None, hits, False
+    text, scrubbed = _scrub_payloads(text, payloads(job.flagged))
+    return text, hits, scrubbed
 
 
 def _rule_vars(variables: dict) -> dict:

@@ -15,6 +15,16 @@ from assistant.errors import InputError
 EAST_ASIA_FONT = "宋体"
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import: os.umask() can only be read by setting it, which is not thread-safe later on.
+_UMASK = _read_umask()
+
+
 def atomic_write(path: Path | str, write_fn: Callable[[Path], None]) -> Path:
     """Call `write_fn(tmp_path)` to produce the file, then move it onto `path` in one step.
 
@@ -35,6 +45,7 @@ def atomic_write(path: Path | str, write_fn: Callable[[Path], None]) -> Path:
     tmp = Path(tmp_name)
     try:
         write_fn(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs are ordinary user files
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -27,7 +27,6 @@ from assistant.loaders import Block, Document, load_document
 from assistant.standards import (
     Catalog,
     GroupMember,
-    LEVEL_ZH,
     check_citations,
     check_group,
     find_numbers,
@@ -42,7 +41,8 @@ STATUS_ZH = {"covered": "已覆盖", "partial": "部分覆盖", "missing": "缺�
 CITATION_ZH = {"ok": "正确", "wrong_year": "年份不符", "title_mismatch": "名称不符", "unknown": "目录未收录，需核实"}
 MAX_QUOTE = 200
 MAX_EVIDENCE = 3
-MAX_EMBED = 240  # candidate sentences embedded per document (keeps a 50-page PDF well under the time budget)
+MAX_EMBED = 120  # distinct candidate sentences embedded per document (keeps a 50-page PDF well under 15 s)
+MAX_EMBED_PER_REQ = 24  # only the best lexical candidates of each requirement are re-ranked densely
 DENSE_WEIGHT = 0.5
 
 # ---- JSON contract ---------------------------------------------------------------------------------
@@ -281,6 +281,7 @@ def _status_for(sentence: Sentence, hit_spans: list[tuple[int, int]]) -> ClauseS
 def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordIndex,
                     owners: dict[str, set[int]]) -> list[Candidate]:
     out: list[Candidate] = []
+    negated: set[str] = set()
     for s in sentences:
         owned = [owners.get(h, set()) for h in s.sections]
         in_section = any(req.id in o for o in owned)
@@ -304,6 +305,7 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
             continue
         status = _status_for(s, [(a, b) for _, a, b in hits])
         if status == "negated":  # "尚未形成立项建议" confirms the gap; it is not evidence
+            negated.update(s.sections[-1:])
             continue
         if status == "done" and ((unique >= need and score >= 1.0) or (in_section and score > 0)):
             strength = "strong"
@@ -312,30 +314,33 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
         else:
             strength = "weak"
         out.append(Candidate(s, score, unique, in_section, status, strength))
-    return out
+    # A heading whose section only says "暂无…" is an admitted gap, not a mention.
+    backed = {c.sentence.sections[-1] for c in out if c.sentence.kind != "heading" and c.sentence.sections}
+    return [c for c in out if not (c.sentence.kind == "heading" and c.sentence.text in negated
+                                   and c.sentence.text not in backed)]
 
 
 def add_dense_scores(ctx: Context, reqs: list[Requirement], per_req: dict[int, list[Candidate]],
                      notices: list[str]) -> None:
     """Cosine similarity between each requirement and its candidates (one batched call, capped)."""
-    pool: dict[int, Sentence] = {}
-    ranked = sorted((c for cands in per_req.values() for c in cands), key=lambda c: -c.rank)
-    for c in ranked:
-        if c.sentence.kind != "heading" and len(pool) < MAX_EMBED:
-            pool.setdefault(id(c.sentence), c.sentence)
-    if not pool:
+    texts: list[str] = []  # distinct sentence texts, the best-ranked candidates of each requirement first
+    for r in reqs:
+        ranked = sorted((c for c in per_req[r.id] if c.sentence.kind != "heading"), key=lambda c: -c.rank)
+        for c in ranked[:MAX_EMBED_PER_REQ]:
+            if c.sentence.text not in texts and len(texts) < MAX_EMBED:
+                texts.append(c.sentence.text)
+    if not texts:
         return
     try:
         embedder = ctx.embedder
         queries = embedder.embed([f"{r.name}：{r.description} {'；'.join(r.evidence)}" for r in reqs], query=True)
-        keys = list(pool)
-        vectors = dict(zip(keys, embedder.embed([pool[k].text for k in keys])))
+        vectors = dict(zip(texts, embedder.embed(texts)))
     except (ModelError, OSError, RuntimeError) as exc:
         notices.append(f"未能加载嵌入模型，仅按关键词和章节判断：{str(exc).splitlines()[0][:120]}")
         return
     for r, q in zip(reqs, queries):
         for c in per_req[r.id]:
-            v = vectors.get(id(c.sentence))
+            v = vectors.get(c.sentence.text)
             if v is not None:
                 c.dense = sum(a * b for a, b in zip(q, v))
 

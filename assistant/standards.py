@@ -173,7 +173,8 @@ def load_catalog(corpus_dir: Path) -> Catalog:
 
 CitationStatus = Literal["ok", "wrong_year", "title_mismatch", "unknown"]
 _TITLE_BEFORE = re.compile(r"《([^《》]{2,80})》[\s（(]*$")
-_TITLE_AFTER = re.compile(r"^[\s）)]*[，、：:]?\s*《([^《》]{2,80})》")
+# Only a title right after the number (space or colon): after 、 or ， it is the next item's title.
+_TITLE_AFTER = re.compile(r"^[ \t\u3000]*[：:]?[ \t\u3000]*《([^《》]{2,80})》(?![ \t\u3000]*[（(][ \t\u3000]*[A-Z0-9])")
 
 
 @dataclass

@@ -114,8 +114,8 @@ def upload(driver: Any, selector: str, path: Path) -> None:
 
 
 def table_rows(driver: Any, selector: str) -> list[str]:
-    """Visible body rows of a Gradio Dataframe as text."""
-    return [r.text for r in css_all(driver, f"{selector} table tbody tr") if r.text.strip()]
+    """Rendered body rows of a Gradio Dataframe as text (the table is virtual: rows are divs)."""
+    return [r.text for r in css_all(driver, f"{selector} div[role='row']") if r.text.strip()]
 
 
 def wait_idle(driver: Any, timeout: float = WAIT) -> None:

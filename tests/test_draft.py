@@ -318,7 +318,8 @@ def test_cli_draft_docx_and_json(real_ctx, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "未使用大模型" in proc.stderr
     assert len(docx.Document(str(out)).tables) == 1
-    proc = run_cli("draft", "case", "--scenario", SCENARIOS["integration"], "--json", data_dir=real_ctx.settings.data_dir)
+    proc = run_cli("draft", "case", "--scenario", SCENARIOS["integration"], "--json",
+                   data_dir=real_ctx.settings.data_dir)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert set(data) >= {"kind", "title", "backend", "sections", "group", "citations_checked", "removed_numbers",
@@ -359,3 +360,14 @@ def test_real_index_offline_drafts_cite_only_catalog_numbers(real_ctx):
         found = numbers_in(render_draft(draft))
         assert found and all(catalog.get(n) for n in found), direction
         assert draft.removed_numbers == []
+
+
+def test_draft_eval_scores_perfectly_offline(ctx):
+    from assistant.evaluation import load_cases
+    from assistant.evaluation.draft import run
+
+    cases = load_cases("draft")
+    assert len(cases) >= 8 and sum(1 for c in cases if c.get("payload")) >= 2
+    result = run(ctx, cases)
+    assert result.metrics == {"section_coverage": 1.0, "invalid_number_rate": 0.0, "injection_followed_rate": 0.0}, \
+        result.failures

@@ -355,3 +355,22 @@ def test_cli_bad_files(real_ctx: Context, tmp_path: Path, name: str, content: by
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in run.stderr
     assert not out.exists()
+
+
+def test_admitted_gap_is_missing(fake_ctx: Context, tmp_path: Path) -> None:
+    path = make_document(tmp_path / "gap.docx", [("二、标准修订建议", ["暂无修订建议。"]),
+                                                 ("三、推广应用", ["目前尚未开展中小企业推广。"])])
+    assert [r.status for r in review_file(fake_ctx, path).requirements] == ["missing"] * 5
+
+
+def test_review_eval_cases(fake_ctx: Context) -> None:
+    """The eval set doubles as a regression test (dense scores only rank evidence, so the fake embedder agrees)."""
+    from assistant.evaluation import load_cases
+    from assistant.evaluation.review import run
+
+    cases = load_cases("review")
+    assert len(cases) >= 12
+    result = run(fake_ctx, cases)
+    assert result.failures == []
+    assert result.metrics["requirement_accuracy"] == 1.0
+    assert result.metrics["citation_precision"] == result.metrics["citation_recall"] == 1.0

@@ -88,10 +88,6 @@ def _editor_tab(h: Handlers) -> None:
 
 
 def _knowledge_tab(h: Handlers, status: gr.Markdown) -> None:
-    with gr.Accordion("标准目录", open=True):
-        query = gr.Textbox(label="筛选（编号、名称、方向或关键词）", elem_id="kb-filter")
-        catalog = gr.Dataframe(value=h.catalog(""), headers=fmt.CATALOG_HEADERS, interactive=False, wrap=True,
-                               max_height=420, elem_id="kb-catalog")
     with gr.Accordion("检索知识库", open=True):
         with gr.Row():
             search_query = gr.Textbox(label="检索内容", scale=3, elem_id="kb-query",
@@ -101,6 +97,10 @@ def _knowledge_tab(h: Handlers, status: gr.Markdown) -> None:
         search_btn = gr.Button("检索", variant="primary", elem_id="kb-search")
         results = gr.Dataframe(headers=fmt.HIT_HEADERS, interactive=False, wrap=True, elem_id="kb-results",
                                column_widths=["4%", "7%", "9%", "16%", "14%", "50%"])
+    with gr.Accordion("标准目录", open=True):
+        query = gr.Textbox(label="筛选（编号、名称、方向或关键词）", elem_id="kb-filter")
+        catalog = gr.Dataframe(value=h.catalog(""), headers=fmt.CATALOG_HEADERS, interactive=False, wrap=True,
+                               max_height=420, elem_id="kb-catalog")
     with gr.Accordion("加入文档", open=False):
         files = gr.File(label="上传文档加入知识库", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="kb-files")
         with gr.Row():

@@ -171,7 +171,8 @@ def verdicts_html(requirements: Iterable[Any]) -> str:
             f"<td style='color:{fg};font-weight:bold;padding:6px;white-space:nowrap'>{VERDICT_ZH[status]}</td>"
             f"<td style='padding:6px'><ul style='margin:0'>{evidence}</ul></td>"
             f"<td style='padding:6px'>{esc(get(r, 'advice', ''))}</td></tr>")
-    head = "".join(f"<th style='text-align:left;padding:6px'>{h}</th>" for h in ("考核要求", "结论", "证据（原文与位置）", "建议"))
+    head = "".join(f"<th style='text-align:left;padding:6px;width:{w}'>{h}</th>"
+                   for h, w in (("考核要求", "18%"), ("结论", "8%"), ("证据（原文与位置）", "40%"), ("建议", "34%")))
     return (f"<table id='verdict-table' style='width:100%;border-collapse:collapse'><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
@@ -209,6 +210,20 @@ def issue_rows(issues: Iterable[Any]) -> list[list[str]]:
             for i in issues or []]
 
 
+def rewrite_html(rewrite: Any) -> str:
+    """A suggested rewrite, section by section, as escaped diffs (or a short note when there is none)."""
+    if rewrite is None:
+        return "<p>未生成改写稿：离线模式只做规则检查（配置大模型后可生成改写建议）。</p>"
+    parts = []
+    for sec in get(rewrite, "sections", []) or []:
+        verdict = "采用" if get(sec, "accepted", False) else "未采用"
+        reason = f"：{esc(get(sec, 'reason', ''))}" if get(sec, "reason", "") else ""
+        parts.append(f"<h4 style='margin:12px 0 4px'>{esc(get(sec, 'heading', ''))}"
+                     f"<small style='font-weight:normal;color:#666'>（{verdict}{reason}）</small></h4>"
+                     + diff_html(get(sec, "original", ""), get(sec, "rewritten", "")))
+    return "".join(parts) or "<p>改写稿与原文一致。</p>"
+
+
 def diff_html(old: str, new: str) -> str:
     """A character-level diff of two texts: deletions struck through in red, insertions in green; escaped."""
     out = []
@@ -220,7 +235,7 @@ def diff_html(old: str, new: str) -> str:
             out.append(f"<ins style='background:#e6f4ea;color:#0d652d;text-decoration:none'>{esc(new[b0:b1])}</ins>")
         if op == "equal":
             out.append(esc(old[a0:a1]))
-    return f"<div id='diff-body' style='white-space:pre-wrap;line-height:1.7'>{''.join(out)}</div>"
+    return f"<div class='diff-body' style='white-space:pre-wrap;line-height:1.7'>{''.join(out)}</div>"
 
 
 # ---- knowledge tab ---------------------------------------------------------------------------------------

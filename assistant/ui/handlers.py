@@ -195,16 +195,14 @@ class Handlers:
         progress(0.1, desc="正在检查…")
         if upload is not None:
             result = self._on_upload(upload, lambda path: polish_file(self.ctx, path))
-            original = _original_text(self.ctx, result)
         elif (text or "").strip():
-            result, original = polish_text(self.ctx, text), text
+            result = polish_text(self.ctx, text)
         else:
             raise gr.Error("请上传案例文件或粘贴案例文字", title="无法完成", print_exception=False)
         docx, md = export_pair(write_polish, result, "案例修改建议")
-        rewrite = getattr(result, "rewrite", None)
-        diff = fmt.diff_html(original, rewrite) if rewrite else "<p>未生成改写稿（离线模式只做规则检查）。</p>"
         summary = f"发现 {len(result.issues)} 处问题。" if result.issues else "未发现问题。"
-        return (summary, frame(fmt.issue_rows(result.issues), fmt.ISSUE_HEADERS), diff,
+        summary += "".join(f"\n\n> {fmt.md_text(n)}" for n in result.notices)
+        return (summary, frame(fmt.issue_rows(result.issues), fmt.ISSUE_HEADERS), fmt.rewrite_html(result.rewrite),
                 gr.update(value=docx, visible=True), gr.update(value=md, visible=True))
 
     # ---- knowledge ---------------------------------------------------------------------------------------
@@ -269,11 +267,3 @@ def _drain(tokens: queue.Queue) -> Iterator[str]:
         if batch[-1] is None:
             return
 
-
-def _original_text(ctx: Context, result: Any) -> str:
-    """The text the rewrite should be compared with: the result's own copy when the core keeps one."""
-    for name in ("original", "text", "source_text"):
-        value = getattr(result, name, None)
-        if isinstance(value, str) and value:
-            return value
-    return ""

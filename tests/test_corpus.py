@@ -1,0 +1,103 @@
+"""Schema tests for everything in corpus/: fields, number format, uniqueness, plan coverage, sources."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+import yaml
+
+from assistant.corpus import load_corpus
+from assistant.standards import find_numbers, parse_number
+from conftest import REPO
+
+CORPUS = REPO / "corpus"
+NUMBER_FORM = re.compile(r"^(?:(?:GB/T|GB|GB/Z|SJ/T|JB/T|YB/T|T/[A-Z]+) \d+(?:\.\d+)?(?:—\d{4})?|\d{8}—T—\d{3})$")
+PLAN_DIRECTIONS = ["智能工厂建设应用类", "供应链协同应用类", "新模式实践应用类", "咨询规划服务类", "新技术融合创新类", "系统集成服务类"]
+PLAN_REQUIREMENTS = ["标准群应用情况材料", "标准修订建议与新标准立项建议", "实施指南或解决方案", "面向中小企业推广", "标准应用案例"]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(CORPUS)  # pydantic validates every file's required fields and types
+
+
+def test_every_yaml_file_parses():
+    for path in CORPUS.rglob("*.yaml"):
+        assert isinstance(yaml.safe_load(path.read_text(encoding="utf-8")), dict), path
+
+
+def test_plan_text_is_clean_utf8():
+    text = (CORPUS / "plan" / "plan.txt").read_text(encoding="utf-8")
+    assert text.startswith("智能制造标准应用试点实施方案")
+    for healed in ["企业标准的标准集合", "远程运维", "信息技术 工业云 参考模型"]:
+        assert healed in text, f"page-break artefact left around {healed}"
+
+
+def test_catalog_numbers_are_normalised_and_unique(corpus):
+    numbers = [s.number for s in corpus.catalog.standards]
+    assert len(numbers) >= 100
+    assert [n for n, c in Counter(numbers).items() if c > 1] == []
+    for s in corpus.catalog.standards:
+        assert NUMBER_FORM.match(s.number), s.number
+        assert s.source.strip(), f"{s.number} has no source"
+        assert (s.status == "plan") == s.number[0].isdigit(), f"{s.number}: status and number shape disagree"
+        if s.year is not None and s.status == "published":
+            assert s.number.endswith(f"—{s.year}"), s.number
+        assert set(s.directions) <= set(PLAN_DIRECTIONS), s.number
+
+
+def test_every_standard_the_plan_names_is_in_the_catalog(corpus):
+    plan_text = (CORPUS / "plan" / "plan.txt").read_text(encoding="utf-8")
+    named = {n.normalized for n, _, _ in find_numbers(plan_text)}
+    assert len(named) == 16, sorted(named)
+    for number in named:
+        entry = corpus.catalog.get(number)
+        assert entry is not None and entry.in_plan, number
+
+
+def test_plan_structure(corpus):
+    plan = corpus.plan
+    assert [d.name for d in plan.directions] == PLAN_DIRECTIONS
+    assert plan.assessment == PLAN_REQUIREMENTS
+    assert plan.period_years == 2
+    assert (plan.group_rules.min_count, plan.group_rules.max_count) == (5, 20)
+    for d in plan.directions:
+        assert d.example_standards, d.name
+        for number in d.example_standards:
+            assert corpus.catalog.get(number) is not None, number
+
+
+def test_rubric_follows_the_plan_order(corpus):
+    assert [(r.id, r.name) for r in corpus.rubric.requirements] == list(enumerate(PLAN_REQUIREMENTS, start=1))
+    for r in corpus.rubric.requirements:
+        assert r.keywords and r.evidence and r.promise and r.headings and r.advice
+    assert "将" in corpus.rubric.promise_markers
+
+
+def test_cases_cover_every_direction_and_cite_only_catalog_numbers(corpus):
+    assert {c.direction for c in corpus.cases} == set(PLAN_DIRECTIONS)
+    for case in corpus.cases:
+        for number in case.standards:
+            assert corpus.catalog.get(number) is not None, f"{case.id}: {number}"
+        for number, _, _ in find_numbers(case.body):
+            assert corpus.catalog.get(number) is not None, f"{case.id} body cites {number.normalized}"
+        if case.kind == "example":
+            assert "示例" in case.company or "虚构" in case.company, case.id
+
+
+def test_each_direction_is_served_by_enough_standards(corpus):
+    served = Counter(d for s in corpus.catalog.standards for d in s.directions)
+    for direction in PLAN_DIRECTIONS:
+        assert served[direction] >= 10, direction
+
+
+def test_glossary(corpus):
+    preferred = [t.preferred for t in corpus.glossary.terms]
+    assert "标准群" in preferred and len(preferred) == len(set(preferred))
+    assert set(corpus.glossary.section_limits) == {"项目概况", "标准群构成", "实施路径", "应用成效", "推广经验"}
+
+
+def test_parse_number_roundtrips_every_catalog_entry(corpus):
+    for s in corpus.catalog.standards:
+        assert parse_number(s.number).normalized == s.number

@@ -1,0 +1,342 @@
+"""The web UI: formatting helpers and callbacks (fast), and an end-to-end run in headless Chromium."""
+from __future__ import annotations
+
+import urllib.request
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+import pytest
+
+import browser
+from assistant.context import Context
+from assistant.errors import InputError
+from assistant.standards import GroupMember
+from assistant.ui import build_app, parse_auth
+from assistant.ui import format as fmt
+from assistant.ui.files import export_pair, friendly_error, store_upload
+from assistant.ui.handlers import GENERIC_ERROR, Handlers, guarded
+from conftest import HashEmbedder, make_settings
+
+EVIL = "<script>alert(1)</script><img src=x onerror=alert(2)>![t](http://evil.example/p.png)"
+
+
+# ---- formatting helpers ----------------------------------------------------------------------------------
+
+
+def test_md_text_makes_document_text_inert():
+    out = fmt.md_text(EVIL)
+    assert "<" not in out and "![" not in out and "](" not in out
+    assert fmt.md_text("GB/T 39116—2020") == "GB/T 39116—2020"
+
+
+def test_inert_markdown_keeps_markdown_but_not_html():
+    out = fmt.inert_markdown("# 标题\n\n<b>x</b> **粗体**")
+    assert out.startswith("# 标题") and "**粗体**" in out and "<b>" not in out
+
+
+def test_group_rows_round_trip_through_an_edited_table():
+    standards = [{"number": "GB/T 39116—2020", "title": "智能制造能力成熟度模型", "level": "national",
+                  "status": "published", "core": True, "reason": "核心",
+                  "sources": [{"source": "plan/plan.txt", "location": "第3行"}]}]
+    rows = fmt.group_rows(standards)
+    assert rows[0][:5] == [True, "GB/T 39116—2020", "智能制造能力成熟度模型", "国家标准", "已发布"]
+    assert rows[0][6] == "plan/plan.txt · 第3行"
+    table = pd.DataFrame(rows + [["false", "T/CAMS 1—2020", "", "团体标准", "", "", ""], [False, "", "", "", "", "", ""]],
+                         columns=fmt.GROUP_HEADERS)
+    members = fmt.rows_to_members(table)
+    assert members == [
+        GroupMember(number="GB/T 39116—2020", title="智能制造能力成熟度模型", level="national", status="published",
+                    core=True),
+        GroupMember(number="T/CAMS 1—2020", level="group", core=False),
+    ]
+    assert fmt.rows_to_standards({"data": rows})[0]["reason"] == "核心"
+
+
+def test_checks_markdown_lists_violations_escaped():
+    ok = fmt.checks_markdown({"count": 6, "has_national_core": True, "violations": []})
+    assert "✅" in ok and "6 项" in ok
+    bad = fmt.checks_markdown({"count": 2, "has_national_core": False, "violations": ["无法识别的标准编号：<b>x</b>"]})
+    assert "⚠️" in bad and "<b>" not in bad
+
+
+def test_verdicts_html_colour_codes_and_escapes_every_document_string():
+    reqs = [{"id": i, "name": f"要求{i}", "status": s, "advice": "补充" + EVIL,
+             "evidence": [{"quote": EVIL, "location": "第1段<i>"}]}
+            for i, s in enumerate(["covered", "partial", "missing", "missing", "bogus"], start=1)]
+    html = fmt.verdicts_html(reqs)
+    assert html.count("<tr class='verdict") == 5
+    assert [s for s in ("covered", "partial", "missing") if f"data-status='{s}'" in html] == ["covered", "partial",
+                                                                                                "missing"]
+    assert "<script" not in html and "<img" not in html and "<i>" not in html
+    assert "&lt;script&gt;" in html and "已覆盖" in html and "部分覆盖" in html and "缺失" in html
+
+
+def test_review_summary_counts_and_group_checks():
+    result = {"requirements": [{"status": "covered"}, {"status": "missing"}], "summary": EVIL, "notices": ["注意"]}
+    html = fmt.review_summary_html(result)
+    assert "已覆盖 1" in html and "缺失 1" in html and "<script" not in html and "注意" in html
+    assert "⚠️ 标准数量" in fmt.group_checks_html({"count": 2, "has_national_core": True,
+                                                 "violations": ["标准数量 2 项"]})
+    assert "未识别" in fmt.group_checks_html(None)
+
+
+def test_citation_and_issue_rows():
+    rows = fmt.citation_rows([{"text": "GB/T39116-2019", "normalized": "GB/T 39116—2019", "status": "wrong_year",
+                               "expected": "GB/T 39116—2020", "location": "第2段"}])
+    assert rows == [["GB/T39116-2019", "GB/T 39116—2019", "年份有误", "GB/T 39116—2020", "第2段"]]
+    assert fmt.issue_rows([{"rule": "banned", "location": "第1段", "message": "套话", "fix": None}]) == [
+        ["banned", "第1段", "套话", ""]]
+
+
+def test_diff_html_marks_changes_and_escapes():
+    html = fmt.diff_html("效果非常好<b>", "效率提升18%<b>")
+    assert "<del" in html and "<ins" in html and "&lt;b&gt;" in html and "<b>" not in html
+    assert "未生成改写稿" in fmt.rewrite_html(None)
+    sections = {"sections": [{"heading": "成效", "original": "a", "rewritten": "b", "accepted": True, "reason": ""}]}
+    assert "成效" in fmt.rewrite_html(sections) and "采用" in fmt.rewrite_html(sections)
+
+
+def test_catalog_rows_filter_by_every_word(fake_ctx: Context):
+    standards = fake_ctx.corpus.catalog.standards
+    assert len(fmt.catalog_rows(standards)) == len(standards)
+    rows = fmt.catalog_rows(standards, "39116")
+    assert rows and all("39116" in " ".join(r) for r in rows)
+    assert fmt.catalog_rows(standards, "成熟度 不存在的词") == []
+
+
+def test_source_name_and_status_line():
+    assert fmt.source_name("/data/uploads/abc.docx") == "abc.docx"
+    assert fmt.source_name("plan/plan.txt") == "plan/plan.txt"
+    assert "离线模式" in fmt.status_markdown("offline", True, 250, "use-multilingual-v3")
+    line = fmt.status_markdown("deepseek-chat", False, None, "m")
+    assert "deepseek\\-chat" in line and "未建立" in line
+
+
+# ---- files, auth, errors ---------------------------------------------------------------------------------
+
+
+def test_store_upload_uses_a_generated_name_under_the_uploads_dir(tmp_path: Path):
+    src = tmp_path / "in" / "..%2F申报书 (1).DOCX"
+    src.parent.mkdir()
+    src.write_bytes(b"PK")
+    uploads = tmp_path / "uploads"
+    stored = store_upload(str(src), uploads)
+    assert stored.parent == uploads and stored.suffix == ".docx" and len(stored.stem) == 32
+    assert stored.read_bytes() == b"PK"
+    with pytest.raises(InputError, match="不支持的文件类型"):
+        store_upload(str(tmp_path / "in" / "x.exe"), uploads)
+    with pytest.raises(InputError, match="请先上传文件"):
+        store_upload(None, uploads)
+    assert friendly_error(f"{stored}: 坏文件", stored, "申报书.docx") == "申报书.docx: 坏文件"
+
+
+def test_export_pair_writes_docx_and_markdown():
+    def write(result, path: Path):
+        path.write_text(result, encoding="utf-8")
+
+    docx, md = export_pair(write, "内容", "报告")
+    assert Path(docx).name == "报告.docx" and Path(md).read_text(encoding="utf-8") == "内容"
+
+
+def test_parse_auth():
+    assert parse_auth("") is None
+    assert parse_auth("alice:s3:cret") == ("alice", "s3:cret")
+    with pytest.raises(InputError):
+        parse_auth("alice")
+
+
+def test_guarded_turns_errors_into_one_line_messages():
+    @guarded
+    def ours():
+        raise InputError("a.pdf: 文件已加密 <b>\n第二行")
+
+    @guarded
+    def other():
+        raise KeyError("secret internals")
+
+    with pytest.raises(gr.Error) as ours_err:
+        ours()
+    assert ours_err.value.message == "a.pdf: 文件已加密 &lt;b&gt; 第二行"
+    with pytest.raises(gr.Error) as other_err:
+        other()
+    assert other_err.value.message == GENERIC_ERROR and "secret" not in other_err.value.message
+
+    @guarded
+    def streaming():
+        yield 1
+        raise InputError("坏")
+
+    gen = streaming()
+    assert next(gen) == 1
+    with pytest.raises(gr.Error, match="坏"):
+        next(gen)
+
+
+# ---- app and callbacks with the fast fake embedder ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ui_ctx(tmp_path_factory: pytest.TempPathFactory) -> Context:
+    ctx = Context(make_settings(tmp_path_factory.mktemp("ui") / "data"), _embedder=HashEmbedder())
+    ctx.retriever()
+    return ctx
+
+
+def test_build_app_constructs(fake_ctx: Context):
+    demo = build_app(fake_ctx)
+    ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
+    assert {"apply-scenario", "apply-group", "review-file", "review-verdicts", "editor-diff", "kb-results",
+            "status-line"} <= ids
+
+
+def test_status_search_and_catalog_callbacks(ui_ctx: Context):
+    h = Handlers(ui_ctx)
+    assert "离线模式" in h.status() and f"{len(ui_ctx.retriever())} 段" in h.status()
+    results = h.search("智能制造能力成熟度 GB/T 39116", ["标准目录"], 5)
+    assert list(results.columns) == fmt.HIT_HEADERS and len(results) == 5
+    assert set(results["类型"]) == {"标准目录"}
+    with pytest.raises(gr.Error, match="请输入"):
+        h.search("  ", None, 5)
+    assert len(h.catalog("39116")) >= 1
+
+
+def test_suggest_check_and_draft_callbacks(ui_ctx: Context):
+    h = Handlers(ui_ctx)
+    summary, table, checks, suggestion = h.suggest("汽车零部件企业数字化车间：设备联网、MES、质量追溯", "自动判断")
+    assert "试点方向" in summary and len(table) >= 5 and table["核心"].any()
+    edited = table.iloc[:2]  # the user deletes rows: the live check reports the rule
+    assert "少于" in h.check(edited)
+    group = h.edited_group(suggestion, edited)
+    assert [s.number for s in group.standards] == list(edited["标准编号"]) and group.checks.violations
+    assert group.standards[0].sources == suggestion.standards[0].sources
+    outputs = list(h.draft("汽车零部件企业数字化车间：设备联网、MES、质量追溯", "实施指南", table, suggestion))
+    assert len(outputs) >= 2 and outputs[0][0].strip()  # streamed before the final result
+    final = outputs[-1]
+    assert final[0].startswith("# ") and Path(final[2]["value"]).suffix == ".docx"
+    assert Path(final[3]["value"]).read_text(encoding="utf-8").startswith("# ")
+
+
+def test_review_callback_stores_upload_safely(ui_ctx: Context, tmp_path: Path):
+    h = Handlers(ui_ctx)
+    doc = browser.make_review_docx(tmp_path / "申报书.docx")
+    summary, verdicts, citations, group, docx, md = h.review(str(doc))
+    assert verdicts.count("<tr class='verdict") == 5 and "GB/T 39116—2020" in set(citations["规范编号"])
+    assert Path(docx["value"]).is_file() and Path(md["value"]).is_file()
+    stored = list(ui_ctx.settings.uploads_dir.iterdir())
+    assert any(p.suffix == ".docx" and "申报书" not in p.name for p in stored)
+    empty = tmp_path / "空.txt"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(gr.Error) as err:
+        h.review(str(empty))
+    assert err.value.message.startswith("空.txt")  # named as uploaded, not by its stored name
+
+
+def test_polish_callback(ui_ctx: Context):
+    h = Handlers(ui_ctx)
+    summary, issues, diff, docx, md = h.polish(None, "某公司案例\n一、企业概况\n该公司全国领先，实现了翻天覆地的变化。")
+    assert "问题" in summary and list(issues.columns) == fmt.ISSUE_HEADERS
+    assert "未生成改写稿" in diff and Path(md["value"]).is_file()
+    with pytest.raises(gr.Error, match="请上传"):
+        h.polish(None, " ")
+
+
+# ---- end to end in a real browser -----------------------------------------------------------------------
+
+needs_browser = pytest.mark.skipif(not browser.browser_available(),
+                                   reason="needs Debian chromium + chromium-driver (/usr/bin/chromium, chromedriver)")
+
+
+@pytest.fixture(scope="module")
+def served(real_ctx: Context):
+    demo, url = browser.launch(real_ctx)
+    yield url
+    demo.close()
+
+
+@pytest.fixture
+def driver(tmp_path: Path):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    drv = browser.make_driver(downloads)
+    drv.downloads = downloads
+    yield drv
+    drv.quit()
+
+
+@pytest.mark.browser
+@pytest.mark.integration
+@needs_browser
+def test_end_to_end_in_chromium(served: str, driver, tmp_path: Path):
+    b = browser
+    driver.get(served)
+    b.wait_status(driver)
+    assert "段" in b.css(driver, "#status-line").text
+
+    # 申报助手: scenario → group with a core national standard → live checks → streamed draft → download
+    b.type_into(driver, "#apply-scenario", b.SCENARIO)
+    b.click(driver, "#apply-suggest")
+    b.wait_for(driver, lambda d: len(b.table_rows(d, "#apply-group")) >= 5, what="group rows")
+    assert any(box.is_selected() for box in b.css_all(driver, "#apply-group div[role='row'] input[type='checkbox']"))
+    assert "GB/T" in " ".join(b.table_rows(driver, "#apply-group"))
+    assert "规则检查" in b.css(driver, "#apply-checks").text
+    b.click(driver, "#apply-draft")
+    b.wait_for(driver, lambda d: b.css(d, "#apply-download-docx").is_displayed(), what="draft")
+    assert "申报书" in b.css(driver, "#apply-draft-output").text
+    b.click(driver, "#apply-download-docx")
+    b.wait_for(driver, lambda d: list(d.downloads.glob("*.docx")), 30, "draft download")
+
+    # 评审助手: upload a generated DOCX → five colour-coded verdicts → report download
+    b.open_tab(driver, "review")
+    b.upload(driver, "#review-file", b.make_review_docx(tmp_path / "申报书.docx"))
+    b.wait_for(driver, lambda d: "申报书" in b.css(d, "#review-file").text, 30, "upload shown")
+    b.click(driver, "#review-run")
+    b.wait_for(driver, lambda d: len(b.css_all(d, "#review-verdicts tr.verdict")) == 5, what="verdicts")
+    statuses = [r.get_attribute("data-status") for r in b.css_all(driver, "#review-verdicts tr.verdict")]
+    assert set(statuses) <= {"covered", "partial", "missing"} and "covered" in statuses and "missing" in statuses
+    assert "GB/T 39116—2020" in " ".join(b.table_rows(driver, "#review-citations"))
+    assert "标准群检查" in b.css(driver, "#review-group").text
+    b.click(driver, "#review-download-md")
+    report = b.wait_for(driver, lambda d: list(d.downloads.glob("评审报告*.md")), 30, "report download")[0]
+    assert "GB/T 39116" in report.read_text(encoding="utf-8")
+
+    # 案例编辑: a bad upload shows a readable message, not a trace
+    b.open_tab(driver, "editor")
+    empty = tmp_path / "空白.txt"
+    empty.write_text("", encoding="utf-8")
+    b.upload(driver, "#editor-file", empty)
+    b.wait_for(driver, lambda d: "空白" in b.css(d, "#editor-file").text, 30, "upload shown")
+    b.click(driver, "#editor-run")
+    toast = b.wait_for(driver, lambda d: " ".join(t.text for t in b.css_all(d, ".toast-body")).strip(), 60, "toast")
+    assert "空白.txt" in toast and "Traceback" not in toast
+
+    # 知识库: hybrid search shows results with sources
+    b.open_tab(driver, "knowledge")
+    b.type_into(driver, "#kb-query", "智能制造能力成熟度 GB/T 39116")
+    b.click(driver, "#kb-search")
+    b.wait_for(driver, lambda d: len(b.table_rows(d, "#kb-results")) >= 3, what="search results")
+    assert "standards/catalog.yaml" in " ".join(b.table_rows(driver, "#kb-results"))
+
+
+@pytest.mark.browser
+@pytest.mark.integration
+@needs_browser
+def test_screenshots_of_every_tab(served: str, driver, tmp_path: Path):
+    shots = browser.take_screenshots(driver, served, tmp_path / "shots", tmp_path)
+    assert [p.name for p in shots] == ["apply.png", "review.png", "editor.png", "knowledge.png"]
+    assert all(p.stat().st_size > 20_000 for p in shots)
+
+
+@pytest.mark.browser
+@pytest.mark.integration
+@needs_browser
+def test_download_link_is_served_over_http(served: str, tmp_path: Path):
+    """The report also downloads with a plain HTTP GET of the file URL the page received."""
+    from gradio_client import Client, handle_file
+
+    client = Client(served, verbose=False)
+    result = client.predict(handle_file(str(browser.make_review_docx(tmp_path / "a.docx"))), api_name="/review")
+    docx_path = result[4]["value"] if isinstance(result[4], dict) else result[4]
+    assert Path(docx_path).suffix == ".docx" and Path(docx_path).stat().st_size > 0
+    with urllib.request.urlopen(served, timeout=30) as page:
+        assert page.status == 200
