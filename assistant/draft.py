@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Literal
 
-from jinja2 import Environment, StrictUndefined, UndefinedError
 from pydantic import BaseModel, ValidationError
 
 from assistant.context import Context
 from assistant.errors import AssistantError, InputError, LLMError
-from assistant.prompts import Prompt, load_prompt
+from assistant.prompts import Prompt, load_prompt, render_template
 from assistant.retrieve import Hit
 from assistant.standards import (
     LEVEL_ZH,
@@ -46,7 +46,6 @@ MAX_REVISABLE = 5  # revision proposals: the core standards first, a handful in 
 GROUP_HEADER = ["编号", "名称", "层级", "角色"]
 
 OnToken = Callable[[str], None]
-_ENV = Environment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
 
 
 # ---- the JSON contract -------------------------------------------------------------------------------
@@ -143,10 +142,7 @@ def _as_data(text: str) -> str:
 
 
 def _fill(template: str, name: str, variables: dict) -> str:
-    try:
-        return _ENV.from_string(str(template)).render(**variables).strip()
-    except UndefinedError as exc:
-        raise AssistantError(f"提示模板 {name} 缺少变量：{exc.message}") from exc
+    return render_template(str(template), name, **variables).strip()
 
 
 def _template(ctx: Context, kind: str) -> dict:
@@ -243,11 +239,21 @@ def compose_offline(spec: dict, variables: dict, facts: list[dict], name: str, s
     return f"{body}\n\n{extra}" if extra else body
 
 
-def _generate(llm, system: str, user: str, emit: OnToken) -> str:
-    parts = []
+_SENTENCE_END = re.compile(r"[。；！？\n]")
+
+
+def _generate(llm, system: str, user: str, emit: OnToken, clean: Callable[[str], str]) -> str:
+    """Stream the reply sentence by sentence, each checked by `clean` first, so no unverified number is shown."""
+    parts, pending = [], ""
     for token in llm.stream(system, user):
         parts.append(token)
-        emit(token)
+        pending += token
+        ends = [m.end() for m in _SENTENCE_END.finditer(pending)]
+        if ends:
+            emit(clean(pending[: ends[-1]]))
+            pending = pending[ends[-1] :]
+    if pending:
+        emit(clean(pending))
     return _tidy_llm_text("".join(parts))
 
 
@@ -370,7 +376,7 @@ def _llm_section(job: _Job, spec: dict, hits: list[Hit]) -> tuple[str | None, li
                              scenario=_as_data(job.scenario[:SCENARIO_PROMPT_CHARS]), facts=[_prompt_fact(h) for h in hits],
                              **_rule_vars(job.variables))
     try:
-        text = _strip_heading(_generate(job.ctx.llm, job.system, user, job.emit), heading)
+        text = _strip_heading(_generate(job.ctx.llm, job.system, user, job.emit, partial(_clean_stream, job)), heading)
     except LLMError as exc:
         job.llm_up = False
         job.notices.append(job.shared.render("fallback", heading=heading, error=str(exc)))
@@ -378,6 +384,12 @@ def _llm_section(job: _Job, spec: dict, hits: list[Hit]) -> tuple[str | None, li
         return None, hits, False
     text, scrubbed = _scrub_payloads(text, payloads(job.flagged))
     return text, hits, scrubbed
+
+
+def _clean_stream(job: _Job, piece: str) -> str:
+    """What the user may see of a streamed piece: unknown numbers and injected payloads already removed."""
+    piece = verify_numbers(job.ctx.corpus.catalog, piece, "")[0]
+    return _scrub_payloads(piece, payloads(job.flagged))[0]
 
 
 def _rule_vars(variables: dict) -> dict:
@@ -404,7 +416,8 @@ def _offline_facts(hits: list[Hit], shown: set[str]) -> tuple[list[Hit], list[di
 def _check_note(removed: list[str], checked: list[CheckedCitation], scrubbed: bool) -> str:
     parts = []
     if removed:
-        parts.append("已删除目录中没有的标准编号 " + "、".join(removed))
+        # Counted, not repeated: an unverified number should not reach the reader in any form.
+        parts.append(f"已删除目录中没有的标准编号 {len(removed)} 处")
     corrected = [f"{c.normalized}→{c.expected}" for c in checked if c.action == "corrected"]
     if corrected:
         parts.append("已更正年份 " + "、".join(corrected))

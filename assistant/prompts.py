@@ -27,10 +27,15 @@ class Prompt:
     def render(self, field: str | None = None, **variables: object) -> str:
         """Render the whole file (text) or one field (YAML); a missing variable is an error, not a blank."""
         source = self.data if field is None else self.data[field]  # type: ignore[index]
-        try:
-            return _ENV.from_string(str(source)).render(**variables)
-        except UndefinedError as exc:
-            raise AssistantError(f"提示模板 {self.name} 缺少变量：{exc.message}") from exc
+        return render_template(str(source), self.name, **variables)
+
+
+def render_template(source: str, name: str, **variables: object) -> str:
+    """Render one template string from a prompt file (also nested ones, e.g. a section's template)."""
+    try:
+        return _ENV.from_string(source).render(**variables)
+    except UndefinedError as exc:
+        raise AssistantError(f"提示模板 {name} 缺少变量：{exc.message}") from exc
 
 
 @lru_cache(maxsize=64)

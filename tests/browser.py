@@ -59,7 +59,7 @@ def make_driver(download_dir: Path, width: int = 1400, height: int = 1000):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {
         "download.default_directory": str(download_dir), "download.prompt_for_download": False,
-        "download.directory_upgrade": True, "safebrowsing.enabled": False,
+        "download.directory_upgrade": True, "safebrowsing.enabled": False, "intl.accept_languages": "zh-CN,zh",
     })
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     # Headless Chromium only saves downloads where it is told to, over the DevTools protocol.

@@ -220,6 +220,7 @@ def test_llm_draft_streams_and_removes_a_fake_number(shared_dir, server, groups,
     assert any(c.action == "removed" for c in draft.citations_checked)
     streamed = "".join(tokens)
     assert "## 实施步骤" in streamed and "已删除目录中没有的标准编号" in streamed
+    assert "99999" not in streamed, "a number is checked before its sentence is streamed"
     assert "大模型（test-model）" in draft.banner
     assert KEY not in md + caplog.text + json.dumps(draft.model_dump(), ensure_ascii=False)
 
@@ -343,6 +344,7 @@ def test_cli_draft_with_an_llm_never_prints_the_key(real_ctx, tmp_path, server):
                    data_dir=real_ctx.settings.data_dir, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "正文引用" in proc.stdout and "（核查：已删除目录中没有的标准编号" in proc.stdout  # streamed, then flagged
+    assert "99999" not in proc.stdout
     assert KEY not in proc.stdout + proc.stderr
     assert server.requests and server.requests[0].headers["authorization"] == f"Bearer {KEY}"
     server.default = status(500)

@@ -55,7 +55,7 @@ def test_group_rows_round_trip_through_an_edited_table():
 
 def test_checks_markdown_lists_violations_escaped():
     ok = fmt.checks_markdown({"count": 6, "has_national_core": True, "violations": []})
-    assert "✅" in ok and "6 项" in ok
+    assert "✓" in ok and "6 项" in ok
     bad = fmt.checks_markdown({"count": 2, "has_national_core": False, "violations": ["无法识别的标准编号：<b>x</b>"]})
     assert "⚠️" in bad and "<b>" not in bad
 
@@ -239,6 +239,18 @@ def test_polish_callback(ui_ctx: Context):
     assert "未生成改写稿" in diff and Path(md["value"]).is_file()
     with pytest.raises(gr.Error, match="请上传"):
         h.polish(None, " ")
+
+
+def test_add_documents_indexes_uploads_under_safe_names(ui_ctx: Context, tmp_path: Path):
+    h = Handlers(ui_ctx)
+    doc = tmp_path / "企业内部规范.txt"
+    doc.write_text("企业内部规范\n本规范规定了焊装车间机器人点焊参数的校验周期为每班一次。\n", encoding="utf-8")
+    message = h.add_documents([str(doc)])
+    assert "企业内部规范" in message and "新嵌入 1 段" in message
+    results = h.search("机器人点焊参数校验周期", ["上传文档"], 3)
+    assert "点焊" in results.iloc[0]["内容"] and "企业内部规范" not in results.iloc[0]["来源"]
+    with pytest.raises(gr.Error, match="请先选择"):
+        h.add_documents([])
 
 
 # ---- end to end in a real browser -----------------------------------------------------------------------

@@ -36,7 +36,7 @@ def _apply_tab(h: Handlers, ctx: Context) -> None:
     summary = gr.Markdown(elem_id="apply-summary")
     group = gr.Dataframe(headers=fmt.GROUP_HEADERS, datatype=["bool"] + ["str"] * 6, interactive=True,
                          label="标准群（可直接编辑：勾选核心、修改编号、增删行）", wrap=True, elem_id="apply-group",
-                         column_widths=["6%", "16%", "24%", "9%", "9%", "22%", "14%"], row_count=1)
+                         column_widths=["5%", "14%", "21%", "8%", "8%", "25%", "19%"], row_count=1)
     checks = gr.Markdown(elem_id="apply-checks")
     suggestion = gr.State(None)
     with gr.Row():
@@ -64,6 +64,7 @@ def _review_tab(h: Handlers) -> None:
     verdicts = gr.HTML(label="五项考核要求", elem_id="review-verdicts", js_on_load=None)
     group = gr.HTML(elem_id="review-group", js_on_load=None)
     citations = gr.Dataframe(headers=fmt.CITATION_HEADERS, interactive=False, wrap=True, label="标准引用核查",
+                             column_widths=["20%", "20%", "12%", "28%", "20%"],
                              elem_id="review-citations")
     docx, md = _downloads("review")
     event = run.click(h.review, [upload], [summary, verdicts, citations, group, docx, md])
@@ -79,7 +80,7 @@ def _editor_tab(h: Handlers) -> None:
         stop = gr.Button("停止", variant="stop", elem_id="editor-stop")
     summary = gr.Markdown(elem_id="editor-summary")
     issues = gr.Dataframe(headers=fmt.ISSUE_HEADERS, interactive=False, wrap=True, label="问题清单",
-                          elem_id="editor-issues")
+                          column_widths=["12%", "18%", "38%", "32%"], elem_id="editor-issues")
     gr.Markdown("**改写建议（删除为红色，新增为绿色）**")
     diff = gr.HTML(elem_id="editor-diff", js_on_load=None)
     docx, md = _downloads("editor")

@@ -132,7 +132,7 @@ def checks_markdown(checks: Any) -> str:
     head = f"**规则检查**：共 {count} 项标准；国家标准核心：{'有' if core else '无'}"
     violations = get(checks, "violations", []) or []
     if not violations:
-        return head + "\n\n✅ 符合实施方案对标准群的要求（5–20 项，至少 1 项国家标准为核心）。"
+        return head + "\n\n✓ 符合实施方案对标准群的要求（5–20 项，至少 1 项国家标准为核心）。"
     return head + "\n\n" + "\n".join(f"- ⚠️ {md_text(v)}" for v in violations)
 
 
@@ -197,7 +197,7 @@ def group_checks_html(checks: Any) -> str:
     if checks is None:
         return "<p>文中未识别出标准群。</p>"
     violations = get(checks, "violations", []) or []
-    items = "".join(f"<li>⚠️ {esc(v)}</li>" for v in violations) or "<li>✅ 符合标准群规则</li>"
+    items = "".join(f"<li>⚠️ {esc(v)}</li>" for v in violations) or "<li>✓ 符合标准群规则</li>"
     core = "有" if get(checks, "has_national_core", False) else "无"
     return f"<p><b>标准群检查</b>：{esc(get(checks, 'count', 0))} 项；国家标准核心：{core}</p><ul>{items}</ul>"
 

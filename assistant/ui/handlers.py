@@ -230,7 +230,7 @@ class Handlers:
             raise AssistantError(message) from None
         self.ctx.reload()
         added = "、".join(fmt.md_text(n) for n in names.values())
-        return f"✅ 已加入知识库：{added}。索引现有 {report.chunks} 段（新嵌入 {report.embedded} 段）。"
+        return f"✓ 已加入知识库：{added}。索引现有 {report.chunks} 段（新嵌入 {report.embedded} 段）。"
 
     @guarded
     def search(self, query: str, types: list[str] | None, k: float) -> pd.DataFrame:
