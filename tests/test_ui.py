@@ -1,6 +1,8 @@
 """The web UI: formatting helpers and callbacks (fast), and an end-to-end run in headless Chromium."""
 from __future__ import annotations
 
+import re
+
 import urllib.request
 from pathlib import Path
 
@@ -122,7 +124,9 @@ def test_store_upload_uses_a_generated_name_under_the_uploads_dir(tmp_path: Path
     src.write_bytes(b"PK")
     uploads = tmp_path / "uploads"
     stored = store_upload(str(src), uploads)
-    assert stored.parent == uploads and stored.suffix == ".docx" and len(stored.stem) == 32
+    assert stored.parent == uploads and stored.suffix == ".docx"
+    assert re.fullmatch(r"[0-9a-f]{12}_2F申报书_1", stored.stem), stored.name  # no "..", "/" or "%" survive
+    assert store_upload(str(src), uploads) != stored, "two uploads of one file never overwrite each other"
     assert stored.read_bytes() == b"PK"
     with pytest.raises(InputError, match="不支持的文件类型"):
         store_upload(str(tmp_path / "in" / "x.exe"), uploads)
@@ -224,7 +228,7 @@ def test_review_callback_stores_upload_safely(ui_ctx: Context, tmp_path: Path):
     assert verdicts.count("<tr class='verdict") == 5 and "GB/T 39116—2020" in set(citations["规范编号"])
     assert Path(docx["value"]).is_file() and Path(md["value"]).is_file()
     stored = list(ui_ctx.settings.uploads_dir.iterdir())
-    assert any(p.suffix == ".docx" and "申报书" not in p.name for p in stored)
+    assert any(re.fullmatch(r"[0-9a-f]{12}_申报书[^/]*\.docx", p.name) for p in stored), stored
     empty = tmp_path / "空.txt"
     empty.write_text("", encoding="utf-8")
     with pytest.raises(gr.Error) as err:
@@ -248,7 +252,8 @@ def test_add_documents_indexes_uploads_under_safe_names(ui_ctx: Context, tmp_pat
     message = h.add_documents([str(doc)])
     assert "企业内部规范" in message and "新嵌入 1 段" in message
     results = h.search("机器人点焊参数校验周期", ["上传文档"], 3)
-    assert "点焊" in results.iloc[0]["内容"] and "企业内部规范" not in results.iloc[0]["来源"]
+    assert "点焊" in results.iloc[0]["内容"]
+    assert re.fullmatch(r"[0-9a-f]{12}_企业内部规范\.txt", results.iloc[0]["来源"]), results.iloc[0]["来源"]
     with pytest.raises(gr.Error, match="请先选择"):
         h.add_documents([])
 

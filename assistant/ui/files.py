@@ -12,6 +12,7 @@ from assistant.errors import InputError
 from assistant.loaders import SUPPORTED
 
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
+_UNSAFE = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff_-]+")
 
 
 def display_name(upload: Any) -> str:
@@ -21,7 +22,11 @@ def display_name(upload: Any) -> str:
 
 
 def store_upload(upload: Any, uploads_dir: Path, allowed: set[str] = SUPPORTED) -> Path:
-    """Copy an uploaded file into `uploads_dir` as <uuid><suffix>; the user-supplied name never becomes a path."""
+    """Copy an uploaded file into `uploads_dir` as <uuid>_<sanitised stem><suffix>.
+
+    The user-supplied name never becomes a path: only letters, digits, CJK, _ and - of its stem survive,
+    kept so that search results and index listings still show which document a passage came from.
+    """
     if upload is None:
         raise InputError("请先上传文件 (no file uploaded)")
     source = Path(getattr(upload, "path", None) or getattr(upload, "name", None) or str(upload))
@@ -32,7 +37,8 @@ def store_upload(upload: Any, uploads_dir: Path, allowed: set[str] = SUPPORTED) 
     if not source.is_file():
         raise InputError(f"{display_name(upload)}: 上传的文件已不存在，请重新上传 (upload missing)")
     uploads_dir.mkdir(parents=True, exist_ok=True)
-    target = uploads_dir / f"{uuid.uuid4().hex}{suffix}"
+    stem = _UNSAFE.sub("_", Path(display_name(upload)).stem).strip("_")[:40]
+    target = uploads_dir / f"{uuid.uuid4().hex[:12]}{'_' + stem if stem else ''}{suffix}"
     shutil.copyfile(source, target)
     return target
 
