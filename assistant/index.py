@@ -19,7 +19,7 @@ from assistant.chunking import Chunk, chunk_document
 from assistant.corpus import corpus_documents
 from assistant.embed import Embedder
 from assistant.errors import IndexStoreError, InputError, StoreUnavailable
-from assistant.loaders import SUPPORTED, Document, load_document
+from assistant.loaders import SUPPORTED, Document, check_file, load_document
 from assistant.settings import Settings
 from assistant.tokenize import tokenize
 
@@ -113,7 +113,8 @@ class Source:
 
 
 def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as fh:  # streamed: a big file must not be read into memory just to fingerprint it
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def corpus_sources(corpus_dir: Path) -> list[Source]:
@@ -137,8 +138,11 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def extra_sources(paths: Iterable[Path]) -> list[Source]:
-    return [Source(str(p.resolve()), p.resolve(), _sha(p)) for p in expand_paths(paths)]
+def extra_sources(paths: Iterable[Path], max_mb: float = 50.0) -> list[Source]:
+    files = expand_paths(paths)
+    for path in files:  # refuse oversized/empty/unsupported files before reading a byte of them (hashing reads all)
+        check_file(path, max_mb)
+    return [Source(str(p.resolve()), p.resolve(), _sha(p)) for p in files]
 
 
 # ---- build ---------------------------------------------------------------------------------------
@@ -182,7 +186,7 @@ def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], reb
     started = time.perf_counter()
     index_dir = settings.index_dir
     old, warnings = _previous(settings, embedder, rebuild)
-    sources = corpus_sources(settings.corpus_dir) + extra_sources(paths)
+    sources = corpus_sources(settings.corpus_dir) + extra_sources(paths, settings.max_file_mb)
     if old is not None:
         # Files added earlier stay indexed while they exist.
         known = {s.key for s in sources}

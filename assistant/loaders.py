@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.errors import InputError
-from assistant.textnorm import is_heading
+from assistant.textnorm import is_heading, join_lines
 
 BlockKind = Literal["heading", "paragraph", "table_row"]
 SUPPORTED = {".pdf", ".docx", ".txt", ".md", ".markdown"}
@@ -56,6 +56,16 @@ def load_document(path: Path, max_mb: float = 50.0, max_pages: int = 1000, doc_t
 
 
 def _read_checked(path: Path, max_mb: float) -> bytes:
+    check_file(path, max_mb)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path.name}: 无法读取文件 ({exc.strerror})") from exc
+
+
+def check_file(path: Path, max_mb: float = 50.0) -> int:
+    """The checks that need no reading (exists, is a file, supported type, size cap, not empty); returns the size."""
+    path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: 文件不存在 (file not found)")
     if path.is_dir():
@@ -67,10 +77,7 @@ def _read_checked(path: Path, max_mb: float) -> bytes:
         raise InputError(f"{path.name}: 文件过大（{size / 1048576:.1f} MB，上限 {max_mb:g} MB） (file too large)")
     if size == 0:
         raise InputError(f"{path.name}: 空文件 (empty file)")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path.name}: 无法读取文件 ({exc.strerror})") from exc
+    return size
 
 
 # ---- PDF ---------------------------------------------------------------------------------------
@@ -127,20 +134,13 @@ def _paragraphs(lines: list[str]) -> list[tuple[BlockKind, str]]:
                 buf = ""
             out.append(("heading", line))
             continue
-        buf = _join(buf, line)
+        buf = join_lines(buf, line)
         if buf.endswith(("。", "！", "？", "；", ":", "：")):
             out.append(("paragraph", buf))
             buf = ""
     if buf:
         out.append(("paragraph", buf))
     return out
-
-
-def _join(left: str, right: str) -> str:
-    """Chinese lines join without a space; Latin words keep one."""
-    if left and left[-1].isascii() and left[-1].isalpha() and right[:1].isascii() and right[:1].isalpha():
-        return f"{left} {right}"
-    return left + right
 
 
 # ---- DOCX --------------------------------------------------------------------------------------
@@ -210,15 +210,17 @@ _BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 
 
 def decode_text(raw: bytes, path: Path | None = None) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK and GB2312)."""
+    """UTF-8 (with or without BOM), UTF-16 (with BOM, or without one when it reads as text), else GB18030
+    (a superset of GBK and GB2312)."""
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             return raw.decode(encoding)
-    if _looks_utf16(raw):
-        return raw.decode("utf-16-le" if raw[1::2].count(0) > raw[0::2].count(0) else "utf-16-be")
     if b"\x00" in raw[:4096]:
-        name = path.name if path else "input"
-        raise InputError(f"{name}: 看起来是二进制文件，不是文本 (binary content in a text file)")
+        text = _utf16_without_bom(raw)
+        if text is None:
+            name = path.name if path else "input"
+            raise InputError(f"{name}: 看起来是二进制文件，不是文本 (binary content in a text file)")
+        return text
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -230,13 +232,34 @@ def decode_text(raw: bytes, path: Path | None = None) -> str:
         raise InputError(f"{name}: 无法识别文本编码（支持 UTF-8、GBK/GB18030、UTF-16） (unknown encoding)") from exc
 
 
-def _looks_utf16(raw: bytes) -> bool:
-    """UTF-16 without a BOM: every other byte of CJK/ASCII text is mostly zero in one of the lanes."""
-    sample = raw[:2000]
-    if len(sample) < 4 or len(sample) % 2:
-        return False
-    zeros = max(sample[0::2].count(0), sample[1::2].count(0))
-    return zeros > len(sample) // 4
+def _texty(ch: str) -> bool:
+    """Characters ordinary Chinese/English documents are made of (ASCII, Latin-1, CJK, CJK and general punctuation)."""
+    o = ord(ch)
+    return (ch in "\t\n\r" or 0x20 <= o < 0x7F or 0xA0 <= o <= 0xFF or 0x2000 <= o <= 0x206F or 0x2460 <= o <= 0x24FF
+            or 0x3000 <= o <= 0x303F or 0x3400 <= o <= 0x4DBF or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
+            or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3134F)
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 without a BOM: the byte order whose decoding reads as text, or None (binary).
+
+    Chinese text in UTF-16 has few zero bytes (only ASCII, digits and line breaks have them), so zero counts alone
+    cannot tell it from binary; the decoded characters can: the wrong byte order or binary data give mostly
+    characters no document is written in.
+    """
+    if len(raw) < 4 or len(raw) % 2:
+        return None
+    best: tuple[float, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:2000]
+        score = sum(map(_texty, sample)) / len(sample)
+        if score >= 0.9 and "\x00" not in sample and (best is None or score > best[0]):
+            best = (score, text)
+    return best[1] if best else None
 
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
@@ -270,6 +293,6 @@ def text_blocks(text: str, markdown: bool = False) -> list[Block]:
         else:
             if not buf:
                 start = number
-            buf = _join(buf, stripped)
+            buf = join_lines(buf, stripped)
     flush()
     return blocks

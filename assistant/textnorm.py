@@ -44,6 +44,13 @@ def normalize(text: str) -> str:
     return squash_spaces(unify_dashes(nfkc(text)))
 
 
+def join_lines(left: str, right: str) -> str:
+    """Join wrapped lines: Chinese lines join without a space; Latin words keep one."""
+    if left and left[-1].isascii() and left[-1].isalpha() and right[:1].isascii() and right[:1].isalpha():
+        return f"{left} {right}"
+    return left + right
+
+
 def split_sentences(text: str) -> list[str]:
     """Split at 。！？； (and line ends), keeping the punctuation with its sentence."""
     return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]

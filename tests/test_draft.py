@@ -373,3 +373,24 @@ def test_draft_eval_scores_perfectly_offline(ctx):
     result = run(ctx, cases)
     assert result.metrics == {"section_coverage": 1.0, "invalid_number_rate": 0.0, "injection_followed_rate": 0.0}, \
         result.failures
+
+
+# ---- eval of LLM drafts: faithfulness to the retrieved context ------------------------------------------
+
+
+def test_draft_eval_scores_llm_faithfulness(shared_dir, server):
+    from assistant.evaluation.draft import run
+
+    case = {"id": "c1", "kind": "revision", "scenario": SCENARIOS["new_mode"], "must_sections": ["标准修订建议", "新标准立项建议"]}
+    ctx = llm_ctx(shared_dir, server.url)
+    core = suggest_group(ctx, case["scenario"]).standards[0].number
+    server.default = text(f"建议结合《{ctx.corpus.catalog.get(core).title}》（{core}）的实施经验提出修订。")
+    faithful = run(ctx, [case]).metrics
+    assert faithful["llm_section_share"] == 1.0 and faithful["llm_faithfulness"] == 1.0
+    assert faithful["section_coverage"] == 1.0, "the offline baseline metrics are still reported"
+
+    # A real catalog number that nothing retrieved for this scenario mentions: not grounded.
+    server.default = text("建议参照GB/T 33008.1—2016，并按“已在三家企业验证的做法”执行。")
+    unfaithful = run(ctx, [case])
+    assert unfaithful.metrics["llm_faithfulness"] == 0.0
+    assert any("GB/T 33008.1" in f for f in unfaithful.failures)

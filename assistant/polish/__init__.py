@@ -1,0 +1,44 @@
+"""Editor polish for case-library write-ups (标准应用案例): deterministic rule checks, optional LLM rewrite.
+
+Rules (no LLM; every issue carries the section heading + paragraph/line and a concrete fix):
+  sections           the template's five sections present, once each, in order; unknown top-level sections
+  citation_form      citations in the house form 《标题》（GB/T 39116—2020）, exact text from the catalog
+  citation_valid     `standards.check_citations` statuses other than ok
+  group_consistency  the stated group size equals the standards listed under 标准群构成; numbers cited
+                     elsewhere but missing from that list
+  figures            changes ("提升30%") say of what and from what basis; numbers after a change verb have units
+  glossary           glossary variants instead of the preferred term (and both forms mixed)
+  length             section length (characters without whitespace) vs the glossary's section_limits
+  contact            phone numbers, e-mail, URLs, QQ/微信 ids, street addresses
+  advertising        banned phrases (respecting banned_exceptions such as 第一批)
+
+Citation house form: every mention must be typed exactly as the catalog number (GB/T 39116—2020) and the
+*first* mention of each standard in the write-up must carry its title: 《标题》（编号）. Later mentions may use
+the number alone.
+
+With an online LLM each section is rewritten; a rewrite is accepted only if its multiset of numbers and its
+set of standard numbers equal the original's.
+"""
+from __future__ import annotations
+
+from assistant.polish.pipeline import check_paras, check_text, polish_file, polish_text
+from assistant.polish.report import render_polish, write_polish
+from assistant.polish.result import RULE_ZH, RULES, PolishIssue, PolishResult, Rewrite, RewriteSection, SectionInfo
+from assistant.polish.rewrite import add_rewrite, check_rewrite, fact_numbers, sentence_diff
+from assistant.polish.structure import (
+    PREAMBLE,
+    SECTION_HINT,
+    TEMPLATE,
+    ZH_ORDINAL,
+    build_sections,
+    known_section,
+    text_paras,
+)
+from assistant.polish.wording import EXTRA_BANNED_EXCEPTIONS
+
+__all__ = [
+    "EXTRA_BANNED_EXCEPTIONS", "PREAMBLE", "RULES", "RULE_ZH", "SECTION_HINT", "TEMPLATE", "ZH_ORDINAL", "PolishIssue",
+    "PolishResult", "Rewrite", "RewriteSection", "SectionInfo", "add_rewrite", "build_sections", "check_paras",
+    "check_rewrite", "check_text", "fact_numbers", "known_section", "polish_file", "polish_text", "render_polish",
+    "sentence_diff", "text_paras", "write_polish",
+]

@@ -1,0 +1,52 @@
+"""The result contract of a polish run: issues by rule, section lengths, the optional rewrite."""
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+RULES = ["sections", "citation_form", "citation_valid", "group_consistency", "figures", "glossary", "length",
+         "contact", "advertising"]
+RULE_ZH = {
+    "sections": "章节结构", "citation_form": "标准引用格式", "citation_valid": "标准引用核对",
+    "group_consistency": "标准群表述一致", "figures": "数据表述", "glossary": "术语统一", "length": "篇幅",
+    "contact": "联系方式", "advertising": "广告用语",
+}
+
+# ---- result models -------------------------------------------------------------------------------
+
+
+class PolishIssue(BaseModel):
+    rule: str
+    location: str
+    message: str
+    fix: str
+    section: str = ""  # canonical template section name (or the heading as written), "" before the first
+
+
+class SectionInfo(BaseModel):
+    heading: str  # canonical name for a template section, else the heading as written
+    text: str
+    chars: int
+    limit: int | None = None
+    written: str = ""  # the heading as written in the document
+
+
+class RewriteSection(BaseModel):
+    heading: str
+    original: str
+    rewritten: str
+    diff: str
+    accepted: bool
+    reason: str = ""
+
+
+class Rewrite(BaseModel):
+    sections: list[RewriteSection]
+    backend: str
+
+
+class PolishResult(BaseModel):
+    source: str
+    issues: list[PolishIssue]
+    sections: list[SectionInfo]
+    rewrite: Rewrite | None = None
+    notices: list[str] = []

@@ -1,0 +1,66 @@
+"""Review a submission against the plan's five assessment requirements, with citation and 标准群 checks.
+
+Offline path (always): the document's blocks are cut into sentences; each requirement gets candidates from
+sections whose heading matches it and from sentences with its keywords (scored, longest keyword wins), ranked
+together with a dense similarity to the requirement (only candidates are embedded, batched and capped). Each
+candidate is classified at the clause level as done (已/完成/累计/numbers with units…), promise (将/拟/计划…),
+negated or neutral; the verdict follows from the strongest requirement-specific evidence.
+
+Optional LLM refinement (`settings.llm != "none"`): the model may change a verdict, but every quote it gives
+must be found verbatim in the document or it is dropped; any LLM failure keeps the offline verdict.
+"""
+from __future__ import annotations
+
+from assistant.review.citations import document_citations, find_group, review_group
+from assistant.review.pipeline import review_document, review_file
+from assistant.review.refine import find_verbatim, refine_with_llm
+from assistant.review.report import make_summary, render_review, write_review_report
+from assistant.review.requirements import (
+    APPLIED_KEY,
+    APPLIED_REQ,
+    DENSE_WEIGHT,
+    GENERIC_KEYWORDS,
+    MAX_EMBED,
+    MAX_EMBED_PER_REQ,
+    Candidate,
+    KeywordIndex,
+    add_dense_scores,
+    advice_for,
+    find_candidates,
+    quote_of,
+    section_owners,
+    verdict_for,
+)
+from assistant.review.result import (
+    CITATION_ZH,
+    MAX_EVIDENCE,
+    MAX_QUOTE,
+    STATUS_ZH,
+    CitationResult,
+    Evidence,
+    RequirementVerdict,
+    ReviewResult,
+    StandardGroupResult,
+    Status,
+)
+from assistant.review.sentences import (
+    EXTRA_PROMISE,
+    GENERIC_DONE,
+    NEGATION,
+    ClauseState,
+    Markers,
+    Sentence,
+    build_markers,
+    clause_state,
+    document_sentences,
+)
+
+__all__ = [
+    "APPLIED_KEY", "APPLIED_REQ", "CITATION_ZH", "DENSE_WEIGHT", "EXTRA_PROMISE", "GENERIC_DONE", "GENERIC_KEYWORDS",
+    "MAX_EMBED", "MAX_EMBED_PER_REQ", "MAX_EVIDENCE", "MAX_QUOTE", "NEGATION", "STATUS_ZH", "Candidate",
+    "CitationResult", "ClauseState", "Evidence", "KeywordIndex", "Markers", "RequirementVerdict", "ReviewResult",
+    "Sentence", "StandardGroupResult", "Status", "add_dense_scores", "advice_for", "build_markers", "clause_state",
+    "document_citations", "document_sentences", "find_candidates", "find_group", "find_verbatim", "make_summary",
+    "quote_of", "refine_with_llm", "render_review", "review_document", "review_file", "review_group",
+    "section_owners", "verdict_for", "write_review_report",
+]

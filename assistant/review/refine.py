@@ -1,0 +1,92 @@
+"""Optional LLM refinement: the model may change a verdict, but only quotes found verbatim in the document stay."""
+from __future__ import annotations
+
+import json
+import re
+
+from assistant.context import Context
+from assistant.corpus import Requirement
+from assistant.errors import AssistantError
+from assistant.loaders import Document
+from assistant.review.requirements import Candidate, advice_for
+from assistant.review.result import MAX_EVIDENCE, MAX_QUOTE, STATUS_ZH, Evidence, RequirementVerdict, Status
+from assistant.textnorm import nfkc
+
+
+# ---- LLM refinement (optional) ------------------------------------------------------------------------
+
+
+def _compact(text: str) -> tuple[str, list[int]]:
+    keep = [(ch, i) for i, ch in enumerate(nfkc(text)) if not ch.isspace()]
+    return "".join(c for c, _ in keep), [i for _, i in keep]
+
+
+def find_verbatim(quote: str, doc: Document) -> Evidence | None:
+    """The document's own text for a quote (matched ignoring whitespace and full/half width), or None."""
+    target, _ = _compact(quote)
+    if len(target) < 4:
+        return None
+    for block in doc.blocks:
+        compact, index = _compact(block.text)
+        at = compact.find(target)
+        if at >= 0:
+            verbatim = block.text[index[at]: index[at + len(target) - 1] + 1]
+            if len(verbatim) > MAX_QUOTE:
+                verbatim = verbatim[:MAX_QUOTE]
+            return Evidence(quote=verbatim, location=block.location)
+    return None
+
+
+def _parse_reply(reply: str) -> dict:
+    """The JSON object in an LLM reply (tolerates ```json fences and text around it)."""
+    m = re.search(r"\{.*\}", reply, re.S)
+    if not m:
+        raise ValueError("no JSON object in reply")
+    data = json.loads(m.group())
+    if data.get("status") not in ("covered", "partial", "missing"):
+        raise ValueError(f"bad status {data.get('status')!r}")
+    if not isinstance(data.get("quotes", []), list):
+        raise ValueError("quotes is not a list")
+    return data
+
+
+def refine_with_llm(ctx: Context, requirement: Requirement, candidates: list[Candidate], verdict: RequirementVerdict,
+                    doc: Document, notices: list[str]) -> RequirementVerdict:
+    """Let the configured LLM re-judge one requirement; keep only quotes found in the document."""
+    try:
+        from assistant.prompts import load_prompt
+
+        prompt = load_prompt(ctx.settings.prompts_dir, "review/refine")
+        passages = [{"n": i + 1, "location": c.sentence.location, "text": c.sentence.text[:400]}
+                    for i, c in enumerate(sorted(candidates, key=lambda c: -c.rank)[:8])]
+        variables = dict(requirement=requirement.model_dump(), passages=passages, verdict=verdict.status,
+                         statuses=STATUS_ZH)
+        reply = ctx.llm.complete(prompt.render("system", **variables), prompt.render("user", **variables))
+        data = _parse_reply(reply)
+    except ImportError as exc:
+        notices.append(f"要求{requirement.id}：大模型不可用（{exc}），保留离线结论")
+        return verdict
+    except (AssistantError, ValueError, KeyError, TypeError) as exc:  # LLMError is an AssistantError
+        notices.append(f"要求{requirement.id}：大模型复核失败（{str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__}），保留离线结论")
+        return verdict
+    evidence: list[Evidence] = []
+    dropped = 0
+    for q in data.get("quotes", [])[:MAX_EVIDENCE * 2]:
+        found = find_verbatim(str(q), doc) if isinstance(q, str) else None
+        if found is None:
+            dropped += 1
+        elif found not in evidence and len(evidence) < MAX_EVIDENCE:
+            evidence.append(found)
+    if dropped:
+        notices.append(f"要求{requirement.id}：大模型给出的 {dropped} 条引文在原文中找不到，已丢弃")
+    status: Status = data["status"]
+    if status != "missing" and not evidence:
+        notices.append(f"要求{requirement.id}：大模型的结论没有可核对的原文引文，保留离线结论")
+        return verdict
+    if status == "missing":
+        evidence = []
+    reason = str(data.get("advice") or data.get("reason") or "").strip()
+    advice = advice_for(requirement, status, verdict.status == "partial" and "承诺" in verdict.advice)
+    if reason:
+        advice = f"{advice}（大模型意见：{reason[:200]}）"
+    return RequirementVerdict(id=verdict.id, name=verdict.name, status=status, evidence=evidence, advice=advice)

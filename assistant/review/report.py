@@ -1,0 +1,129 @@
+"""The review as text (CLI), and as a reviewer's report (.docx / .md)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant.errors import InputError
+from assistant.review.result import CITATION_ZH, STATUS_ZH, ReviewResult
+
+
+def make_summary(result: ReviewResult, group_where: str = "", llm_name: str = "") -> str:
+    n = {s: sum(1 for r in result.requirements if r.status == s) for s in STATUS_ZH}
+    parts = [f"对照试点考核的{len(result.requirements)}项要求：{n['covered']}项已覆盖、{n['partial']}项部分覆盖、"
+             f"{n['missing']}项缺失"]
+    gaps = [f"要求{r.id}“{r.name}”{STATUS_ZH[r.status]}" for r in result.requirements if r.status != "covered"]
+    if gaps:
+        parts.append("需要补充的是" + "，".join(gaps))
+    bad = [c for c in result.citations if c.status != "ok"]
+    if result.citations:
+        kinds = "、".join(f"{CITATION_ZH[s]}{k}处" for s in ("wrong_year", "title_mismatch", "unknown")
+                         if (k := sum(1 for c in bad if c.status == s)))
+        parts.append(f"文中引用标准编号{len(result.citations)}处，" +
+                     (f"其中{len(bad)}处有问题（{kinds}）" if bad else "均与标准目录一致"))
+    else:
+        parts.append("文中没有引用标准编号")
+    g = result.standard_group
+    if g.count == 0:
+        parts.append("未找到标准群清单")
+    elif not g.violations:
+        parts.append(f"标准群（{group_where}）共{g.count}项，符合方案规则")
+    else:
+        parts.append(f"标准群（{group_where}）共{g.count}项，不符合方案规则：{'；'.join(g.violations)}")
+    if llm_name:
+        tail = f"结论由规则与文档内检索得出，并经大模型（{llm_name}）复核；所有引文均已在原文中逐字核对。"
+    else:
+        tail = "结论由规则与文档内检索离线得出（未使用大模型），请结合原文人工复核。"
+    return "；".join(parts) + "。" + tail
+
+# ---- output ---------------------------------------------------------------------------------------------
+
+
+def render_review(result: ReviewResult) -> str:
+    lines = ["评审结论 (review)", "=" * 20, result.summary, ""]
+    for r in result.requirements:
+        lines.append(f"[{STATUS_ZH[r.status]}] 要求{r.id} {r.name}")
+        for e in r.evidence:
+            lines.append(f"    · “{e.quote}”（{e.location}）")
+        lines.append(f"    建议：{r.advice}")
+    lines += ["", f"标准引用 ({len(result.citations)})"]
+    groups: dict[tuple[str, str, str | None], list[str]] = {}
+    for c in result.citations:
+        groups.setdefault((c.normalized, c.status, c.expected), []).append(c.location)
+    for (normalized, status, expected), locations in groups.items():
+        mark = "✓" if status == "ok" else "✗"
+        extra = f"，应为 {expected}" if expected else ""
+        where = "、".join(dict.fromkeys(locations))
+        lines.append(f"  {mark} {normalized}：{CITATION_ZH[status]}{extra}（{where}）")
+    g = result.standard_group
+    lines += ["", f"标准群：{g.count}项，{'有' if g.has_national_core else '没有'}国家标准核心"]
+    lines += [f"  ✗ {v}" for v in g.violations] or ["  ✓ 符合方案规则"]
+    if result.notices:
+        lines += ["", "提示："] + [f"  {n}" for n in result.notices]
+    return "\n".join(lines)
+
+
+def _report_sections(result: ReviewResult):
+    summary_rows = [[r.id, r.name, STATUS_ZH[r.status], len(r.evidence)] for r in result.requirements]
+    citation_rows = [[c.text, c.normalized, CITATION_ZH[c.status], c.expected or "", c.location] for c in result.citations]
+    return summary_rows, citation_rows
+
+
+def write_review_report(result: ReviewResult, out_path: Path) -> Path:
+    """A reviewer's report: summary table first, then details with quotes; .docx or .md by suffix."""
+    from assistant.export import add_table, docx_document, markdown_table, save_docx, write_markdown
+
+    out_path = Path(out_path)
+    suffix = out_path.suffix.lower()
+    if suffix not in {".docx", ".md", ".markdown"}:
+        raise InputError(f"{out_path.name}: 报告只能写成 .docx 或 .md (unsupported report type {suffix or '(none)'})")
+    summary_rows, citation_rows = _report_sections(result)
+    req_header = ["序号", "考核要求", "结论", "证据数"]
+    cit_header = ["原文", "规范编号", "核查结果", "应为", "位置"]
+    title = "试点材料评审报告"
+    g = result.standard_group
+    group_lines = [f"标准数量：{g.count}项；国家标准核心：{'有' if g.has_national_core else '无'}"]
+    group_lines += [f"问题：{v}" for v in g.violations] or ["符合方案规则（5–20项，以国家标准为核心）"]
+
+    if suffix == ".docx":
+        doc = docx_document(title)
+        if result.source:
+            doc.add_paragraph(f"材料：{Path(result.source).name}")
+        doc.add_heading("总体结论", level=1)
+        doc.add_paragraph(result.summary)
+        add_table(doc, req_header, summary_rows)
+        doc.add_heading("逐项审查", level=1)
+        for r in result.requirements:
+            doc.add_heading(f"要求{r.id}：{r.name}（{STATUS_ZH[r.status]}）", level=2)
+            for e in r.evidence:
+                doc.add_paragraph(f"“{e.quote}”（{e.location}）", style="List Bullet")
+            if not r.evidence:
+                doc.add_paragraph("未找到原文证据。")
+            doc.add_paragraph(f"建议：{r.advice}")
+        doc.add_heading("标准引用核查", level=1)
+        if citation_rows:
+            add_table(doc, cit_header, citation_rows)
+        else:
+            doc.add_paragraph("文中没有引用标准编号。")
+        doc.add_heading("标准群核查", level=1)
+        for line in group_lines:
+            doc.add_paragraph(line)
+        if result.notices:
+            doc.add_heading("提示", level=1)
+            for n in result.notices:
+                doc.add_paragraph(n)
+        return save_docx(doc, out_path)
+
+    md = [f"# {title}", ""]
+    if result.source:
+        md += [f"材料：{Path(result.source).name}", ""]
+    md += ["## 总体结论", "", result.summary, "", markdown_table(req_header, summary_rows), "", "## 逐项审查", ""]
+    for r in result.requirements:
+        md += [f"### 要求{r.id}：{r.name}（{STATUS_ZH[r.status]}）", ""]
+        md += [f"- “{e.quote}”（{e.location}）" for e in r.evidence] or ["- 未找到原文证据。"]
+        md += ["", f"建议：{r.advice}", ""]
+    md += ["## 标准引用核查", ""]
+    md += [markdown_table(cit_header, citation_rows) if citation_rows else "文中没有引用标准编号。", ""]
+    md += ["## 标准群核查", ""] + [f"- {line}" for line in group_lines]
+    if result.notices:
+        md += ["", "## 提示", ""] + [f"- {n}" for n in result.notices]
+    return write_markdown(out_path, "\n".join(md))

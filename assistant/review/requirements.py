@@ -1,0 +1,230 @@
+"""Requirement matching: keyword and section candidates, dense re-ranking, verdicts and advice."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.context import Context
+from assistant.corpus import Requirement, Rubric
+from assistant.errors import AssistantError, ModelError
+from assistant.loaders import Document
+from assistant.review.result import MAX_EVIDENCE, MAX_QUOTE, Evidence, RequirementVerdict, Status
+from assistant.review.sentences import ClauseState, Sentence, _alternation
+from assistant.textnorm import HEADING_RE, nfkc
+
+MAX_EMBED = 120  # distinct candidate sentences embedded per document (keeps a 50-page PDF well under 15 s)
+MAX_EMBED_PER_REQ = 24  # only the best lexical candidates of each requirement are re-ranked densely
+DENSE_WEIGHT = 0.5
+# Keywords that say little on their own (weight 0.34); shared keywords weigh 0.5; the rest 1.
+GENERIC_KEYWORDS = {"数据", "提升", "降低", "工具", "软件", "平台", "装备", "模板", "版本", "补充", "条款", "缺失", "不适用",
+                    "示范", "带动", "复制", "低成本", "轻量化", "实施情况", "落地", "服务企业", "辐射"}
+# Headings such as 项目概况 describe the project, not a requirement, even when a rubric keyword is in them.
+_NEUTRAL_HEADING = re.compile(r"概况|背景|简介|基本情况|目录|前言")
+# "按照/采用/应用 … GB/T …": a standard cited as applied is evidence for requirement 1 wherever it appears.
+_APPLIED = re.compile(r"(?:按照|依据|根据|按|应用|采用|贯彻|执行|实施|遵循|对照)[^，。；]{0,40}?"
+                      r"(?:GB|[A-Z]{2}\s*/|T\s*/|DB\d|Q\s*/|(?:19|20)\d{6})")
+APPLIED_KEY = "〈应用标准〉"
+APPLIED_REQ = 1
+
+# ---- requirement matching -------------------------------------------------------------------------
+
+
+@dataclass
+class KeywordIndex:
+    """Every rubric keyword with its requirement(s) and weight."""
+
+    owners: dict[str, set[int]]
+    weight: dict[str, float]
+    pattern: re.Pattern
+
+    @classmethod
+    def build(cls, rubric: Rubric) -> "KeywordIndex":
+        owners: dict[str, set[int]] = {}
+        for r in rubric.requirements:
+            for k in r.keywords:
+                owners.setdefault(k, set()).add(r.id)
+        weight = {k: 0.34 if k in GENERIC_KEYWORDS else (0.5 if len(ids) > 1 else 1.0) for k, ids in owners.items()}
+        return cls(owners, weight, re.compile(_alternation(list(owners))))
+
+    def matches(self, text: str) -> list[tuple[str, int, int]]:
+        """Keyword hits, longest first at each place: "可推广" hides the "推广" inside it."""
+        norm = nfkc(text)
+        hits: list[tuple[str, int, int]] = []
+        pos = 0
+        while pos < len(norm):
+            m = self.pattern.search(norm, pos)
+            if not m:
+                break
+            hits.append((m.group(), m.start(), m.end()))
+            pos = m.end()
+        return hits
+
+
+@dataclass
+class Candidate:
+    sentence: Sentence
+    score: float  # keyword relevance for this requirement
+    unique: int  # how many of its keywords belong to this requirement alone (and are not generic)
+    in_section: bool
+    status: ClauseState
+    strength: Literal["strong", "promise", "weak"]
+    dense: float = 0.0
+
+    @property
+    def rank(self) -> float:
+        return {"strong": 100.0, "promise": 50.0, "weak": 0.0}[self.strength] + self.score + \
+            (1.0 if self.in_section else 0.0) + DENSE_WEIGHT * self.dense
+
+
+def section_owners(heading: str, rubric: Rubric, kw: KeywordIndex) -> set[int]:
+    """Which requirement(s) a heading announces: the longest rubric heading it contains, else its keywords."""
+    norm = nfkc(HEADING_RE.sub("", heading, count=1))
+    best, owners = 0, set()
+    for r in rubric.requirements:
+        for h in r.headings:
+            if h in norm and len(h) >= best:
+                owners = owners | {r.id} if len(h) == best else {r.id}
+                best = len(h)
+    if owners or _NEUTRAL_HEADING.search(norm):
+        return owners
+    scores: dict[int, float] = {}
+    for k, _, _ in kw.matches(norm):
+        if kw.weight[k] >= 1.0:
+            for rid in kw.owners[k]:
+                scores[rid] = scores.get(rid, 0.0) + 1.0
+    top = max(scores.values(), default=0.0)
+    return {rid for rid, s in scores.items() if s == top} if top else set()
+
+
+def _status_for(sentence: Sentence, hit_spans: list[tuple[int, int]]) -> ClauseState:
+    """A sentence's state for one requirement: clauses holding its keywords decide first."""
+    spans, pos = [], 0
+    for clause, state in sentence.clauses:
+        start = nfkc(sentence.text).find(nfkc(clause), pos)
+        start = pos if start < 0 else start
+        spans.append((start, start + len(clause), state))
+        pos = start + len(clause)
+    keyed = [state for s, e, state in spans if any(s <= hs < e for hs, _ in hit_spans)]
+    states = [state for _, _, state in spans]
+    for wanted in ("done", "promise", "negated"):
+        if wanted in keyed:
+            return wanted  # type: ignore[return-value]
+    if "done" in states and "promise" not in states and "negated" not in states:
+        return "done"
+    if "promise" in states:
+        return "promise"
+    if "negated" in states:
+        return "negated"
+    return "neutral"
+
+
+def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordIndex,
+                    owners: dict[str, set[int]]) -> list[Candidate]:
+    out: list[Candidate] = []
+    negated: set[str] = set()
+    for s in sentences:
+        owned = [owners.get(h, set()) for h in s.sections]
+        in_section = any(req.id in o for o in owned)
+        elsewhere = not in_section and any(o for o in owned)
+        if s.kind == "heading":
+            # A heading is never evidence by itself; one that announces this requirement is a weak mention.
+            if owners.get(s.text) and req.id in owners[s.text]:
+                out.append(Candidate(s, 0.0, 0, True, "neutral", "weak"))
+            continue
+        hits = [(k, a, b) for k, a, b in kw.matches(s.text) if req.id in kw.owners[k]]
+        applied = req.id == APPLIED_REQ and s.kind != "table_row" and _APPLIED.search(nfkc(s.text))
+        if applied:
+            hits.append((APPLIED_KEY, applied.start(), applied.end()))
+        distinct = {k for k, _, _ in hits}
+        score = sum(kw.weight.get(k, 1.0) for k in distinct)
+        unique = sum(1 for k in distinct if kw.weight.get(k, 1.0) >= 1.0)
+        # A sentence in another requirement's section must be clearly about this one (two specific keywords),
+        # except a standard cited as applied, which always speaks to requirement 1.
+        need = 2 if elsewhere else 1
+        if not in_section and unique < need and not (applied and unique >= 1):
+            continue
+        status = _status_for(s, [(a, b) for _, a, b in hits])
+        if status == "negated":  # "尚未形成立项建议" confirms the gap; it is not evidence
+            negated.update(s.sections[-1:])
+            continue
+        if status == "done" and ((unique >= need and score >= 1.0) or (in_section and score > 0)):
+            strength = "strong"
+        elif status == "promise":
+            strength = "promise"
+        else:
+            strength = "weak"
+        out.append(Candidate(s, score, unique, in_section, status, strength))
+    # A heading whose section only says "暂无…" is an admitted gap, not a mention.
+    backed = {c.sentence.sections[-1] for c in out if c.sentence.kind != "heading" and c.sentence.sections}
+    return [c for c in out if not (c.sentence.kind == "heading" and c.sentence.text in negated
+                                   and c.sentence.text not in backed)]
+
+
+def add_dense_scores(ctx: Context, reqs: list[Requirement], per_req: dict[int, list[Candidate]],
+                     notices: list[str]) -> None:
+    """Cosine similarity between each requirement and its candidates (one batched call, capped)."""
+    texts: list[str] = []  # distinct sentence texts, the best-ranked candidates of each requirement first
+    for r in reqs:
+        ranked = sorted((c for c in per_req[r.id] if c.sentence.kind != "heading"), key=lambda c: -c.rank)
+        for c in ranked[:MAX_EMBED_PER_REQ]:
+            if c.sentence.text not in texts and len(texts) < MAX_EMBED:
+                texts.append(c.sentence.text)
+    if not texts:
+        return
+    try:
+        embedder = ctx.embedder
+        queries = embedder.embed([f"{r.name}：{r.description} {'；'.join(r.evidence)}" for r in reqs], query=True)
+        vectors = dict(zip(texts, embedder.embed(texts)))
+    except (ModelError, OSError, RuntimeError) as exc:
+        notices.append(f"未能加载嵌入模型，仅按关键词和章节判断：{str(exc).splitlines()[0][:120]}")
+        return
+    for r, q in zip(reqs, queries):
+        for c in per_req[r.id]:
+            v = vectors.get(c.sentence.text)
+            if v is not None:
+                c.dense = sum(a * b for a, b in zip(q, v))
+
+
+def quote_of(sentence: Sentence, doc: Document) -> Evidence:
+    """A ≤200-character verbatim quote of a sentence (its first 200 characters when longer)."""
+    text = sentence.text
+    quote = text[:MAX_QUOTE]
+    block_text = doc.blocks[sentence.block].text
+    if quote not in block_text:  # never report a quote the document does not contain, even under python -O
+        raise AssistantError(f"内部错误：引文与原文不一致（{sentence.location}） (quote not verbatim)")
+    return Evidence(quote=quote, location=sentence.location)
+
+
+def verdict_for(req: Requirement, cands: list[Candidate], doc: Document) -> RequirementVerdict:
+    strong = [c for c in cands if c.strength == "strong"]
+    promises = [c for c in cands if c.strength == "promise"]
+    if strong:
+        status: Status = "covered"
+        chosen = sorted(strong, key=lambda c: -c.rank)
+    elif cands:
+        status = "partial"
+        chosen = sorted(cands, key=lambda c: -c.rank)
+        # Evidence sentences first, bare headings last.
+        chosen = [c for c in chosen if c.sentence.kind != "heading"] + [c for c in chosen if c.sentence.kind == "heading"]
+    else:
+        status, chosen = "missing", []
+    evidence: list[Evidence] = []
+    for c in chosen:
+        e = quote_of(c.sentence, doc)
+        if e not in evidence:
+            evidence.append(e)
+        if len(evidence) >= MAX_EVIDENCE:
+            break
+    return RequirementVerdict(id=req.id, name=req.name, status=status, evidence=evidence,
+                              advice=advice_for(req, status, bool(promises) and not strong))
+
+
+def advice_for(req: Requirement, status: Status, promised: bool) -> str:
+    if status == "covered":
+        return f"已有已完成的证据。建议核对数据来源和统计口径；如有缺项可参照：{req.advice}"
+    if status == "missing":
+        return f"文中未找到“{req.name}”的相关内容。{req.advice}"
+    if promised:
+        return f"目前只有计划或承诺（如“将……”“拟……”），缺少已完成、可核查的事实。{req.advice}"
+    return f"有相关表述，但缺少具体、已完成的证据（名称、数量、时间、编号）。{req.advice}"

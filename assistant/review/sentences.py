@@ -1,0 +1,101 @@
+"""The document as sentences: done/promise/negation markers, clause states, enclosing headings."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.corpus import Rubric
+from assistant.loaders import Document
+from assistant.textnorm import HEADING_RE, heading_level, split_sentences
+
+
+# ---- markers -----------------------------------------------------------------------------------------
+
+GENERIC_DONE = ["已", "完成", "形成", "发布", "编制了", "累计", "举办了", "开展了", "建成", "取得", "获得", "通过"]
+_COUNT_DONE = r"共(?:计|有|\d|[一二三四五六七八九十两])"
+_UNIT_DONE = (r"\d+(?:\.\d+)?\s*(?:%|％|个百分点|家|项|人次|名|人|场|次|条|套|台|篇|份|件|万元|亿元|元|小时|分钟|秒|"
+              r"天|吨|千瓦时|kWh|个|倍)")
+EXTRA_PROMISE = ["目标是", "目标为", "目标值", "期望", "希望", "即将", "将会", "将要"]
+# 计划 as a noun (生产计划, 计划号) and 待 inside other words are not promises.
+_NOT_PROMISE = re.compile(r"(?:生产|排产|实施|工作|采购|作业|年度|项目|物料|发展|行动|研究|主)计划|计划号|计划的|"
+                          r"(?:期|对|接|等|招|优)待|待遇|将近|将军")
+NEGATION = ["尚未", "暂未", "未能", "没有", "暂无", "不具备", "未(?!来)"]
+_CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
+
+
+@dataclass
+class Markers:
+    done: re.Pattern
+    promise: re.Pattern
+    negation: re.Pattern
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(w if any(c in w for c in "(?[") else re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def build_markers(rubric: Rubric) -> Markers:
+    done_words = list(GENERIC_DONE)
+    for r in rubric.requirements:
+        done_words += r.done_markers
+    done_words = [re.escape(w) if w != "立项" else "立项(?!建议)" for w in done_words]
+    done = re.compile(rf"(?:{'|'.join(sorted(set(done_words), key=len, reverse=True))}|{_COUNT_DONE}|{_UNIT_DONE})")
+    promise = re.compile(f"(?:{_alternation(rubric.promise_markers + EXTRA_PROMISE)})")
+    negation = re.compile(f"(?:{_alternation(NEGATION)})")
+    return Markers(done, promise, negation)
+
+
+ClauseState = Literal["done", "promise", "negated", "neutral"]
+
+
+def clause_state(clause: str, markers: Markers) -> ClauseState:
+    """The first marker in the clause decides: "已将…推广" is done, "将完成…" is a promise."""
+    masked = _NOT_PROMISE.sub(lambda m: "＿" * len(m.group()), clause)
+    found: list[tuple[int, int, ClauseState]] = []
+    for kind, pattern in (("negated", markers.negation), ("promise", markers.promise), ("done", markers.done)):
+        m = pattern.search(masked if kind == "promise" else clause)
+        if m:
+            found.append((m.start(), -len(m.group()), kind))  # type: ignore[arg-type]
+    if not found:
+        return "neutral"
+    return min(found)[2]
+
+
+# ---- the document as sentences --------------------------------------------------------------------
+
+
+@dataclass
+class Sentence:
+    text: str  # verbatim substring of its block's text
+    block: int
+    location: str
+    kind: str
+    sections: tuple[str, ...]  # enclosing headings, outermost first
+    clauses: list[tuple[str, ClauseState]] = field(default_factory=list)
+
+
+def _level(heading: str) -> int:
+    return heading_level(heading) if HEADING_RE.match(heading) else 1
+
+
+def document_sentences(doc: Document, markers: Markers) -> list[Sentence]:
+    out: list[Sentence] = []
+    stack: list[tuple[int, str]] = []
+    for i, block in enumerate(doc.blocks):
+        text = block.text
+        if block.kind == "heading":
+            level = _level(text)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, text))
+            out.append(Sentence(text, i, block.location, "heading", tuple(h for _, h in stack)))
+            continue
+        sections = tuple(h for _, h in stack) or ((block.section,) if block.section else ())
+        parts = [text] if block.kind == "table_row" else split_sentences(text)
+        for part in parts:
+            if part not in text:  # split_sentences strips; a piece is always a substring, but never trust it
+                continue
+            clauses = [(c, clause_state(c, markers)) for c in _CLAUSE_SPLIT.split(part) if c.strip()]
+            out.append(Sentence(part, i, block.location, block.kind, sections, clauses))
+    return out

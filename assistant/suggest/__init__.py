@@ -1,0 +1,41 @@
+"""Suggest a 标准群 for an applicant's scenario: infer the direction, gather catalog candidates, assemble by the plan's rules.
+
+Offline the result is retrieval + keyword scoring + rules, deterministic for the same input and index. With an
+LLM configured, the model may only reorder and reword the retrieved candidates; its answer is validated again.
+"""
+from __future__ import annotations
+
+from assistant.suggest.assemble import (
+    FAMILY_CAP,
+    MAX_CORE,
+    TARGET_MAX,
+    TARGET_MIN,
+    assemble,
+    build_standards,
+    reason_for,
+    sources_for,
+)
+from assistant.suggest.candidates import (
+    FIT_RANK,
+    FIT_WEIGHT,
+    STANDARD_HITS,
+    Candidate,
+    fits,
+    gather_candidates,
+    resolve_entry,
+)
+from assistant.suggest.direction import DIRECTION_HITS, infer_direction, resolve_direction
+from assistant.suggest.groupio import load_group_file
+from assistant.suggest.matching import GENERIC, PARTIAL, QUERY_CHARS, TermIndex
+from assistant.suggest.pipeline import LOW_CONFIDENCE, suggest_group
+from assistant.suggest.render import render_checks, render_suggestion
+from assistant.suggest.rerank import LLM_CANDIDATES, LLM_REASON_CHARS, _parse_llm_reply, rerank_with_llm
+from assistant.suggest.result import Source, SuggestedStandard, Suggestion
+
+__all__ = [
+    "DIRECTION_HITS", "FAMILY_CAP", "FIT_RANK", "FIT_WEIGHT", "GENERIC", "LLM_CANDIDATES", "LLM_REASON_CHARS",
+    "LOW_CONFIDENCE", "MAX_CORE", "PARTIAL", "QUERY_CHARS", "STANDARD_HITS", "TARGET_MAX", "TARGET_MIN", "Candidate",
+    "Source", "SuggestedStandard", "Suggestion", "TermIndex", "_parse_llm_reply", "assemble", "build_standards",
+    "fits", "gather_candidates", "infer_direction", "load_group_file", "reason_for", "render_checks",
+    "render_suggestion", "rerank_with_llm", "resolve_direction", "resolve_entry", "sources_for", "suggest_group",
+]
