@@ -1,0 +1,126 @@
+"""Writing one section: the offline composer, or the LLM streamed sentence by sentence with each piece checked."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable
+
+from assistant.context import Context
+from assistant.draft.result import OnToken
+from assistant.draft.safety import as_data, payloads, scrub_payloads, strip_injections, verify_numbers
+from assistant.draft.templates import fill_template, rule_vars
+from assistant.errors import LLMError
+from assistant.prompts import Prompt
+from assistant.retrieve import Hit
+
+FACTS_SHOWN = 3  # offline: excerpts quoted per section
+FACT_CHARS = 160
+PROMPT_FACT_CHARS = 600
+SCENARIO_PROMPT_CHARS = 4000  # a long @file scenario is sent once per section: keep prompts bounded
+
+
+@dataclass
+class DraftJob:
+    """Everything one draft's sections share."""
+
+    ctx: Context
+    kind: str
+    template: dict
+    shared: Prompt
+    variables: dict
+    scenario: str
+    title: str
+    system: str
+    flagged: list[str]
+    emit: OnToken
+    llm_up: bool
+    shown: set[str] = field(default_factory=set)
+    failed: list[str] = field(default_factory=list)  # headings composed offline although an LLM is configured
+    notices: list[str] = field(default_factory=list)
+
+
+def compose_offline(spec: dict, variables: dict, facts: list[dict], name: str, shared) -> str:
+    """One section from its offline template plus a short list of retrieved excerpts."""
+    body = fill_template(spec["offline"], f"{name}:{spec['heading']}", variables)
+    extra = shared.render("facts", facts=facts).strip()
+    return f"{body}\n\n{extra}" if extra else body
+
+
+def offline_facts(hits: list[Hit], shown: set[str]) -> tuple[list[Hit], list[dict]]:
+    """The section's grounding passages (plan, rubric, cases, uploads before catalog rows) and the excerpts to
+    quote: each passage is quoted once per draft, at its first section."""
+    ordered = [h for h in hits if h.doc_type != "standard"] + [h for h in hits if h.doc_type == "standard"]
+    used = [h for h in ordered if _fact(h)["text"]][:FACTS_SHOWN]
+    quoted = [_fact(h) for h in used if h.id not in shown]
+    shown.update(h.id for h in used)
+    return used, quoted
+
+
+def _fact(hit: Hit) -> dict:
+    text, _ = strip_injections(" ".join(hit.text.split()))
+    if len(text) > FACT_CHARS:
+        cut = text[:FACT_CHARS]
+        end = max(cut.rfind(p) for p in "。；;")
+        text = (cut[: end + 1] if end > FACT_CHARS // 2 else cut) + "…"
+    return {"text": text, "source": hit.source, "location": hit.location}
+
+
+def llm_section(job: DraftJob, spec: dict, hits: list[Hit]) -> tuple[str | None, list[Hit], bool]:
+    """The section from the LLM (streamed), or None after a failure (the rest of the draft then goes offline)."""
+    heading = spec["heading"]
+    user = job.shared.render("user", title=job.title, heading=heading, goal=spec["goal"],
+                             instruction=fill_template(spec["prompt"], f"draft/{job.kind}:prompt", job.variables),
+                             scenario=as_data(job.scenario[:SCENARIO_PROMPT_CHARS]),
+                             facts=[_prompt_fact(h) for h in hits],
+                             **rule_vars(job.variables))
+    try:
+        text = _strip_heading(_generate(job.ctx.llm, job.system, user, job.emit, partial(_clean_stream, job)), heading)
+    except LLMError as exc:
+        job.llm_up = False
+        job.notices.append(job.shared.render("fallback", heading=heading, error=str(exc)))
+        job.emit("\n\n【大模型不可用，本节改用离线模板】\n\n")
+        return None, hits, False
+    text, scrubbed = scrub_payloads(text, payloads(job.flagged))
+    return text, hits, scrubbed
+
+
+def _clean_stream(job: DraftJob, piece: str) -> str:
+    """What the user may see of a streamed piece: unknown numbers and injected payloads already removed."""
+    piece = verify_numbers(job.ctx.corpus.catalog, piece, "")[0]
+    return scrub_payloads(piece, payloads(job.flagged))[0]
+
+
+def _prompt_fact(hit: Hit) -> dict:
+    return {"text": as_data(" ".join(hit.text.split())[:PROMPT_FACT_CHARS]), "source": hit.source,
+            "location": hit.location}
+
+
+_SENTENCE_END = re.compile(r"[。；！？\n]")
+
+
+def _generate(llm, system: str, user: str, emit: OnToken, clean: Callable[[str], str]) -> str:
+    """Stream the reply sentence by sentence, each checked by `clean` first, so no unverified number is shown."""
+    parts, pending = [], ""
+    for token in llm.stream(system, user):
+        parts.append(token)
+        pending += token
+        ends = [m.end() for m in _SENTENCE_END.finditer(pending)]
+        if ends:
+            emit(clean(pending[: ends[-1]]))
+            pending = pending[ends[-1] :]
+    if pending:
+        emit(clean(pending))
+    return _tidy_llm_text("".join(parts))
+
+
+def _tidy_llm_text(text: str) -> str:
+    text = re.sub(r"^```[a-z]*\n|\n```\s*$", "", text.strip())
+    return text.strip()
+
+
+def _strip_heading(text: str, heading: str) -> str:
+    lines = text.strip().splitlines()
+    if lines and lines[0].strip().lstrip("#").strip().rstrip("：:") == heading:
+        lines = lines[1:]
+    return "\n".join(lines).strip()

@@ -1,0 +1,49 @@
+"""The draft's JSON contract: sections, group rows, checked citations and the draft itself."""
+from __future__ import annotations
+
+from typing import Callable, Literal
+
+from pydantic import BaseModel
+
+from assistant.suggest import Source
+
+KINDS = ("application", "guide", "case", "revision")
+
+OnToken = Callable[[str], None]
+
+
+class Section(BaseModel):
+    heading: str
+    text: str
+    sources: list[Source] = []
+    composer: Literal["llm", "offline"] = "offline"
+    table: bool = False  # the standard-group table belongs under this heading
+
+
+class GroupRow(BaseModel):
+    number: str
+    title: str
+    level: str
+    role: Literal["核心", "配套"]
+
+
+class CheckedCitation(BaseModel):
+    text: str
+    normalized: str
+    status: str
+    expected: str | None = None
+    section: str
+    action: Literal["kept", "removed", "corrected", "flagged"]
+
+
+class Draft(BaseModel):
+    kind: str
+    title: str
+    backend: str  # "offline" or the model name
+    direction: str
+    banner: str
+    sections: list[Section]
+    group: list[GroupRow]
+    citations_checked: list[CheckedCitation] = []
+    removed_numbers: list[str] = []
+    notices: list[str] = []
