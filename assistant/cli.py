@@ -75,6 +75,8 @@ def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
     if not args.query.strip():
         raise InputError("查询为空 (empty query)")
+    if not 1 <= args.k <= 200:
+        raise InputError(f"-k 应在 1 到 200 之间，收到 {args.k} (k out of range)")
     hits = ctx.retriever(_progress_bar()).search(args.query, k=args.k, doc_types=args.type or None)
     results = [{"id": h.id, "text": h.text, "source": h.source, "location": h.location, "score": h.score} for h in hits]
 

@@ -110,6 +110,7 @@ class Source:
     path: Path
     sha: str
     corpus: bool = False
+    explicit: bool = False  # named on the command line: a bad file stops the build instead of being skipped
 
 
 def _sha(path: Path) -> str:
@@ -124,25 +125,37 @@ def corpus_sources(corpus_dir: Path) -> list[Source]:
     return [Source("corpus", corpus_dir, fingerprint, corpus=True)]
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders expanded to the supported files inside them."""
-    out: list[Path] = []
+def expand_paths(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
+    """Files as given (explicit), and the supported files inside given folders (not explicit)."""
+    out: list[tuple[Path, bool]] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED))
+            out.extend((p, False) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUPPORTED)
         elif path.exists():
-            out.append(path)
+            out.append((path, True))
         else:
             raise InputError(f"{path}: 文件不存在 (file not found)")
     return out
 
 
-def extra_sources(paths: Iterable[Path], max_mb: float = 50.0) -> list[Source]:
-    files = expand_paths(paths)
-    for path in files:  # refuse oversized/empty/unsupported files before reading a byte of them (hashing reads all)
-        check_file(path, max_mb)
-    return [Source(str(p.resolve()), p.resolve(), _sha(p)) for p in files]
+def extra_sources(paths: Iterable[Path], max_mb: float = 50.0) -> tuple[list[Source], list[str]]:
+    """Sources for extra files; a bad file found inside a folder is skipped with a warning, a named one stops."""
+    sources, warnings = [], []
+    for path, explicit in expand_paths(paths):
+        try:
+            check_file(path, max_mb)  # before reading a byte of it: hashing reads the whole file
+        except InputError as exc:
+            if explicit:
+                raise
+            warnings.append(_skipped(exc))
+            continue
+        sources.append(Source(str(path.resolve()), path.resolve(), _sha(path), explicit=explicit))
+    return sources, warnings
+
+
+def _skipped(exc: InputError) -> str:
+    return f"已跳过 (skipped): {exc}"
 
 
 # ---- build ---------------------------------------------------------------------------------------
@@ -186,13 +199,8 @@ def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], reb
     started = time.perf_counter()
     index_dir = settings.index_dir
     old, warnings = _previous(settings, embedder, rebuild)
-    sources = corpus_sources(settings.corpus_dir) + extra_sources(paths, settings.max_file_mb)
-    if old is not None:
-        # Files added earlier stay indexed while they exist.
-        known = {s.key for s in sources}
-        for key in old.sources:
-            if key not in known and key != "corpus" and Path(key).is_file():
-                sources.append(Source(key, Path(key), _sha(Path(key))))
+    sources, skipped = _all_sources(settings, paths, old)
+    warnings += skipped
     client = open_client(settings)
     prefix = collection_prefix(settings)
     generation = (old.generation + 1) if old else _next_free_generation(index_dir)
@@ -205,7 +213,8 @@ def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], reb
     entries: dict[str, SourceEntry] = {}
     embedded = reused = 0
     for i, source in enumerate(sources):
-        progress(i / max(len(sources), 1), f"索引 {Path(source.key).name}")
+        at = i / max(len(sources), 1)
+        progress(at, f"索引 {Path(source.key).name}")
         prev = old.sources.get(source.key) if old else None
         if prev and prev.sha == source.sha and old_collection is not None and all(x in old_records for x in prev.ids):
             _copy_chunks(old_collection, collection, prev.ids)
@@ -213,8 +222,14 @@ def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], reb
             entries[source.key] = prev
             reused += len(prev.ids)
             continue
-        chunks = [c for doc in _load_source(source, settings) for c in chunk_document(doc)]
-        _add_chunks(collection, embedder, chunks, progress, i / max(len(sources), 1))
+        try:
+            chunks = [c for doc in _load_source(source, settings) for c in chunk_document(doc)]
+        except InputError as exc:
+            if source.explicit:
+                raise
+            warnings.append(_skipped(exc))
+            continue
+        _add_chunks(collection, embedder, chunks, progress, at)
         records.extend(_chunk_record(c) for c in chunks)
         entries[source.key] = SourceEntry(source.sha, [c.id for c in chunks], chunks[0].doc_type if chunks else "")
         embedded += len(chunks)
@@ -224,6 +239,17 @@ def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], reb
     progress(1.0, "索引完成")
     return BuildReport(generation, len(records), embedded, reused, len(entries), time.perf_counter() - started,
                        embedder.name, warnings)
+
+
+def _all_sources(settings: Settings, paths: list[Path], old: Manifest | None) -> tuple[list[Source], list[str]]:
+    """The corpus, the files named now, and files added earlier that still exist."""
+    extra, warnings = extra_sources(paths, settings.max_file_mb)
+    sources = corpus_sources(settings.corpus_dir) + extra
+    known = {s.key for s in sources}
+    for key in old.sources if old else []:
+        if key not in known and key != "corpus" and Path(key).is_file():
+            sources.append(Source(key, Path(key), _sha(Path(key))))
+    return sources, warnings
 
 
 def _previous(settings: Settings, embedder: Embedder, rebuild: bool) -> tuple[Manifest | None, list[str]]:

@@ -56,8 +56,19 @@ class Retriever:
         scores = fuse(ranked)
         if mode == "hybrid":
             self._boost_numbers(query, scores, doc_types)
-        best = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
-        return [self._hit(i, s) for i, s in best]
+        return self._distinct(sorted(scores.items(), key=lambda kv: -kv[1]), k)
+
+    def _distinct(self, ranked: list[tuple[str, float]], k: int) -> list[Hit]:
+        """The top k with repeated passages (the same sentence in several cases) shown once."""
+        hits, seen = [], set()
+        for chunk_id, score in ranked:
+            text = " ".join(self.by_id[chunk_id]["text"].split())
+            if text not in seen:
+                seen.add(text)
+                hits.append(self._hit(chunk_id, score))
+                if len(hits) == k:
+                    break
+        return hits
 
     def _dense(self, query: str, doc_types: list[str] | None) -> list[str]:
         where = {"doc_type": {"$in": doc_types}} if doc_types else None

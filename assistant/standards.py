@@ -20,7 +20,8 @@ EM = "—"
 _D = f"[{re.escape(DASHES)}]"
 _GAP = r"[ \t\u3000\u00a0]*\n?[ \t\u3000\u00a0]*"  # a PDF line break may fall anywhere inside a number
 # Prefixes: GB, GB/T, GB/Z; industry XX/T; local DB11/T; group T/CAMS; enterprise Q/ABC. Letters may be full width.
-_PREFIX = r"(?:GB(?:\s*/\s*[TZ])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}|[A-Z]{2}\s*/\s*[TZ])"
+# Users type the national prefix in lower case too (gb/t 39116); other prefixes stay upper case to avoid noise.
+_PREFIX = r"(?:[Gg][Bb](?:\s*/\s*[TtZz])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}|[A-Z]{2}\s*/\s*[TZ])"
 STD_RE = re.compile(
     rf"(?<![A-Za-z/])(?P<prefix>{_PREFIX}){_GAP}(?P<code>\d(?:\n?\d){{0,5}}(?!\d)(?:{_GAP}\.{_GAP}\d{{1,3}})*)"
     rf"(?:{_GAP}{_D}{_GAP}(?P<year>(?:19|20)\d{{2}})(?!\d))?"
@@ -112,6 +113,8 @@ class Standard(BaseModel):
     series: bool = False
     replaced_by: str | None = None
     part_of: str | None = None
+    # Industry-specific standards (开关设备, 船舶…) fit a scenario only when it names one of these industries.
+    industries: list[str] = []
     source: str
     confidence: Literal["H", "M"]
     note: str = ""
@@ -201,15 +204,33 @@ def title_near(text: str, start: int, end: int) -> str | None:
 
 
 def check_number(catalog: Catalog, number: StdNumber, title: str | None) -> tuple[CitationStatus, str | None]:
-    """Status of one cited number against the catalog, with the expected form when it is wrong."""
+    """Status of one cited number against the catalog, with the expected form when it is wrong.
+
+    `expected` also carries a hint on two otherwise-ok or unknown cases: a plan number that has since been
+    published (its standard number), and a number written with the wrong national prefix (GB for GB/T).
+    """
     entry = catalog.get(number)
     if entry is None:
-        return "unknown", None
+        sibling = _other_national_prefix(catalog, number)
+        return "unknown", sibling.number if sibling else None
     if number.year is not None and entry.year is not None and number.year != entry.year:
         return "wrong_year", entry.number
     if title and _title_key(title) not in {_title_key(t) for t in [entry.title, *entry.alt_titles]}:
         return "title_mismatch", entry.display()
-    return "ok", None
+    published = catalog.get(entry.replaced_by) if entry.status == "plan" and entry.replaced_by else None
+    return "ok", published.number if published else None
+
+
+def _other_national_prefix(catalog: Catalog, number: StdNumber) -> Standard | None:
+    """GB 39116 meant as GB/T 39116 (and the like): the same code under another national prefix."""
+    if not number.prefix.startswith("GB"):
+        return None
+    for prefix in ("GB/T", "GB", "GB/Z"):
+        if prefix != number.prefix:
+            entry = catalog.get(StdNumber(prefix, number.code, number.year)) or catalog.get(StdNumber(prefix, number.code))
+            if entry is not None:
+                return entry
+    return None
 
 
 def check_citations(catalog: Catalog, text: str, location: str) -> list[Citation]:
@@ -243,43 +264,66 @@ class GroupChecks(BaseModel):
 
 
 def check_group(members: Iterable[GroupMember], catalog: Catalog, min_count: int = 5, max_count: int = 20) -> GroupChecks:
-    """The plan's rules for a 标准群: 5–20 standards, at least one national standard as its core."""
+    """The plan's rules for a 标准群: 5–20 standards, at least one national standard as its core.
+
+    National numbers are also checked against the catalog (unknown or wrong year); numbers of other levels
+    cannot be, as the catalog holds key national standards only.
+    """
     members = list(members)
     violations: list[str] = []
     seen: dict[str, int] = {}
-    levels: list[Level] = []
     for m in members:
         parsed = parse_number(m.number)
         if parsed is None:
             violations.append(f"无法识别的标准编号：{m.number}")
             continue
         seen[parsed.key] = seen.get(parsed.key, 0) + 1
-        entry = catalog.get(parsed)
-        levels.append(m.level or (entry.level if entry else parsed.level))
-    for key, n in seen.items():
-        if n > 1:
-            violations.append(f"重复的标准：{key}（出现 {n} 次）")
+        violations += _catalog_problems(catalog, parsed)
+    violations += [f"重复的标准：{key}（出现 {n} 次）" for key, n in seen.items() if n > 1]
     count = len(seen)
     if count < min_count:
         violations.append(f"标准数量 {count} 项，少于方案要求的 {min_count} 项")
     if count > max_count:
         violations.append(f"标准数量 {count} 项，超过方案要求的 {max_count} 项")
-    has_core = _has_national_core(members, catalog)
+    violations += _core_problems(members, catalog)
+    return GroupChecks(count=count, has_national_core=_has_national_core(members, catalog), violations=violations)
+
+
+def member_level(member: GroupMember, catalog: Catalog) -> Level | None:
+    """The level the user gave, else the catalog's, else the one the number's prefix encodes."""
+    parsed = parse_number(member.number)
+    if parsed is None:
+        return member.level
+    entry = catalog.get(parsed)
+    return member.level or (entry.level if entry else parsed.level)
+
+
+def _catalog_problems(catalog: Catalog, number: StdNumber) -> list[str]:
+    if number.level != "national":
+        return []
+    status, expected = check_number(catalog, number, None)
+    if status == "wrong_year":
+        return [f"{number.normalized}：年份不符，目录中为 {expected}"]
+    if status == "unknown":
+        hint = f"（是否应为 {expected}？）" if expected else ""
+        return [f"{number.normalized}：目录未收录，请核实编号{hint}"]
+    return []
+
+
+def _core_problems(members: list[GroupMember], catalog: Catalog) -> list[str]:
+    levels = [member_level(m, catalog) for m in members]
     if not any(lv == "national" for lv in levels):
-        violations.append("标准群中没有国家标准：方案要求以至少1项国家标准为核心")
-    elif not has_core:
-        violations.append("没有标明核心标准：请将至少1项国家标准标为核心")
-    return GroupChecks(count=count, has_national_core=has_core, violations=violations)
+        return ["标准群中没有国家标准：方案要求以至少1项国家标准为核心"]
+    if _has_national_core(members, catalog):
+        return []
+    cores = [m.number for m, lv in zip(members, levels) if m.core]
+    if cores:
+        return [f"核心标准须为国家标准：{'、'.join(cores)} 不是国家标准，请将至少1项国家标准标为核心"]
+    return ["没有标明核心标准：请将至少1项国家标准标为核心"]
 
 
 def _has_national_core(members: list[GroupMember], catalog: Catalog) -> bool:
-    for m in members:
-        parsed = parse_number(m.number)
-        if m.core and parsed is not None:
-            entry = catalog.get(parsed)
-            if (m.level or (entry.level if entry else parsed.level)) == "national":
-                return True
-    return False
+    return any(m.core and member_level(m, catalog) == "national" for m in members)
 
 
 def parse_group_text(text: str) -> list[GroupMember]:

@@ -146,12 +146,18 @@ def test_index_refuses_bad_input_with_one_line(index_data_dir, tmp_path, kind):
     assert_one_line_error(proc, 2, path.name, problem)
 
 
-def test_index_refuses_an_oversized_file_inside_a_folder_before_reading_it(index_data_dir, tmp_path):
+def test_index_skips_bad_files_inside_a_folder_without_reading_them(index_data_dir, tmp_path):
+    """A named file that is bad stops the run; bad files found in a folder are skipped with one warning each."""
     folder = tmp_path / "docs"
     folder.mkdir()
-    path, problem = make_bad("too_big", folder)
-    proc = run_cli("index", str(folder), data_dir=index_data_dir, env=ENV["too_big"])
-    assert_one_line_error(proc, 2, path.name, problem)
+    path, problem = make_bad("too_big", folder)  # a sparse file far too large to read in the test's time
+    good = folder / "good.txt"
+    good.write_text("一、推广情况\n已面向中小企业举办标准宣贯会。", encoding="utf-8")
+    proc = run_cli("index", "--json", str(folder), data_dir=index_data_dir, env=ENV["too_big"])
+    assert proc.returncode == 0, proc.stderr
+    warnings = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(warnings) == 1 and path.name in warnings[0] and problem in warnings[0] and "已跳过" in warnings[0]
+    assert json.loads(proc.stdout)["embedded"] == 1, "the good file is indexed"
 
 
 def test_refused_index_runs_leave_the_index_usable(index_data_dir):

@@ -77,6 +77,7 @@ def test_bad_inputs_exit_2_with_one_line(real_ctx, tmp_path):
     fake.write_text("not a pdf")
     assert_one_line_error(run_cli("index", str(fake), data_dir=data_dir), 2, "fake.pdf")
     assert_one_line_error(run_cli("search", "  ", data_dir=data_dir), 2, "查询为空")
+    assert_one_line_error(run_cli("search", "远程运维", "-k", "0", data_dir=data_dir), 2, "-k")
 
 
 def test_bad_configuration_is_one_line(tmp_path):

@@ -127,3 +127,9 @@ def test_a_reader_keeps_working_while_the_index_is_rebuilt(settings):
     before = [h.id for h in reader.search("远程运维", k=5)]
     build_index(settings, embedder, rebuild=True)
     assert [h.id for h in reader.search("远程运维", k=5)] == before, "the previous generation stays readable"
+
+
+def test_repeated_passages_are_shown_once(fake_ctx):
+    hits = fake_ctx.retriever().search("公开来源未载明本项目采用的标准", k=10)
+    texts = [" ".join(h.text.split()) for h in hits]
+    assert len(texts) == len(set(texts)) == 10

@@ -75,8 +75,17 @@ def test_citation_statuses(catalog):
         ("GB/T 39116—2019", "wrong_year", "GB/T 39116—2020"),
         ("GB/T 40647—2021", "title_mismatch", "《智能制造 系统架构》（GB/T 40647—2021）"),
         ("GB/T 99999—2020", "unknown", None),
-        ("20202868—T—339", "ok", None),
+        ("20202868—T—339", "ok", "GB/T 43553.1—2023"),  # ok, with the number it was published under
     ]
+
+
+def test_wrong_national_prefix_hints_the_intended_number(catalog):
+    c = check_citations(catalog, "GB 39116—2020", "x")[0]
+    assert (c.status, c.expected) == ("unknown", "GB/T 39116—2020")
+
+
+def test_lower_case_national_prefix_is_recognised():
+    assert parse_number("依据gb/t 37393-2019开展").normalized == "GB/T 37393—2019"
 
 
 def test_editions_resolve_by_year(catalog):
@@ -110,8 +119,25 @@ def test_group_rules_are_enforced(catalog):
     assert any("核心" in v for v in small.violations)
     no_national = check_group(_group([f"T/CAMS {i}—2021" for i in range(5)], core={"T/CAMS 1—2021"}), catalog)
     assert no_national.violations == ["标准群中没有国家标准：方案要求以至少1项国家标准为核心"]
-    big = check_group(_group([f"GB/T {40000 + i}—2021" for i in range(21)], core={"GB/T 40000—2021"}), catalog)
+    published = [s.number for s in catalog.standards if s.level == "national" and s.status == "published" and s.year][:21]
+    big = check_group(_group(published, core={published[0]}), catalog)
     assert big.violations == ["标准数量 21 项，超过方案要求的 20 项"]
+
+
+def test_group_national_numbers_are_checked_against_the_catalog(catalog):
+    numbers = ["GB/T 39116—2020", "GB/T 39117—2019", "GB/T 99999—2023", "GB 37393—2019", "Q/ABC 001—2020"]
+    checks = check_group(_group(numbers, core={"GB/T 39116—2020"}), catalog)
+    assert checks.violations == [
+        "GB/T 39117—2019：年份不符，目录中为 GB/T 39117—2020",
+        "GB/T 99999—2023：目录未收录，请核实编号",
+        "GB 37393—2019：目录未收录，请核实编号（是否应为 GB/T 37393—2019？）",
+    ], "an enterprise standard cannot be checked and is not a violation"
+
+
+def test_a_core_that_is_not_national_is_named(catalog):
+    numbers = ["GB/T 39116—2020", "GB/T 39117—2020", "GB/T 40647—2021", "GB/T 37393—2019", "T/CAMS 1—2021"]
+    checks = check_group(_group(numbers, core={"T/CAMS 1—2021"}), catalog)
+    assert checks.violations == ["核心标准须为国家标准：T/CAMS 1—2021 不是国家标准，请将至少1项国家标准标为核心"]
 
 
 def test_pasted_group_text_marks_the_core():

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from assistant.context import Context
 from assistant.draft.result import GroupRow
 from assistant.errors import InputError
-from assistant.standards import LEVEL_ZH, Catalog, GroupChecks, GroupMember, check_group, parse_number
+from assistant.standards import LEVEL_ZH, Catalog, GroupChecks, GroupMember, check_group, level_of, parse_number
 from assistant.suggest import SuggestedStandard, Suggestion
 
 
@@ -42,17 +42,35 @@ def load_group_json(path: Path) -> Suggestion:
                       notes=[f"标准群读自 {path.name}"])
 
 
-def group_rows(group: Suggestion, catalog: Catalog) -> tuple[list[GroupRow], list[str]]:
-    """Table rows for the group (catalog form of each number); members the catalog lacks are left out."""
-    rows, missing = [], []
+NO_TITLE = "【待补充：标准名称】"
+
+
+def group_rows(group: Suggestion, catalog: Catalog,
+               given: bool = False) -> tuple[list[GroupRow], list[str], list[str]]:
+    """Table rows for the group (catalog form and title of each known number), the numbers left out, and the
+    numbers kept although the catalog lacks them (待核实).
+
+    A member the catalog lacks stays in the table when the user gave the group (`given`) or when it is not a
+    national number (enterprise, group, local and industry standards are mostly outside the catalog): level from
+    its prefix, title as given or 【待补充：标准名称】, role as given. Only a national number that nobody gave
+    (an invented one) is left out.
+    """
+    rows, missing, unverified = [], [], []
     for s in group.standards:
         entry = catalog.get(s.number)
-        if entry is None:
+        role = "核心" if s.core else "配套"
+        if entry is not None:
+            rows.append(GroupRow(number=entry.number, title=entry.title, level=LEVEL_ZH[entry.level], role=role))
+            continue
+        parsed = parse_number(s.number)
+        if parsed is not None and parsed.level == "national" and not given:
             missing.append(s.number)
             continue
-        rows.append(GroupRow(number=entry.number, title=entry.title, level=LEVEL_ZH[entry.level],
-                             role="核心" if s.core else "配套"))
-    return rows, missing
+        level = level_of(parsed.prefix) if parsed is not None else s.level
+        rows.append(GroupRow(number=parsed.normalized if parsed is not None else s.number.strip(),
+                             title=(s.title or "").strip() or NO_TITLE, level=LEVEL_ZH[level], role=role))
+        unverified.append(rows[-1].number)
+    return rows, missing, unverified
 
 
 def with_direction(ctx: Context, scenario: str, group: Suggestion) -> Suggestion:

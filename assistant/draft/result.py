@@ -33,7 +33,8 @@ class CheckedCitation(BaseModel):
     status: str
     expected: str | None = None
     section: str
-    action: Literal["kept", "removed", "corrected", "flagged"]
+    # removed: a national number neither in the catalog nor given by the user; unverified: kept, not in the catalog
+    action: Literal["kept", "removed", "corrected", "flagged", "unverified"]
 
 
 class Draft(BaseModel):
@@ -46,4 +47,5 @@ class Draft(BaseModel):
     group: list[GroupRow]
     citations_checked: list[CheckedCitation] = []
     removed_numbers: list[str] = []
+    unverified_numbers: list[str] = []  # kept although the catalog lacks them (the user's, or not national): 待核实
     notices: list[str] = []

@@ -6,6 +6,7 @@ out of the offline composer, and what they ask a model to print is removed from 
 from __future__ import annotations
 
 import re
+from typing import Collection
 
 from assistant.draft.result import CheckedCitation
 from assistant.standards import Catalog, check_citations, find_numbers
@@ -61,13 +62,26 @@ def as_data(text: str) -> str:
     return text.replace("<<<", "‹‹‹").replace(">>>", "›››")
 
 
-def verify_numbers(catalog: Catalog, text: str, section: str) -> tuple[str, list[CheckedCitation], list[str]]:
-    """Check every cited number: unknown ones are removed, wrong years corrected, title mismatches flagged."""
+def user_keys(scenario: str, group_numbers: Collection[str] = ()) -> set[str]:
+    """Year-less keys of the numbers the user gave (in the scenario text or the group): never removed."""
+    keys = {n.key for n, _, _ in find_numbers(scenario or "")}
+    for number in group_numbers:
+        keys.update(n.key for n, _, _ in find_numbers(number))
+    return keys
+
+
+def verify_numbers(catalog: Catalog, text: str, section: str,
+                   given: Collection[str] = ()) -> tuple[str, list[CheckedCitation], list[str]]:
+    """Check every cited number: wrong years corrected, title mismatches flagged; a number the catalog lacks is
+    removed only when it is a national (GB, GB/T, GB/Z, plan) number the user did not give (`given`: year-less
+    keys). Other unknown numbers (enterprise, group, local, industry; or the user's own) stay, as "unverified"."""
     citations = check_citations(catalog, text, section)
     spans = find_numbers(text)
     records, removed = [], []
-    for (_, start, end), c in reversed(list(zip(spans, citations))):
+    for (number, start, end), c in reversed(list(zip(spans, citations))):
         action = {"unknown": "removed", "wrong_year": "corrected", "title_mismatch": "flagged"}.get(c.status, "kept")
+        if action == "removed" and (number.level != "national" or number.key in given):
+            action = "unverified"
         if action == "removed":
             text = text[:start] + REMOVED + text[end:]
             removed.append(c.normalized)
