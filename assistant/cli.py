@@ -128,8 +128,10 @@ def cmd_draft(ctx: Context, args: argparse.Namespace) -> int:
     result = draft_document(ctx, args.kind, read_text_arg(args.scenario), group, on_token=stream)
     if args.out:
         write_draft(result, Path(args.out))
-    if stream is None or args.json:
-        _emit(result, args.json, lambda: render_draft(result))
+    if args.json:
+        _emit(result, True, lambda: render_draft(result))
+    elif args.out:
+        print(f"已写入 {args.out}（{len(result.sections)} 节，{result.backend}）")
     for note in result.notices:
         print(note, file=sys.stderr)
     return 0

@@ -41,11 +41,13 @@ class Plan(BaseModel):
     targets: list[dict] = []
 
     def direction(self, name_or_id: str) -> Direction | None:
+        """By id, name or a prefix of the name (two characters or more) that only one direction has."""
         key = name_or_id.strip()
-        for d in self.directions:
-            if key in (d.id, d.name) or (len(key) >= 2 and d.name.startswith(key)):
-                return d
-        return None
+        exact = [d for d in self.directions if key in (d.id, d.name)]
+        if exact:
+            return exact[0]
+        prefixed = [d for d in self.directions if len(key) >= 2 and d.name.startswith(key)]
+        return prefixed[0] if len(prefixed) == 1 else None  # ambiguous: the caller lists the candidates
 
 
 class Requirement(BaseModel):
@@ -59,11 +61,17 @@ class Requirement(BaseModel):
     keywords: list[str]
     done_markers: list[str] = []
     advice: str
+    # Words that are progress, not incompleteness, for this requirement (征求意见稿 for a standard being drafted).
+    not_incomplete: list[str] = []
+    # For `covered`, the done evidence must have substance: a 《》/“” name, or this many characters in all.
+    min_evidence_chars: int = 0
 
 
 class Rubric(BaseModel):
     requirements: list[Requirement]
     promise_markers: list[str]
+    # A clause with one of these (初稿, 进行中…) reports unfinished work: it counts as partial, never covered.
+    incomplete_markers: list[str] = []
 
 
 class Case(BaseModel):

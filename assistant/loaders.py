@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.errors import InputError
-from assistant.textnorm import is_heading, join_lines
+from assistant.standards import find_numbers
+from assistant.textnorm import SENTENCE_END, is_heading, join_lines
 
 BlockKind = Literal["heading", "paragraph", "table_row"]
 SUPPORTED = {".pdf", ".docx", ".txt", ".md", ".markdown"}
@@ -25,6 +26,19 @@ class Block:
     section: str = ""
     kind: BlockKind = "paragraph"
     page: int | None = None
+    # Text files: (character offset in `text`, source line number) where each joined source line starts, so a
+    # sentence or number inside a multi-line block is located on its own line, not the block's first.
+    lines: list[tuple[int, int]] = field(default_factory=list)
+    level: int | None = None  # a Markdown heading's depth (number of #), when the file says it
+
+    def location_at(self, offset: int) -> str:
+        """Where the character at `offset` sits: its own line for text files, else the block's location."""
+        line = None
+        for start, number in self.lines:
+            if start > offset:
+                break
+            line = number
+        return f"第{line}行" if line is not None else self.location
 
 
 @dataclass
@@ -122,25 +136,65 @@ def _try_empty_password(reader) -> bool:
 
 
 def _paragraphs(lines: list[str]) -> list[tuple[BlockKind, str]]:
-    """Re-join lines a PDF broke mid-sentence; headings stay on their own."""
+    """Re-join lines a PDF broke mid-sentence. A line that does not end a sentence continues into the next
+    unless the next is a heading, a list item ("1." "（1）" "- " "序号…") or a table row ("a | b | c")."""
     out: list[tuple[BlockKind, str]] = []
     buf = ""
     for line in (ln.strip() for ln in lines):
         if not line:
             continue
-        if is_heading(line):
+        kind = line_kind(line)
+        if kind != "paragraph" or is_list_item(line):
             if buf:
                 out.append(("paragraph", buf))
                 buf = ""
-            out.append(("heading", line))
-            continue
-        buf = join_lines(buf, line)
-        if buf.endswith(("。", "！", "？", "；", ":", "：")):
+            if kind != "paragraph":
+                out.append((kind, table_text(line) if kind == "table_row" else line))
+                continue
+        buf = _join(buf, line)
+        if buf.endswith(_PARAGRAPH_END):
             out.append(("paragraph", buf))
             buf = ""
     if buf:
         out.append(("paragraph", buf))
     return out
+
+
+_PARAGRAPH_END = tuple(SENTENCE_END) + (":", "：")
+# A wrap inside a standard number's prefix ("T/CA" + "MS 12—2022", "G" + "B/T"): join without the Latin space.
+_PREFIX_TAIL = re.compile(r"(?<![A-Za-z])(?:[A-Z]{1,2}\s*/\s*[A-Z]{0,11}|G|GB|DB\d*|Q\s*/\s*[A-Z0-9]*)$")
+
+
+def _join(left: str, right: str) -> str:
+    if right[:1].isascii() and right[:1].isalpha() and _PREFIX_TAIL.search(left):
+        return left + right
+    return join_lines(left, right)
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[\.．、)）](?!\d)|[（(]\d{1,3}[）)]|[-*•·▪]\s|[①-⑳]|序号)")
+_TABLE_SEPARATOR = re.compile(r"^[\s|:：\-—=+]+$")
+
+
+def is_list_item(line: str) -> bool:
+    return bool(_LIST_ITEM.match(line))
+
+
+def is_table_row(line: str) -> bool:
+    """"a | b | c" (a table a PDF or text file flattened) or a Markdown table row."""
+    line = line.strip()
+    return line.count("|") >= 2 or (line.startswith("|") and line.endswith("|") and len(line) > 2)
+
+
+def table_text(line: str) -> str:
+    return " | ".join(c.strip() for c in line.strip().strip("|").split("|"))
+
+
+def line_kind(line: str) -> BlockKind:
+    """A line on its own: table row, heading, or running text. An outline-numbered line that carries a standard
+    number ("1. GB/T 39116—2020 智能制造能力成熟度模型") is a list item, not a heading."""
+    if is_table_row(line):
+        return "table_row"
+    if is_heading(line) and not find_numbers(line):
+        return "heading"
+    return "paragraph"
 
 
 # ---- DOCX --------------------------------------------------------------------------------------
@@ -262,37 +316,53 @@ def _utf16_without_bom(raw: bytes) -> str | None:
     return best[1] if best else None
 
 
-_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+")
 
 
 def text_blocks(text: str, markdown: bool = False) -> list[Block]:
-    """Blocks from plain text: blank lines separate paragraphs; outline markers and # make headings."""
+    """Blocks from plain text or Markdown (# headings are honoured in .txt too: many files are Markdown saved as
+    text). Blank lines separate paragraphs; a line ending a sentence ends its block (one paragraph per line is the
+    common layout); a hard-wrapped line joins the next unless that is a heading, list item or table row. Each
+    block keeps a map of where its source lines start, for exact line locations."""
+    del markdown  # kept for callers; Markdown headings are recognised in every text file
     blocks: list[Block] = []
-    section, buf, start = "", "", 0
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    section = ""
+    buf, lines_map = "", []  # lines_map: (offset in buf, line number)
+    source = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     def flush() -> None:
-        nonlocal buf
+        nonlocal buf, lines_map
         if buf:
-            blocks.append(Block(buf, f"第{start}行", section))
-            buf = ""
+            blocks.append(Block(buf, f"第{lines_map[0][1]}行", section, lines=lines_map))
+        buf, lines_map = "", []
 
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(source, start=1):
         stripped = line.strip()
-        if markdown and _MD_HEADING.match(stripped):
-            stripped = _MD_HEADING.sub("", stripped)
+        md = _MD_HEADING.match(stripped)
+        if md and stripped[md.end():].strip():
+            flush()
+            section = stripped[md.end():].strip()
+            blocks.append(Block(section, f"第{number}行", section, "heading", level=len(md.group(1))))
+            continue
+        if not stripped or _TABLE_SEPARATOR.match(stripped) and "|" in stripped:
+            flush()
+            continue
+        kind = line_kind(stripped)
+        if kind == "heading":
             flush()
             section = stripped
             blocks.append(Block(stripped, f"第{number}行", section, "heading"))
-        elif not stripped:
+            continue
+        if kind == "table_row":
             flush()
-        elif is_heading(stripped):
+            blocks.append(Block(table_text(stripped), f"第{number}行", section, "table_row"))
+            continue
+        if is_list_item(stripped):
             flush()
-            section = stripped
-            blocks.append(Block(stripped, f"第{number}行", section, "heading"))
-        else:
-            if not buf:
-                start = number
-            buf = join_lines(buf, stripped)
+        joined = _join(buf, stripped)
+        lines_map.append((len(joined) - len(stripped), number))
+        buf = joined
+        if buf.endswith(_PARAGRAPH_END):
+            flush()
     flush()
     return blocks

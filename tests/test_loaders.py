@@ -183,3 +183,51 @@ def test_scanned_pdf_without_text_layer_needs_ocr(tmp_path):
 def test_page_cap(tmp_path):
     with pytest.raises(InputError, match="页数 2 超过上限 1 页"):
         load_document(_pdf(tmp_path), max_pages=1)
+
+
+# ---- text layout: Markdown in .txt, one paragraph per line, exact lines, list items and tables ---------------
+
+
+def test_markdown_headings_in_a_txt_file_are_headings():
+    blocks = text_blocks("# 试点总结\n\n## 二、标准群构成\n标准群共2项。\n")
+    assert [(b.kind, b.text, b.level) for b in blocks][:2] == [("heading", "试点总结", 1), ("heading", "二、标准群构成", 2)]
+    assert blocks[2].section == "二、标准群构成"
+    raw = "## 二、标准群构成\n\n1. GB/T 39116—2020 智能制造能力成熟度模型（核心）\n".encode("gbk")
+    doc_blocks = text_blocks(decode_text(raw))
+    assert doc_blocks[0].kind == "heading" and doc_blocks[1].kind == "paragraph"  # a numbered standard is an item
+
+
+def test_lines_ending_a_sentence_are_their_own_blocks_and_wrapped_lines_map_back():
+    text = "一、概况\n第一句在第二行。\n第二句在第三行；\n这一段被硬换行\n折到第五行，引用GB/T 39116—2020。\n"
+    blocks = text_blocks(text)
+    assert [(b.text, b.location) for b in blocks[1:]] == [
+        ("第一句在第二行。", "第2行"), ("第二句在第三行；", "第3行"),
+        ("这一段被硬换行折到第五行，引用GB/T 39116—2020。", "第4行")]
+    wrapped = blocks[3]
+    assert wrapped.location_at(0) == "第4行" and wrapped.location_at(wrapped.text.index("GB/T")) == "第5行"
+
+
+def test_list_items_and_table_rows_in_text():
+    text = "标准如下：\n- GB/T 39116—2020 能力成熟度模型\n- GB/T 37393—2019 数字化车间\n\n| 编号 | 名称 |\n|---|---|\n| GB/T 41255—2022 | 智能工厂 |\n"
+    blocks = text_blocks(text)
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "标准如下："), ("paragraph", "- GB/T 39116—2020 能力成熟度模型"), ("paragraph", "- GB/T 37393—2019 数字化车间"),
+        ("table_row", "编号 | 名称"), ("table_row", "GB/T 41255—2022 | 智能工厂")]
+
+
+def test_pdf_lines_join_until_a_sentence_ends_but_list_items_start_anew():
+    from assistant.loaders import _paragraphs
+
+    lines = ["二、标准群构成", "标准群共3项，分别是", "1. GB/T 39116—2020 智能制造能力成熟度", "模型（核心）",
+             "（2）GB/T 37393—2019", "序号 | 编号 | 名称", "正文被折行的一句", "话到此结束。"]
+    assert _paragraphs(lines) == [
+        ("heading", "二、标准群构成"), ("paragraph", "标准群共3项，分别是"),
+        ("paragraph", "1. GB/T 39116—2020 智能制造能力成熟度模型（核心）"), ("paragraph", "（2）GB/T 37393—2019"),
+        ("table_row", "序号 | 编号 | 名称"), ("paragraph", "正文被折行的一句话到此结束。")]
+
+
+def test_a_wrap_inside_a_number_prefix_joins_without_a_space():
+    from assistant.loaders import _paragraphs
+
+    assert _paragraphs(["配套T/CA", "MS 12—2022、Q/H", "X 012—2023 与 English", "words。"]) == [
+        ("paragraph", "配套T/CAMS 12—2022、Q/HX 012—2023 与 English words。")]

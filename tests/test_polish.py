@@ -274,7 +274,10 @@ def test_render_and_write(ctx, tmp_path):
     ctx._llm = FakeLLM(lambda t: t.replace("99.1%", "99.8%"))
     result = polish_text(ctx, as_text(planted_sections(ctx)))
     text = render_polish(result)
-    assert "【标准引用格式】" in text and "【联系方式】" in text and "建议：" in text
+    assert "【引用格式】" in text and "【联系方式与广告用语】" in text and "建议：" in text
+    assert text.count("【联系方式与广告用语】") == 1  # contact details and advertising listed under one name
+    for rule in ("citation_form", "citation_valid", "contact", "advertising", "figures"):
+        assert f"【{rule}" not in text
     md = write_polish(result, tmp_path / "report.md").read_text(encoding="utf-8")
     assert "| # | 规则 | 位置 | 问题 | 修改建议 |" in md and "```diff" in md
     import docx
@@ -357,3 +360,70 @@ def test_group_listed_in_tables(ctx, tmp_path):
     group = f"## 二、标准群构成\n\n标准群共6项。\n\n| 序号 | 编号 | 名称 |\n|---|---|---|\n{rows}\n"
     md = md.replace("## 三、实施路径", group + "\n## 三、实施路径")
     assert check_text(ctx, md).issues == []
+
+
+# ---- QA findings: advertising phrases, vague and worded figures, lower-case codes, where sections go ------------
+
+
+def test_new_advertising_phrases_and_exceptions(ctx):
+    s = clean_sections(ctx)
+    s["五、推广经验"] = ["企业是行业领先的龙头企业，产品全国最好、性价比高，欢迎来电咨询，欢迎垂询。",
+                    "第一阶段完成第一批设备联网，每台设备赋唯一标识。"]
+    result = check_text(ctx, as_text(s))
+    phrases = {re.match(r"“(.+?)”", i.message).group(1) for i in found(result, "advertising", "推广经验")}
+    assert phrases == {"行业领先", "龙头企业", "全国最好", "性价比", "欢迎来电咨询", "欢迎垂询"}
+    assert all(i.location.startswith("五、推广经验 第1段") for i in found(result, "advertising", "推广经验"))
+
+
+def test_vague_figures_ask_for_the_figure_and_basis(ctx):
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["项目实施后生产效率提升了很多。", "库存成本大幅降低，交付周期显著缩短。",
+                    "产品质量明显改善，按GB/T 41996—2022运行后追溯效率显著提高。",
+                    "计划编制时间由改造前的每周16小时缩短至4小时，效率显著提高。"]  # has a figure: not vague
+    result = check_text(ctx, as_text(s))
+    issues = found(result, "figures", "应用成效")
+    claims = [re.match(r"“(.+?)”", i.message).group(1) for i in issues]
+    assert claims == ["提升了很多", "大幅降低", "明显改善"]  # one per sentence; a cited number is not a figure
+    assert all("没有给出具体数据" in i.message and "对比基准" in i.fix and "××" in i.fix for i in issues)
+    assert [i.location for i in issues] == ["四、应用成效 第1段（第11行）", "四、应用成效 第2段（第13行）",
+                                            "四、应用成效 第3段（第15行）"]
+
+
+def test_figures_written_in_chinese_words(ctx):
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["关键工序一次合格率较改造前提高了百分之三点五，不良率降低三成。",
+                    "运维成本下降百分之三十五。", "各车间统一成一套编码规则，流程一成不变地执行。"]
+    result = check_text(ctx, as_text(s))
+    issues = found(result, "figures", "应用成效")
+    got = [(re.match(r"“(.+?)”", i.message).group(1), re.search(r"“([\d.]+%)”", i.fix).group(1)) for i in issues]
+    assert got == [("百分之三点五", "3.5%"), ("三成", "30%"), ("百分之三十五", "35%")]
+    assert "对比基准" not in issues[0].fix and "对比基准" in issues[2].fix  # the first sentence states its basis
+
+
+def test_lower_case_national_code_needs_the_house_form(ctx):
+    s = clean_sections(ctx)
+    s["三、实施路径"][0] += "车间建设同时参照gb/t 37393-2019。"
+    result = check_text(ctx, as_text(s))
+    (issue,) = [i for i in found(result, "citation_form", "实施路径") if "37393" in i.message]
+    assert "gb/t 37393-2019" in issue.message and "大写" in issue.message and "一字线" in issue.message
+    assert "GB/T 37393—2019" in issue.fix
+
+
+def test_missing_sections_say_where_they_go(ctx):
+    s = clean_sections(ctx)
+    del s["一、项目概况"], s["三、实施路径"], s["四、应用成效"], s["五、推广经验"]
+    result = check_text(ctx, as_text(s))
+    fixes = {i.section: i.fix for i in result.issues if i.rule == "sections"}
+    assert fixes["项目概况"].startswith("在“二、标准群构成”一节之前（作为第一节）增加“一、项目概况”一节")
+    assert fixes["实施路径"].startswith("在“二、标准群构成”一节之后（文末）增加“三、实施路径”一节")
+    assert fixes["应用成效"].startswith("在新增的“三、实施路径”一节之后增加“四、应用成效”一节")
+    assert fixes["推广经验"].startswith("在新增的“四、应用成效”一节之后")
+    assert not any("正文开头" in f for f in fixes.values())
+    s = clean_sections(ctx)
+    s["六、结语"] = ["以上。"]
+    del s["五、推广经验"]
+    fix = found(check_text(ctx, as_text(s)), "sections", "推广经验")[0].fix
+    assert fix.startswith("在“四、应用成效”一节之后增加")  # not the end: an extra section follows
+    result = check_text(ctx, "某企业开展了数字化车间建设，形成了一套做法。")
+    fixes = {i.section: i.fix for i in result.issues if i.rule == "sections"}
+    assert fixes["项目概况"].startswith("在文末增加“一、项目概况”一节")

@@ -51,7 +51,8 @@ PDF_CITATIONS = [
     ("GB/T 39116—2019", "GB/T 39116—2019", "wrong_year", "GB/T 39116—2020", "第2页"),
     ("GB/T 40647—2021", "GB/T 40647—2021", "title_mismatch", "《智能制造 系统架构》（GB/T 40647—2021）", "第2页"),
     ("GB/T 99999—2020", "GB/T 99999—2020", "unknown", None, "第2页"),
-    ("20202868-T-339", "20202868—T—339", "ok", None, "第2页"),
+    # A plan number that has since been published: ok, with the published number as a hint.
+    ("20202868-T-339", "20202868—T—339", "ok", "GB/T 43553.1—2023", "第2页"),
 ]
 
 GOOD_GROUP = [
@@ -134,7 +135,8 @@ def test_review_pdf_verdicts_and_citations(fake_ctx: Context, pdf_doc: Path) -> 
     got = [(c.text, c.normalized, c.status, c.expected, c.location) for c in result.citations]
     assert got == PDF_CITATIONS
     # No group table, and the 标准群 section cites a single standard: no group found.
-    assert result.standard_group.model_dump() == {"count": 0, "has_national_core": False, "violations": ["未找到标准群清单"]}
+    assert result.standard_group.model_dump() == {"count": 0, "has_national_core": False, "violations": ["未找到标准群清单"],
+                                                  "members": []}
     covered = {r.id: r for r in result.requirements}
     assert covered[1].evidence[0].quote.startswith("本项目已在冲压、焊装两条产线应用")
     assert covered[1].evidence[0].location == "第1页"
@@ -158,13 +160,16 @@ def test_json_contract(fake_ctx: Context, pdf_doc: Path) -> None:
     assert set(data["requirements"][0]) == {"id", "name", "status", "evidence", "advice"}
     assert set(data["requirements"][0]["evidence"][0]) == {"quote", "location"}
     assert set(data["citations"][0]) == {"text", "normalized", "status", "expected", "location"}
-    assert set(data["standard_group"]) == {"count", "has_national_core", "violations"}
+    assert set(data["standard_group"]) == {"count", "has_national_core", "violations", "members"}  # members: added
     assert isinstance(data["summary"], str)
 
 
 def test_docx_good_group(fake_ctx: Context, tmp_path: Path) -> None:
     result = review_file(fake_ctx, docx_with_group(tmp_path / "good.docx", GOOD_GROUP))
-    assert result.standard_group.model_dump() == {"count": 6, "has_national_core": True, "violations": []}
+    group = result.standard_group.model_dump()
+    assert group.pop("members")[0] == {"number": "GB/T 39116—2020", "title": "智能制造能力成熟度模型", "level": "national",
+                                       "core": True}
+    assert group == {"count": 6, "has_national_core": True, "violations": []}
     assert {r.id: r.status for r in result.requirements} == {1: "partial", 2: "missing", 3: "covered", 4: "covered",
                                                              5: "missing"}
     statuses = {c.normalized: c.status for c in result.citations}
@@ -177,7 +182,8 @@ def test_docx_good_group(fake_ctx: Context, tmp_path: Path) -> None:
 
 def test_docx_bad_group(fake_ctx: Context, tmp_path: Path) -> None:
     result = review_file(fake_ctx, docx_with_group(tmp_path / "bad.docx", BAD_GROUP))
-    assert result.standard_group.model_dump() == {
+    assert [m.level for m in result.standard_group.members] == ["industry", "group", "enterprise", "local"]
+    assert result.standard_group.model_dump(exclude={"members"}) == {
         "count": 4, "has_national_core": False,
         "violations": ["标准数量 4 项，少于方案要求的 5 项", "标准群中没有国家标准：方案要求以至少1项国家标准为核心"]}
     assert "不符合方案规则" in result.summary
@@ -374,3 +380,104 @@ def test_review_eval_cases(fake_ctx: Context) -> None:
     assert result.failures == []
     assert result.metrics["requirement_accuracy"] == 1.0
     assert result.metrics["citation_precision"] == result.metrics["citation_recall"] == 1.0
+
+
+# ---- QA findings: same content in every format, exact lines, citation hints, thin evidence, advice -------------
+
+GROUP_ITEMS = [
+    "GB/T 39116—2020 智能制造能力成熟度模型（核心）", "GB/T 37393—2019 数字化车间 通用技术要求",
+    "GB/T 41255—2022 智能工厂 通用技术要求", "GB/T 40647—2021 智能制造 系统架构",
+    "GB/T 23001—2017 信息化和工业化融合管理体系 要求", "SJ/T 11666.1—2016 制造执行系统（MES）规范 第1部分：模型和术语",
+    "T/CIE 101—2022 电子装配车间数据接口", "T/CAMS 12—2022 焊装车间数据采集规范", "DB44/T 2001—2022 智能车间评价规范",
+    "Q/HX 012—2023 贴片线设备联网规范",
+]
+GROUP_SECTIONS = [
+    ("一、项目概况", ["某电子企业开展标准应用试点。"]),
+    {"heading": "二、标准群构成", "paragraphs": [
+        "本项目标准群共10项，如下：\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(GROUP_ITEMS, 1)),
+        # The same group as running prose that a PDF wraps over several lines.
+    ]},
+    ("三、应用成效", ["标准群已在三条产线落地。"]),
+]
+
+
+@pytest.mark.parametrize("suffix, encoding", [("txt", "utf-8"), ("txt", "gbk"), ("md", "utf-8"), ("pdf", None),
+                                              ("docx", None), ("md-as-txt", "utf-8")])
+def test_same_group_in_every_format(fake_ctx: Context, tmp_path: Path, suffix: str, encoding: str | None) -> None:
+    if suffix == "md-as-txt":  # a Markdown file saved as .txt: its ## headings still structure it
+        md = make_document(tmp_path / "g.md", GROUP_SECTIONS)
+        path = tmp_path / "g.txt"
+        path.write_bytes(md.read_bytes())
+        assert "## 二、标准群构成" in path.read_text(encoding="utf-8")
+    else:
+        path = make_document(tmp_path / f"g.{suffix}", GROUP_SECTIONS, encoding=encoding or "utf-8")
+    group = review_file(fake_ctx, path).standard_group
+    assert (group.count, group.has_national_core, group.violations) == (10, True, [])
+    assert [m.number for m in group.members][:2] == ["GB/T 39116—2020", "GB/T 37393—2019"]
+    assert [m.core for m in group.members] == [True] + [False] * 9
+    assert group.members[1].title == "数字化车间 通用技术要求" and group.members[6].level == "group"
+
+
+def test_wrapped_prose_group_in_pdf_is_read_whole(fake_ctx: Context, tmp_path: Path) -> None:
+    prose = ("本项目标准群以GB/T 39116—2020《智能制造能力成熟度模型》为核心；配套" +
+             "、".join(t.split(" ")[0] + " " + t.split(" ")[1] for t in GROUP_ITEMS[1:]) + "。")
+    path = make_document(tmp_path / "p.pdf", [("一、概况", ["某企业。"]), ("二、标准群构成", [prose])])
+    result = review_file(fake_ctx, path)
+    assert result.standard_group.count == 10 and result.standard_group.violations == []
+    text = render_review(result)
+    assert "识别到的成员" in text and "1. GB/T 39116—2020 《智能制造能力成熟度模型》（国家标准、核心）" in text
+
+
+def test_locations_point_at_the_line_of_the_quote_and_the_number(fake_ctx: Context, tmp_path: Path) -> None:
+    path = tmp_path / "lines.txt"
+    path.write_text("试点总结\n\n一、标准群应用情况\n已按GB/T 39116—2020完成对标自评估。\n已按GB/T 37393—2019建成数字化车间。\n"
+                    "设备联网率达到98%，统计口径为2023年全年。\n参考了GB/T 23001—2017。\n另引用了GB/T 99999—2020。\n",
+                    encoding="utf-8")
+    result = review_file(fake_ctx, path)
+    assert [(c.normalized, c.location) for c in result.citations] == [
+        ("GB/T 39116—2020", "第4行"), ("GB/T 37393—2019", "第5行"), ("GB/T 23001—2017", "第7行"),
+        ("GB/T 99999—2020", "第8行")]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for e in result.requirements[0].evidence:
+        assert e.quote in lines[int(e.location[1:-1]) - 1]
+
+
+def test_citation_hints_and_unverifiable_numbers(fake_ctx: Context, tmp_path: Path) -> None:
+    path = make_document(tmp_path / "c.docx", [("一、标准应用情况", [
+        "已按计划号20202868-T-339完成数字化交付。", "已按GB 39116—2020完成对标。",
+        "配套采用了T/CAMS 12—2022、Q/HX 012—2023和DB44/T 2001—2022。"])])
+    result = review_file(fake_ctx, path)
+    text = render_review(result)
+    assert "在研计划号，已发布为 GB/T 43553.1—2023，建议改用正式编号" in text
+    assert "目录未收录，是否应为 GB/T 39116—2020？" in text
+    assert {c.status for c in result.citations if c.normalized.startswith(("T/", "Q/", "DB"))} == {"unknown"}
+    assert "其中1处有问题（目录未收录，需核实1处）" in result.summary
+    assert "另有3处行业/团体/地方/企业标准无法用内置目录核实" in result.summary
+    md = write_review_report(result, tmp_path / "c.md").read_text(encoding="utf-8")
+    assert "建议改用正式编号" in md and "是否应为 GB/T 39116—2020" in md
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("已形成案例1个。", "partial"),
+    ("案例已完成初稿，尚未定稿。", "partial"),
+    ("公司还编写了一个案例材料。", "partial"),
+    ("案例正在编写。", "partial"),
+    ("已编写标准应用案例《注塑车间标准群应用》，入选省级案例集。", "covered"),
+    ("已编写标准应用案例，介绍了注塑车间应用标准群的背景、实施路径和应用成效。", "covered"),
+])
+def test_thin_or_unfinished_case_is_partial(fake_ctx: Context, tmp_path: Path, sentence: str, status: str) -> None:
+    path = make_document(tmp_path / "case.docx", [("五、标准应用案例", [sentence])])
+    five = review_file(fake_ctx, path).requirements[4]
+    assert five.status == status
+    if status == "partial":
+        assert "尚未完成" in five.advice or "笼统" in five.advice
+
+
+def test_data_source_advice_only_with_figures(fake_ctx: Context, tmp_path: Path) -> None:
+    path = make_document(tmp_path / "a.docx", [
+        ("三、实施指南", ["已编制《注塑车间标准应用实施指南》V1.0并在集团内发布。"]),
+        ("四、推广应用", ["2023年共举办宣贯培训5场，累计培训中小企业技术人员260人次。"]),
+    ])
+    reqs = {r.id: r for r in review_file(fake_ctx, path).requirements}
+    assert reqs[3].status == reqs[4].status == "covered"
+    assert "统计口径" not in reqs[3].advice and "建议核对数据来源和统计口径" in reqs[4].advice

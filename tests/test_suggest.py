@@ -287,3 +287,212 @@ def test_cli_suggest_json_and_check_group_exit_codes(real_ctx, tmp_path):
     assert proc2.returncode == 2 and "Traceback" not in proc2.stderr
     unknown = _cli(real_ctx, "suggest", "车间", "--direction", "航天类")
     assert unknown.returncode == 2 and "供应链协同应用类" in unknown.stderr
+
+
+# ---- QA round: industry fit, applicant role, named needs, vague input, English, check-group on text ------
+
+LITHIUM = "我们是锂电池制造企业，正在新建自己的智能工厂，要做生产追溯、数字孪生、AGV物流和智能制造能力成熟度评估"
+APPLIANCE_EN = "We are an appliance maker; we want to connect suppliers, warehouses and distributors to cut stockouts"
+
+
+def _numbers(result: Suggestion) -> set[str]:
+    return {s.number for s in result.standards}
+
+
+def test_industry_specific_entries_need_their_industry(fake_ctx):
+    from assistant.suggest import off_industry
+
+    catalog = fake_ctx.corpus.catalog
+    switchgear, ship = catalog.get("GB/T 41996—2022"), catalog.get("GB/T 38994—2020")
+    assert switchgear.industries and ship.industries
+    assert off_industry(switchgear, "我们是汽车零部件冲压焊接企业") and not off_industry(switchgear, "我们做高低压开关柜")
+    assert off_industry(ship, "SMT贴片线") and not off_industry(ship, "公司是一家造船厂")
+    assert not off_industry(catalog.get("GB/T 25103—2010"), "随便什么")  # no industries: fits anyone
+    assert all(catalog.get(n).industries for n in ["GB/T 35351—2025", "GB/T 37698—2019"])
+
+
+@pytest.mark.parametrize("scenario", [
+    "我们是汽车零部件冲压焊接企业，计划上线MES系统，把设备联网做数据采集，提高良品率",
+    "我们是SMT电子组装工厂，想做贴片线的数据采集和质量追溯",
+    "我们生产挖掘机，想让结构件焊接和总装车间的生产数据实时采集",
+])
+def test_off_industry_plan_examples_are_left_out_and_never_core(fake_ctx, scenario):
+    result = suggest_group(fake_ctx, scenario, "smart_factory")
+    _assert_rules(fake_ctx, result)
+    assert not _numbers(result) & {"GB/T 41996—2022", "GB/T 38994—2020"}
+    note = next(n for n in result.notes if "GB/T 41996—2022" in n)
+    assert "GB/T 38994—2020" in note and "未纳入" in note
+    assert any(s.core and s.level == "national" for s in result.standards)  # the fallback core
+
+
+def test_on_industry_plan_example_is_kept_with_its_reason(fake_ctx):
+    result = suggest_group(fake_ctx, "我们做高低压开关柜，想让装配车间的工单、物料和检验记录实时流转", "smart_factory")
+    member = next(s for s in result.standards if s.number == "GB/T 41996—2022")
+    assert member.core and "开关柜" in member.reason and "特定领域" in member.reason
+    assert "GB/T 38994—2020" not in _numbers(result)
+
+
+def test_apparel_gets_no_additive_or_remote_maintenance(fake_ctx):
+    for scenario in ["我们是服装企业，想做服装个性化定制，顾客在线选款式量尺寸", "服装厂想做柔性生产，小批量快反"]:
+        numbers = _numbers(suggest_group(fake_ctx, scenario))
+        assert not numbers & {"GB/T 35351—2017", "GB/T 35351—2025", "GB/T 37698—2019", "GB/T 42136—2022"}
+    numbers = _numbers(suggest_group(fake_ctx, "我们用3D打印给客户做个性化定制零件", "new_mode"))
+    assert numbers & {"GB/T 35351—2025", "GB/T 37698—2019", "GB/T 35351—2017"}
+
+
+def test_applicant_role_cues(fake_ctx):
+    from assistant.suggest import applicant_role
+
+    root = fake_ctx.settings.corpus_dir
+    role, cues = applicant_role(root, LITHIUM)
+    assert role.name == "own" and role.category == "智能制造应用水平提升" and cues
+    for provider in ["我们是一家咨询公司，帮中小制造企业摸清自己的数字化水平处在哪一级",  # 自己的 is the client's
+                     "我们是软件实施商，帮客户把财务、生产、仓储几套软件打通", "我们给化工厂做控制系统和上层信息系统的对接",
+                     "We are a system integrator; for our customers we connect CNC machines"]:
+        from assistant.suggest import expand_scenario
+
+        role, _ = applicant_role(root, expand_scenario(root, provider))
+        assert role is not None and role.name == "provider", provider
+    assert applicant_role(root, "几家零部件企业想互相开放质量和产能数据")[0] is None
+
+
+def test_applicant_role_is_a_moderate_weight(fake_ctx, monkeypatch):
+    import assistant.suggest.direction as direction_mod
+
+    _, _, with_role = direction_mod.infer_direction(fake_ctx, LITHIUM)
+    monkeypatch.setattr(direction_mod, "ROLE_WEIGHT", 0.0)
+    _, _, without = direction_mod.infer_direction(fake_ctx, LITHIUM)
+    app_side = {d.name for d in fake_ctx.corpus.plan.directions if d.category == "智能制造应用水平提升"}
+    for name, score in with_role["scores"].items():
+        assert score - without["scores"][name] == pytest.approx(0.12 if name in app_side else 0.0, abs=0.002)
+
+
+def test_role_note_when_it_changes_the_direction(fake_ctx, monkeypatch):
+    import assistant.suggest.pipeline as pipeline_mod
+    from assistant.suggest.hints import load_hints
+
+    role = next(r for r in load_hints(fake_ctx.settings.corpus_dir).roles if r.name == "own")
+    fake = (fake_ctx.corpus.plan.direction("smart_factory"), 0.6,
+            {"keywords": [], "role": role, "role_cues": ["新建自己的智能工厂"], "role_changed": True,
+             "without_role": "咨询规划服务类"})
+    monkeypatch.setattr(pipeline_mod, "infer_direction", lambda ctx, scenario: fake)
+    result = suggest_group(fake_ctx, LITHIUM)
+    note = next(n for n in result.notes if "申报主体" in n)
+    assert "新建自己的智能工厂" in note and "咨询规划服务类" in note and "智能工厂建设应用类" in note
+
+
+def test_each_named_need_gets_a_standard(fake_ctx):
+    from assistant.suggest import scenario_needs
+    from assistant.suggest.candidates import gather_candidates
+
+    direction = fake_ctx.corpus.plan.direction("smart_factory")
+    needs = scenario_needs(LITHIUM, gather_candidates(fake_ctx, LITHIUM, direction))
+    flat = {t for need in needs for t in need}
+    assert {"追溯", "数字孪生", "AGV"} <= flat and any("成熟度" in t for t in flat)
+    assert len([n for n in needs if any("成熟度" in t for t in n)]) == 1  # 成熟度评估 and 评估 are one need
+    result = suggest_group(fake_ctx, LITHIUM, "smart_factory")
+    _assert_rules(fake_ctx, result)
+    catalog = fake_ctx.corpus.catalog
+    for word in ["追溯", "数字孪生", "AGV", "成熟度"]:
+        assert any(any(word in k for k in catalog.get(s.number).keywords) for s in result.standards), word
+
+
+def test_vague_scenario_keeps_a_group_but_asks_for_more(fake_ctx):
+    result = suggest_group(fake_ctx, "帮我们弄个试点")
+    _assert_rules(fake_ctx, result)
+    assert result.direction_confidence <= 0.2
+    note = next(n for n in result.notes if "过于笼统" in n)
+    assert "行业" in note and "场景" in note and "目标" in note and "通用" in note
+    assert not any("过于笼统" in n for n in suggest_group(fake_ctx, SPREAD[0]).notes)
+    forced = suggest_group(fake_ctx, "帮我们弄个试点", "supply_chain")
+    assert forced.direction_confidence == 1.0 and any("过于笼统" in n for n in forced.notes)
+
+
+def test_user_direction_is_shown_as_such(fake_ctx):
+    forced = render_suggestion(suggest_group(fake_ctx, SPREAD[0], "supply_chain")).splitlines()[0]
+    assert "（用户指定）" in forced and "置信度" not in forced
+    inferred = render_suggestion(suggest_group(fake_ctx, SPREAD[0])).splitlines()[0]
+    assert "置信度" in inferred and "用户指定" not in inferred
+
+
+def test_ambiguous_direction_prefix(fake_ctx):
+    with pytest.raises(InputError) as err:
+        resolve_direction(fake_ctx, "新")
+    assert "有歧义" in str(err.value) and "新模式实践应用类" in str(err.value) and "新技术融合创新类" in str(err.value)
+    assert "供应链协同应用类" not in str(err.value)
+    assert resolve_direction(fake_ctx, "新模式").id == "new_mode" and resolve_direction(fake_ctx, "新技术").id == "new_tech"
+    assert fake_ctx.corpus.plan.direction("新") is None
+    with pytest.raises(InputError, match="unknown"):
+        resolve_direction(fake_ctx, "航天类")
+
+
+def test_english_words_become_chinese_terms(fake_ctx):
+    from assistant.suggest import expand_scenario
+
+    root = fake_ctx.settings.corpus_dir
+    text = expand_scenario(root, APPLIANCE_EN)
+    assert all(t in text for t in ["供应商", "仓储", "经销商", "库存"]) and text.endswith(APPLIANCE_EN)
+    mixed = expand_scenario(root, "我们想做digital twin和Predictive Maintenance，管好inventories")
+    assert all(t in mixed for t in ["数字孪生", "预测性维护", "库存"])
+    assert expand_scenario(root, "纯中文场景，没有英文") == "纯中文场景，没有英文"
+    assert "物流" not in expand_scenario(root, "biologistics")  # whole words only
+    result = suggest_group(fake_ctx, APPLIANCE_EN)
+    _assert_rules(fake_ctx, result)
+    assert result.direction == "供应链协同应用类"
+    assert any(fake_ctx.corpus.catalog.get(s.number).area.startswith("BC") for s in result.standards)
+    assert any("对照表" in n for n in result.notes)
+
+
+def test_check_group_reads_suggest_text_output(fake_ctx, tmp_path):
+    result = suggest_group(fake_ctx, "设计院做新工厂的数字化交付和智能工厂规划设计", "consulting")
+    path = tmp_path / "sug.txt"
+    path.write_text(render_suggestion(result), encoding="utf-8")
+    members = load_group_file(path)
+    assert [m.number for m in members] == [s.number for s in result.standards]
+    assert [m.core for m in members] == [s.core for s in result.standards]
+    assert [m.level for m in members] == [s.level for s in result.standards]
+    assert _checks(fake_ctx, path).violations == []
+
+
+def test_check_group_star_marks_core_in_plain_text(fake_ctx, tmp_path):
+    path = tmp_path / "g.md"
+    path.write_text("1. ★ GB/T 25103—2010\n2. GB/T 35121—2017\n3. GB/T 46881—2025\n4. GB/T 38670—2020\n"
+                    "5. GB/T 43851—2024\n", encoding="utf-8")
+    members = load_group_file(path)
+    assert [m.core for m in members] == [True, False, False, False, False]
+    assert _checks(fake_ctx, path).violations == []
+
+
+@pytest.mark.integration
+def test_qa_eval_cases_exclude_off_industry_entries(real_ctx):
+    from assistant.evaluation import load_cases
+
+    cases = [c for c in load_cases("suggest") if c.get("must_exclude")]
+    assert len(cases) >= 4
+    for case in cases:
+        result = suggest_group(real_ctx, case["scenario"])
+        keys = _keys(result)
+        assert not keys & {parse_number(n).key for n in case["must_exclude"]}, case["id"]
+
+
+@pytest.mark.integration
+def test_lithium_own_plant_is_a_smart_factory_covering_each_need(real_ctx):
+    result = suggest_group(real_ctx, LITHIUM)
+    assert result.direction == "智能工厂建设应用类", result.notes
+    assert any("申报主体" in n for n in result.notes)
+    catalog = real_ctx.corpus.catalog
+    for word in ["追溯", "数字孪生", "AGV", "成熟度"]:
+        assert any(any(word in k for k in catalog.get(s.number).keywords) for s in result.standards), word
+    _assert_rules(real_ctx, result)
+
+
+@pytest.mark.integration
+def test_cli_check_group_on_suggest_text_and_ambiguous_direction(real_ctx, tmp_path):
+    proc = _cli(real_ctx, "suggest", BY_DIRECTION[0][0])
+    assert proc.returncode == 0, proc.stderr
+    path = tmp_path / "sug.txt"
+    path.write_text(proc.stdout, encoding="utf-8")
+    checked = _cli(real_ctx, "check-group", str(path))
+    assert checked.returncode == 0 and "重复" not in checked.stdout and "含国家标准核心：是" in checked.stdout
+    ambiguous = _cli(real_ctx, "suggest", "车间", "--direction", "新")
+    assert ambiguous.returncode == 2 and "有歧义" in ambiguous.stderr

@@ -86,9 +86,25 @@ def test_review_summary_counts_and_group_checks():
 def test_citation_and_issue_rows():
     rows = fmt.citation_rows([{"text": "GB/T39116-2019", "normalized": "GB/T 39116—2019", "status": "wrong_year",
                                "expected": "GB/T 39116—2020", "location": "第2段"}])
-    assert rows == [["GB/T39116-2019", "GB/T 39116—2019", "年份有误", "GB/T 39116—2020", "第2段"]]
+    assert rows == [["GB/T39116-2019", "GB/T 39116—2019", "年份不符", "GB/T 39116—2020", "第2段"]]
     assert fmt.issue_rows([{"rule": "banned", "location": "第1段", "message": "套话", "fix": None}]) == [
-        ["banned", "第1段", "套话", ""]]
+        ["banned", "第1段", "套话", ""]]  # an unknown rule id is shown as it is
+
+
+def test_ui_uses_the_same_rule_names_and_citation_wording_as_the_cli():
+    from assistant import polish, review
+
+    assert fmt.CITATION_ZH is review.CITATION_ZH  # one mapping: the CLI review report and the UI
+    assert {k: fmt.CITATION_ZH[k] for k in ("ok", "wrong_year", "title_mismatch")} == {
+        "ok": "正确", "wrong_year": "年份不符", "title_mismatch": "名称不符"}
+    assert fmt.CITATION_ZH["unknown"].startswith("目录未收录") and "需核实" in fmt.CITATION_ZH["unknown"]
+    names = {"sections": "章节结构", "citation_form": "引用格式", "citation_valid": "引用核查",
+             "group_consistency": "标准群一致性", "figures": "数据表述", "glossary": "术语统一", "length": "篇幅",
+             "contact": "联系方式与广告用语", "advertising": "联系方式与广告用语"}
+    assert {r: polish.RULE_ZH[r] for r in polish.RULES} == names
+    issues = [{"rule": r, "location": "第1段", "message": "m", "fix": "f"} for r in polish.RULES]
+    shown = [row[0] for row in fmt.issue_rows(issues)]
+    assert shown == [names[r] for r in polish.RULES] and not set(shown) & set(polish.RULES)
 
 
 def test_diff_html_marks_changes_and_escapes():
@@ -240,6 +256,7 @@ def test_polish_callback(ui_ctx: Context):
     h = Handlers(ui_ctx)
     summary, issues, diff, docx, md = h.polish(None, "某公司案例\n一、企业概况\n该公司全国领先，实现了翻天覆地的变化。")
     assert "问题" in summary and list(issues.columns) == fmt.ISSUE_HEADERS
+    assert "章节结构" in set(issues["规则"]) and "sections" not in set(issues["规则"])  # names, not rule ids
     assert "未生成改写稿" in diff and Path(md["value"]).is_file()
     with pytest.raises(gr.Error, match="请上传"):
         h.polish(None, " ")

@@ -38,6 +38,7 @@ class DraftJob:
     shown: set[str] = field(default_factory=set)
     failed: list[str] = field(default_factory=list)  # headings composed offline although an LLM is configured
     notices: list[str] = field(default_factory=list)
+    given: set[str] = field(default_factory=set)  # year-less keys of the numbers the user gave: never removed
 
 
 def compose_offline(spec: dict, variables: dict, facts: list[dict], name: str, shared) -> str:
@@ -87,7 +88,7 @@ def llm_section(job: DraftJob, spec: dict, hits: list[Hit]) -> tuple[str | None,
 
 def _clean_stream(job: DraftJob, piece: str) -> str:
     """What the user may see of a streamed piece: unknown numbers and injected payloads already removed."""
-    piece = verify_numbers(job.ctx.corpus.catalog, piece, "")[0]
+    piece = verify_numbers(job.ctx.corpus.catalog, piece, "", job.given)[0]
     return scrub_payloads(piece, payloads(job.flagged))[0]
 
 

@@ -8,7 +8,7 @@ from assistant.draft.compose import DraftJob, compose_offline, llm_section, offl
 from assistant.draft.groupio import group_rows, group_violations, with_direction
 from assistant.draft.report import group_markdown
 from assistant.draft.result import CheckedCitation, Draft, GroupRow, OnToken, Section
-from assistant.draft.safety import strip_injections, verify_numbers
+from assistant.draft.safety import strip_injections, user_keys, verify_numbers
 from assistant.draft.templates import fill_template, load_template, rule_vars, template_variables
 from assistant.errors import InputError
 from assistant.prompts import load_prompt
@@ -25,15 +25,20 @@ def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | N
     if not scenario:
         raise InputError("场景描述为空 (empty scenario)")
     llm = ctx.llm
+    given = group is not None  # the user's own group (a file, the UI table): kept as given
     group = with_direction(ctx, scenario, group if group is not None else suggest_group(ctx, scenario))
-    rows, missing = group_rows(group, ctx.corpus.catalog)
+    rows, missing, unverified = group_rows(group, ctx.corpus.catalog, given)
     job = _job(ctx, kind, template, scenario, group, rows, on_token or (lambda _token: None), not llm.offline)
+    job.given = user_keys(scenario, [s.number for s in group.standards] if given else [])
     if missing:
         job.notices.append(f"标准群中以下编号不在内置标准目录中，未写入草稿，请核实后自行补充：{'、'.join(missing)}")
+    if unverified:
+        job.notices.append(f"标准群中以下编号不在内置标准目录中（目录只收录重点国家标准），已按所给信息写入标准群表，"
+                           f"待核实：请核对编号、名称和层级，并补全【待补充：标准名称】：{'、'.join(unverified)}")
     job.notices += group_violations(ctx, group)
     draft = Draft(kind=kind, title=job.title, backend="offline" if llm.offline else llm.name,
                   direction=job.variables["direction_name"], banner="", sections=[], group=rows,
-                  removed_numbers=list(missing))
+                  removed_numbers=list(missing), unverified_numbers=list(unverified))
     job.emit(f"# {job.title}\n\n")
     for spec in template["sections"]:
         section, checked, removed = _draft_section(job, spec, rows)
@@ -72,7 +77,7 @@ def _draft_section(job: DraftJob, spec: dict,
         job.emit(text)
         if not job.ctx.llm.offline:
             job.failed.append(heading)
-    text, checked, removed = verify_numbers(job.ctx.corpus.catalog, text, heading)
+    text, checked, removed = verify_numbers(job.ctx.corpus.catalog, text, heading, job.given)
     if removed or scrubbed or any(c.action == "corrected" for c in checked):
         job.emit(_check_note(removed, checked, scrubbed))
     job.emit("\n")
@@ -107,6 +112,13 @@ def _final_notices(draft: Draft, notices: list[str], flagged: list[str], fallbac
     if from_text:
         unique = list(dict.fromkeys(from_text))
         out.append(f"已从正文删除 {len(from_text)} 处目录中没有的标准编号：{'、'.join(unique)}")
+    kept = [c.normalized for c in draft.citations_checked
+            if c.action == "unverified" and c.normalized not in draft.unverified_numbers]
+    if kept:
+        unique = list(dict.fromkeys(kept))
+        draft.unverified_numbers += unique
+        out.append(f"正文中以下标准编号不在内置标准目录中（目录只收录重点国家标准），已保留，待核实："
+                   f"{'、'.join(unique)}")
     for c in draft.citations_checked:
         if c.action == "corrected":
             out.append(f"标准编号年份已更正：{c.normalized} → {c.expected}（{c.section}）")
@@ -119,8 +131,10 @@ def _final_notices(draft: Draft, notices: list[str], flagged: list[str], fallbac
 
 
 def _banner(draft: Draft, shared) -> str:
+    unverified = shared.render("banner_unverified", count=len(draft.unverified_numbers)) \
+        if draft.unverified_numbers else ""
     if all(s.composer == "offline" for s in draft.sections):
-        return shared.render("banner_offline")
+        return shared.render("banner_offline") + unverified
     text = shared.render("banner_llm", model=draft.backend)
     offline = [s.heading for s in draft.sections if s.composer == "offline"]
-    return text + (f"其中“{'、'.join(offline)}”为离线模板生成（大模型不可用）。" if offline else "")
+    return text + (f"其中“{'、'.join(offline)}”为离线模板生成（大模型不可用）。" if offline else "") + unverified

@@ -35,7 +35,8 @@ def template_variables(ctx: Context, kind: str, scenario: str, group: Suggestion
     clean, _ = strip_injections(scenario)
     dir_vars = (direction.model_dump() if direction else
                 {"name": "【待补充：试点方向】", "category": "【待补充】", "scope": "【待补充】", "applicants": "【待补充】"})
-    catalog_levels = {r.number: corpus.catalog.get(r.number).level for r in rows}  # type: ignore[union-attr]
+    # Revision proposals cover catalog standards only (a number the catalog lacks is still 待核实).
+    catalog_levels = {r.number: entry.level for r in rows if (entry := corpus.catalog.get(r.number)) is not None}
     return {
         "kind": kind,
         "scenario": clean or "【待补充：试点场景】",
@@ -45,7 +46,7 @@ def template_variables(ctx: Context, kind: str, scenario: str, group: Suggestion
         "group": [r.model_dump() for r in rows],
         "core": [r.model_dump() for r in rows if r.role == "核心"],
         "support": [r.model_dump() for r in rows if r.role == "配套"],
-        "revisable": sorted((r.model_dump() for r in rows if catalog_levels[r.number] in ("national", "industry")),
+        "revisable": sorted((r.model_dump() for r in rows if catalog_levels.get(r.number) in ("national", "industry")),
                             key=lambda r: r["role"] != "核心")[:MAX_REVISABLE],
         "plan": {"title": plan.title, "period_years": plan.period_years, "months": plan.period_years * 12,
                  "assessment": plan.assessment, "min_count": plan.group_rules.min_count,

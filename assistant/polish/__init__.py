@@ -6,11 +6,15 @@ Rules (no LLM; every issue carries the section heading + paragraph/line and a co
   citation_valid     `standards.check_citations` statuses other than ok
   group_consistency  the stated group size equals the standards listed under 标准群构成; numbers cited
                      elsewhere but missing from that list
-  figures            changes ("提升30%") say of what and from what basis; numbers after a change verb have units
+  figures            changes ("提升30%") say of what and from what basis; numbers after a change verb have units;
+                     degree-only changes (显著提高, 提升了很多) in a sentence without any figure; figures written in
+                     Chinese words (百分之三十五, 三成 → 35%, 30%)
   glossary           glossary variants instead of the preferred term (and both forms mixed)
   length             section length (characters without whitespace) vs the glossary's section_limits
   contact            phone numbers, e-mail, URLs, QQ/微信 ids, street addresses
   advertising        banned phrases (respecting banned_exceptions such as 第一批)
+
+Rule names shown to people (CLI, exports, UI) come from RULE_ZH / rule_name; contact and advertising share one.
 
 Citation house form: every mention must be typed exactly as the catalog number (GB/T 39116—2020) and the
 *first* mention of each standard in the write-up must carry its title: 《标题》（编号）. Later mentions may use
@@ -23,7 +27,16 @@ from __future__ import annotations
 
 from assistant.polish.pipeline import check_paras, check_text, polish_file, polish_text
 from assistant.polish.report import render_polish, write_polish
-from assistant.polish.result import RULE_ZH, RULES, PolishIssue, PolishResult, Rewrite, RewriteSection, SectionInfo
+from assistant.polish.result import (
+    RULE_ZH,
+    RULES,
+    PolishIssue,
+    PolishResult,
+    Rewrite,
+    RewriteSection,
+    SectionInfo,
+    rule_name,
+)
 from assistant.polish.rewrite import add_rewrite, check_rewrite, fact_numbers, sentence_diff
 from assistant.polish.structure import (
     PREAMBLE,
@@ -40,5 +53,5 @@ __all__ = [
     "EXTRA_BANNED_EXCEPTIONS", "PREAMBLE", "RULES", "RULE_ZH", "SECTION_HINT", "TEMPLATE", "ZH_ORDINAL", "PolishIssue",
     "PolishResult", "Rewrite", "RewriteSection", "SectionInfo", "add_rewrite", "build_sections", "check_paras",
     "check_rewrite", "check_text", "fact_numbers", "known_section", "polish_file", "polish_text", "render_polish",
-    "sentence_diff", "text_paras", "write_polish",
+    "rule_name", "sentence_diff", "text_paras", "write_polish",
 ]

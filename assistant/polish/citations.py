@@ -129,11 +129,13 @@ def _form_problems(text: str, start: int, end: int, raw: str, entry, need_title:
         norm = nfkc(raw)
         if norm != raw:
             detail.append("字母或数字应为半角")
+        if re.match(r"\s*[a-z]|\s*[A-Za-z]+\s*/\s*[a-z]", norm):
+            detail.append("代号应为大写字母")
         if re.search(r"[-‐‑‒–―−－﹣⁃]", raw):
             detail.append("年代号前应使用一字线“—”")
         if entry.year and not re.search(r"(?:19|20)\d\d\s*$", raw) and entry.parsed.prefix != "PLAN":
             detail.append("缺少年代号")
-        if entry.parsed.prefix != "PLAN" and re.search(r"[A-Z]\d", norm):
+        if entry.parsed.prefix != "PLAN" and re.search(r"[A-Za-z]\d", norm):
             detail.append("代号与顺序号之间应空一格")
         if not detail:
             detail.append("写法应与目录一致")

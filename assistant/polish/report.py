@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.errors import InputError
-from assistant.polish.result import RULE_ZH, RULES, PolishResult
+from assistant.polish.result import RULES, PolishResult, rule_name
 
 
 # ---- output ---------------------------------------------------------------------------------------
@@ -12,12 +12,12 @@ from assistant.polish.result import RULE_ZH, RULES, PolishResult
 
 def render_polish(result: PolishResult) -> str:
     lines = [f"案例编辑检查：{result.source}", f"共发现 {len(result.issues)} 处问题"]
-    for rule in RULES:
-        group = [i for i in result.issues if i.rule == rule]
+    for name in dict.fromkeys(rule_name(r) for r in RULES):  # rules sharing a name are listed together
+        group = [i for i in result.issues if rule_name(i.rule) == name]
         if not group:
             continue
         lines.append("")
-        lines.append(f"【{RULE_ZH[rule]}】{len(group)} 处")
+        lines.append(f"【{name}】{len(group)} 处")
         for k, issue in enumerate(group, 1):
             lines.append(f"  {k}. {issue.location}：{issue.message}")
             lines.append(f"     建议：{issue.fix}")
@@ -42,7 +42,7 @@ def _markdown(result: PolishResult) -> str:
     parts = ["# 案例编辑检查报告", "", f"文件：{result.source}", "", f"共发现 {len(result.issues)} 处问题。", ""]
     if result.issues:
         parts.append(markdown_table(["#", "规则", "位置", "问题", "修改建议"],
-                                    [(k, RULE_ZH[i.rule], i.location, i.message, i.fix)
+                                    [(k, rule_name(i.rule), i.location, i.message, i.fix)
                                      for k, i in enumerate(result.issues, 1)]))
         parts.append("")
     parts += ["## 章节篇幅", "", markdown_table(["章节", "字数", "上限"],
@@ -71,7 +71,7 @@ def write_polish(result: PolishResult, out_path: Path) -> Path:
     doc.add_paragraph(f"共发现 {len(result.issues)} 处问题。")
     if result.issues:
         add_table(doc, ["#", "规则", "位置", "问题", "修改建议"],
-                  [(k, RULE_ZH[i.rule], i.location, i.message, i.fix) for k, i in enumerate(result.issues, 1)])
+                  [(k, rule_name(i.rule), i.location, i.message, i.fix) for k, i in enumerate(result.issues, 1)])
     doc.add_heading("章节篇幅", level=1)
     add_table(doc, ["章节", "字数", "上限"], [(s.heading, s.chars, s.limit or "") for s in result.sections])
     if result.rewrite:

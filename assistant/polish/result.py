@@ -5,11 +5,19 @@ from pydantic import BaseModel
 
 RULES = ["sections", "citation_form", "citation_valid", "group_consistency", "figures", "glossary", "length",
          "contact", "advertising"]
+# The rule names people see (CLI report, exports, web UI): one mapping, imported by assistant/ui/format.py.
+# Contact details and advertising phrases are two checks under one editor rule.
 RULE_ZH = {
-    "sections": "章节结构", "citation_form": "标准引用格式", "citation_valid": "标准引用核对",
-    "group_consistency": "标准群表述一致", "figures": "数据表述", "glossary": "术语统一", "length": "篇幅",
-    "contact": "联系方式", "advertising": "广告用语",
+    "sections": "章节结构", "citation_form": "引用格式", "citation_valid": "引用核查",
+    "group_consistency": "标准群一致性", "figures": "数据表述", "glossary": "术语统一", "length": "篇幅",
+    "contact": "联系方式与广告用语", "advertising": "联系方式与广告用语",
 }
+
+
+def rule_name(rule: str) -> str:
+    """The Chinese name of a rule id (an unknown id is shown as it is)."""
+    return RULE_ZH.get(rule, rule)
+
 
 # ---- result models -------------------------------------------------------------------------------
 

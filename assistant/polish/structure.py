@@ -243,8 +243,10 @@ def check_sections(ck: _Checker) -> None:
             continue
         t = TEMPLATE.index(s.name)
         prev = next((TEMPLATE[j] for j in range(t - 1, -1, -1) if TEMPLATE[j] in seen), None)
+        after = next((TEMPLATE[j] for j in range(t + 1, len(TEMPLATE)) if TEMPLATE[j] in seen), None)
         fix = (f"将“{s.written}”移到“{ck.sections[seen[prev]].written}”之后" if prev
-               else f"将“{s.written}”移到正文最前面")
+               else f"将“{s.written}”移到“{ck.sections[seen[after]].written}”之前" if after
+               else f"将“{s.written}”移到其他章节之前")
         ck.add("sections", s.name, ck.heading_where(s),
                f"章节顺序与案例模板不一致：“{s.name}”应为第{t + 1}节",
                fix + "；模板顺序：" + " ".join(f"{ZH_ORDINAL[i]}、{n}" for i, n in enumerate(TEMPLATE)),
@@ -252,10 +254,9 @@ def check_sections(ck: _Checker) -> None:
     for t, name in enumerate(TEMPLATE):
         if name in seen:
             continue
-        prev = next((TEMPLATE[j] for j in range(t - 1, -1, -1) if TEMPLATE[j] in seen), None)
-        after = f"在“{ck.sections[seen[prev]].written}”一节之后" if prev else "在正文开头"
         ck.add("sections", name, f"{name}（缺失）", f"缺少案例模板要求的章节“{ZH_ORDINAL[t]}、{name}”",
-               f"{after}增加“{ZH_ORDINAL[t]}、{name}”一节，写明{SECTION_HINT[name]}", (len(ck.sections), t, 0))
+               f"{_insert_point(ck, seen, t)}增加“{ZH_ORDINAL[t]}、{name}”一节，写明{SECTION_HINT[name]}",
+               (len(ck.sections), t, 0))
     for si, s in enumerate(ck.sections):
         if si == 0:
             continue
@@ -265,6 +266,22 @@ def check_sections(ck: _Checker) -> None:
         elif not "".join(p.text for p in s.paras).strip():
             ck.add("sections", s.name, ck.heading_where(s), f"章节“{s.name}”没有正文",
                    f"补写本节：{SECTION_HINT[s.name]}", (si, -1, 0))
+
+
+def _insert_point(ck: _Checker, seen: dict[str, int], t: int) -> str:
+    """Where the missing template section t goes: after the section before it in the template (an existing one,
+    or the one added for it just before), before the next existing one, or at the end of the write-up."""
+    if t > 0:
+        prev = TEMPLATE[t - 1]
+        if prev not in seen:
+            return f"在新增的“{ZH_ORDINAL[t - 1]}、{prev}”一节之后"
+        si = seen[prev]
+        last = si == len(ck.sections) - 1
+        return f"在“{ck.sections[si].written}”一节之后" + ("（文末）" if last else "")
+    after = next((TEMPLATE[j] for j in range(1, len(TEMPLATE)) if TEMPLATE[j] in seen), None)
+    if after is not None:
+        return f"在“{ck.sections[seen[after]].written}”一节之前（作为第一节）"
+    return "在文末"
 
 
 # -- 7 length

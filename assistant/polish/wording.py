@@ -35,12 +35,27 @@ def check_figures(ck: _Checker) -> None:
                        (si, pi, at))
             for m in _NO_UNIT.finditer(sent):
                 at = sent_start + m.start("num")
-                if any(s <= at < e for s, e in std_spans) or _has_unit(sent[m.end("num"):]):
+                if any(s <= at < e for s, e in std_spans) or _has_unit(sent[m.end("num"):]) \
+                        or sent[:m.start("num")].endswith("百分之"):
                     continue
                 ck.add("figures", sec.label, ck.where(sec, para, at),
                        f"“{m.group(0)}”中的数字 {m.group('num')} 没有单位",
                        f"补上单位（如“万元”“小时”“%”），例如“{m.group(0)}万元”，并写明对比基准",
                        (si, pi, at))
+            words = list(_zh_figures(sent))
+            for start, written, arabic in words:
+                at = sent_start + start
+                ck.add("figures", sec.label, ck.where(sec, para, at),
+                       f"“{written}”用汉字书写数据", f"改为阿拉伯数字“{arabic}”"
+                       + ("" if has_basis else "，并写明对比基准（由多少到多少，或较何时）"), (si, pi, at))
+            vague = _vague_claim(sent, [(s - sent_start, e - sent_start) for s, e in std_spans])
+            if vague is not None and not words:
+                at = sent_start + vague.start()
+                verb = vague.group("verb1") or vague.group("verb2")
+                ck.add("figures", sec.label, ck.where(sec, para, at),
+                       f"“{vague.group(0)}”没有给出具体数据",
+                       f"补充数据和依据：写明指标由改造前的××{verb}至××（{verb}××%），注明对比基准（较改造前、同比等）"
+                       "和数据来源；无法量化时删去“" + vague.group(0) + "”这类程度说法，只写做了什么", (si, pi, at))
 
 
 # -- 6 glossary
@@ -115,6 +130,77 @@ _UNIT_RE = re.compile(
     r"瓦|批|类|种|级|分|座|辆|只|片|块|箱|张|份|点|组|道|位|层|期|届|代|公里|平方|立方|升|克|毫|厘|微|兆|千克|帧|轮|单|笔|户|[A-Za-zμΩ℃°])")
 _LEAD = re.compile(r"^(?:并且|并|且|同时|其中|实现了?|推动|带动|促进|使得?|让|整体|总体|均|都|分别|平均|明显|显著|大幅|"
                    r"有效|进一步|累计|约|合计|共)+")
+
+
+_MORE_VERBS = rf"{_VERBS}|改善|改进|优化|增强|加快|提速|好转"
+# A change stated by degree only: 大幅降低, 显著提高, 明显改善 / 提升了很多, 降低不少.
+_VAGUE = re.compile(
+    rf"(?:大幅度|大幅|显著|明显|极大|大大|大为|很大程度上|较大幅度|较大|很大)地?(?P<verb1>{_MORE_VERBS})"
+    rf"|(?P<verb2>{_MORE_VERBS})(?:了)?(?:很多|许多|不少|很大|较多|明显|显著|一大截|数倍|多倍)")
+_ZH_NUM_CHARS = "零〇一二两三四五六七八九十百"
+_ZH_PERCENT = re.compile(rf"百分之(?P<n>[{_ZH_NUM_CHARS}]+(?:点[零〇一二两三四五六七八九]+)?|\d+(?:\.\d+)?)")
+# 三成 = 30%: a numeral + 成 after a verb, 约/近/超过…, punctuation or the sentence start (not 统一成, 一成不变, 成本).
+_ZH_TENTHS = re.compile(r"(?P<n>[一二两三四五六七八九])成(?![本果为功立熟员品型交长效就绩套批分年形不])")
+_TENTHS_BEFORE = re.compile(rf"(?:^|[\s，,、；;：:（(“]|{_MORE_VERBS}|约|近|超过|超|逾|达到|达|占|将近|接近|不到|不足|仅|"
+                            r"只有|了|有)$")
+_OTHER_FIGURE = re.compile(r"[一二两三四五六七八九十百千万]+(?:倍|个百分点)|翻(?:了)?[一两]?番")
+_NOT_A_FIGURE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*[月日号]")
+
+
+def _zh_number(text: str) -> float | None:
+    """三十五 → 35, 三点五 → 3.5, 一百 → 100, 35 → 35 (None when it does not read as a number)."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+    whole, _, frac = text.partition("点")
+    total, current = 0, 0
+    for c in whole:
+        if c in digits:
+            current = digits[c]
+        elif c == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif c == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    value = float(total + current)
+    if frac:
+        if any(c not in digits for c in frac):
+            return None
+        value += float("0." + "".join(str(digits[c]) for c in frac))
+    return value
+
+
+def _percent(value: float) -> str:
+    return f"{value:g}%"
+
+
+def _zh_figures(sentence: str):
+    """(offset, as written, Arabic form) of each figure written in Chinese words: 百分之三十五, 三成."""
+    for m in _ZH_PERCENT.finditer(sentence):
+        value = _zh_number(m.group("n"))
+        if value is not None:
+            yield m.start(), m.group(0), _percent(value)
+    for m in _ZH_TENTHS.finditer(sentence):
+        if _TENTHS_BEFORE.search(sentence[:m.start()]):
+            yield m.start(), m.group(0), _percent(_zh_number(m.group("n")) * 10)  # type: ignore[operator]
+
+
+def _vague_claim(sentence: str, std_spans: list[tuple[int, int]]):
+    """The first degree-only change (显著提高) in a sentence that gives no figure at all, else None."""
+    m = _VAGUE.search(sentence)
+    if m is None:
+        return None
+    chars = list(sentence)
+    for s, e in std_spans:
+        chars[max(s, 0):max(e, 0)] = [" "] * (max(e, 0) - max(s, 0))
+    rest = _NOT_A_FIGURE.sub(" ", "".join(chars))
+    if re.search(r"[0-9０-９]", rest) or _ZH_PERCENT.search(rest) or _OTHER_FIGURE.search(rest) \
+            or any(True for _ in _zh_figures(rest)):
+        return None
+    return m
 
 
 def _has_unit(rest: str) -> bool:

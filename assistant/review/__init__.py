@@ -14,7 +14,7 @@ from __future__ import annotations
 from assistant.review.citations import document_citations, find_group, review_group
 from assistant.review.pipeline import review_document, review_file
 from assistant.review.refine import find_verbatim, refine_with_llm
-from assistant.review.report import make_summary, render_review, write_review_report
+from assistant.review.report import citation_note, make_summary, render_review, unverifiable, write_review_report
 from assistant.review.requirements import (
     APPLIED_KEY,
     APPLIED_REQ,
@@ -38,6 +38,7 @@ from assistant.review.result import (
     STATUS_ZH,
     CitationResult,
     Evidence,
+    GroupMemberResult,
     RequirementVerdict,
     ReviewResult,
     StandardGroupResult,
@@ -58,8 +59,8 @@ from assistant.review.sentences import (
 __all__ = [
     "APPLIED_KEY", "APPLIED_REQ", "CITATION_ZH", "DENSE_WEIGHT", "EXTRA_PROMISE", "GENERIC_DONE", "GENERIC_KEYWORDS",
     "MAX_EMBED", "MAX_EMBED_PER_REQ", "MAX_EVIDENCE", "MAX_QUOTE", "NEGATION", "STATUS_ZH", "Candidate",
-    "CitationResult", "ClauseState", "Evidence", "KeywordIndex", "Markers", "RequirementVerdict", "ReviewResult",
-    "Sentence", "StandardGroupResult", "Status", "add_dense_scores", "advice_for", "build_markers", "clause_state",
+    "CitationResult", "ClauseState", "Evidence", "GroupMemberResult", "KeywordIndex", "Markers", "RequirementVerdict", "ReviewResult",
+    "Sentence", "StandardGroupResult", "Status", "add_dense_scores", "advice_for", "citation_note", "unverifiable", "build_markers", "clause_state",
     "document_citations", "document_sentences", "find_candidates", "find_group", "find_verbatim", "make_summary",
     "quote_of", "refine_with_llm", "render_review", "review_document", "review_file", "review_group",
     "section_owners", "verdict_for", "write_review_report",

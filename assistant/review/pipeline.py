@@ -26,7 +26,7 @@ def review_document(ctx: Context, doc: Document) -> ReviewResult:
     sentences = document_sentences(doc, markers)
     owners = {s.text: section_owners(s.text, rubric, kw) for s in sentences if s.kind == "heading"}
     notices: list[str] = []
-    per_req = {r.id: find_candidates(sentences, r, kw, owners) for r in reqs}
+    per_req = {r.id: find_candidates(sentences, r, kw, owners, markers) for r in reqs}
     add_dense_scores(ctx, reqs, per_req, notices)
     verdicts = [verdict_for(r, per_req[r.id], doc) for r in reqs]
 

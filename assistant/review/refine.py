@@ -33,7 +33,7 @@ def find_verbatim(quote: str, doc: Document) -> Evidence | None:
             verbatim = block.text[index[at]: index[at + len(target) - 1] + 1]
             if len(verbatim) > MAX_QUOTE:
                 verbatim = verbatim[:MAX_QUOTE]
-            return Evidence(quote=verbatim, location=block.location)
+            return Evidence(quote=verbatim, location=block.location_at(index[at]))
     return None
 
 
@@ -86,7 +86,8 @@ def refine_with_llm(ctx: Context, requirement: Requirement, candidates: list[Can
     if status == "missing":
         evidence = []
     reason = str(data.get("advice") or data.get("reason") or "").strip()
-    advice = advice_for(requirement, status, verdict.status == "partial" and "承诺" in verdict.advice)
+    advice = advice_for(requirement, status, verdict.status == "partial" and "承诺" in verdict.advice,
+                        figures=any(re.search(r"\d", e.quote) for e in evidence))
     if reason:
         advice = f"{advice}（大模型意见：{reason[:200]}）"
     return RequirementVerdict(id=verdict.id, name=verdict.name, status=status, evidence=evidence, advice=advice)

@@ -4,7 +4,45 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.errors import InputError
-from assistant.review.result import CITATION_ZH, STATUS_ZH, ReviewResult
+from assistant.review.result import CITATION_ZH, STATUS_ZH, CitationResult, ReviewResult
+from assistant.standards import LEVEL_ZH, parse_number
+
+
+def unverifiable(c: CitationResult) -> bool:
+    """A non-national number (行业/团体/地方/企业) the built-in catalog cannot confirm: unknown, but not a problem."""
+    parsed = parse_number(c.normalized)
+    return c.status == "unknown" and parsed is not None and parsed.level != "national"
+
+
+def citation_note(c: CitationResult) -> str:
+    """The human status of one citation, with the hint `expected` carries."""
+    if c.status == "ok" and c.expected:
+        return f"在研计划号，已发布为 {c.expected}，建议改用正式编号"
+    if c.status == "unknown" and c.expected:
+        return f"目录未收录，是否应为 {c.expected}？"
+    if unverifiable(c):
+        parsed = parse_number(c.normalized)
+        return f"{LEVEL_ZH[parsed.level]}，内置目录只收录重点国家标准和行业标准，无法核实，请人工核对"  # type: ignore[union-attr]
+    if c.status in ("wrong_year", "title_mismatch") and c.expected:
+        return f"{CITATION_ZH[c.status]}，应为 {c.expected}"
+    return CITATION_ZH[c.status]
+
+
+def citation_mark(c: CitationResult) -> str:
+    if c.status == "ok":
+        return "!" if c.expected else "✓"
+    return "?" if unverifiable(c) else "✗"
+
+
+def member_lines(result: ReviewResult) -> list[str]:
+    """The group members as found: number, title, level, core."""
+    out = []
+    for k, m in enumerate(result.standard_group.members, 1):
+        level = LEVEL_ZH.get(m.level, "") if m.level else ""
+        title = f"《{m.title}》" if m.title else ""
+        tags = "、".join(t for t in (level, "核心" if m.core else "") if t)
+        out.append(f"{k}. {m.number} {title}" + (f"（{tags}）" if tags else ""))
+    return out
 
 
 def make_summary(result: ReviewResult, group_where: str = "", llm_name: str = "") -> str:
@@ -14,12 +52,19 @@ def make_summary(result: ReviewResult, group_where: str = "", llm_name: str = ""
     gaps = [f"要求{r.id}“{r.name}”{STATUS_ZH[r.status]}" for r in result.requirements if r.status != "covered"]
     if gaps:
         parts.append("需要补充的是" + "，".join(gaps))
-    bad = [c for c in result.citations if c.status != "ok"]
+    cannot = [c for c in result.citations if unverifiable(c)]
+    bad = [c for c in result.citations if c.status != "ok" and not unverifiable(c)]
+    published = [c for c in result.citations if c.status == "ok" and c.expected]
     if result.citations:
         kinds = "、".join(f"{CITATION_ZH[s]}{k}处" for s in ("wrong_year", "title_mismatch", "unknown")
                          if (k := sum(1 for c in bad if c.status == s)))
-        parts.append(f"文中引用标准编号{len(result.citations)}处，" +
-                     (f"其中{len(bad)}处有问题（{kinds}）" if bad else "均与标准目录一致"))
+        text = f"文中引用标准编号{len(result.citations)}处，" + (f"其中{len(bad)}处有问题（{kinds}）" if bad else
+                                                            ("其余均与标准目录一致" if cannot else "均与标准目录一致"))
+        if published:
+            text += f"，{len(published)}处在研计划号已发布为正式标准，建议改用正式编号"
+        if cannot:
+            text += f"；另有{len(cannot)}处行业/团体/地方/企业标准无法用内置目录核实，请人工核对"
+        parts.append(text)
     else:
         parts.append("文中没有引用标准编号")
     g = result.standard_group
@@ -47,15 +92,18 @@ def render_review(result: ReviewResult) -> str:
         lines.append(f"    建议：{r.advice}")
     lines += ["", f"标准引用 ({len(result.citations)})"]
     groups: dict[tuple[str, str, str | None], list[str]] = {}
+    first: dict[tuple[str, str, str | None], CitationResult] = {}
     for c in result.citations:
         groups.setdefault((c.normalized, c.status, c.expected), []).append(c.location)
-    for (normalized, status, expected), locations in groups.items():
-        mark = "✓" if status == "ok" else "✗"
-        extra = f"，应为 {expected}" if expected else ""
+        first.setdefault((c.normalized, c.status, c.expected), c)
+    for key, locations in groups.items():
+        c = first[key]
         where = "、".join(dict.fromkeys(locations))
-        lines.append(f"  {mark} {normalized}：{CITATION_ZH[status]}{extra}（{where}）")
+        lines.append(f"  {citation_mark(c)} {c.normalized}：{citation_note(c)}（{where}）")
     g = result.standard_group
     lines += ["", f"标准群：{g.count}项，{'有' if g.has_national_core else '没有'}国家标准核心"]
+    if g.members:
+        lines += ["  识别到的成员："] + [f"    {line}" for line in member_lines(result)]
     lines += [f"  ✗ {v}" for v in g.violations] or ["  ✓ 符合方案规则"]
     if result.notices:
         lines += ["", "提示："] + [f"  {n}" for n in result.notices]
@@ -64,7 +112,7 @@ def render_review(result: ReviewResult) -> str:
 
 def _report_sections(result: ReviewResult):
     summary_rows = [[r.id, r.name, STATUS_ZH[r.status], len(r.evidence)] for r in result.requirements]
-    citation_rows = [[c.text, c.normalized, CITATION_ZH[c.status], c.expected or "", c.location] for c in result.citations]
+    citation_rows = [[c.text, c.normalized, citation_note(c), c.expected or "", c.location] for c in result.citations]
     return summary_rows, citation_rows
 
 
@@ -82,6 +130,7 @@ def write_review_report(result: ReviewResult, out_path: Path) -> Path:
     title = "试点材料评审报告"
     g = result.standard_group
     group_lines = [f"标准数量：{g.count}项；国家标准核心：{'有' if g.has_national_core else '无'}"]
+    group_lines += [f"成员 {line}" for line in member_lines(result)]
     group_lines += [f"问题：{v}" for v in g.violations] or ["符合方案规则（5–20项，以国家标准为核心）"]
 
     if suffix == ".docx":

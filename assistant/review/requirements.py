@@ -10,7 +10,7 @@ from assistant.corpus import Requirement, Rubric
 from assistant.errors import AssistantError, ModelError
 from assistant.loaders import Document
 from assistant.review.result import MAX_EVIDENCE, MAX_QUOTE, Evidence, RequirementVerdict, Status
-from assistant.review.sentences import ClauseState, Sentence, _alternation
+from assistant.review.sentences import _UNIT_DONE, ClauseState, Markers, Sentence, _alternation, clause_state
 from assistant.textnorm import HEADING_RE, nfkc
 
 MAX_EMBED = 120  # distinct candidate sentences embedded per document (keeps a 50-page PDF well under 15 s)
@@ -97,21 +97,32 @@ def section_owners(heading: str, rubric: Rubric, kw: KeywordIndex) -> set[int]:
     return {rid for rid, s in scores.items() if s == top} if top else set()
 
 
-def _status_for(sentence: Sentence, hit_spans: list[tuple[int, int]]) -> ClauseState:
-    """A sentence's state for one requirement: clauses holding its keywords decide first."""
+def _status_for(sentence: Sentence, hit_spans: list[tuple[int, int]], req: Requirement | None = None,
+                markers: Markers | None = None, kw: "KeywordIndex | None" = None) -> ClauseState:
+    """A sentence's state for one requirement: clauses holding its keywords decide first. Unfinished work in a
+    clause about nothing else ("案例已完成，尚未定稿") qualifies the sentence's done clauses: it is incomplete."""
+    clauses = sentence.clauses
+    if req is not None and markers is not None and req.not_incomplete:
+        clauses = [(c, clause_state(c, markers, req.not_incomplete) if st == "incomplete" else st) for c, st in clauses]
     spans, pos = [], 0
-    for clause, state in sentence.clauses:
+    for clause, state in clauses:
         start = nfkc(sentence.text).find(nfkc(clause), pos)
         start = pos if start < 0 else start
         spans.append((start, start + len(clause), state))
         pos = start + len(clause)
     keyed = [state for s, e, state in spans if any(s <= hs < e for hs, _ in hit_spans)]
     states = [state for _, _, state in spans]
+    if "incomplete" in keyed:
+        return "incomplete"
+    if "done" in keyed and any(st == "incomplete" and (kw is None or not kw.matches(c)) for c, st in clauses):
+        return "incomplete"
     for wanted in ("done", "promise", "negated"):
         if wanted in keyed:
             return wanted  # type: ignore[return-value]
-    if "done" in states and "promise" not in states and "negated" not in states:
+    if "done" in states and not {"promise", "negated", "incomplete"} & set(states):
         return "done"
+    if "incomplete" in states:
+        return "incomplete"
     if "promise" in states:
         return "promise"
     if "negated" in states:
@@ -120,7 +131,7 @@ def _status_for(sentence: Sentence, hit_spans: list[tuple[int, int]]) -> ClauseS
 
 
 def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordIndex,
-                    owners: dict[str, set[int]]) -> list[Candidate]:
+                    owners: dict[str, set[int]], markers: Markers | None = None) -> list[Candidate]:
     out: list[Candidate] = []
     negated: set[str] = set()
     for s in sentences:
@@ -144,13 +155,13 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
         need = 2 if elsewhere else 1
         if not in_section and unique < need and not (applied and unique >= 1):
             continue
-        status = _status_for(s, [(a, b) for _, a, b in hits])
+        status = _status_for(s, [(a, b) for _, a, b in hits], req, markers, kw)
         if status == "negated":  # "尚未形成立项建议" confirms the gap; it is not evidence
             negated.update(s.sections[-1:])
             continue
         if status == "done" and ((unique >= need and score >= 1.0) or (in_section and score > 0)):
             strength = "strong"
-        elif status == "promise":
+        elif status in ("promise", "incomplete"):
             strength = "promise"
         else:
             strength = "weak"
@@ -196,10 +207,26 @@ def quote_of(sentence: Sentence, doc: Document) -> Evidence:
     return Evidence(quote=quote, location=sentence.location)
 
 
+_NAMED = re.compile(r"《[^《》]{2,}》|“[^“”]{2,}”")
+_FIGURE = re.compile(_UNIT_DONE)
+_NOT_CONTENT = re.compile(r"[\s，。；：、,.;:！？!?（）()“”《》]")
+
+
+def has_substance(req: Requirement, sentences: list[Sentence]) -> bool:
+    """Done evidence that is more than a bare count, for requirements that ask for it (min_evidence_chars): a
+    named item (《》/“”), or that many characters of content across the done sentences."""
+    if req.min_evidence_chars <= 0:
+        return True
+    if any(_NAMED.search(s.text) for s in sentences):
+        return True
+    return sum(len(_NOT_CONTENT.sub("", s.text)) for s in sentences) >= req.min_evidence_chars
+
+
 def verdict_for(req: Requirement, cands: list[Candidate], doc: Document) -> RequirementVerdict:
     strong = [c for c in cands if c.strength == "strong"]
     promises = [c for c in cands if c.strength == "promise"]
-    if strong:
+    thin = bool(strong) and not has_substance(req, list({id(c.sentence): c.sentence for c in strong}.values()))
+    if strong and not thin:
         status: Status = "covered"
         chosen = sorted(strong, key=lambda c: -c.rank)
     elif cands:
@@ -216,15 +243,25 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document) -> Requ
             evidence.append(e)
         if len(evidence) >= MAX_EVIDENCE:
             break
+    incomplete = any(c.status == "incomplete" for c in cands)
+    reason = "thin" if thin else ("incomplete" if incomplete and not strong else ("promise" if promises and not strong else ""))
     return RequirementVerdict(id=req.id, name=req.name, status=status, evidence=evidence,
-                              advice=advice_for(req, status, bool(promises) and not strong))
+                              advice=advice_for(req, status, reason == "promise", reason=reason,
+                                                figures=any(_FIGURE.search(e.quote) for e in evidence)))
 
 
-def advice_for(req: Requirement, status: Status, promised: bool) -> str:
+def advice_for(req: Requirement, status: Status, promised: bool, reason: str = "", figures: bool = False) -> str:
+    """The advice for a verdict. `reason` says why a partial is partial ("promise", "incomplete", "thin");
+    the data-source reminder is given only when the evidence holds figures."""
     if status == "covered":
-        return f"已有已完成的证据。建议核对数据来源和统计口径；如有缺项可参照：{req.advice}"
+        check = "建议核对数据来源和统计口径；" if figures else ""
+        return f"已有已完成的证据。{check}如有缺项可参照：{req.advice}"
     if status == "missing":
         return f"文中未找到“{req.name}”的相关内容。{req.advice}"
-    if promised:
+    if reason == "thin":
+        return f"只有笼统的完成表述（如只给数量），没有写出名称或具体内容，难以核查。{req.advice}"
+    if reason == "incomplete":
+        return f"相关工作尚未完成（如初稿、进行中、尚未定稿），缺少已完成、可核查的成果。{req.advice}"
+    if promised or reason == "promise":
         return f"目前只有计划或承诺（如“将……”“拟……”），缺少已完成、可核查的事实。{req.advice}"
     return f"有相关表述，但缺少具体、已完成的证据（名称、数量、时间、编号）。{req.advice}"

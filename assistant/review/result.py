@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from assistant.standards import Level
+
 Status = Literal["covered", "partial", "missing"]
 STATUS_ZH = {"covered": "已覆盖", "partial": "部分覆盖", "missing": "缺失"}
 CITATION_ZH = {"ok": "正确", "wrong_year": "年份不符", "title_mismatch": "名称不符", "unknown": "目录未收录，需核实"}
@@ -35,10 +37,20 @@ class CitationResult(BaseModel):
     location: str
 
 
+class GroupMemberResult(BaseModel):
+    """One standard of the group as found in the document (so a reviewer sees why the count is what it is)."""
+
+    number: str
+    title: str = ""
+    level: Level | None = None
+    core: bool = False
+
+
 class StandardGroupResult(BaseModel):
     count: int
     has_national_core: bool
     violations: list[str]
+    members: list[GroupMemberResult] = []  # added to the contract: the members the count is made of
 
 
 class ReviewResult(BaseModel):

@@ -29,6 +29,7 @@ class Markers:
     done: re.Pattern
     promise: re.Pattern
     negation: re.Pattern
+    incomplete: re.Pattern | None = None  # unfinished work (初稿, 进行中…): partial, never covered
 
 
 def _alternation(words: list[str]) -> str:
@@ -43,20 +44,31 @@ def build_markers(rubric: Rubric) -> Markers:
     done = re.compile(rf"(?:{'|'.join(sorted(set(done_words), key=len, reverse=True))}|{_COUNT_DONE}|{_UNIT_DONE})")
     promise = re.compile(f"(?:{_alternation(rubric.promise_markers + EXTRA_PROMISE)})")
     negation = re.compile(f"(?:{_alternation(NEGATION)})")
-    return Markers(done, promise, negation)
+    incomplete = re.compile(f"(?:{_alternation(rubric.incomplete_markers)})") if rubric.incomplete_markers else None
+    return Markers(done, promise, negation, incomplete)
 
 
-ClauseState = Literal["done", "promise", "negated", "neutral"]
+ClauseState = Literal["done", "promise", "negated", "incomplete", "neutral"]
 
 
-def clause_state(clause: str, markers: Markers) -> ClauseState:
-    """The first marker in the clause decides: "已将…推广" is done, "将完成…" is a promise."""
+def clause_state(clause: str, markers: Markers, not_incomplete: list[str] = ()) -> ClauseState:
+    """The first marker in the clause decides: "已将…推广" is done, "将完成…" is a promise. Unfinished work
+    ("已完成初稿", "正在编写") is incomplete wherever its marker sits, unless a negation comes first; words in
+    `not_incomplete` (a requirement's own milestones) are not counted as unfinished."""
     masked = _NOT_PROMISE.sub(lambda m: "＿" * len(m.group()), clause)
     found: list[tuple[int, int, ClauseState]] = []
     for kind, pattern in (("negated", markers.negation), ("promise", markers.promise), ("done", markers.done)):
         m = pattern.search(masked if kind == "promise" else clause)
         if m:
             found.append((m.start(), -len(m.group()), kind))  # type: ignore[arg-type]
+    if markers.incomplete is not None:
+        text = clause
+        for word in not_incomplete:
+            text = text.replace(word, "＿" * len(word))
+        m = markers.incomplete.search(text)
+        negated_first = any(k == "negated" and (st, ln) < (m.start(), -len(m.group())) for st, ln, k in found) if m else False
+        if m and not negated_first:
+            return "incomplete"
     if not found:
         return "neutral"
     return min(found)[2]
@@ -93,9 +105,13 @@ def document_sentences(doc: Document, markers: Markers) -> list[Sentence]:
             continue
         sections = tuple(h for _, h in stack) or ((block.section,) if block.section else ())
         parts = [text] if block.kind == "table_row" else split_sentences(text)
+        pos = 0
         for part in parts:
-            if part not in text:  # split_sentences strips; a piece is always a substring, but never trust it
+            at = text.find(part, pos)
+            if at < 0:  # split_sentences strips; a piece is always a substring, but never trust it
                 continue
+            pos = at + len(part)
             clauses = [(c, clause_state(c, markers)) for c in _CLAUSE_SPLIT.split(part) if c.strip()]
-            out.append(Sentence(part, i, block.location, block.kind, sections, clauses))
+            # A text file's block may join several lines: the sentence is located on the line it starts on.
+            out.append(Sentence(part, i, block.location_at(at), block.kind, sections, clauses))
     return out

@@ -23,12 +23,14 @@ from assistant.suggest.candidates import (
     fits,
     gather_candidates,
     resolve_entry,
+    scenario_needs,
 )
-from assistant.suggest.direction import DIRECTION_HITS, infer_direction, resolve_direction
+from assistant.suggest.direction import DIRECTION_HITS, ROLE_WEIGHT, domain_terms, infer_direction, resolve_direction
+from assistant.suggest.hints import applicant_role, expand_scenario, load_hints, off_industry
 from assistant.suggest.groupio import load_group_file
 from assistant.suggest.matching import GENERIC, PARTIAL, QUERY_CHARS, TermIndex
-from assistant.suggest.pipeline import LOW_CONFIDENCE, suggest_group
-from assistant.suggest.render import render_checks, render_suggestion
+from assistant.suggest.pipeline import LOW_CONFIDENCE, MIN_DOMAIN_TERMS, suggest_group
+from assistant.suggest.render import render_checks, render_suggestion, user_chose_direction
 from assistant.suggest.rerank import LLM_CANDIDATES, LLM_REASON_CHARS, _parse_llm_reply, rerank_with_llm
 from assistant.suggest.result import Source, SuggestedStandard, Suggestion
 
@@ -38,4 +40,6 @@ __all__ = [
     "Source", "SuggestedStandard", "Suggestion", "TermIndex", "_parse_llm_reply", "assemble", "build_standards",
     "fits", "gather_candidates", "infer_direction", "load_group_file", "reason_for", "render_checks",
     "render_suggestion", "rerank_with_llm", "resolve_direction", "resolve_entry", "sources_for", "suggest_group",
+    "user_chose_direction", "scenario_needs", "expand_scenario", "applicant_role", "off_industry", "domain_terms",
+    "load_hints", "ROLE_WEIGHT", "MIN_DOMAIN_TERMS",
 ]

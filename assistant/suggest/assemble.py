@@ -22,8 +22,13 @@ def _family(number: str) -> str:
     return f"{parsed.prefix} {parsed.code.split('.')[0]}" if parsed else number
 
 
-def assemble(cands: dict[str, Candidate], min_count: int = 5, max_count: int = 20) -> tuple[list[Candidate], set[str], list[str]]:
-    """Pick the group and its core by the plan's rules; returns (members, core numbers, notes)."""
+def assemble(cands: dict[str, Candidate], min_count: int = 5, max_count: int = 20,
+             needs: list[list[str]] | None = None) -> tuple[list[Candidate], set[str], list[str]]:
+    """Pick the group and its core by the plan's rules; returns (members, core numbers, notes).
+
+    `needs` are the scenario's distinct needs (scenario_needs): each one the catalog can serve gets at least one
+    member, even past the usual size, up to `max_count`.
+    """
     notes: list[str] = []
     ordered = sorted(cands.values(), key=lambda c: (-c.score, c.number))
     examples = [c for c in ordered if c.example and c.std.level == "national"]
@@ -42,12 +47,32 @@ def assemble(cands: dict[str, Candidate], min_count: int = 5, max_count: int = 2
         chosen.append(c)
     _add_support(chosen, ordered, fitting)
     _ensure_national(chosen, ordered)
+    _cover_needs(chosen, ordered, needs or [], max_count)
     for c in examples:
         if c not in chosen:
             notes.append(f"方案示例标准 {c.number}（{c.std.title}）与场景关联较弱，未纳入；如确实适用可自行加入。")
     core = _pick_core(chosen, fitting)
     chosen.sort(key=lambda c: (c.number not in core, -c.score, c.number))
     return chosen, core, notes
+
+
+def _covers(c: Candidate, need: list[str]) -> bool:
+    words = set(c.matched) | set(c.related)
+    return any(t in words or any(t in w for w in c.matched) for t in need)  # 成熟度 inside 成熟度评估
+
+
+def _cover_needs(chosen: list[Candidate], ordered: list[Candidate], needs: list[list[str]], max_count: int) -> None:
+    """Each need the scenario names (追溯, 数字孪生, AGV, 成熟度) gets its best-scoring entry if none serves it yet."""
+    for need in needs:
+        if len(chosen) >= max_count:
+            return
+        if any(_covers(c, need) for c in chosen):
+            continue
+        options = [c for c in ordered if c not in chosen and any(t in c.matched for t in need)]
+        capped = [c for c in options if sum(1 for x in chosen if _family(x.number) == _family(c.number)) < FAMILY_CAP]
+        pick = (capped or options or [None])[0]
+        if pick is not None:
+            chosen.append(pick)
 
 
 def _add_support(chosen: list[Candidate], ordered: list[Candidate], keep: list[Candidate]) -> None:
@@ -100,6 +125,8 @@ def reason_for(c: Candidate, core: bool, direction: Direction, case_titles: dict
     parts = []
     if c.example:
         parts.append(f"方案为“{direction.name}”列举的示例国家标准")
+    if c.industry:
+        parts.append(f"专用于{c.std.industries[0]}等特定领域，场景提到了" + "、".join(f"“{m}”" for m in c.industry[:3]))
     if c.matched:
         parts.append("对应场景中的" + "、".join(f"“{m}”" for m in c.matched[:4]))
     elif c.related:

@@ -1,12 +1,14 @@
 """Candidates: retrieved catalog entries, the direction's examples, standards of related cases; scored."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.context import Context
 from assistant.corpus import Direction
 from assistant.standards import Catalog, Standard
-from assistant.suggest.matching import QUERY_CHARS, _catalog_index, _norm
+from assistant.suggest.hints import expand_scenario, industry_hits, off_industry
+from assistant.suggest.matching import _ASCII, QUERY_CHARS, _catalog_index, _norm
 from assistant.tokenize import tokenize
 
 STANDARD_HITS = 40
@@ -26,6 +28,7 @@ class Candidate:
     example: bool = False  # the plan names it (or the entry it replaces) for the direction
     cases: list[str] = field(default_factory=list)  # ids of cases that cite it
     via: str | None = None  # the number the plan/case/retrieval named, when this entry stands in for it
+    industry: list[str] = field(default_factory=list)  # the scenario's words naming its industry (industry-specific)
     score: float = 0.0
 
     @property
@@ -53,10 +56,15 @@ def resolve_entry(catalog: Catalog, entry: Standard) -> tuple[list[Standard], st
     return [entry], None
 
 
-def gather_candidates(ctx: Context, scenario: str, direction: Direction) -> dict[str, Candidate]:
-    """Retrieved catalog entries, the direction's examples and entries, and standards cited by related cases."""
+def gather_candidates(ctx: Context, scenario: str, direction: Direction,
+                      excluded: list[Standard] | None = None) -> dict[str, Candidate]:
+    """Retrieved catalog entries, the direction's examples and entries, entries whose keywords the scenario
+    uses, and standards cited by related cases; minus entries for an industry the scenario does not name
+    (appended to `excluded` when given)."""
     corpus = ctx.corpus
     catalog = corpus.catalog
+    scenario = expand_scenario(ctx.settings.corpus_dir, scenario)
+    text, tokens = _norm(scenario), set(tokenize(scenario))
     cands: dict[str, Candidate] = {}
 
     def add(entry: Standard | None, **evidence) -> Candidate | None:
@@ -65,6 +73,10 @@ def gather_candidates(ctx: Context, scenario: str, direction: Direction) -> dict
         resolved, via = resolve_entry(catalog, entry)
         last = None
         for s in resolved:
+            if off_industry(s, text, tokens) or off_industry(entry, text, tokens):
+                if excluded is not None and s not in excluded and evidence.get("example"):
+                    excluded.append(s)
+                continue
             c = cands.setdefault(s.number, Candidate(s))
             c.via = c.via or via
             if evidence.get("rank") is not None and (c.rank is None or evidence["rank"] < c.rank):
@@ -84,6 +96,11 @@ def gather_candidates(ctx: Context, scenario: str, direction: Direction) -> dict
     for s in catalog.standards:
         if direction.name in s.directions:
             add(s)
+    index = _catalog_index(ctx.settings.corpus_dir)
+    for s in catalog.standards:  # every named need can be covered, even when retrieval missed its entry
+        full, _, _ = index.match(s.number, text, tokens)
+        if any(k in full for k in s.keywords):
+            add(s)
     case_hits = ctx.retriever().search(query, k=8, doc_types=["case"])
     related = {h.source.removeprefix("cases/").removesuffix(".yaml") for h in case_hits}
     for case in corpus.cases:
@@ -91,6 +108,8 @@ def gather_candidates(ctx: Context, scenario: str, direction: Direction) -> dict
             for number in case.standards:
                 add(catalog.get(number), case=case.id)
     _score(ctx, scenario, direction, cands, related)
+    for c in cands.values():
+        c.industry = industry_hits(c.std, text, tokens)
     return cands
 
 
@@ -116,3 +135,44 @@ def _score(ctx: Context, scenario: str, direction: Direction, cands: dict[str, C
 def fits(c: Candidate) -> bool:
     """An example standard fits when the scenario uses its words or retrieval ranks it near the top."""
     return c.match_weight >= FIT_WEIGHT or (c.rank is not None and c.rank < FIT_RANK)
+
+
+# ---- the scenario's distinct needs ---------------------------------------------------------------------
+
+# Curated keywords too broad to be a need of their own (every factory scenario says 设备).
+WEAK_NEEDS = {"设备", "术语", "定义", "模型", "安全", "通用要求", "技术要求", "参考模型", "车间", "工厂", "计划"}
+
+
+def _spans(term: str, text: str) -> list[tuple[int, int]]:
+    t = _norm(term)
+    if _ASCII.match(t):
+        pattern = rf"(?<![a-z0-9]){re.escape(t)}(?![a-z0-9])"
+    else:
+        pattern = re.escape(t)
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+
+
+def scenario_needs(scenario: str, cands: dict[str, Candidate], corpus_root=None) -> list[list[str]]:
+    """The distinct needs the scenario names: catalog keywords it uses, grouped where they overlap in the text.
+
+    成熟度评估 and 评估 in 能力成熟度评估 are one need; 追溯, 数字孪生 and AGV in one sentence are three.
+    """
+    if corpus_root is not None:
+        scenario = expand_scenario(corpus_root, scenario)
+    text = _norm(scenario)
+    spans: list[tuple[int, int, str]] = []
+    seen: set[str] = set()
+    for c in cands.values():
+        for k in c.std.keywords:
+            if k in seen or k not in c.matched or _norm(k) in WEAK_NEEDS or len(_norm(k)) < 2:
+                continue
+            seen.add(k)
+            spans += [(a, b, k) for a, b in _spans(k, text)]
+    clusters: list[tuple[int, list[str]]] = []
+    for a, b, k in sorted(spans):
+        if clusters and a < clusters[-1][0]:
+            end, terms = clusters[-1]
+            clusters[-1] = (max(end, b), terms + [k] if k not in terms else terms)
+        else:
+            clusters.append((b, [k]))
+    return [terms for _, terms in clusters]

@@ -9,10 +9,15 @@ from assistant.context import Context
 from assistant.corpus import Direction
 from assistant.errors import InputError
 from assistant.standards import Catalog, parse_number
+from assistant.suggest.hints import applicant_role, expand_scenario, off_industry
 from assistant.suggest.matching import QUERY_CHARS, TermIndex, _catalog_index, _norm, _words
 from assistant.tokenize import tokenize
 
 DIRECTION_HITS = 30
+# Who is applying (a solution provider serving others, or a manufacturer for its own plant) moves the three
+# directions of the matching plan category up by this much in the combined score (which sums to 1 over six):
+# enough to settle a close call, not enough to override a scenario whose words clearly say otherwise.
+ROLE_WEIGHT = 0.12
 
 # ---- direction inference -----------------------------------------------------------------------------
 
@@ -63,6 +68,7 @@ def _priors(retriever, catalog: Catalog, names: set[str]) -> dict[str, float]:
 def infer_direction(ctx: Context, scenario: str) -> tuple[Direction, float, dict]:
     """Direction from keyword evidence and retrieval votes; confidence is the softmaxed share of the winner."""
     plan, catalog = ctx.corpus.plan, ctx.corpus.catalog
+    scenario = expand_scenario(ctx.settings.corpus_dir, scenario)  # English words also as their Chinese terms
     text, tokens = _norm(scenario), set(tokenize(scenario))
     index = _direction_index(ctx.settings.corpus_dir)
     kw, matched = {}, {}
@@ -81,6 +87,11 @@ def infer_direction(ctx: Context, scenario: str) -> tuple[Direction, float, dict
             votes[names[name]] += weight / len(dirs) / math.sqrt(priors[name] * len(names))
     entries = _entry_votes(ctx, text, tokens, names, priors)
     combined = _combine(kw, votes, entries)
+    before = max(plan.directions, key=lambda d: combined[d.id])  # max keeps the first on ties, like the sort
+    role, cues = applicant_role(ctx.settings.corpus_dir, scenario)
+    if role is not None:
+        combined = {d.id: combined[d.id] + (ROLE_WEIGHT if d.category == role.category else 0.0)
+                    for d in plan.directions}
     order = sorted(plan.directions, key=lambda d: -combined[d.id])  # stable: plan order breaks ties
     probs = _softmax([combined[d.id] for d in order], temperature=0.12)
     best = order[0]
@@ -88,8 +99,27 @@ def infer_direction(ctx: Context, scenario: str) -> tuple[Direction, float, dict
     # winner's share overstates how sure we are.
     strength = min(1.0, (sum(kw.values()) + 0.5 * sum(entries.values())) / 1.5)
     confidence = probs[0] * (0.4 + 0.6 * strength)
-    evidence = {"keywords": matched[best.id], "scores": {d.name: round(combined[d.id], 3) for d in order}}
+    evidence = {"keywords": matched[best.id], "scores": {d.name: round(combined[d.id], 3) for d in order},
+                "role": role, "role_cues": cues, "without_role": before.name,
+                "role_changed": role is not None and before.id != best.id}
     return best, round(confidence, 3), evidence
+
+
+def domain_terms(ctx: Context, scenario: str) -> list[str]:
+    """The scenario's words that are direction keywords or catalog keywords/title words (longest, distinct)."""
+    scenario = expand_scenario(ctx.settings.corpus_dir, scenario)
+    text, tokens = _norm(scenario), set(tokenize(scenario))
+    found: set[str] = set()
+    directions = _direction_index(ctx.settings.corpus_dir)
+    for d in ctx.corpus.plan.directions:
+        found.update(directions.match(d.id, text, tokens)[0])
+    catalog = _catalog_index(ctx.settings.corpus_dir)
+    for s in ctx.corpus.catalog.standards:
+        if not off_industry(s, text, tokens):
+            found.update(catalog.match(s.number, text, tokens)[0])
+    norm = {t: _norm(t) for t in found}
+    return sorted((t for t in found if not any(t != o and norm[t] in norm[o] for o in found)),
+                  key=lambda t: (-len(t), t))
 
 
 def _entry_votes(ctx: Context, text: str, tokens: set[str], names: dict[str, str],
@@ -99,6 +129,8 @@ def _entry_votes(ctx: Context, text: str, tokens: set[str], names: dict[str, str
     votes = {d: 0.0 for d in names.values()}
     examples = _examples_by_key(ctx.settings.corpus_dir)
     for s in ctx.corpus.catalog.standards:
+        if off_industry(s, text, tokens):
+            continue  # 开关设备's words in a battery plant's scenario say nothing about its direction
         _, _, weight = index.match(s.number, text, tokens)
         # The plan lists its example standards under one direction: that outranks the catalog's wider tagging.
         dirs = examples.get(s.key) or examples.get(_key(s.part_of)) or [d for d in s.directions if d in names]
@@ -144,9 +176,15 @@ def _softmax(values: list[float], temperature: float) -> list[float]:
 
 
 def resolve_direction(ctx: Context, name: str) -> Direction:
-    """--direction by name, id or prefix; anything else lists the six."""
+    """--direction by name, id or unique prefix; a prefix of several lists them, anything else lists the six."""
     d = ctx.corpus.plan.direction(name)
-    if d is None:
-        names = "、".join(f"{x.name}（{x.id}）" for x in ctx.corpus.plan.directions)
-        raise InputError(f"未知的试点方向“{name}”，可选：{names} (unknown direction)")
-    return d
+    if d is not None:
+        return d
+    key = (name or "").strip()
+    matches = [x for x in ctx.corpus.plan.directions
+               if key and (x.name.startswith(key) or x.id.startswith(key.lower()))]
+    if len(matches) > 1:
+        names = "、".join(f"{x.name}（{x.id}）" for x in matches)
+        raise InputError(f"试点方向“{key}”有歧义，可能是：{names}；请写出完整名称或 id (ambiguous direction)")
+    names = "、".join(f"{x.name}（{x.id}）" for x in ctx.corpus.plan.directions)
+    raise InputError(f"未知的试点方向“{name}”，可选：{names} (unknown direction)")

@@ -2,10 +2,20 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from assistant.errors import InputError
 from assistant.standards import LEVEL_ZH, GroupMember, parse_group_text
+
+CORE_MARK = "★"  # how `suggest` marks the core in its text output
+_MEMBER_LINE = re.compile(r"^\s*\d{1,2}\s*[.、)）]\s*(★)?")
+_LEVEL_STATUS = re.compile(r"\[(?P<level>[^\]·]+)·(?P<status>已发布|在研)\]")
+_LEVEL_BY_ZH = {zh: level for level, zh in LEVEL_ZH.items()}
+# Lines of suggest's text output that are not members: reasons, sources and notes name other numbers
+# (a plan number the member stands in for, the plan line it comes from).
+_NOT_MEMBER = ("理由", "来源", "说明", "·", "试点方向", "建议标准群")
+_END = ("规则检查",)
 
 
 # ---- check-group input and rendering -------------------------------------------------------------------
@@ -31,9 +41,43 @@ def load_group_file(path: Path) -> list[GroupMember]:
         if text.lstrip().startswith(("{", "[")):
             return _group_from_json(path, text)
     try:
-        return parse_group_text(text)
+        return group_from_text(text)
     except InputError as exc:
         raise InputError(f"{path.name}: {exc}") from exc
+
+
+def looks_like_suggest_output(text: str) -> bool:
+    """suggest's human output: numbered member lines followed by 理由/来源 lines (or its 规则检查 block)."""
+    numbered = any(_MEMBER_LINE.match(line) for line in text.splitlines())
+    return numbered and any(line.strip().startswith(("理由：", "来源：", "规则检查")) for line in text.splitlines())
+
+
+def group_from_text(text: str) -> list[GroupMember]:
+    """A group in text: suggest's own output (numbered member lines only), or any list where '核心' or ★ marks
+    the core."""
+    if not looks_like_suggest_output(text):
+        marked = "\n".join(line + " 核心" if CORE_MARK in line else line for line in text.splitlines())
+        return parse_group_text(marked)
+    members: list[GroupMember] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(_END):
+            break
+        match = _MEMBER_LINE.match(line)
+        if match is None or stripped.startswith(_NOT_MEMBER):
+            continue
+        try:
+            first = parse_group_text(line)[0]
+        except InputError:
+            continue  # a numbered line without a standard number
+        update: dict = {"core": first.core or bool(match.group(1))}
+        tag = _LEVEL_STATUS.search(line)
+        if tag and tag["level"] in _LEVEL_BY_ZH:
+            update.update(level=_LEVEL_BY_ZH[tag["level"]], status="published" if tag["status"] == "已发布" else "plan")
+        members.append(first.model_copy(update=update))
+    if not members:
+        raise InputError("未在输入中找到任何标准编号 (no standard numbers found in the group)")
+    return members
 
 
 def _group_from_json(path: Path, text: str | None = None) -> list[GroupMember]:

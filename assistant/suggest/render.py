@@ -15,8 +15,16 @@ def render_checks(checks: GroupChecks) -> str:
     return "\n".join(lines)
 
 
+def user_chose_direction(result: Suggestion) -> bool:
+    """Whether --direction fixed the direction (the JSON has no flag of its own; the note says it, and survives)."""
+    from assistant.suggest.pipeline import USER_DIRECTION_NOTE
+
+    return any(n.startswith(USER_DIRECTION_NOTE) for n in result.notes)
+
+
 def render_suggestion(result: Suggestion) -> str:
-    lines = [f"试点方向：{result.direction}（置信度 {result.direction_confidence:.2f}）", "",
+    how = "用户指定" if user_chose_direction(result) else f"置信度 {result.direction_confidence:.2f}"
+    lines = [f"试点方向：{result.direction}（{how}）", "",
              f"建议标准群（{len(result.standards)} 项，★ 为核心标准）："]
     for i, s in enumerate(result.standards, start=1):
         mark = "★" if s.core else " "

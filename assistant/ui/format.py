@@ -10,13 +10,14 @@ import html
 import re
 from typing import Any, Iterable, Sequence
 
+from assistant.polish.result import rule_name
+from assistant.review.result import CITATION_ZH  # the one citation-status wording (CLI report and UI alike)
 from assistant.standards import LEVEL_ZH, GroupMember
 
 STATUS_ZH = {"published": "已发布", "plan": "在研计划号"}
 VERDICT_ZH = {"covered": "已覆盖", "partial": "部分覆盖", "missing": "缺失"}
 # Background / border colours per verdict: green, amber, red (readable on light and dark themes).
 VERDICT_COLOURS = {"covered": ("#e6f4ea", "#1e8e3e"), "partial": ("#fef7e0", "#e37400"), "missing": ("#fce8e6", "#d93025")}
-CITATION_ZH = {"ok": "正确", "wrong_year": "年份有误", "title_mismatch": "名称不符", "unknown": "目录中未找到"}
 DOC_TYPE_ZH = {"plan": "实施方案", "standard": "标准目录", "requirement": "考核要求", "case": "案例", "upload": "上传文档"}
 
 GROUP_HEADERS = ["核心", "标准编号", "标准名称", "层级", "状态", "推荐理由", "依据来源"]
@@ -206,7 +207,8 @@ def group_checks_html(checks: Any) -> str:
 
 
 def issue_rows(issues: Iterable[Any]) -> list[list[str]]:
-    return [[get(i, "rule", ""), get(i, "location", ""), get(i, "message", ""), get(i, "fix", "") or ""]
+    """Polish issues as table rows; the rule by its Chinese name (the same names as the CLI report)."""
+    return [[rule_name(str(get(i, "rule", ""))), get(i, "location", ""), get(i, "message", ""), get(i, "fix", "") or ""]
             for i in issues or []]
 
 
