@@ -91,8 +91,8 @@ def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_check_group(ctx: Context, args: argparse.Namespace) -> int:
-    from assistant.suggest import load_group_file, render_checks
     from assistant.standards import check_group
+    from assistant.suggest import load_group_file, render_checks
 
     rules = ctx.corpus.plan.group_rules
     checks = check_group(load_group_file(Path(args.file)), ctx.corpus.catalog, rules.min_count, rules.max_count)

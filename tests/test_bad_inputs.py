@@ -11,10 +11,10 @@ import socket
 from pathlib import Path
 
 import pytest
+from test_cli import assert_one_line_error, run_cli
 
 from assistant.evaluation import load_cases
 from assistant.evaluation.docgen import from_recipe, make_document
-from test_cli import assert_one_line_error, run_cli
 
 pytestmark = pytest.mark.integration
 

@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO
 
 from assistant.evaluation import load_cases
 from assistant.evaluation.retrieval import relevant, score
 from assistant.standards import parse_number
-from conftest import REPO
 
 pytestmark = pytest.mark.integration
 

@@ -6,10 +6,10 @@ from collections import Counter
 
 import pytest
 import yaml
+from conftest import REPO
 
 from assistant.corpus import load_corpus
 from assistant.standards import find_numbers, parse_number
-from conftest import REPO
 
 CORPUS = REPO / "corpus"
 NUMBER_FORM = re.compile(r"^(?:(?:GB/T|GB|GB/Z|SJ/T|JB/T|YB/T|T/[A-Z]+) \d+(?:\.\d+)?(?:—\d{4})?|\d{8}—T—\d{3})$")

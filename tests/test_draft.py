@@ -10,6 +10,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import REPO, HashEmbedder, make_settings
+from llm_server import ScriptedLLMServer, slow, status, text
 
 from assistant.context import Context
 from assistant.draft import (
@@ -28,8 +30,6 @@ from assistant.index import build_index
 from assistant.prompts import load_prompt
 from assistant.standards import find_numbers
 from assistant.suggest import Suggestion, suggest_group
-from conftest import REPO, HashEmbedder, make_settings
-from llm_server import ScriptedLLMServer, slow, status, text
 
 KEY = "sk-draft-SECRET-77c1"
 FAKE = "GB/T 99999—2099"

@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_cli import run_cli
 
 from assistant import retrieve, standards
 from assistant.evaluation import TASKS, compare, evals_dir, load_cases, run_evals
-from test_cli import run_cli
 
 pytestmark = pytest.mark.integration
 BASELINE = evals_dir() / "baseline.json"

@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import HashEmbedder
 
 from assistant.errors import InputError
 from assistant.index import MANIFEST, Manifest, build_index
 from assistant.retrieve import Retriever, fuse, open_retriever
-from conftest import HashEmbedder
 
 
 def test_rrf_rewards_agreement():

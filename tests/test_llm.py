@@ -4,11 +4,11 @@ from __future__ import annotations
 import logging
 
 import pytest
+from llm_server import ScriptedLLMServer, malformed, slow, status, text
 
 from assistant.errors import InputError, LLMError
 from assistant.llm import LLM, OfflineLLM, OllamaLLM, OpenAILLM, make_llm
 from assistant.settings import Settings
-from llm_server import ScriptedLLMServer, malformed, slow, status, text
 
 KEY = "sk-test-DO-NOT-LEAK-4f9a"
 

@@ -7,9 +7,9 @@ import importlib.util
 import sys
 
 import pytest
+from conftest import REPO
 
 from assistant.review import review_file
-from conftest import REPO
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,14 @@ from assistant.errors import InputError, LLMError
 from assistant.evaluation import load_cases
 from assistant.evaluation.polish import recipe_text, run
 from assistant.polish import (
-    PolishResult, check_rewrite, check_text, fact_numbers, polish_file, polish_text, render_polish, write_polish,
+    PolishResult,
+    check_rewrite,
+    check_text,
+    fact_numbers,
+    polish_file,
+    polish_text,
+    render_polish,
+    write_polish,
 )
 
 REPO = Path(__file__).resolve().parent.parent

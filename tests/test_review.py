@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import HashEmbedder, make_settings
 
 from assistant.context import Context
 from assistant.errors import InputError, LLMError
@@ -22,7 +23,6 @@ from assistant.review import (
     review_file,
     write_review_report,
 )
-from conftest import HashEmbedder, make_settings
 
 REPO = Path(__file__).resolve().parent.parent
 

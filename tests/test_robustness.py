@@ -10,11 +10,11 @@ import sys
 import time
 
 import pytest
+from conftest import REPO, make_settings
+from test_cli import assert_one_line_error, run_cli
 
 from assistant.context import Context
 from assistant.index import Manifest
-from conftest import REPO, make_settings
-from test_cli import assert_one_line_error, run_cli
 
 pytestmark = pytest.mark.integration
 

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPO
 
 from assistant.corpus import load_corpus
 from assistant.standards import (
-    GroupMember, check_citations, check_group, find_numbers, level_of, parse_group_text, parse_number,
+    GroupMember,
+    check_citations,
+    check_group,
+    find_numbers,
+    level_of,
+    parse_group_text,
+    parse_number,
 )
-from conftest import REPO
 
 
 @pytest.fixture(scope="module")

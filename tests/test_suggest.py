@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO
 
 from assistant.context import Context
 from assistant.errors import InputError
@@ -20,7 +21,6 @@ from assistant.suggest import (
     resolve_direction,
     suggest_group,
 )
-from conftest import REPO
 
 SPREAD = [
     "我们是家电企业，想把供应商下单、仓库发货和经销商补货打通，减少缺货和库存积压",

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import re
-
 import urllib.request
 from pathlib import Path
 
+import browser
 import gradio as gr
 import pandas as pd
 import pytest
+from conftest import HashEmbedder, make_settings
 
-import browser
 from assistant.context import Context
 from assistant.errors import InputError
 from assistant.standards import GroupMember
@@ -18,7 +18,6 @@ from assistant.ui import build_app, parse_auth
 from assistant.ui import format as fmt
 from assistant.ui.files import export_pair, friendly_error, store_upload
 from assistant.ui.handlers import GENERIC_ERROR, Handlers, guarded
-from conftest import HashEmbedder, make_settings
 
 EVIL = "<script>alert(1)</script><img src=x onerror=alert(2)>![t](http://evil.example/p.png)"
 

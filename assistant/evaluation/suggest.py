@@ -1,4 +1,5 @@
-"""Suggest eval: right direction, the must-include standards in the group, and the plan's rules always held."""
+"""Suggest eval: right direction, the must-include standards in the group, no must-exclude (off-industry)
+standard, and the plan's rules always held."""
 from __future__ import annotations
 
 from assistant.context import Context
@@ -14,7 +15,7 @@ def _key(number: str) -> str:
 def run(ctx: Context, cases: list[dict]) -> TaskResult:
     from assistant.suggest import suggest_group
 
-    right = violating = 0
+    right = violating = excluded_hits = 0
     recalls, failures = [], []
     for case in cases:
         result = suggest_group(ctx, case["scenario"])
@@ -28,9 +29,14 @@ def run(ctx: Context, cases: list[dict]) -> TaskResult:
             failures.append(f"{case['id']}: direction {result.direction} (expected {case['direction']})")
         if missing:
             failures.append(f"{case['id']}: missing {missing}")
+        unwanted = [k for k in (_key(n) for n in case.get("must_exclude", [])) if k in got]
+        if unwanted:
+            excluded_hits += 1
+            failures.append(f"{case['id']}: off-scenario standards {unwanted}")
         if result.checks.violations:
             violating += 1
             failures.append(f"{case['id']}: violations {result.checks.violations}")
     n = max(len(cases), 1)
     return TaskResult(task="suggest", cases=len(cases), failures=failures, metrics={
-        "direction_accuracy": right / n, "must_include_recall": sum(recalls) / n, "rule_violation_rate": violating / n})
+        "direction_accuracy": right / n, "must_include_recall": sum(recalls) / n, "rule_violation_rate": violating / n,
+        "must_exclude_violation_rate": excluded_hits / n})

@@ -8,7 +8,6 @@ from assistant.polish.structure import _Checker, _Section
 from assistant.standards import find_numbers
 from assistant.textnorm import nfkc
 
-
 # -- 2, 3 citations
 
 def check_citations(ck: _Checker) -> None:

@@ -8,8 +8,8 @@ from assistant.polish.citations import check_citations, check_group
 from assistant.polish.result import PolishResult, SectionInfo
 from assistant.polish.rewrite import add_rewrite
 from assistant.polish.structure import (
-    _Checker,
     _chars,
+    _Checker,
     _file_paras,
     _Para,
     build_sections,
@@ -18,7 +18,6 @@ from assistant.polish.structure import (
     text_paras,
 )
 from assistant.polish.wording import check_contact_ads, check_figures, check_glossary
-
 
 # ---- entry points ---------------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from assistant.errors import InputError
 from assistant.polish.result import RULES, PolishResult, rule_name
 
-
 # ---- output ---------------------------------------------------------------------------------------
 
 

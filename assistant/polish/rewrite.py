@@ -10,7 +10,6 @@ from assistant.polish.structure import PREAMBLE
 from assistant.standards import find_numbers
 from assistant.textnorm import nfkc, split_sentences
 
-
 # ---- LLM rewrite ----------------------------------------------------------------------------------
 
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?%?")

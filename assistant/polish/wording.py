@@ -7,7 +7,6 @@ from assistant.polish.structure import _Checker, _sentences
 from assistant.standards import find_numbers
 from assistant.textnorm import nfkc
 
-
 # -- 5 figures
 
 def check_figures(ck: _Checker) -> None:

@@ -6,10 +6,16 @@ import re
 from assistant.context import Context
 from assistant.loaders import Block, Document
 from assistant.review.result import CitationResult, GroupMemberResult, StandardGroupResult
-from assistant.standards import (Catalog, GroupMember, check_citations, check_group, find_numbers, member_level,
-                                 title_near)
+from assistant.standards import (
+    Catalog,
+    GroupMember,
+    check_citations,
+    check_group,
+    find_numbers,
+    member_level,
+    title_near,
+)
 from assistant.textnorm import HEADING_RE, heading_level
-
 
 # ---- citations and the standard group -------------------------------------------------------------
 

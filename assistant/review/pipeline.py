@@ -13,7 +13,6 @@ from assistant.review.requirements import KeywordIndex, add_dense_scores, find_c
 from assistant.review.result import MAX_QUOTE, ReviewResult
 from assistant.review.sentences import build_markers, document_sentences
 
-
 # ---- the whole review ---------------------------------------------------------------------------------
 
 

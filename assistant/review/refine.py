@@ -12,7 +12,6 @@ from assistant.review.requirements import Candidate, advice_for
 from assistant.review.result import MAX_EVIDENCE, MAX_QUOTE, STATUS_ZH, Evidence, RequirementVerdict, Status
 from assistant.textnorm import nfkc
 
-
 # ---- LLM refinement (optional) ------------------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ from assistant.corpus import Rubric
 from assistant.loaders import Document
 from assistant.textnorm import HEADING_RE, heading_level, split_sentences
 
-
 # ---- markers -----------------------------------------------------------------------------------------
 
 GENERIC_DONE = ["已", "完成", "形成", "发布", "编制了", "累计", "举办了", "开展了", "建成", "取得", "获得", "通过"]

@@ -26,20 +26,57 @@ from assistant.suggest.candidates import (
     scenario_needs,
 )
 from assistant.suggest.direction import DIRECTION_HITS, ROLE_WEIGHT, domain_terms, infer_direction, resolve_direction
-from assistant.suggest.hints import applicant_role, expand_scenario, load_hints, off_industry
 from assistant.suggest.groupio import load_group_file
+from assistant.suggest.hints import applicant_role, expand_scenario, load_hints, off_industry
 from assistant.suggest.matching import GENERIC, PARTIAL, QUERY_CHARS, TermIndex
 from assistant.suggest.pipeline import LOW_CONFIDENCE, MIN_DOMAIN_TERMS, suggest_group
 from assistant.suggest.render import render_checks, render_suggestion, user_chose_direction
 from assistant.suggest.rerank import LLM_CANDIDATES, LLM_REASON_CHARS, _parse_llm_reply, rerank_with_llm
-from assistant.suggest.result import Source, SuggestedStandard, Suggestion
+from assistant.suggest.result import USER_DIRECTION_NOTE, Source, SuggestedStandard, Suggestion
 
 __all__ = [
-    "DIRECTION_HITS", "FAMILY_CAP", "FIT_RANK", "FIT_WEIGHT", "GENERIC", "LLM_CANDIDATES", "LLM_REASON_CHARS",
-    "LOW_CONFIDENCE", "MAX_CORE", "PARTIAL", "QUERY_CHARS", "STANDARD_HITS", "TARGET_MAX", "TARGET_MIN", "Candidate",
-    "Source", "SuggestedStandard", "Suggestion", "TermIndex", "_parse_llm_reply", "assemble", "build_standards",
-    "fits", "gather_candidates", "infer_direction", "load_group_file", "reason_for", "render_checks",
-    "render_suggestion", "rerank_with_llm", "resolve_direction", "resolve_entry", "sources_for", "suggest_group",
-    "user_chose_direction", "scenario_needs", "expand_scenario", "applicant_role", "off_industry", "domain_terms",
-    "load_hints", "ROLE_WEIGHT", "MIN_DOMAIN_TERMS",
+    "DIRECTION_HITS",
+    "FAMILY_CAP",
+    "FIT_RANK",
+    "FIT_WEIGHT",
+    "GENERIC",
+    "LLM_CANDIDATES",
+    "LLM_REASON_CHARS",
+    "LOW_CONFIDENCE",
+    "MAX_CORE",
+    "MIN_DOMAIN_TERMS",
+    "PARTIAL",
+    "QUERY_CHARS",
+    "ROLE_WEIGHT",
+    "STANDARD_HITS",
+    "TARGET_MAX",
+    "TARGET_MIN",
+    "Candidate",
+    "Source",
+    "SuggestedStandard",
+    "Suggestion",
+    "TermIndex",
+    "_parse_llm_reply",
+    "applicant_role",
+    "assemble",
+    "build_standards",
+    "domain_terms",
+    "expand_scenario",
+    "fits",
+    "gather_candidates",
+    "infer_direction",
+    "load_group_file",
+    "load_hints",
+    "off_industry",
+    "reason_for",
+    "render_checks",
+    "render_suggestion",
+    "rerank_with_llm",
+    "resolve_direction",
+    "resolve_entry",
+    "scenario_needs",
+    "sources_for",
+    "suggest_group",
+    "user_chose_direction",
+    "USER_DIRECTION_NOTE",
 ]

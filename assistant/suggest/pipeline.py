@@ -11,14 +11,13 @@ from assistant.suggest.candidates import Candidate, gather_candidates, scenario_
 from assistant.suggest.direction import domain_terms, infer_direction, resolve_direction
 from assistant.suggest.hints import english_terms
 from assistant.suggest.rerank import _llm_pass
-from assistant.suggest.result import Suggestion
+from assistant.suggest.result import USER_DIRECTION_NOTE, Suggestion
 
 LOW_CONFIDENCE = 0.35
 # Fewer distinct domain words than this (direction keywords, catalog keywords and title words) and the scenario
 # says too little to tailor a group: 帮我们弄个试点, 工厂, MES.
 MIN_DOMAIN_TERMS = 2
 VAGUE_CONFIDENCE = 0.2
-USER_DIRECTION_NOTE = "试点方向由用户指定"
 
 # ---- the entry point -----------------------------------------------------------------------------------
 
@@ -79,8 +78,8 @@ def _excluded_notes(excluded: list[Standard]) -> list[str]:
     if not excluded:
         return []
     items = "；".join(f"{s.number}（{s.title}，适用于{'、'.join(s.industries[:3])}等）" for s in excluded)
-    return [f"方案为该方向列举的示例标准中，{items} 面向特定行业或技术，场景没有提到，未纳入也不作核心；"
-            "如确属该领域，请在场景中写明。"]
+    return [(f"方案为该方向列举的示例标准中，{items} 面向特定行业或技术，场景没有提到，未纳入也不作核心；"
+             "如确属该领域，请在场景中写明。")]
 
 
 def _build_notes(members: list[Candidate], reasons: dict[str, str], lo: int, hi: int) -> list[str]:

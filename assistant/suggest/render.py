@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from assistant.standards import LEVEL_ZH, GroupChecks
-from assistant.suggest.result import Suggestion
+from assistant.suggest.result import USER_DIRECTION_NOTE, Suggestion
 
 
 def render_checks(checks: GroupChecks) -> str:
@@ -17,8 +17,6 @@ def render_checks(checks: GroupChecks) -> str:
 
 def user_chose_direction(result: Suggestion) -> bool:
     """Whether --direction fixed the direction (the JSON has no flag of its own; the note says it, and survives)."""
-    from assistant.suggest.pipeline import USER_DIRECTION_NOTE
-
     return any(n.startswith(USER_DIRECTION_NOTE) for n in result.notes)
 
 

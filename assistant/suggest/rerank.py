@@ -12,7 +12,6 @@ from assistant.suggest.assemble import _ensure_national, _pick_core
 from assistant.suggest.candidates import Candidate
 from assistant.suggest.matching import QUERY_CHARS
 
-
 # ---- LLM hook ------------------------------------------------------------------------------------------
 
 LLM_CANDIDATES = 25

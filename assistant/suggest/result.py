@@ -7,7 +7,6 @@ from pydantic import BaseModel
 
 from assistant.standards import GroupChecks, Level
 
-
 # ---- the JSON contract -------------------------------------------------------------------------------
 
 
@@ -32,3 +31,7 @@ class Suggestion(BaseModel):
     standards: list[SuggestedStandard]
     checks: GroupChecks
     notes: list[str]
+
+
+# Notes starting with this mark a direction fixed by the user (--direction / the UI dropdown).
+USER_DIRECTION_NOTE = "试点方向由用户指定"

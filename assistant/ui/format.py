@@ -138,8 +138,11 @@ def checks_markdown(checks: Any) -> str:
 
 
 def suggestion_markdown(suggestion: Any) -> str:
+    from assistant.suggest import USER_DIRECTION_NOTE
+
     confidence = get(suggestion, "direction_confidence", None)
-    conf = f"（置信度 {confidence:.0%}）" if isinstance(confidence, (int, float)) else ""
+    chosen = any(str(n).startswith(USER_DIRECTION_NOTE) for n in get(suggestion, "notes", []) or [])
+    conf = "（用户指定）" if chosen else f"（置信度 {confidence:.0%}）" if isinstance(confidence, (int, float)) else ""
     lines = [f"**试点方向**：{md_text(get(suggestion, 'direction', '') or '未确定')}{conf}"]
     lines += [f"- {md_text(n)}" for n in get(suggestion, "notes", []) or []]
     return "\n".join(lines)
