@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import sys
 import tempfile
 import threading
@@ -99,20 +98,11 @@ def ui_answer(outputs: Any) -> Answer:
     return Answer(_STATUS.findall(verdicts or ""), [row[1] for row in rows if len(row) > 1 and row[1]])
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def launch(ctx: Any) -> tuple[Any, str]:
     """The UI app for `ctx` on a free 127.0.0.1 port, not blocking; returns (demo, URL)."""
-    from assistant.ui import build_app
+    from assistant.ui.app import launch_local
 
-    demo = build_app(ctx)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    return demo, f"http://127.0.0.1:{port}/"
+    return launch_local(ctx)
 
 
 def run_load(url: str, paths: list[Path], concurrency: int = 4, timeout: float = 120.0) -> LoadReport:

@@ -7,7 +7,6 @@ The system Chromium and chromedriver are used; selenium never downloads a driver
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -29,20 +28,11 @@ def browser_available() -> bool:
     return CHROMIUM.exists() and CHROMEDRIVER.exists()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def launch(ctx: Any) -> tuple[Any, str]:
-    """Start the app for `ctx` on a free 127.0.0.1 port without blocking; returns (demo, base URL)."""
-    from assistant.ui import build_app
+    """The UI app for `ctx` on a free 127.0.0.1 port, not blocking; returns (demo, URL)."""
+    from assistant.ui.app import launch_local
 
-    demo = build_app(ctx)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    return demo, f"http://127.0.0.1:{port}/"
+    return launch_local(ctx)
 
 
 def make_driver(download_dir: Path, width: int = 1400, height: int = 1000):

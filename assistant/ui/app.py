@@ -136,6 +136,18 @@ def build_app(ctx: Context) -> gr.Blocks:
     return demo
 
 
+def launch_local(ctx: Context) -> tuple[gr.Blocks, str]:
+    """The app on a free 127.0.0.1 port, not blocking (tests, the load script); returns (demo, base URL)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    demo = build_app(ctx)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    return demo, f"http://127.0.0.1:{port}/"
+
+
 def parse_auth(value: str) -> tuple[str, str] | None:
     """ASSISTANT_AUTH=user:pass → (user, pass); empty → no login."""
     if not value:
