@@ -373,3 +373,13 @@ def test_download_link_is_served_over_http(served: str, tmp_path: Path):
     assert Path(docx_path).suffix == ".docx" and Path(docx_path).stat().st_size > 0
     with urllib.request.urlopen(served, timeout=30) as page:
         assert page.status == 200
+
+
+def test_first_start_builds_the_index_with_progress(fake_ctx: Context):
+    """Opening the page with no index yet builds it, reporting progress to the page's bar."""
+    assert not (fake_ctx.settings.index_dir / "manifest.json").exists()
+    calls: list[tuple[float, str]] = []
+    line = Handlers(fake_ctx).status(progress=lambda fraction, desc="": calls.append((fraction, desc)))
+    assert (fake_ctx.settings.index_dir / "manifest.json").exists()
+    assert f"{len(fake_ctx.retriever())} 段" in line
+    assert calls and calls[-1] == (1.0, "索引完成") and any("已嵌入" in d for _, d in calls)
