@@ -5,7 +5,6 @@ import hashlib
 from dataclasses import dataclass, field
 
 from assistant.loaders import Block, Document
-from assistant.standards import number_keys
 from assistant.textnorm import split_sentences
 
 MAX_CHARS = 360
@@ -22,10 +21,6 @@ class Chunk:
     doc_type: str
     section: str = ""
     meta: dict = field(default_factory=dict)
-
-    @property
-    def numbers(self) -> list[str]:
-        return number_keys(self.text)
 
     @property
     def embed_text(self) -> str:

@@ -42,6 +42,10 @@ class Retriever:
         if self.collection.count() != len(self.records):
             raise IndexStoreError("索引不一致：向量库与分段数不符 (index inconsistent)")
         self.bm25 = BM25Okapi([r["tokens"] or ["∅"] for r in self.records])
+        # Parsed once here, not per query: the standard numbers each chunk cites, and, for a catalog entry,
+        # the number it is the entry of.
+        self.cited = {r["id"]: set(number_keys(r["text"])) for r in self.records}
+        self.entry_of = {r["id"]: number_keys(r["location"]) for r in self.records if r["doc_type"] == "standard"}
 
     def __len__(self) -> int:
         return len(self.records)
@@ -101,11 +105,10 @@ class Retriever:
         for record in self.records:
             if doc_types and record["doc_type"] not in doc_types:
                 continue
-            cited = set(number_keys(record["text"]))
-            matched = [key for key in keys if key in cited]
+            matched = [key for key in keys if key in self.cited[record["id"]]]
             if matched:
                 # The catalog entry of the number itself ranks first, then passages that cite it.
-                exact = record["doc_type"] == "standard" and any(number_keys(record["location"]) == [m] for m in matched)
+                exact = any(self.entry_of.get(record["id"]) == [m] for m in matched)
                 scores[record["id"]] = scores.get(record["id"], 0.0) + len(matched) + (1.0 if exact else 0.0)
 
     def _hit(self, chunk_id: str, score: float) -> Hit:
