@@ -9,7 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel
 
-from assistant.loaders import Block, Document, load_document
+from assistant.loaders import Block, Document, load_document, text_blocks
 from assistant.standards import LEVEL_ZH, Catalog, load_catalog
 
 
@@ -190,8 +190,6 @@ def _rubric_doc(rubric: Rubric) -> Document:
 
 
 def _case_doc(case: Case) -> Document:
-    from assistant.loaders import text_blocks
-
     header = f"{case.title}（{case.direction}；{case.industry}；{'示例' if case.kind == 'example' else case.batch or ''}）"
     blocks = [Block(header, "概要", case.title)]
     blocks += text_blocks(case.body)
