@@ -31,9 +31,13 @@ Shapes, and what is real about them:
     pua   every character maps to a Private Use Area code point (U+E000 + n); not repairable.
   Value: a mode name (all pages) or {mode, pages: [1-based page numbers]}. Corrupted pages get their own copy
   of the font resource, so the other pages stay readable.
-  Not produced: pdfminer-style "(cid:n)" runs (they need an Identity-H font without ToUnicode and real CIDs
-  for Adobe-GB1 glyphs, which reportlab does not expose) and mojibake that is itself valid CJK.
+  Measured with the venv's extractors on these pages: pypdf gives "字\0字\0…" / U+FFFD / PUA runs, pypdfium2
+  gives "字\ufffe字\ufffe…" / U+FFFD / PUA, pdfminer.six gives "(cid:n)" runs for all three modes — so a second
+  extractor does not rescue them. Not produced: mojibake that is itself valid CJK (wrong but plausible
+  characters), which no text-layer check can be expected to detect.
 - MD: headings as "#"/"##", tables as pipe tables; page breaks and scans do not exist in Markdown.
+
+By hand: `python evals/review_docgen.py evals/review_dev.yaml OUT_DIR` builds every case of a file.
 """
 
 from __future__ import annotations
@@ -196,8 +200,7 @@ def _docx_block(doc, block: dict, numbering: "_DocxNumbering") -> None:
         doc.add_page_break()
     elif "scanned_page" in block:
         from docx.shared import Cm
-        doc.add_picture(io.BytesIO(_scan_png(block["scanned_page"])), width=Cm(15))
-        doc.add_page_break()
+        doc.add_picture(io.BytesIO(_scan_png(block["scanned_page"])), width=Cm(15))  # breaks come from expand_blocks
 
 
 def _docx_east_asian_font(style, name: str) -> None:
@@ -521,3 +524,13 @@ def _tounicode_stream(codes: list[int], mode: str):
     stream = StreamObject()
     stream.set_data(cmap.encode("ascii"))
     return stream
+
+
+if __name__ == "__main__":
+    import sys
+
+    import yaml
+
+    cases_file, target = Path(sys.argv[1]), Path(sys.argv[2])
+    for recipe in yaml.safe_load(cases_file.read_text(encoding="utf-8"))["cases"]:
+        print(build(recipe, target))
