@@ -303,6 +303,11 @@ def _title_key(title: str) -> str:
     return re.sub(r"[\s\u3000：:，,—\-－（）()《》]", "", nfkc(title))
 
 
+def title_matches(entry: Standard, title: str) -> bool:
+    """Is `title` the entry's title (or a recorded other title), ignoring spacing and punctuation?"""
+    return _title_key(title) in {_title_key(t) for t in [entry.title, *entry.alt_titles]}
+
+
 def title_near(text: str, start: int, end: int) -> str | None:
     """The 《title》 written right before (《标题》（GB/T …）) or right after (GB/T … 《标题》) a number."""
     before = _TITLE_BEFORE.search(text[max(0, start - 90) : start])
@@ -325,7 +330,7 @@ def check_number(catalog: Catalog, number: StdNumber, title: str | None) -> tupl
         return "unknown", sibling.number if sibling else None
     if number.year is not None and entry.year is not None and number.year != entry.year:
         return "wrong_year", entry.number
-    if title and _title_key(title) not in {_title_key(t) for t in [entry.title, *entry.alt_titles]}:
+    if title and not title_matches(entry, title):
         return "title_mismatch", entry.display()
     if entry.status in ("replaced", "abolished"):
         return entry.status, catalog.successor(entry)
