@@ -100,6 +100,7 @@ def number_keys(text: str) -> list[str]:
 Status = Literal["published", "plan", "replaced", "abolished"]
 STATUS_ZH = {"published": "现行", "plan": "在研计划号", "replaced": "已被代替", "abolished": "已废止"}
 USER_SOURCE = "用户导入"  # the source every entry of the user's own catalog starts with
+USER_NOTE = "用户导入的标准，按用户目录核对"  # a citation found only in the user's own catalog
 _DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}")
 _DATE_WORDS = {"发布": "issued", "实施": "implemented", "废止": "abolished"}
 
@@ -358,7 +359,7 @@ def check_citations(catalog: Catalog, text: str, location: str) -> list[Citation
         status, expected = check_number(catalog, number, title)
         raw = re.sub(r"\s*\n\s*", "", text[start:end])
         entry = catalog.get(number) if status in ("ok", "replaced", "abolished") else None
-        note = lifecycle_note(catalog, entry) if entry else ""
+        note = (lifecycle_note(catalog, entry) or (USER_NOTE if entry.user else "")) if entry else ""
         out.append(Citation(raw, number.normalized, status, expected, location, title, note))
     return out
 

@@ -18,6 +18,8 @@ def citation_note(c: CitationResult) -> str:
     """The human status of one citation, with the hint `expected` carries."""
     if c.status in ("replaced", "abolished"):
         return (c.note or CITATION_ZH[c.status]) + ("，建议改用现行版本" if c.expected else "")
+    if c.status == "ok" and c.note and not c.expected:
+        return f"正确（{c.note}）"
     if c.status == "ok" and c.expected:
         return f"在研计划号，已发布为 {c.expected}，建议改用正式编号"
     if c.status == "unknown" and c.expected:
