@@ -25,8 +25,14 @@ class Filter:
             return False
         if self.user_only and not s.user:
             return False
-        haystack = " ".join([s.number, s.title, *s.alt_titles, *s.keywords, *s.directions, s.scope, s.area]).lower()
-        return all(w in haystack for w in self.query.lower().split())
+        text = " ".join([s.number, s.title, *s.alt_titles, *s.keywords, *s.directions, s.scope, s.area]).lower()
+        number = s.number.lower()
+        # A word like "39116" or "gb/t" asks for a number: a scope that mentions GB/T 39116 is not a match.
+        return all(w in (number if _numberish(w) else text) for w in self.query.lower().split())
+
+
+def _numberish(word: str) -> bool:
+    return word.isascii() and any(c.isdigit() or c == "/" for c in word)
 
 
 def _in_industry(s: Standard, industry: str) -> bool:

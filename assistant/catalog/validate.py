@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -37,16 +38,23 @@ class Vocabulary:
 
     needs: dict[str, str]  # id or name -> id
     directions: dict[str, str]  # id or name -> name
+    need_names: dict[str, str]  # id -> name, in the vocabulary's order
 
     @staticmethod
     def load(corpus_dir: Path) -> "Vocabulary":
-        from assistant.corpus import load_corpus
+        return _vocabulary(Path(corpus_dir))
 
-        raw = yaml.safe_load((corpus_dir / "needs.yaml").read_text(encoding="utf-8")) or {}
-        needs = {name: n["id"] for n in raw.get("needs", []) for name in (n["id"], n.get("name", n["id"]))}
-        plan = load_corpus(corpus_dir).plan
-        directions = {name: d.name for d in plan.directions for name in (d.id, d.name)}
-        return Vocabulary(needs, directions)
+
+@lru_cache(maxsize=4)
+def _vocabulary(corpus_dir: Path) -> Vocabulary:
+    from assistant.corpus import load_corpus
+
+    raw = yaml.safe_load((corpus_dir / "needs.yaml").read_text(encoding="utf-8")) or {}
+    names = {n["id"]: n.get("name", n["id"]) for n in raw.get("needs", [])}
+    needs = {**{i: i for i in names}, **{name: i for i, name in names.items()}}
+    plan = load_corpus(corpus_dir).plan
+    directions = {name: d.name for d in plan.directions for name in (d.id, d.name)}
+    return Vocabulary(needs, directions, names)
 
 
 @dataclass
