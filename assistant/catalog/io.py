@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+from zipfile import BadZipFile
 
 import yaml
 
@@ -21,6 +22,7 @@ from assistant.errors import InputError
 from assistant.standards import USER_SOURCE, Standard
 
 FORMATS = (".xlsx", ".csv", ".yaml", ".yml")
+MAX_MB = 20  # thousands of rows fit in well under 1 MB; a bigger file is not a catalog
 LIST_SEP = re.compile(r"[、,，;；\n]+")
 
 
@@ -56,7 +58,11 @@ COLUMNS = [
     Column("note", "备注", False, "其他说明", ""),
 ]
 _LIST_KEYS = {"industries", "needs", "directions", "keywords"}
-_BY_NAME = {name: c.key for c in COLUMNS for name in (c.key, c.label)}
+# Other headers people give these columns in their own spreadsheets.
+_ALIASES = {"编号": "number", "标准号": "number", "名称": "title", "标准名": "title", "级别": "level", "年代号": "year",
+            "发布年份": "year", "代替": "replaced_by", "替代标准": "replaced_by", "代替的标准": "replaces", "行业": "industries",
+            "适用范围说明": "scope", "范围": "scope", "说明": "note", "出处": "source"}
+_BY_NAME = {**_ALIASES, **{name: c.key for c in COLUMNS for name in (c.key, c.label)}}
 
 
 @dataclass
@@ -107,6 +113,8 @@ def read_rows(path: Path) -> tuple[list[Row], list[str]]:
         raise InputError(f"{path}: 文件不存在 (file not found)")
     if suffix not in FORMATS:
         raise InputError(f"{path.name}: 不支持的文件类型，请使用 .xlsx、.csv 或 .yaml (unsupported catalog file)")
+    if path.stat().st_size > MAX_MB * 1024 * 1024:
+        raise InputError(f"{path.name}: 文件超过 {MAX_MB} MB，不像是标准目录 (catalog file too large)")
     if suffix in (".yaml", ".yml"):
         return _yaml_rows(path), []
     table = _xlsx_table(path) if suffix == ".xlsx" else _csv_table(path)
@@ -135,7 +143,7 @@ def _xlsx_table(path: Path) -> list[tuple[int, list[str]]]:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InputError(f"{path.name}: 无法读取 Excel 文件（文件损坏或不是 .xlsx） (unreadable xlsx)") from exc
     try:
         sheet = book["标准目录"] if "标准目录" in book.sheetnames else book.worksheets[0]

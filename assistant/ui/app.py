@@ -126,7 +126,8 @@ def _catalog_browser(h: Handlers) -> tuple[list, gr.Dataframe, gr.Markdown]:
         table, line = h.browse("")
         count = gr.Markdown(line, elem_id="kb-count")
         catalog = gr.Dataframe(value=table, headers=fmt.CATALOG_HEADERS, interactive=False, wrap=True,
-                               max_height=420, elem_id="kb-catalog")
+                               max_height=420, elem_id="kb-catalog",
+                               column_widths=["13%", "24%", "8%", "12%", "14%", "8%", "8%", "13%"])
     filters = [query, level, status, need, industry]
     for box in filters:
         box.change(h.browse, filters, [catalog, count], show_progress="hidden", trigger_mode="always_last")

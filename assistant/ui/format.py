@@ -281,7 +281,7 @@ def import_markdown(report: Any) -> str:
     name = md_text(Path(report.file).name) if report.file else "文件"
     if not report.ok:
         rows = "\n".join(f"- {md_text(e)}" for e in report.errors)
-        return (f"❌ **导入失败**：{name} 中有 {len(report.errors)} 处错误，用户目录未做任何改动"
+        return (f"✗ **导入失败**：{name} 中有 {len(report.errors)} 处错误，用户目录未做任何改动"
                 f"（仍为 {report.total} 项）。请修改以下各行后重新导入：\n\n{rows}")
     notes = "".join(f"\n- {md_text(n)}" for n in report.notices)
     return (f"✓ 已导入 {len(report.added) + len(report.updated)} 项（新增 {len(report.added)}，更新 "
