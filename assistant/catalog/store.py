@@ -95,19 +95,20 @@ def import_file(data_dir: Path, corpus_dir: Path, file: Path) -> ImportReport:
     """Validate every row of `file`; store its entries only if no row has an error (re-imported numbers update)."""
     report = ImportReport(file=str(file))
     rows, header_problems = read_rows(file)
+    entries: list[Standard] = []
     if header_problems:  # with the columns wrong every row would fail: name the header only
         report.errors = header_problems
     else:
         outcome = validate_rows(rows, load_corpus(corpus_dir).catalog, Vocabulary.load(corpus_dir))
         report.errors, report.notices = outcome.errors, outcome.notices
+        entries = outcome.entries if outcome.ok else []
     with _lock(data_dir):
         current = {s.number: s for s in load_user_standards(data_dir)}
-        if report.ok:
-            for entry in outcome.entries:  # noqa: F821 - set whenever there are no errors
-                (report.updated if entry.number in current else report.added).append(entry.number)
-                current[entry.number] = entry
-            if outcome.entries:
-                _save(data_dir, list(current.values()))
+        for entry in entries:
+            (report.updated if entry.number in current else report.added).append(entry.number)
+            current[entry.number] = entry
+        if entries:
+            _save(data_dir, list(current.values()))
         report.total = len(current)
     return report
 
