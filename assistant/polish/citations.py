@@ -44,6 +44,11 @@ def _invalid(ck: _Checker, cit, entry, raw: str, sec: _Section, loc: str, pos: t
     elif cit.status == "wrong_year":
         msg = f"“{raw}”的年代号与目录不符（目录为 {entry.number}）"
         fix = f"改为：{entry.display()}"
+    elif cit.status in ("replaced", "abolished"):
+        msg = f"“{raw}”{cit.note or standards.STATUS_ZH[cit.status]}"
+        now = ck.catalog.edition(cit.expected) if cit.expected else None
+        fix = (f"改为现行版本：{now.display() if now else cit.expected}" if cit.expected
+               else "删除，或说明引用已废止标准的理由")
     else:
         msg = f"“{raw}”前后的标准名称《{cit.title}》与目录不符（目录为《{entry.title}》）"
         fix = f"改为：{cit.expected or entry.display()}"
