@@ -38,20 +38,12 @@ from assistant.polish.result import (
     rule_name,
 )
 from assistant.polish.rewrite import add_rewrite, check_rewrite, fact_numbers, sentence_diff
-from assistant.polish.structure import (
-    PREAMBLE,
-    SECTION_HINT,
-    TEMPLATE,
-    ZH_ORDINAL,
-    build_sections,
-    known_section,
-    text_paras,
-)
-from assistant.polish.wording import EXTRA_BANNED_EXCEPTIONS
+from assistant.polish.data import WORDING_CATEGORIES, load_polish_data
+from assistant.polish.structure import PREAMBLE, build_sections, known_section, text_paras
 
 __all__ = [
-    "EXTRA_BANNED_EXCEPTIONS", "PREAMBLE", "RULES", "RULE_ZH", "SECTION_HINT", "TEMPLATE", "ZH_ORDINAL", "PolishIssue",
-    "PolishResult", "Rewrite", "RewriteSection", "SectionInfo", "add_rewrite", "build_sections", "check_paras",
-    "check_rewrite", "check_text", "fact_numbers", "known_section", "polish_file", "polish_text", "render_polish",
-    "rule_name", "sentence_diff", "text_paras", "write_polish",
+    "PREAMBLE", "RULES", "RULE_ZH", "WORDING_CATEGORIES", "PolishIssue", "PolishResult", "Rewrite", "RewriteSection",
+    "SectionInfo", "add_rewrite", "build_sections", "check_paras", "check_rewrite", "check_text", "fact_numbers",
+    "known_section", "load_polish_data", "polish_file", "polish_text", "render_polish", "rule_name", "sentence_diff",
+    "text_paras", "write_polish",
 ]

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import re
 
-from assistant import standards
 from assistant.polish.structure import _Checker, _Section
-from assistant.standards import find_numbers
-from assistant.textnorm import nfkc
+from assistant.standards import NumberHit, Standard, check_number, find_numbers, read_numbers, title_near
+
+# Catalog statuses that make a number itself wrong; the house-form check is moot for those.
+_NUMBER_PROBLEMS = {"unknown": "unknown_number", "wrong_year": "wrong_year", "replaced": "replaced_edition",
+                    "abolished": "abolished"}
+
 
 # -- 2, 3 citations
 
@@ -14,40 +17,69 @@ def check_citations(ck: _Checker) -> None:
     first_seen: set[str] = set()
     for si, sec, pi, para in ck.body():
         text = para.text
-        numbers = find_numbers(text)
-        cits = standards.check_citations(ck.catalog, text, "")
-        for (num, start, end), cit in zip(numbers, cits):
-            entry = ck.catalog.get(num)
-            loc = ck.where(sec, para, start)
-            pos = (si, pi, start)
-            raw = re.sub(r"\s*\n\s*", "", text[start:end])
-            if cit.status != "ok":
-                _invalid(ck, cit, entry, raw, sec, loc, pos)
-            first = num.key not in first_seen
-            first_seen.add(num.key)
-            if entry is None or cit.status == "wrong_year" or _series_mention(text, end):
+        for hit in read_numbers(text):
+            title = title_near(text, hit.start, hit.end)
+            entry = ck.catalog.get(hit.number)
+            status, expected = _catalog_status(ck, hit, title, entry)
+            loc = ck.where(sec, para, hit.start)
+            pos = (si, pi, hit.start)
+            if status != "ok":
+                _invalid(ck, hit, status, expected, title, entry, sec, loc, pos)
+            first = hit.number.key not in first_seen
+            first_seen.add(hit.number.key)
+            if entry is None or status in _NUMBER_PROBLEMS or _series_mention(text, hit.end):
                 continue
             titled = para.kind == "table_row" and _title_in_row(text, entry)
-            problems = _form_problems(text, start, end, raw, entry,
-                                      first and cit.status != "title_mismatch" and not titled, table=titled)
+            problems, kinds = _form_problems(text, hit, entry,
+                                             first and status != "title_mismatch" and not titled, table=titled)
             if problems:
                 ck.add("citation_form", sec.label, loc,
-                       f"标准引用“{_cited_span(text, start, end)}”不符合规范写法：" + "；".join(problems),
+                       f"标准引用“{_cited_span(text, hit.start, hit.end)}”不符合规范写法：" + "；".join(problems),
                        f"改为：{entry.display()}" if first else f"改为：{entry.display()}（或仅写编号 {entry.number}）",
-                       pos)
+                       pos, kinds, hit.written)
 
 
-def _invalid(ck: _Checker, cit, entry, raw: str, sec: _Section, loc: str, pos: tuple) -> None:
-    if cit.status == "unknown":
-        msg = f"标准编号“{raw}”不在标准目录中，无法核实"
+def _catalog_status(ck: _Checker, hit: NumberHit, title: str | None, entry: Standard | None) -> tuple[str, str | None]:
+    """The catalog's verdict (check_number). An edition the catalog records as superseded (replaced_by on a
+    published entry) is reported as replaced even while check_number still calls it ok."""
+    status, expected = check_number(ck.catalog, hit.number, title)
+    if status == "ok" and entry is not None and entry.status == "published" and entry.replaced_by \
+            and hit.number.year is not None:
+        return "replaced", entry.replaced_by
+    return status, expected
+
+
+def _invalid(ck: _Checker, hit: NumberHit, status: str, expected: str | None, title: str | None,
+             entry: Standard | None, sec: _Section, loc: str, pos: tuple) -> None:
+    raw = hit.written
+    form = f"（{'，'.join(hit.changes)}）" if hit.changes else ""
+    kinds = [_NUMBER_PROBLEMS.get(status, status)] + (["number_form"] if hit.changes else [])
+    if status == "unknown":
+        hint = f"；是否应为 {expected}？" if expected else ""
+        written = f"，规范写法为 {hit.normalized}{form}" if hit.changes else ""
+        msg = f"标准编号“{raw}”不在标准目录中，无法核实{written}{hint}"
         fix = "核对编号是否有误；如确为现行有效标准，请附标准名称与发布信息以便入库前核实，否则删除"
-    elif cit.status == "wrong_year":
-        msg = f"“{raw}”的年代号与目录不符（目录为 {entry.number}）"
+    elif status == "wrong_year":
+        msg = f"写作“{raw}”，应为 {entry.number}：年代号与目录不符{form}"
         fix = f"改为：{entry.display()}"
-    else:
-        msg = f"“{raw}”前后的标准名称《{cit.title}》与目录不符（目录为《{entry.title}》）"
-        fix = f"改为：{cit.expected or entry.display()}"
-    ck.add("citation_valid", sec.label, loc, msg, fix, pos)
+    elif status == "replaced":
+        msg = f"写作“{raw}”：该版本已被 {expected} 替代{form}"
+        fix = f"改为现行版本 {_display(ck, expected)}；如确需引用旧版，注明“已被 {expected} 替代”"
+    elif status == "abolished":
+        msg = f"写作“{raw}”：该标准已废止{form}"
+        fix = "删除该引用，或改为替代它的现行标准；如确需提及，注明“已废止”"
+    elif status == "title_mismatch":
+        msg = f"“{raw}”前后的标准名称《{title}》与目录不符（目录为《{entry.title}》）"
+        fix = f"改为：{expected or entry.display()}"
+    else:  # a status the catalog added later: shown as it is rather than dropped
+        msg = f"“{raw}”在目录中的状态为 {status}" + (f"（目录为 {expected}）" if expected else "")
+        fix = "核对该标准的版本与状态"
+    ck.add("citation_valid", sec.label, loc, msg, fix, pos, tuple(kinds), raw)
+
+
+def _display(ck: _Checker, number: str | None) -> str:
+    entry = ck.catalog.get(number) if number else None
+    return entry.display() if entry else (number or "")
 
 
 # -- 4 group consistency
@@ -119,28 +151,27 @@ def _title_in_row(row: str, entry) -> bool:
     return any(re.sub(r"[\s《》]", "", cell) in titles for cell in row.split(" | "))
 
 
-def _form_problems(text: str, start: int, end: int, raw: str, entry, need_title: bool,
-                   table: bool = False) -> list[str]:
-    problems = []
+def _form_problems(text: str, hit: NumberHit, entry: Standard, need_title: bool,
+                   table: bool = False) -> tuple[list[str], tuple[str, ...]]:
+    """What keeps a citation of a known number from the house form, and the kinds (number_form, citation_title)."""
+    problems, kinds = [], []
     number = entry.number
-    if raw != number:
-        detail = []
-        norm = nfkc(raw)
-        if norm != raw:
-            detail.append("字母或数字应为半角")
-        if re.match(r"\s*[a-z]|\s*[A-Za-z]+\s*/\s*[a-z]", norm):
-            detail.append("代号应为大写字母")
-        if re.search(r"[-‐‑‒–―−－﹣⁃]", raw):
-            detail.append("年代号前应使用一字线“—”")
-        if entry.year and not re.search(r"(?:19|20)\d\d\s*$", raw) and entry.parsed.prefix != "PLAN":
-            detail.append("缺少年代号")
-        if entry.parsed.prefix != "PLAN" and re.search(r"[A-Za-z]\d", norm):
-            detail.append("代号与顺序号之间应空一格")
-        if not detail:
-            detail.append("写法应与目录一致")
-        problems.append(f"编号应写作“{number}”（" + "，".join(detail) + "）")
+    detail = list(hit.changes)
+    if entry.year and hit.year_missing:
+        detail.append("缺少年代号")
+    if hit.written != number and detail:
+        problems.append(f"写作“{hit.written}”，编号应写作“{number}”（" + "，".join(detail) + "）")
+        kinds.append("number_form")
     if table:  # number and title in separate cells: only the number's typography matters
-        return problems
+        return problems, tuple(kinds)
+    title_problems = _title_problems(text, hit.start, hit.end, need_title)
+    if title_problems:
+        kinds.append("citation_title")
+    return problems + title_problems, tuple(kinds)
+
+
+def _title_problems(text: str, start: int, end: int, need_title: bool) -> list[str]:
+    problems = []
     before = text[max(0, start - 90):start]
     after = text[end:]
     bracket = _TITLE_BRACKET.search(before)
