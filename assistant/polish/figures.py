@@ -21,6 +21,7 @@ def check_figures(ck: _Checker) -> None:
                 if any(s <= at < e for s, e in std_spans):
                     continue
                 claim = m.group(0)
+                has_basis = _clause_basis(sent, m.start())
                 subject = _subject(sent, m.start())
                 if has_basis and subject:
                     continue
@@ -147,6 +148,21 @@ def _vague_claim(sentence: str, std_spans: list[tuple[int, int]]):
     return m
 
 
+def _clause_basis(sentence: str, at: int) -> bool:
+    """Is the change at `at` given a basis? In its own clause, or in a leading clause that states no figure of its
+    own ("较改造前，效率提升30%"); a basis belonging to another figure in the sentence does not count."""
+    clauses = re.split(r"[，,；;]", sentence[:at])
+    own = clauses[-1] + re.split(r"[，,；;。]", sentence[at:])[0]
+    if _BASIS.search(own):
+        return True
+    for clause in reversed(clauses[:-1]):
+        if re.search(r"\d", clause):
+            return False
+        if _BASIS.search(clause):
+            return True
+    return False
+
+
 def _has_unit(rest: str) -> bool:
     return bool(_UNIT_RE.match(rest))
 
@@ -172,8 +188,9 @@ _FACT = re.compile(
     rf"(?P<lead>(?<!理)由|从|{_TO}|{_BY})(?:改造前的?|实施前的?|原来的?|原先的?|以前的?|上年的?|每[周月天日年])?"
     rf"(?:约|近|超过|逾|不足|不到)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})")
 # Time and scope words that say when a figure holds: facts of different periods do not contradict each other.
-_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年(?:上半年|下半年|[一二三四1-4]季度|\d{1,2}月)?|上半年|下半年|[一二三四]季度|"
-                     r"改造前|实施前|改造后|实施后|投产后|上线后|试点前|试点后|目前|当前|同期")
+# "改造后/目前" is the default time of a result and "改造前" makes a value a baseline, so neither is a period here.
+_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年(?:上半年|下半年|[一二三四1-4]季度|\d{1,2}月)?|上半年|下半年|[一二三四]季度|同期")
+_TIME_WORDS = re.compile(r"改造前|实施前|改造后|实施后|投产后|上线后|试点前|试点后|目前|当前")
 _QUALIFIER = re.compile(r"[（(][^）)]*[）)]|的|平均|整体|总体|综合|产品|工序|环节|工段|工位|产线|生产线|累计|年均|全年|"
                         r"项目实施后|实施后|改造后|上线后|投产后|目前|当前|以来|其中|均|都|已|将|可|使|让|实现了?|推动|带动")
 
@@ -187,7 +204,7 @@ class Figure:
     role: str  # baseline (由X) | result (降至X) | change (提升X)
     value: float
     unit: str
-    written: str  # "降至1.5%"
+    written: str  # the clause up to the value: "焊接工序不良率由2.3%降至1.5%"
     period: str
     pos: tuple  # (section index, paragraph index, offset)
     where: str
@@ -233,11 +250,11 @@ def _clause_figures(clause: str):
                 and not re.search(r"(?:改造后|实施后|现|目前)", clause[:m.start()]):
             role = "baseline"
         yield (m.start(), head, role, float(m.group("num")), m.group("unit").replace("％", "%"),
-               m.group(0), period)
+               clause[:m.end()].strip("，,；;：: "), period)
 
 
 def _indicator_key(indicator: str) -> str:
-    key = _PERIOD.sub("", indicator)
+    key = _TIME_WORDS.sub("", _PERIOD.sub("", indicator))
     key = re.sub(r"[\s\u3000“”\"]", "", key)
     key = _LEAD.sub("", key)
     return _QUALIFIER.sub("", key).strip("，,；;：:、")
@@ -269,8 +286,8 @@ def _merged_keys(keys: set[str]) -> dict[str, str]:
 
 def _add_conflict(ck: _Checker, a: Figure, b: Figure) -> None:
     sec = ck.sections[b.pos[0]]
-    name = a.indicator.strip("，,；;：:、 ") or a.key
     ck.add("figures", sec.label, b.where,
-           f"同一指标“{a.key}”前后数值不一致：{a.where}写“{name}{a.written}”，{b.where}写“{b.written}”",
+           f"同一指标“{a.key}”前后数值不一致：{a.where}写“{a.written}”（{a.value:g}{a.unit}），"
+           f"{b.where}写“{b.written}”（{b.value:g}{b.unit}）",
            f"核对后统一为同一数值；如两处统计口径或时间不同，分别写明口径和统计期（如“2024年全年”“焊接工序”）",
            b.pos, ("figure_conflict",), f"{a.written} / {b.written}", f"{a.sentence} / {b.sentence}")
