@@ -69,7 +69,10 @@ _CHANGE = re.compile(
 _NO_UNIT = re.compile(rf"(?:{_VERBS}|达到)[\u4e00-\u9fff]{{0,6}}?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])")
 _BASIS = re.compile(
     r"由(?!于)[^。；]{0,40}?(?:至|到|为)|从(?!而|事)[^。；]{0,40}?(?:至|到|为)|较|同比|环比|相比|相较|对比"
-    r"|(?<![无对])比(?!例|重|率|如|较|赛|特)|之前|以前|(?<![目当提])前的|基准|基线|同期|上年|去年|上一年")
+    r"|(?<![无对])比(?!例|重|率|如|较|赛|特)|之前|以前|(?<![目当提])前的|基准|基线|同期|上年|去年|上一年"
+    r"|(?:19|20)\d{2}\s*年[^。；]*?(?:19|20)\d{2}\s*年")
+# Two years compared in one sentence ("2023年为94.1%，2024年提升至95.2%"): the earlier year is the basis.
+_YEARS = re.compile(r"(?:19|20)\d{2}\s*年[^。；]*?\d[^。；]*?(?:19|20)\d{2}\s*年")
 _UNIT_RE = re.compile(
     r"\s*(?:[%％‰]|个百分点|倍|个|项|台|套|件|人|名|万|亿|千|百|元|天|日|小时|分钟|秒|年|月|周|次|条|家|吨|米|度|"
     r"瓦|批|类|种|级|分|座|辆|只|片|块|箱|张|份|点|组|道|位|层|期|届|代|公里|平方|立方|升|克|毫|厘|微|兆|千克|帧|轮|单|笔|户|[A-Za-zμΩ℃°])")
@@ -151,6 +154,8 @@ def _vague_claim(sentence: str, std_spans: list[tuple[int, int]]):
 def _clause_basis(sentence: str, at: int) -> bool:
     """Is the change at `at` given a basis? In its own clause, or in a leading clause that states no figure of its
     own ("较改造前，效率提升30%"); a basis belonging to another figure in the sentence does not count."""
+    if _YEARS.search(sentence[:at]):
+        return True
     clauses = re.split(r"[，,；;]", sentence[:at])
     own = clauses[-1] + re.split(r"[，,；;。]", sentence[at:])[0]
     if _BASIS.search(own):
@@ -168,9 +173,19 @@ def _has_unit(rest: str) -> bool:
 
 
 def _subject(sentence: str, verb_at: int) -> str:
-    """The metric a change is about: the clause text before the verb, minus connectives."""
-    clause = re.split(r"[，,；;：:、。]", sentence[:verb_at])[-1].strip()
-    clause = _LEAD.sub("", clause)
+    """The metric a change is about: the clause text before the verb, minus connectives. A clause that only
+    names a period ("2023年为94.1%，2024年提升至95.2%") continues the indicator of the clause before it."""
+    clauses = re.split(r"[，,；;：:、。]", sentence[:verb_at])
+    subject = _clean_subject(clauses[-1])
+    if not subject and len(clauses) > 1 and _PERIOD.fullmatch(clauses[-1].strip()):
+        prev = _PERIOD.sub("", clauses[-2])
+        cut = re.search(rf"由|从|为|是|达|\d|{_VERBS}", prev)
+        subject = _clean_subject(prev[:cut.start()] if cut else prev)
+    return subject
+
+
+def _clean_subject(clause: str) -> str:
+    clause = _LEAD.sub("", clause.strip())
     clause = re.sub(r"(?:了|均|都|分别|明显|显著|大幅|有效|进一步|约)+$", "", clause)
     return clause if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", clause)) >= 2 else ""
 
