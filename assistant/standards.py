@@ -122,7 +122,7 @@ def read_numbers(text: str) -> list[NumberHit]:
         for m in rx.finditer(norm):
             if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in hits):
                 continue
-            if rx is LOOSE_GB_RE and not (m["year"] or _chinese_next_to(norm, m.start(), m.end())):
+            if rx is LOOSE_GB_RE and not _loose_is_number(norm, m):
                 continue
             code = re.sub(r"\s+", "", m["code"])
             year = int(m["year"]) if m["year"] else None
@@ -130,8 +130,14 @@ def read_numbers(text: str) -> list[NumberHit]:
     return sorted(hits, key=lambda h: h.start)
 
 
-def _chinese_next_to(text: str, start: int, end: int) -> bool:
-    around = text[max(0, start - 2):start] + text[end:end + 2]
+def _loose_is_number(text: str, m: re.Match) -> bool:
+    """A slash-less GBT… is a standard number with a year, or with Chinese text next to it and no English word
+    after it ("引进GBT 2000 series设备" is a product line)."""
+    if m["year"]:
+        return True
+    if re.match(r"\s*[A-Za-z]", text[m.end():]):
+        return False
+    around = text[max(0, m.start() - 2):m.start()] + text[m.end():m.end() + 2]
     return bool(_CJK_NEAR.search(around))
 
 

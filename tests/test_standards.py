@@ -197,3 +197,7 @@ def test_slashless_number_is_the_same_number_everywhere(catalog):
                                                             "GB/T 39116—2020")
     members = parse_group_text("1 GBT39116—2019 核心\n2 GB T 37413-2019")
     assert [m.number for m in members] == ["GB/T 39116—2019", "GB/T 37413—2019"]
+
+
+def test_slashless_product_names_in_chinese_text_are_not_numbers():
+    assert read_numbers("引进GBT 2000 series贴片设备（型号GBT-3000）") == []

@@ -41,7 +41,7 @@ def check_figures(ck: _Checker) -> None:
                     continue
                 ck.add("figures", sec.label, ck.where(sec, para, at),
                        f"“{m.group(0)}”中的数字 {m.group('num')} 没有单位",
-                       f"补上单位（如“万元”“小时”“%”），例如“{m.group(0)}万元”，并写明对比基准",
+                       f"在 {m.group('num')} 后补上单位（次、件、台、万元、小时、% 等），并写明对比基准",
                        (si, pi, at), ("figure_no_unit",), m.group(0))
             words = list(_zh_figures(sent))
             for start, written, arabic in words:
@@ -160,6 +160,9 @@ def _clause_basis(sentence: str, at: int) -> bool:
     own = clauses[-1] + re.split(r"[，,；;。]", sentence[at:])[0]
     if _BASIS.search(own):
         return True
+    following = re.split(r"[，,；;。]", sentence[at:])
+    if len(following) > 1 and re.match(r"\s*(?:较|比|同比|环比|相比|相较)", following[1]):
+        return True  # "OEE提升至85%，较改造前提高15个百分点": the next clause gives the basis
     for clause in reversed(clauses[:-1]):
         if re.search(r"\d", clause):
             return False

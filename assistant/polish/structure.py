@@ -56,6 +56,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 # A line that is bold and nothing else (**项目概况**, __一、项目概况__), short and not a sentence: a heading.
 _BOLD_LINE = re.compile(r"^(\*\*|__)(?P<text>[^*_\n]{1,30}?)\1[：:]?$")
 _PARA_END = tuple("。！？；!?;")
+_PREFIX_END = re.compile(r"(?<![A-Za-z])(?:GB|[A-Z]{2}|T\s*/\s*[A-Z]{2,12}|DB\d{2,6})\s*[/／]\s*[TZ]$|(?<![A-Za-z])GB[TZ]?$")
 
 
 def _strip_heading(text: str) -> str:
@@ -121,7 +122,8 @@ def text_paras(text: str, names: list[str]) -> list[_Para]:
             flush()
             paras.append(_Para(s, f"第{number}行", "heading", None, scheme="bare"))
         else:
-            joined = join_lines(buf, s)
+            # a number wrapped right after its prefix (GB/T⏎39116—2020): the break stood for the space there
+            joined = f"{buf} {s}" if _PREFIX_END.search(buf) and s[:1].isdigit() else join_lines(buf, s)
             offsets.append((len(joined) - len(s), number))
             buf = joined
             if s.endswith(_PARA_END):
