@@ -43,10 +43,13 @@ def _catalog_status(ck: _Checker, hit: NumberHit, title: str | None, entry: Stan
     """The catalog's verdict (check_number). An edition the catalog records as superseded (replaced_by on a
     published entry) is reported as replaced even while check_number still calls it ok."""
     status, expected = check_number(ck.catalog, hit.number, title)
-    if status == "ok" and entry is not None and entry.status == "published" and entry.replaced_by \
-            and hit.number.year is not None:
+    if status == "ok" and _superseded(entry, hit):
         return "replaced", entry.replaced_by
     return status, expected
+
+
+def _superseded(entry: Standard | None, hit: NumberHit) -> bool:
+    return entry is not None and entry.status == "published" and bool(entry.replaced_by) and hit.number.year is not None
 
 
 def _invalid(ck: _Checker, hit: NumberHit, status: str, expected: str | None, title: str | None,
@@ -71,6 +74,10 @@ def _invalid(ck: _Checker, hit: NumberHit, status: str, expected: str | None, ti
     elif status == "title_mismatch":
         msg = f"“{raw}”前后的标准名称《{title}》与目录不符（目录为《{entry.title}》）"
         fix = f"改为：{expected or entry.display()}"
+        if _superseded(entry, hit):  # the edition is checked apart from the title
+            msg += f"；且该版本已被 {entry.replaced_by} 替代"
+            fix += f"，或改为现行版本 {_display(ck, entry.replaced_by)}"
+            kinds.insert(1, "replaced_edition")
     else:  # a status the catalog added later: shown as it is rather than dropped
         msg = f"“{raw}”在目录中的状态为 {status}" + (f"（目录为 {expected}）" if expected else "")
         fix = "核对该标准的版本与状态"
@@ -124,7 +131,8 @@ def check_group(ck: _Checker) -> None:
 
 _TITLE_BRACKET = re.compile(r"《([^《》]{1,80})》\s*([（(])\s*$")
 _TITLE_ONLY = re.compile(r"《([^《》]{1,80})》\s*$")
-_TITLE_AFTER = re.compile(r"^\s*[）)]?\s*[，、：:]?\s*《([^《》]{1,80})》")
+# A title right after the number (space or colon) is its own; after 、 or ， or one with its own (number), the next item's.
+_TITLE_AFTER = re.compile(r"^\s*[）)]?\s*[：:]?\s*《([^《》]{1,80})》(?!\s*[（(]\s*[A-Z0-9])")
 
 
 def _series_mention(text: str, end: int) -> bool:
