@@ -11,6 +11,7 @@ from assistant.standards import find_numbers
 # -- 5 figures
 
 def check_figures(ck: _Checker) -> None:
+    stated = _based_results(extract_figures(ck))
     for si, sec, pi, para in ck.body():
         text = para.text
         std_spans = [(s, e) for _, s, e in find_numbers(text)]
@@ -21,12 +22,12 @@ def check_figures(ck: _Checker) -> None:
                 if any(s <= at < e for s, e in std_spans):
                     continue
                 claim = m.group(0)
-                has_basis = _clause_basis(sent, m.start())
                 subject = _subject(sent, m.start())
-                if has_basis and subject:
+                based = _clause_basis(sent, m.start()) or (_indicator_key(subject), float(m.group("num"))) in stated
+                if based and subject:
                     continue
                 lacking = [] if subject else ["指标（什么提升或降低了）"]
-                if not has_basis:
+                if not based:
                     lacking.append("对比基准（由多少到多少，或较何时）")
                 target = subject or "××指标"
                 ck.add("figures", sec.label, ck.where(sec, para, at),
@@ -213,6 +214,9 @@ _QUALIFIER = re.compile(r"[（(][^）)]*[）)]|的|平均|整体|总体|综合|�
                         r"项目实施后|实施后|改造后|上线后|投产后|目前|当前|以来|其中|均|都|已|将|可|使|让|实现了?|推动|带动")
 
 
+_OWNER = re.compile(r"^(?:某|该|本|我)?(?:企业|公司|工厂|集团|车间|项目)(?:的)?")
+
+
 @dataclass(frozen=True)
 class Figure:
     """One indicator–value pair as written: which indicator, the value and unit, and its role in the sentence."""
@@ -246,6 +250,13 @@ def extract_figures(ck: _Checker) -> list[Figure]:
     return out
 
 
+def _based_results(figures: list[Figure]) -> set[tuple[str, float]]:
+    """(indicator, value) of results stated with their baseline ("由2.3%降至1.5%"): restating such a result
+    elsewhere ("焊接不良率降至1.5%") needs no second basis."""
+    baselines = {(f.key, f.sentence) for f in figures if f.role == "baseline"}
+    return {(f.key, f.value) for f in figures if f.role == "result" and (f.key, f.sentence) in baselines}
+
+
 def _clauses(sentence: str) -> list[tuple[int, str]]:
     out, pos = [], 0
     for part in re.split(r"(?<=[，,；;：:])", sentence):
@@ -262,7 +273,7 @@ def _clause_figures(clause: str):
     period = " ".join(_PERIOD.findall(clause))
     for k, m in enumerate(matches):
         lead = m.group("lead")
-        role = "baseline" if lead in {"由", "从"} else "change" if re.fullmatch(_BY, lead) else "result"
+        role = "baseline" if lead in {"由", "从"} else "result" if re.fullmatch(_TO, lead) else "change"
         # "改造前不良率为2.3%": a lone value said of the time before is a baseline
         if k == 0 and role == "result" and re.search(r"(?:改造前|实施前|原来|原先|以前)", clause[:m.start()]) \
                 and not re.search(r"(?:改造后|实施后|现|目前)", clause[:m.start()]):
@@ -274,32 +285,23 @@ def _clause_figures(clause: str):
 def _indicator_key(indicator: str) -> str:
     key = _TIME_WORDS.sub("", _PERIOD.sub("", indicator))
     key = re.sub(r"[\s\u3000“”\"]", "", key)
-    key = _LEAD.sub("", key)
+    key = _OWNER.sub("", _LEAD.sub("", key))
     return _QUALIFIER.sub("", key).strip("，,；;：:、")
 
 
 def check_figure_conflicts(ck: _Checker) -> None:
     """The same indicator with different values in one write-up: name both values and where each stands."""
     figures = [f for f in extract_figures(ck) if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", f.key)) >= 2]
-    keys = _merged_keys({f.key for f in figures})
     first: dict[tuple, Figure] = {}
     reported: set[tuple] = set()
     for f in figures:
-        group = (keys[f.key], f.role, f.unit, f.period)
+        # Only the same indicator counts: 设备联网率 and 关键设备联网率 are two scopes, not one figure told twice.
+        group = (f.key, f.role, f.unit, f.period)
         seen = first.setdefault(group, f)
         if seen.value == f.value or (group, f.value) in reported:
             continue
         reported.add((group, f.value))
         _add_conflict(ck, seen, f)
-
-
-def _merged_keys(keys: set[str]) -> dict[str, str]:
-    """An unqualified indicator (不良率) means the only qualified one that ends with it (焊接不良率), if unique."""
-    out = {}
-    for k in keys:
-        longer = [o for o in keys if o != k and o.endswith(k)]
-        out[k] = longer[0] if len(longer) == 1 else k
-    return out
 
 
 def _add_conflict(ck: _Checker, a: Figure, b: Figure) -> None:
