@@ -17,6 +17,7 @@ WORDING_CATEGORIES = ["absolute", "ranking", "endorsement", "sales_contact", "un
 class TemplateSection(BaseModel):
     name: str
     hint: str
+    aliases: list[str] = []
 
 
 class StructureData(BaseModel):
@@ -28,6 +29,12 @@ class StructureData(BaseModel):
     @property
     def names(self) -> list[str]:
         return [s.name for s in self.sections]
+
+    @property
+    def lookup(self) -> dict[str, str]:
+        """Every name and alias → the template name; longest first, so containment finds the most specific."""
+        pairs = [(n, s.name) for s in self.sections for n in [s.name, *s.aliases]]
+        return dict(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
     def hint(self, name: str) -> str:
         return next((s.hint for s in self.sections if s.name == name), "")

@@ -292,16 +292,18 @@ def _indicator_key(indicator: str) -> str:
 def check_figure_conflicts(ck: _Checker) -> None:
     """The same indicator with different values in one write-up: name both values and where each stands."""
     figures = [f for f in extract_figures(ck) if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", f.key)) >= 2]
-    first: dict[tuple, Figure] = {}
+    earlier: dict[tuple, list[Figure]] = {}
     reported: set[tuple] = set()
     for f in figures:
         # Only the same indicator counts: 设备联网率 and 关键设备联网率 are two scopes, not one figure told twice.
-        group = (f.key, f.role, f.unit, f.period)
-        seen = first.setdefault(group, f)
-        if seen.value == f.value or (group, f.value) in reported:
-            continue
-        reported.add((group, f.value))
-        _add_conflict(ck, seen, f)
+        group = (f.key, f.role, f.unit)
+        seen = earlier.setdefault(group, [])
+        clash = next((a for a in seen if a.value != f.value and not (a.period and f.period and a.period != f.period)),
+                     None)
+        seen.append(f)
+        if clash is not None and (group, f.value) not in reported and not any(a.value == f.value for a in seen[:-1]):
+            reported.add((group, f.value))
+            _add_conflict(ck, clash, f)
 
 
 def _add_conflict(ck: _Checker, a: Figure, b: Figure) -> None:

@@ -29,7 +29,7 @@ def check_paras(ctx, paras: list[_Para], source: str) -> PolishResult:
     """All rule checks over parsed paragraphs (deterministic, no LLM)."""
     corpus = ctx.corpus
     data = polish_data(ctx)
-    sections = build_sections(paras, data.structure.names)
+    sections = build_sections(paras, data.structure.lookup)
     checker = _Checker(corpus.catalog, corpus.glossary, data, sections)
     check_sections(checker)
     check_citations(checker)
@@ -54,7 +54,7 @@ def polish_data(ctx) -> PolishData:
 def check_text(ctx, text: str, source: str = "input") -> PolishResult:
     if not text.strip():
         raise InputError(f"{source}: 没有可检查的文字 (empty text)")
-    return check_paras(ctx, text_paras(text, polish_data(ctx).structure.names), source)
+    return check_paras(ctx, text_paras(text, polish_data(ctx).structure.lookup), source)
 
 
 def polish_text(ctx, text: str, source: str = "input", rewrite: bool = True) -> PolishResult:
@@ -69,7 +69,7 @@ def polish_file(ctx, path: Path, rewrite: bool = True) -> PolishResult:
     """Polish a write-up file (.txt/.md/.docx/.pdf); bad files raise InputError with one line."""
     path = Path(path)
     s = ctx.settings
-    result = check_paras(ctx, _file_paras(path, s.max_file_mb, s.max_pages, polish_data(ctx).structure.names), str(path))
+    result = check_paras(ctx, _file_paras(path, s.max_file_mb, s.max_pages, polish_data(ctx).structure.lookup), str(path))
     if rewrite:
         add_rewrite(ctx, result)
     return result

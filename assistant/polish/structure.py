@@ -67,16 +67,33 @@ def _strip_heading(text: str) -> str:
     return s.strip("*_：:。.").strip()
 
 
-def known_section(text: str, marked: bool, names: list[str]) -> str | None:
-    """The template section a heading names: exact name, or (for a marked heading) a short one containing it."""
+def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
+    """The template section a heading names (`names`: every name and alias → template name): exact, or (for a
+    marked heading) a short one containing a name."""
     s = _strip_heading(text)
     if s in names:
-        return s
+        return names[s]
     if marked and len(s) <= 16:
-        for name in names:
+        for name, canonical in names.items():
             if name in s:
-                return name
+                return canonical
     return None
+
+
+_BRACKET_LINE = re.compile(r"^【(?P<text>[^【】]{1,20})】$")
+# "项目概况：某企业……", "一、项目概况：……", "【项目概况】某企业……": a section label that starts a line of text.
+_LABEL_LINE = re.compile(r"^(?P<head>【[^【】]{1,20}】|[^：:。；，,]{2,20}?[：:])\s*(?P<body>\S.*)$")
+
+
+def _label_split(line: str, names: dict[str, str]) -> tuple[str, str, str] | None:
+    """(heading, scheme, rest of the line) when a line opens with a template section label."""
+    m = _LABEL_LINE.match(line)
+    if m is None:
+        return None
+    head = m.group("head").strip("【】：: ")
+    if not known_section(head, marked=True, names=names) or len(_strip_heading(head)) > 12:
+        return None
+    return head, ("bracket" if m.group("head").startswith("【") else "label"), m.group("body")
 
 
 def _bold_heading(line: str) -> str | None:
@@ -86,7 +103,7 @@ def _bold_heading(line: str) -> str | None:
     return m.group("text").strip()
 
 
-def text_paras(text: str, names: list[str]) -> list[_Para]:
+def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
     """Paragraphs of plain text / Markdown: '#' lines, outline-marked lines, bold-only lines and bare section names
     are headings; lines join into one paragraph until a blank line or a sentence end."""
     paras: list[_Para] = []
@@ -111,6 +128,17 @@ def text_paras(text: str, names: list[str]) -> list[_Para]:
         elif md:
             flush()
             paras.append(_Para(md.group(2).strip(), f"第{number}行", "heading", len(md.group(1)), scheme="markdown"))
+        elif (bracket := _BRACKET_LINE.match(s)) is not None:
+            flush()
+            paras.append(_Para(bracket.group("text"), f"第{number}行", "heading", None, scheme="bracket"))
+        elif (label := _label_split(s, names)) is not None:
+            flush()
+            head, scheme, rest = label
+            level = heading_level(head) if HEADING_RE.match(head) else None
+            paras.append(_Para(head, f"第{number}行", "heading", level, scheme=scheme))
+            buf, offsets = rest, [(0, number)]
+            if rest.endswith(_PARA_END):
+                flush()
         elif is_heading(s):
             flush()
             paras.append(_Para(s, f"第{number}行", "heading", heading_level(s), scheme="ordinal"))
@@ -156,7 +184,7 @@ def _docx_headings(path: Path) -> tuple[dict[str, int], set[str]]:
     return levels, bold
 
 
-def _file_paras(path: Path, max_mb: float, max_pages: int, names: list[str]) -> list[_Para]:
+def _file_paras(path: Path, max_mb: float, max_pages: int, names: dict[str, str]) -> list[_Para]:
     from assistant.loaders import decode_text, load_document
 
     doc = load_document(path, max_mb, max_pages)  # validates the file; every failure is one InputError line
@@ -180,7 +208,7 @@ def _file_paras(path: Path, max_mb: float, max_pages: int, names: list[str]) -> 
     return paras
 
 
-def build_sections(paras: list[_Para], names: list[str]) -> list[_Section]:
+def build_sections(paras: list[_Para], names: dict[str, str]) -> list[_Section]:
     """Group paragraphs under template sections; the first entry is the preamble (title, notes).
 
     A heading marked the way the template sections are (all Markdown, all bold…) starts a section of its own;
@@ -213,7 +241,7 @@ def heading_scheme(sections: list[_Section], data: PolishData) -> str:
         return "未识别出案例模板的章节标题（全文按一节处理）"
     names = data.structure.schemes
     schemes = list(dict.fromkeys(p.scheme or "bare" for p in found))
-    if any(p.scheme in {"markdown", "bold", "docx_style"} and HEADING_RE.match(_strip_marks(p.text)) for p in found) \
+    if any(p.scheme != "ordinal" and HEADING_RE.match(_strip_marks(p.text)) for p in found) \
             and "ordinal" not in schemes:
         schemes.append("ordinal")
     return "、".join(names.get(k, k) for k in schemes)
