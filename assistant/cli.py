@@ -156,6 +156,12 @@ def cmd_eval(ctx: Context, args: argparse.Namespace) -> int:
     return 0 if report.passed else 4
 
 
+def cmd_catalog(ctx: Context, args: argparse.Namespace) -> int:
+    from assistant.catalog import commands
+
+    return commands.run(ctx, args, _emit)
+
+
 def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
     from assistant.ui import serve
 
@@ -219,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", help="fail when a metric drops below this baseline file")
     p.add_argument("--update-baseline", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("catalog", parents=[common], help="the standards catalog and your own imported standards")
+    from assistant.catalog.commands import add_arguments
+
+    add_arguments(p, common)
+    p.set_defaults(func=cmd_catalog)
 
     p = sub.add_parser("serve", parents=[common], help="start the web UI")
     p.add_argument("--host", default="127.0.0.1")

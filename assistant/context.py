@@ -21,7 +21,10 @@ class Context:
 
     @property
     def corpus(self) -> Corpus:
-        return load_corpus(self.settings.corpus_dir)
+        """The shipped corpus, its catalog merged with the user's own (re-read when that file changes)."""
+        from assistant.catalog import with_user_catalog
+
+        return with_user_catalog(load_corpus(self.settings.corpus_dir), self.settings.data_dir)
 
     @property
     def embedder(self) -> Embedder:

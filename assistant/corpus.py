@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel
 
 from assistant.loaders import Block, Document, load_document, text_blocks
-from assistant.standards import LEVEL_ZH, Catalog, load_catalog
+from assistant.standards import LEVEL_ZH, STATUS_ZH, Catalog, load_catalog
 
 
 class Direction(BaseModel):
@@ -163,7 +163,8 @@ def _directions_doc(corpus: Corpus) -> Document:
 
 def standard_text(s) -> str:
     """How a catalog entry reads in the index: title, number, level, area, directions, keywords."""
-    parts = [f"{s.display()}，{LEVEL_ZH[s.level]}，{'已发布' if s.status == 'published' else '在研计划号'}"]
+    status = STATUS_ZH[s.status] + (f"（由 {s.replaced_by} 代替）" if s.status == "replaced" and s.replaced_by else "")
+    parts = [f"{s.display()}，{LEVEL_ZH[s.level]}，{status}"]
     if s.area:
         parts.append(f"体系位置：{s.area}")
     if s.directions:

@@ -125,6 +125,15 @@ def corpus_sources(corpus_dir: Path) -> list[Source]:
     return [Source("corpus", corpus_dir, fingerprint, corpus=True)]
 
 
+def user_catalog_sources(data_dir: Path) -> list[Source]:
+    """The user's own catalog is a source of its own: an import re-embeds its entries, not the corpus."""
+    from assistant.catalog import catalog_path
+    from assistant.catalog.store import INDEX_KEY
+
+    path = catalog_path(data_dir)
+    return [Source(INDEX_KEY, path, _sha(path))] if path.is_file() else []
+
+
 def expand_paths(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
     """Files as given (explicit), and the supported files inside given folders (not explicit)."""
     out: list[tuple[Path, bool]] = []
@@ -174,8 +183,12 @@ class BuildReport:
 
 
 def _load_source(source: Source, settings: Settings) -> list[Document]:
+    from assistant.catalog import catalog_path, index_document
+
     if source.corpus:
         return list(corpus_documents(source.path).values())
+    if source.path == catalog_path(settings.data_dir):
+        return [index_document(source.path)]
     doc = load_document(source.path, settings.max_file_mb, settings.max_pages)
     return [doc]
 
@@ -244,7 +257,7 @@ def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], reb
 def _all_sources(settings: Settings, paths: list[Path], old: Manifest | None) -> tuple[list[Source], list[str]]:
     """The corpus, the files named now, and files added earlier that still exist."""
     extra, warnings = extra_sources(paths, settings.max_file_mb)
-    sources = corpus_sources(settings.corpus_dir) + extra
+    sources = corpus_sources(settings.corpus_dir) + user_catalog_sources(settings.data_dir) + extra
     known = {s.key for s in sources}
     for key in old.sources if old else []:
         if key not in known and key != "corpus" and Path(key).is_file():

@@ -6,7 +6,17 @@ from typing import Literal
 
 from assistant.embed import Embedder
 from assistant.errors import IndexStoreError, StoreUnavailable
-from assistant.index import Manifest, Progress, _noop, _read_records, build_index, corpus_sources, open_client
+from assistant.catalog.store import INDEX_KEY as USER_INDEX_KEY
+from assistant.index import (
+    Manifest,
+    Progress,
+    _noop,
+    _read_records,
+    build_index,
+    corpus_sources,
+    open_client,
+    user_catalog_sources,
+)
 from assistant.settings import Settings
 from assistant.standards import number_keys
 from assistant.tokenize import tokenize
@@ -147,4 +157,9 @@ def open_retriever(settings: Settings, embedder: Embedder, progress: Progress = 
 def _stale(settings: Settings, embedder: Embedder, manifest: Manifest) -> bool:
     corpus = corpus_sources(settings.corpus_dir)[0]
     entry = manifest.sources.get("corpus")
-    return manifest.model != embedder.name or entry is None or entry.sha != corpus.sha
+    if manifest.model != embedder.name or entry is None or entry.sha != corpus.sha:
+        return True
+    # The user's own catalog changed (import, remove): an incremental build re-embeds just its entries.
+    user = user_catalog_sources(settings.data_dir)
+    indexed = manifest.sources.get(USER_INDEX_KEY)
+    return (indexed.sha if indexed else None) != (user[0].sha if user else None)

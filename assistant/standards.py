@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterable, Literal
 
 import yaml
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, field_validator, model_validator
 
 from assistant.errors import InputError
 from assistant.textnorm import DASHES, nfkc
@@ -209,27 +209,68 @@ def number_keys(text: str) -> list[str]:
     return list(dict.fromkeys(n.key for n, _, _ in find_numbers(text)))
 
 
+Status = Literal["published", "plan", "replaced", "abolished"]
+STATUS_ZH = {"published": "现行", "plan": "在研计划号", "replaced": "已被代替", "abolished": "已废止"}
+USER_SOURCE = "用户导入"  # the source every entry of the user's own catalog starts with
+USER_NOTE = "用户导入的标准，按用户目录核对"  # a citation found only in the user's own catalog
+_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}")
+_DATE_WORDS = {"发布": "issued", "实施": "implemented", "废止": "abolished"}
+
+
+class Dates(BaseModel):
+    """Lifecycle dates (YYYY-MM-DD), each only where a source gives it."""
+
+    issued: str | None = None
+    implemented: str | None = None
+    abolished: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, v: object) -> object:
+        """Older entries write "2018-03-15 发布；2018-10-01 实施": each date is named by the word after it."""
+        if v is None:
+            return {}
+        if not isinstance(v, str):
+            return v
+        out = {}
+        for m in _DATE.finditer(v):
+            word = next((w for w in _DATE_WORDS if v[m.end():m.end() + 4].strip().startswith(w)), None)
+            if word:
+                out[_DATE_WORDS[word]] = m.group(0)
+        return out
+
+
 class Standard(BaseModel):
-    """One catalog entry (corpus/standards/catalog.yaml)."""
+    """One catalog entry (corpus/standards/catalog.yaml, or the user's own catalog when `user` is set)."""
 
     number: str
     title: str
     alt_titles: list[str] = []
     year: int | None = None
     level: Level
-    status: Literal["published", "plan"]
+    status: Status
     area: str = ""
+    area_2024: str = ""
     directions: list[str] = []
     keywords: list[str] = []
     in_plan: bool = False
     series: bool = False
+    # A published edition: its successor edition. A plan number: the number it was published under.
     replaced_by: str | None = None
+    replaces: str | None = None
+    dates: Dates = Dates()
     part_of: str | None = None
     # Industry-specific standards (开关设备, 船舶…) fit a scenario only when it names one of these industries.
     industries: list[str] = []
+    needs: list[str] = []  # ids from corpus/needs.yaml this standard serves
+    accompanies: list[str] = []  # foundational standards (terms, architectures): the need ids they accompany
+    companions: list[str] = []  # standards a pilot applies together with this one
+    scope: str = ""
     source: str
-    confidence: Literal["H", "M"]
+    # H: the standard's own metadata or the plan; M: one secondary source; U: the user's own statement.
+    confidence: Literal["H", "M", "U"]
     note: str = ""
+    user: bool = False  # from the user's own catalog (assistant catalog import), not the shipped one
 
     @field_validator("number")
     @classmethod
@@ -238,6 +279,13 @@ class Standard(BaseModel):
         if parsed is None or parsed.normalized != v:
             raise ValueError(f"number {v!r} is not in normalised form")
         return v
+
+    @model_validator(mode="after")
+    def _successor_means_replaced(self) -> "Standard":
+        # A published edition that names its successor is no longer current, whatever its status says.
+        if self.status == "published" and self.replaced_by:
+            self.status = "replaced"
+        return self
 
     @cached_property
     def parsed(self) -> StdNumber:
@@ -251,9 +299,14 @@ class Standard(BaseModel):
         return f"《{self.title}》（{self.number}）"
 
 
+def _edition_rank(s: Standard) -> tuple[bool, int]:
+    """Which edition a year-less number means: a current one before a replaced one, then the newest."""
+    return (s.status in ("published", "plan"), s.year or 0)
+
+
 @dataclass
 class Catalog:
-    """The shipped catalog. A number with a year finds that edition; without one, the newest edition."""
+    """The catalog. A number with a year finds that edition; without one, the current (or else newest) edition."""
 
     standards: list[Standard]
     by_key: dict[str, Standard] = field(init=False)
@@ -262,14 +315,54 @@ class Catalog:
     def __post_init__(self) -> None:
         self.by_number = {s.number: s for s in self.standards}
         self.by_key = {}
-        for s in sorted(self.standards, key=lambda s: s.year or 0):
-            self.by_key[s.key] = s  # later (newer) editions win
+        for s in sorted(self.standards, key=_edition_rank):
+            self.by_key[s.key] = s  # the best-ranked edition is written last and wins
 
-    def get(self, number: str | StdNumber) -> Standard | None:
+    def get(self, number: str | StdNumber | None) -> Standard | None:
         parsed = parse_number(number) if isinstance(number, str) else number
         if parsed is None:
             return None
         return self.by_number.get(parsed.normalized) or self.by_key.get(parsed.key)
+
+    def edition(self, number: str | StdNumber) -> Standard | None:
+        """Exactly this edition (no fallback to another year)."""
+        parsed = parse_number(number) if isinstance(number, str) else number
+        return self.by_number.get(parsed.normalized) if parsed else None
+
+    def successor(self, entry: Standard) -> str | None:
+        """The number that stands for `entry` today: the end of its replaced_by chain (None when it has none)."""
+        seen = {entry.number}
+        number = entry.replaced_by
+        while number:
+            nxt = self.edition(number)
+            if nxt is None or nxt.number in seen or not nxt.replaced_by:
+                return number
+            seen.add(nxt.number)
+            number = nxt.replaced_by
+        return None
+
+    def current(self, number: str | StdNumber | Standard) -> Standard | None:
+        """The edition to use now for a number or entry: itself when current, else its catalogued successor;
+        None when the catalog holds no current edition (abolished, or a successor it does not list)."""
+        entry = number if isinstance(number, Standard) else self.get(number)
+        if entry is None:
+            return None
+        if self.is_current(entry):
+            return entry
+        later = self.edition(self.successor(entry) or "")
+        return later if later is not None and self.is_current(later) else None
+
+    def is_current(self, entry: Standard) -> bool:
+        """May this entry be proposed today? Published, or a plan number not yet published."""
+        return entry.status == "published" or (entry.status == "plan" and not entry.replaced_by)
+
+    def merged(self, extra: Iterable[Standard]) -> "Catalog":
+        """This catalog plus entries (the user's own) whose numbers it does not hold already."""
+        return Catalog(self.standards + [s for s in extra if s.number not in self.by_number])
+
+    @property
+    def user_entries(self) -> list[Standard]:
+        return [s for s in self.standards if s.user]
 
     def __contains__(self, number: str) -> bool:
         return self.get(number) is not None
@@ -284,9 +377,25 @@ def load_catalog(corpus_dir: Path) -> Catalog:
     return Catalog([Standard.model_validate(item) for item in data["standards"]])
 
 
+def lifecycle_note(catalog: Catalog, entry: Standard) -> str:
+    """An entry's edition status in words for a reader: “已被 GB/T 36073—2025 代替（2025-xx-xx 实施）”,
+    “已废止（日期）”, “在研计划号，已发布为 …”; empty for a current edition. Dates only where sourced."""
+    successor = catalog.successor(entry)
+    later = catalog.edition(successor) if successor else None
+    if entry.status == "replaced":
+        when = (later.dates.implemented if later else None) or entry.dates.abolished
+        return f"已被 {successor or '新版本'} 代替" + (f"（{when} 实施）" if when else "")
+    if entry.status == "abolished":
+        when = f"（{entry.dates.abolished}）" if entry.dates.abolished else ""
+        return f"已废止{when}" + (f"，由 {successor} 代替" if successor else "")
+    if entry.status == "plan" and later is not None:
+        return f"在研计划号，已发布为 {later.number}"
+    return ""
+
+
 # ---- citation check -------------------------------------------------------------------------
 
-CitationStatus = Literal["ok", "wrong_year", "title_mismatch", "unknown"]
+CitationStatus = Literal["ok", "wrong_year", "title_mismatch", "replaced", "abolished", "unknown"]
 _TITLE_BEFORE = re.compile(r"《([^《》]{2,80})》[\s（(]*$")
 # Only a title right after the number (space or colon): after 、 or ， it is the next item's title.
 _TITLE_AFTER = re.compile(r"^[ \t\u3000]*[：:]?[ \t\u3000]*《([^《》]{2,80})》(?![ \t\u3000]*[（(][ \t\u3000]*[A-Z0-9])")
@@ -300,10 +409,16 @@ class Citation:
     expected: str | None
     location: str
     title: str | None = None
+    note: str = ""  # the edition status in words (已被 … 代替（… 实施）), empty when there is nothing to say
 
 
 def _title_key(title: str) -> str:
     return re.sub(r"[\s\u3000：:，,—\-－（）()《》]", "", nfkc(title))
+
+
+def title_matches(entry: Standard, title: str) -> bool:
+    """Is `title` the entry's title (or a recorded other title), ignoring spacing and punctuation?"""
+    return _title_key(title) in {_title_key(t) for t in [entry.title, *entry.alt_titles]}
 
 
 def title_near(text: str, start: int, end: int) -> str | None:
@@ -318,8 +433,9 @@ def title_near(text: str, start: int, end: int) -> str | None:
 def check_number(catalog: Catalog, number: StdNumber, title: str | None) -> tuple[CitationStatus, str | None]:
     """Status of one cited number against the catalog, with the expected form when it is wrong.
 
-    `expected` also carries a hint on two otherwise-ok or unknown cases: a plan number that has since been
-    published (its standard number), and a number written with the wrong national prefix (GB for GB/T).
+    `replaced` and `abolished` carry the successor's number (None when an abolished one has none). `expected`
+    also carries a hint on two otherwise-ok or unknown cases: a plan number the catalog links to its published
+    number, and a number written with the wrong national prefix (GB for GB/T).
     """
     entry = catalog.get(number)
     if entry is None:
@@ -327,9 +443,11 @@ def check_number(catalog: Catalog, number: StdNumber, title: str | None) -> tupl
         return "unknown", sibling.number if sibling else None
     if number.year is not None and entry.year is not None and number.year != entry.year:
         return "wrong_year", entry.number
-    if title and _title_key(title) not in {_title_key(t) for t in [entry.title, *entry.alt_titles]}:
+    if title and not title_matches(entry, title):
         return "title_mismatch", entry.display()
-    published = catalog.get(entry.replaced_by) if entry.status == "plan" and entry.replaced_by else None
+    if entry.status in ("replaced", "abolished"):
+        return entry.status, catalog.successor(entry)
+    published = catalog.edition(entry.replaced_by) if entry.status == "plan" and entry.replaced_by else None
     return "ok", published.number if published else None
 
 
@@ -352,7 +470,9 @@ def check_citations(catalog: Catalog, text: str, location: str) -> list[Citation
         title = title_near(text, start, end)
         status, expected = check_number(catalog, number, title)
         raw = re.sub(r"\s*\n\s*", "", text[start:end])
-        out.append(Citation(raw, number.normalized, status, expected, location, title))
+        entry = catalog.get(number) if status in ("ok", "replaced", "abolished") else None
+        note = (lifecycle_note(catalog, entry) or (USER_NOTE if entry.user else "")) if entry else ""
+        out.append(Citation(raw, number.normalized, status, expected, location, title, note))
     return out
 
 
@@ -365,7 +485,7 @@ class GroupMember(BaseModel):
     number: str
     title: str = ""
     level: Level | None = None
-    status: Literal["published", "plan"] | None = None
+    status: Status | None = None
     core: bool = False
 
 
@@ -411,12 +531,15 @@ def member_level(member: GroupMember, catalog: Catalog) -> Level | None:
 
 
 def _catalog_problems(catalog: Catalog, number: StdNumber) -> list[str]:
-    if number.level != "national":
-        return []
+    """Wrong years and outdated editions of any catalogued member; unknown numbers only for national ones,
+    as the catalog cannot hold every industry, group or enterprise standard."""
     status, expected = check_number(catalog, number, None)
     if status == "wrong_year":
         return [f"{number.normalized}：年份不符，目录中为 {expected}"]
-    if status == "unknown":
+    if status in ("replaced", "abolished"):
+        note = lifecycle_note(catalog, catalog.get(number))  # type: ignore[arg-type]
+        return [f"{number.normalized}：{note}，标准群应采用现行有效的标准"]
+    if status == "unknown" and number.level == "national":
         hint = f"（是否应为 {expected}？）" if expected else ""
         return [f"{number.normalized}：目录未收录，请核实编号{hint}"]
     return []
@@ -426,12 +549,19 @@ def _core_problems(members: list[GroupMember], catalog: Catalog) -> list[str]:
     levels = [member_level(m, catalog) for m in members]
     if not any(lv == "national" for lv in levels):
         return ["标准群中没有国家标准：方案要求以至少1项国家标准为核心"]
+    out = [f"{m.number} 是用户导入的{LEVEL_ZH[lv]}，只能作为补充标准，不能作为核心"  # type: ignore[index]
+           for m, lv in zip(members, levels) if m.core and lv != "national" and _is_user(catalog, m)]
     if _has_national_core(members, catalog):
-        return []
-    cores = [m.number for m, lv in zip(members, levels) if m.core]
+        return out
+    cores = [m.number for m, lv in zip(members, levels) if m.core and not _is_user(catalog, m)]
     if cores:
-        return [f"核心标准须为国家标准：{'、'.join(cores)} 不是国家标准，请将至少1项国家标准标为核心"]
-    return ["没有标明核心标准：请将至少1项国家标准标为核心"]
+        return out + [f"核心标准须为国家标准：{'、'.join(cores)} 不是国家标准，请将至少1项国家标准标为核心"]
+    return out + ["没有标明核心标准：请将至少1项国家标准标为核心"]
+
+
+def _is_user(catalog: Catalog, member: GroupMember) -> bool:
+    entry = catalog.get(member.number)
+    return entry is not None and entry.user
 
 
 def _has_national_core(members: list[GroupMember], catalog: Catalog) -> bool:

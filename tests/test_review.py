@@ -159,7 +159,7 @@ def test_json_contract(fake_ctx: Context, pdf_doc: Path) -> None:
     assert {"requirements", "citations", "standard_group", "summary"} <= set(data)
     assert set(data["requirements"][0]) == {"id", "name", "status", "evidence", "advice"}
     assert set(data["requirements"][0]["evidence"][0]) == {"quote", "location"}
-    assert set(data["citations"][0]) == {"text", "normalized", "status", "expected", "location"}
+    assert set(data["citations"][0]) == {"text", "normalized", "status", "expected", "location", "note"}  # note: added
     assert set(data["standard_group"]) == {"count", "has_national_core", "violations", "members"}  # members: added
     assert isinstance(data["summary"], str)
 

@@ -98,7 +98,11 @@ def test_lower_case_national_prefix_is_recognised():
 def test_editions_resolve_by_year(catalog):
     assert catalog.get("GB/T 35351—2017").year == 2017
     assert catalog.get("GB/T 35351").year == 2025, "without a year the current edition is meant"
-    assert check_citations(catalog, "GB/T 35351—2017", "x")[0].status == "ok"
+    old = check_citations(catalog, "GB/T 35351—2017", "x")[0]
+    assert (old.status, old.expected) == ("replaced", "GB/T 35351—2025")
+    assert old.note == "已被 GB/T 35351—2025 代替（2025-09-01 实施）"
+    new = check_citations(catalog, "GB/T 35351—2025", "x")[0]
+    assert (new.status, new.expected, new.note) == ("ok", None, "")
 
 
 def test_alt_title_is_accepted(catalog):

@@ -5,7 +5,15 @@ import re
 from dataclasses import replace
 
 from assistant.polish.structure import _Checker, _Section
-from assistant.standards import NumberHit, Standard, check_number, find_numbers, read_numbers, title_near
+from assistant.standards import (
+    NumberHit,
+    Standard,
+    check_number,
+    find_numbers,
+    lifecycle_note,
+    read_numbers,
+    title_near,
+)
 
 # Catalog statuses that make a number itself wrong; the house-form check is moot for those.
 _NUMBER_PROBLEMS = {"unknown": "unknown_number", "wrong_year": "wrong_year", "replaced": "replaced_edition",
@@ -51,16 +59,14 @@ def _with_source_break(hit: NumberHit, para) -> NumberHit:
 
 
 def _catalog_status(ck: _Checker, hit: NumberHit, title: str | None, entry: Standard | None) -> tuple[str, str | None]:
-    """The catalog's verdict (check_number). An edition the catalog records as superseded (replaced_by on a
-    published entry) is reported as replaced even while check_number still calls it ok."""
-    status, expected = check_number(ck.catalog, hit.number, title)
-    if status == "ok" and _superseded(entry, hit):
-        return "replaced", entry.replaced_by
-    return status, expected
+    """The catalog's verdict: ok, wrong_year, title_mismatch, replaced, abolished, unknown (or any status it adds)."""
+    return check_number(ck.catalog, hit.number, title)
 
 
 def _superseded(entry: Standard | None, hit: NumberHit) -> bool:
-    return entry is not None and entry.status == "published" and bool(entry.replaced_by) and hit.number.year is not None
+    """An edition the catalog records as no longer current (cited with its year)."""
+    return entry is not None and hit.number.year is not None and (
+        entry.status == "replaced" or (entry.status == "published" and bool(entry.replaced_by)))
 
 
 def _invalid(ck: _Checker, hit: NumberHit, status: str, expected: str | None, title: str | None,
@@ -77,17 +83,20 @@ def _invalid(ck: _Checker, hit: NumberHit, status: str, expected: str | None, ti
         msg = f"写作“{raw}”，应为 {entry.number}：年代号与目录不符{form}"
         fix = f"改为：{entry.display()}"
     elif status == "replaced":
-        msg = f"写作“{raw}”：该版本已被 {expected} 替代{form}"
+        note = lifecycle_note(ck.catalog, entry) if entry else ""
+        msg = f"写作“{raw}”：{note or f'该版本已被 {expected} 代替'}{form}"
         fix = f"改为现行版本 {_display(ck, expected)}；如确需引用旧版，注明“已被 {expected} 替代”"
     elif status == "abolished":
-        msg = f"写作“{raw}”：该标准已废止{form}"
+        note = lifecycle_note(ck.catalog, entry) if entry else ""
+        msg = f"写作“{raw}”：{note or '该标准已废止'}{form}"
         fix = "删除该引用，或改为替代它的现行标准；如确需提及，注明“已废止”"
     elif status == "title_mismatch":
         msg = f"“{raw}”前后的标准名称《{title}》与目录不符（目录为《{entry.title}》）"
         fix = f"改为：{expected or entry.display()}"
         if _superseded(entry, hit):  # the edition is checked apart from the title
-            msg += f"；且该版本已被 {entry.replaced_by} 替代"
-            fix += f"，或改为现行版本 {_display(ck, entry.replaced_by)}"
+            now = ck.catalog.successor(entry) or entry.replaced_by
+            msg += f"；且该版本已被 {now} 代替"
+            fix += f"，或改为现行版本 {_display(ck, now)}"
             kinds.insert(1, "replaced_edition")
     else:  # a status the catalog added later: shown as it is rather than dropped
         msg = f"“{raw}”在目录中的状态为 {status}" + (f"（目录为 {expected}）" if expected else "")

@@ -67,7 +67,7 @@ def check_figures(ck: _Checker) -> None:
 _VERBS = "提升|提高|降低|下降|缩短|减少|增加|增长|节约|节省|压缩|缩减|上升|减低|降幅|增幅|降至|降到|升至|升到"
 _CHANGE = re.compile(
     rf"(?P<verb>{_VERBS})(?:了)?(?:至|到)?(?:约|近|超过|逾|达)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[%％‰]|个百分点|倍)")
-_NO_UNIT = re.compile(rf"(?:{_VERBS}|达到)[\u4e00-\u9fff]{{0,6}}?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])")
+_NO_UNIT = re.compile(rf"(?:{_VERBS}|达到|达)[\u4e00-\u9fff]{{0,6}}?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])")
 _BASIS = re.compile(
     r"由(?!于)[^。；]{0,40}?(?:至|到|为)|从(?!而|事)[^。；]{0,40}?(?:至|到|为)|较|同比|环比|相比|相较|对比"
     r"|(?<![无对])比(?!例|重|率|如|较|赛|特)|之前|以前|(?<![目当提])前的|基准|基线|同期|上年|去年|上一年"
@@ -296,7 +296,7 @@ def check_figure_conflicts(ck: _Checker) -> None:
     reported: set[tuple] = set()
     for f in figures:
         # Only the same indicator counts: 设备联网率 and 关键设备联网率 are two scopes, not one figure told twice.
-        group = (f.key, f.role, f.unit)
+        group = ("".join(sorted(f.key)), f.role, f.unit)  # 一次装配合格率 = 装配一次合格率
         seen = earlier.setdefault(group, [])
         clash = next((a for a in seen if a.value != f.value and not (a.period and f.period and a.period != f.period)),
                      None)

@@ -26,7 +26,7 @@ def document_citations(catalog: Catalog, doc: Document) -> list[CitationResult]:
         spans = find_numbers(block.text)  # check_citations reports the same numbers in the same order
         for c, (_, at, _) in zip(check_citations(catalog, block.text, block.location), spans):
             out.append(CitationResult(text=c.text, normalized=c.normalized, status=c.status, expected=c.expected,
-                                      location=block.location_at(at)))
+                                      location=block.location_at(at), note=c.note))
     return out
 
 

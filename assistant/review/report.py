@@ -16,6 +16,10 @@ def unverifiable(c: CitationResult) -> bool:
 
 def citation_note(c: CitationResult) -> str:
     """The human status of one citation, with the hint `expected` carries."""
+    if c.status in ("replaced", "abolished"):
+        return (c.note or CITATION_ZH[c.status]) + ("，建议改用现行版本" if c.expected else "")
+    if c.status == "ok" and c.note and not c.expected:
+        return f"正确（{c.note}）"
     if c.status == "ok" and c.expected:
         return f"在研计划号，已发布为 {c.expected}，建议改用正式编号"
     if c.status == "unknown" and c.expected:
@@ -56,7 +60,7 @@ def make_summary(result: ReviewResult, group_where: str = "", llm_name: str = ""
     bad = [c for c in result.citations if c.status != "ok" and not unverifiable(c)]
     published = [c for c in result.citations if c.status == "ok" and c.expected]
     if result.citations:
-        kinds = "、".join(f"{CITATION_ZH[s]}{k}处" for s in ("wrong_year", "title_mismatch", "unknown")
+        kinds = "、".join(f"{CITATION_ZH[s]}{k}处" for s in ("wrong_year", "title_mismatch", "replaced", "abolished", "unknown")
                          if (k := sum(1 for c in bad if c.status == s)))
         text = f"文中引用标准编号{len(result.citations)}处，" + (f"其中{len(bad)}处有问题（{kinds}）" if bad else
                                                             ("其余均与标准目录一致" if cannot else "均与标准目录一致"))

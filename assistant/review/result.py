@@ -5,11 +5,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from assistant.standards import Level
+from assistant.standards import CitationStatus, Level
 
 Status = Literal["covered", "partial", "missing"]
 STATUS_ZH = {"covered": "已覆盖", "partial": "部分覆盖", "missing": "缺失"}
-CITATION_ZH = {"ok": "正确", "wrong_year": "年份不符", "title_mismatch": "名称不符", "unknown": "目录未收录，需核实"}
+CITATION_ZH = {"ok": "正确", "wrong_year": "年份不符", "title_mismatch": "名称不符", "replaced": "已被代替",
+               "abolished": "已废止", "unknown": "目录未收录，需核实"}
 MAX_QUOTE = 200
 MAX_EVIDENCE = 3
 
@@ -32,9 +33,10 @@ class RequirementVerdict(BaseModel):
 class CitationResult(BaseModel):
     text: str
     normalized: str
-    status: Literal["ok", "wrong_year", "title_mismatch", "unknown"]
+    status: CitationStatus
     expected: str | None
     location: str
+    note: str = ""  # the edition status in words: 已被 GB/T 36073—2025 代替（2025-xx-xx 实施）
 
 
 class GroupMemberResult(BaseModel):

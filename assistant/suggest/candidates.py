@@ -45,10 +45,9 @@ def resolve_entry(catalog: Catalog, entry: Standard) -> tuple[list[Standard], st
         parts = [s for s in catalog.standards if s.part_of == entry.number]
         if parts:
             return parts, entry.number
-    if entry.replaced_by:
-        repl = next((s for s in catalog.standards if s.number == entry.replaced_by), None)
-        if repl is not None and repl is not entry:
-            return [repl], entry.number
+    if not catalog.is_current(entry):  # never a replaced or abolished edition: its current one, or nothing
+        now = catalog.current(entry)
+        return ([now], entry.number) if now is not None else ([], None)
     if entry.status == "plan":
         twin = next((s for s in catalog.standards if s.status == "published" and s.title == entry.title), None)
         if twin is not None:

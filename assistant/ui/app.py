@@ -98,22 +98,55 @@ def _knowledge_tab(h: Handlers, status: gr.Markdown) -> None:
         search_btn = gr.Button("检索", variant="primary", elem_id="kb-search")
         results = gr.Dataframe(headers=fmt.HIT_HEADERS, interactive=False, wrap=True, elem_id="kb-results",
                                column_widths=["4%", "7%", "9%", "16%", "14%", "50%"])
-    with gr.Accordion("标准目录", open=True):
-        query = gr.Textbox(label="筛选（编号、名称、方向或关键词）", elem_id="kb-filter")
-        catalog = gr.Dataframe(value=h.catalog(""), headers=fmt.CATALOG_HEADERS, interactive=False, wrap=True,
-                               max_height=420, elem_id="kb-catalog")
+    filters, catalog, count = _catalog_browser(h)
+    _catalog_import(h, filters, catalog, count)
     with gr.Accordion("加入文档", open=False):
         files = gr.File(label="上传文档加入知识库", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="kb-files")
         with gr.Row():
             add = gr.Button("加入知识库", variant="primary", elem_id="kb-add")
             stop = gr.Button("停止", variant="stop", elem_id="kb-stop")
         added = gr.Markdown(elem_id="kb-add-status")
-    query.change(h.catalog, [query], [catalog], show_progress="hidden", trigger_mode="always_last")
     search_btn.click(h.search, [search_query, types, k], [results])
     search_query.submit(h.search, [search_query, types, k], [results])
     # Index builds take a file lock anyway; one at a time keeps memory use flat.
     event = add.click(h.add_documents, [files], [added], concurrency_limit=1).then(h.status, None, [status])
     stop.click(None, cancels=[event])
+
+
+def _catalog_browser(h: Handlers) -> tuple[list, gr.Dataframe, gr.Markdown]:
+    """The merged catalog (shipped + the user's own), filtered by level, status, need, industry and words."""
+    choices = h.catalog_choices()
+    with gr.Accordion("标准目录", open=True):
+        with gr.Row():
+            query = gr.Textbox(label="筛选（编号、名称、方向或关键词）", elem_id="kb-filter", scale=2)
+            level = gr.Dropdown(choices["level"], value=fmt.ALL, label="层级", elem_id="kb-level", scale=1)
+            status = gr.Dropdown(choices["status"], value=fmt.ALL, label="状态", elem_id="kb-status", scale=1)
+            need = gr.Dropdown(choices["need"], value=fmt.ALL, label="需求", elem_id="kb-need", scale=1)
+            industry = gr.Dropdown(choices["industry"], value=fmt.ALL, label="行业", elem_id="kb-industry", scale=1)
+        table, line = h.browse("")
+        count = gr.Markdown(line, elem_id="kb-count")
+        catalog = gr.Dataframe(value=table, headers=fmt.CATALOG_HEADERS, interactive=False, wrap=True,
+                               max_height=420, elem_id="kb-catalog",
+                               column_widths=["13%", "24%", "8%", "12%", "14%", "8%", "8%", "13%"])
+    filters = [query, level, status, need, industry]
+    for box in filters:
+        box.change(h.browse, filters, [catalog, count], show_progress="hidden", trigger_mode="always_last")
+    return filters, catalog, count
+
+
+def _catalog_import(h: Handlers, filters: list, catalog: gr.Dataframe, count: gr.Markdown) -> None:
+    """Import the user's own standards; a file with any bad row changes nothing and lists those rows."""
+    with gr.Accordion("导入自己的标准目录", open=False):
+        gr.Markdown("上传 .xlsx、.csv 或 .yaml（列见模板：标准编号、标准名称必填）。逐行校验，任何一行有错则整个文件都不导入；"
+                    "导入的标准标为“用户导入”，用于推荐、核查与评审，存放在数据目录中。")
+        with gr.Row():
+            upload = gr.File(label="标准目录文件", file_types=[".xlsx", ".csv", ".yaml", ".yml"], elem_id="kb-catalog-file",
+                             scale=3)
+            with gr.Column(scale=1):
+                run = gr.Button("导入标准目录", variant="primary", elem_id="kb-catalog-import")
+                gr.DownloadButton("下载导入模板（.xlsx）", value=h.catalog_template, elem_id="kb-catalog-template")
+        result = gr.Markdown(elem_id="kb-catalog-result")
+    run.click(h.import_catalog, [upload], [result], concurrency_limit=1).then(h.browse, filters, [catalog, count])
 
 
 def build_app(ctx: Context) -> gr.Blocks:

@@ -8,20 +8,23 @@ from __future__ import annotations
 import difflib
 import html
 import re
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from assistant.polish.result import rule_name
 from assistant.review.result import CITATION_ZH  # the one citation-status wording (CLI report and UI alike)
 from assistant.standards import LEVEL_ZH, GroupMember
 
-STATUS_ZH = {"published": "已发布", "plan": "在研计划号"}
+STATUS_ZH = {"published": "已发布", "plan": "在研计划号", "replaced": "已被代替", "abolished": "已废止"}
 VERDICT_ZH = {"covered": "已覆盖", "partial": "部分覆盖", "missing": "缺失"}
 # Background / border colours per verdict: green, amber, red (readable on light and dark themes).
 VERDICT_COLOURS = {"covered": ("#e6f4ea", "#1e8e3e"), "partial": ("#fef7e0", "#e37400"), "missing": ("#fce8e6", "#d93025")}
 DOC_TYPE_ZH = {"plan": "实施方案", "standard": "标准目录", "requirement": "考核要求", "case": "案例", "upload": "上传文档"}
 
 GROUP_HEADERS = ["核心", "标准编号", "标准名称", "层级", "状态", "推荐理由", "依据来源"]
-CATALOG_HEADERS = ["标准编号", "标准名称", "层级", "状态", "体系位置", "适用方向", "关键词"]
+CATALOG_HEADERS = ["标准编号", "标准名称", "层级", "状态", "适用需求", "适用行业", "体系位置", "来源"]
+ALL = "全部"  # the 知识库 filters' "no restriction" choice
+NO_MATCH = "没有符合条件的标准"
 CITATION_HEADERS = ["原文写法", "规范编号", "核查结果", "应为", "位置"]
 ISSUE_HEADERS = ["规则", "位置", "问题", "修改建议"]
 HIT_HEADERS = ["#", "得分", "类型", "来源", "位置", "内容"]
@@ -246,17 +249,43 @@ def diff_html(old: str, new: str) -> str:
 # ---- knowledge tab ---------------------------------------------------------------------------------------
 
 
-def catalog_rows(standards: Iterable[Any], query: str = "") -> list[list[str]]:
-    """Catalog entries as table rows, keeping those whose text contains every word of `query`."""
-    words = [w.lower() for w in query.split()]
+def catalog_rows(standards: Iterable[Any], query: str = "", need_names: dict[str, str] | None = None,
+                 successors: dict[str, str] | None = None) -> list[list[str]]:
+    """Catalog entries as table rows, keeping those whose text contains every word of `query`.
+
+    `successors` (number -> the number that replaced it) puts the successor beside a replaced edition."""
+    from assistant.catalog import Filter
+
+    keep, names, later = Filter(query=query), need_names or {}, successors or {}
     rows = []
     for s in standards:
-        row = [s.number, s.title, LEVEL_ZH.get(s.level, s.level), STATUS_ZH.get(s.status, s.status), s.area,
-               "、".join(s.directions), "、".join(s.keywords)]
-        haystack = " ".join([*row, *getattr(s, "alt_titles", [])]).lower()
-        if all(w in haystack for w in words):
-            rows.append(row)
+        if not keep.keeps(s):
+            continue
+        status = STATUS_ZH.get(s.status, s.status) + (f"（{later[s.number]}）" if s.number in later else "")
+        source = s.source if s.user else f"内置目录：{s.source}"
+        rows.append([s.number, s.title, LEVEL_ZH.get(s.level, s.level), status,
+                     "、".join(names.get(n, n) for n in s.needs), "、".join(s.industries[:1]) or "通用", s.area, source])
     return rows
+
+
+def catalog_count(shown: int, total: int, users: int) -> str:
+    """The line above the catalog table: how many entries pass the filters, or the honest empty state."""
+    if shown == 0:
+        return f"**{NO_MATCH}**（目录共 {total} 项；请放宽筛选条件）"
+    mine = f"，其中用户导入 {users} 项" if users else ""
+    return f"显示 {shown} 项（目录共 {total} 项{mine}）"
+
+
+def import_markdown(report: Any) -> str:
+    """The result of a catalog import: what was stored, or every bad row (and that nothing changed)."""
+    name = md_text(Path(report.file).name) if report.file else "文件"
+    if not report.ok:
+        rows = "\n".join(f"- {md_text(e)}" for e in report.errors)
+        return (f"✗ **导入失败**：{name} 中有 {len(report.errors)} 处错误，用户目录未做任何改动"
+                f"（仍为 {report.total} 项）。请修改以下各行后重新导入：\n\n{rows}")
+    notes = "".join(f"\n- {md_text(n)}" for n in report.notices)
+    return (f"✓ 已导入 {len(report.added) + len(report.updated)} 项（新增 {len(report.added)}，更新 "
+            f"{len(report.updated)}），用户目录共 {report.total} 项。{notes}")
 
 
 def hit_rows(hits: Iterable[Any]) -> list[list[Any]]:

@@ -207,9 +207,86 @@ class Handlers:
 
     # ---- knowledge ---------------------------------------------------------------------------------------
 
+    def catalog_filter(self, query: str, level: str | None = fmt.ALL, status: str | None = fmt.ALL,
+                       need: str | None = fmt.ALL, industry: str | None = fmt.ALL):
+        """The 知识库 filters' labels as a catalog filter (全部 or empty: no restriction)."""
+        from assistant.catalog import Filter
+        from assistant.standards import LEVEL_ZH
+
+        def pick(label: str | None, table: dict[str, str]) -> str | None:
+            return next((k for k, v in table.items() if v == label), None) if label and label != fmt.ALL else None
+
+        return Filter(level=pick(level, LEVEL_ZH), status=pick(status, fmt.STATUS_ZH),
+                      need=pick(need, self.need_names()), industry=industry if industry and industry != fmt.ALL else None,
+                      query=query or "")
+
+    def need_names(self) -> dict[str, str]:
+        from assistant.catalog.validate import Vocabulary
+
+        return Vocabulary.load(self.ctx.settings.corpus_dir).need_names
+
     @guarded
-    def catalog(self, query: str) -> pd.DataFrame:
-        return frame(fmt.catalog_rows(self.ctx.corpus.catalog.standards, query or ""), fmt.CATALOG_HEADERS)
+    def catalog(self, query: str, level: str | None = fmt.ALL, status: str | None = fmt.ALL,
+                need: str | None = fmt.ALL, industry: str | None = fmt.ALL) -> pd.DataFrame:
+        return self.browse(query, level, status, need, industry)[0]
+
+    @guarded
+    def browse(self, query: str, level: str | None = fmt.ALL, status: str | None = fmt.ALL,
+               need: str | None = fmt.ALL, industry: str | None = fmt.ALL) -> tuple[pd.DataFrame, str]:
+        """The merged catalog (shipped + the user's own) through the 知识库 filters, with the count line."""
+        from assistant.catalog import select
+
+        catalog = self.ctx.corpus.catalog
+        spec = self.catalog_filter("", level, status, need, industry)
+        chosen = select(catalog, spec)
+        later = {s.number: n for s in chosen if s.status in ("replaced", "abolished") and (n := catalog.successor(s))}
+        rows = fmt.catalog_rows(chosen, query or "", self.need_names(), later)
+        users = sum(1 for s in chosen if s.user and s.number in {r[0] for r in rows})
+        return frame(rows, fmt.CATALOG_HEADERS), fmt.catalog_count(len(rows), len(catalog), users)
+
+    def catalog_choices(self) -> dict[str, list[str]]:
+        """The choices of the 知识库 filters, from the merged catalog and the needs vocabulary."""
+        from assistant.catalog import industries
+        from assistant.standards import LEVEL_ZH
+
+        standards = self.ctx.corpus.catalog.standards
+        return {"level": [fmt.ALL, *LEVEL_ZH.values()], "status": [fmt.ALL, *fmt.STATUS_ZH.values()],
+                "need": [fmt.ALL, *self.need_names().values()], "industry": [fmt.ALL, "通用", *industries(standards)]}
+
+    @guarded
+    def import_catalog(self, upload: Any, progress: gr.Progress = gr.Progress()) -> str:
+        """Import the user's catalog file (all or nothing), then bring the index up to date incrementally."""
+        import tempfile
+
+        from assistant.catalog import import_file
+        from assistant.catalog.io import FORMATS
+        from assistant.index import build_index
+
+        if upload is None:
+            raise gr.Error("请先选择要导入的标准目录文件（.xlsx / .csv / .yaml）", title="无法完成", print_exception=False)
+        with tempfile.TemporaryDirectory(prefix="catalog-import-") as folder:
+            stored = store_upload(upload, Path(folder), allowed=set(FORMATS))
+            try:
+                report = import_file(self.ctx.settings.data_dir, self.ctx.settings.corpus_dir, stored)
+            except AssistantError as exc:
+                raise AssistantError(friendly_error(str(exc), stored, display_name(upload))) from None
+        report.file = display_name(upload)
+        if report.ok and (report.added or report.updated):
+            progress(0.5, desc="正在更新检索索引（只嵌入导入的条目）…")
+            build_index(self.ctx.settings, self.ctx.embedder, [], False, gradio_progress(progress))
+            self.ctx.reload()
+        return fmt.import_markdown(report)
+
+    @guarded
+    def catalog_template(self) -> str:
+        """A fresh import template (.xlsx) for download."""
+        import tempfile
+
+        from assistant.catalog import write_template
+
+        path = Path(tempfile.mkdtemp(prefix="pilot-assistant-")) / "标准目录导入模板.xlsx"
+        write_template(path)
+        return str(path)
 
     @guarded
     def add_documents(self, uploads: list | None, progress: gr.Progress = gr.Progress()) -> str:
