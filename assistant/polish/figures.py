@@ -35,15 +35,16 @@ def check_figures(ck: _Checker) -> None:
                        f"写明指标、基准与结果，如“{target}由改造前的××{m.group('verb')}至××"
                        f"（{m.group('verb')}{m.group('num')}{m.group('unit')}）”，或注明“较改造前”“同比”等基准",
                        (si, pi, at), ("figure_no_baseline",), (subject or "") + claim)
-            for m in _NO_UNIT.finditer(sent):
+            for m in [*_NO_UNIT.finditer(sent), *_NO_UNIT_STATE.finditer(sent)]:
                 at = sent_start + m.start("num")
                 if any(s <= at < e for s, e in std_spans) or _has_unit(sent[m.end("num"):]) \
                         or sent[:m.start("num")].endswith("百分之"):
                     continue
+                said = _clause_to(sent, m.end("num"))
                 ck.add("figures", sec.label, ck.where(sec, para, at),
-                       f"“{m.group(0)}”中的数字 {m.group('num')} 没有单位",
+                       f"“{said}”中的数字 {m.group('num')} 没有单位",
                        f"在 {m.group('num')} 后补上单位（次、件、台、万元、小时、% 等），并写明对比基准",
-                       (si, pi, at), ("figure_no_unit",), m.group(0))
+                       (si, pi, at), ("figure_no_unit",), said)
             words = list(_zh_figures(sent))
             for start, written, arabic in words:
                 at = sent_start + start
@@ -68,6 +69,9 @@ _VERBS = "提升|提高|降低|下降|缩短|减少|增加|增长|节约|节省|
 _CHANGE = re.compile(
     rf"(?P<verb>{_VERBS})(?:了)?(?:至|到)?(?:约|近|超过|逾|达)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[%％‰]|个百分点|倍)")
 _NO_UNIT = re.compile(rf"(?:{_VERBS}|达到|达)[\u4e00-\u9fff]{{0,6}}?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])")
+# "合格率为99.5": a value stated of a rate, time or amount, with no unit after it
+_NO_UNIT_STATE = re.compile(r"(?:率|量|值|时间|周期|成本|效率|能耗|产能|产值|次数|天数|工时)(?:为|是|保持在|控制在|稳定在)"
+                            r"(?:约|近)?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])")
 _BASIS = re.compile(
     r"由(?!于)[^。；]{0,40}?(?:至|到|为)|从(?!而|事)[^。；]{0,40}?(?:至|到|为)|较|同比|环比|相比|相较|对比"
     r"|(?<![无对])比(?!例|重|率|如|较|赛|特)|之前|以前|(?<![目当提])前的|基准|基线|同期|上年|去年|上一年"
@@ -150,6 +154,12 @@ def _vague_claim(sentence: str, std_spans: list[tuple[int, int]]):
             or any(True for _ in _zh_figures(rest)):
         return None
     return m
+
+
+def _clause_to(sentence: str, end: int) -> str:
+    """The clause of `sentence` that ends at `end` ("年节约成本约350")."""
+    start = max(sentence.rfind(c, 0, end) for c in "，,；;：:、") + 1
+    return sentence[start:end].strip()
 
 
 def _clause_basis(sentence: str, at: int) -> bool:
@@ -292,11 +302,13 @@ def _indicator_key(indicator: str) -> str:
 def check_figure_conflicts(ck: _Checker) -> None:
     """The same indicator with different values in one write-up: name both values and where each stands."""
     figures = [f for f in extract_figures(ck) if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", f.key)) >= 2]
+    aliases = _abbreviations(figures)
     earlier: dict[tuple, list[Figure]] = {}
     reported: set[tuple] = set()
     for f in figures:
         # Only the same indicator counts: 设备联网率 and 关键设备联网率 are two scopes, not one figure told twice.
-        group = ("".join(sorted(f.key)), f.role, f.unit)  # 一次装配合格率 = 装配一次合格率
+        key = aliases.get(f.key, f.key)
+        group = ("".join(sorted(key)), f.role, f.unit)  # 一次装配合格率 = 装配一次合格率
         seen = earlier.setdefault(group, [])
         clash = next((a for a in seen if a.value != f.value and not (a.period and f.period and a.period != f.period)),
                      None)
@@ -306,10 +318,20 @@ def check_figure_conflicts(ck: _Checker) -> None:
             _add_conflict(ck, clash, f)
 
 
+def _abbreviations(figures: list[Figure]) -> dict[str, str]:
+    """OEE → the key of 设备综合效率（OEE）: an indicator introduced with its abbreviation may be cited by it."""
+    out = {}
+    for f in figures:
+        for m in re.finditer(r"([\u4e00-\u9fff]{2,})[（(]\s*([A-Za-z][A-Za-z0-9]{1,9})\s*[）)]", f.indicator):
+            out[m.group(2)] = _indicator_key(m.group(1))
+    return out
+
+
 def _add_conflict(ck: _Checker, a: Figure, b: Figure) -> None:
     sec = ck.sections[b.pos[0]]
+    name = _TIME_WORDS.sub("", _PERIOD.sub("", _OWNER.sub("", a.indicator.strip("，,；;：:、 ")))) or a.key
     ck.add("figures", sec.label, b.where,
-           f"同一指标“{a.key}”前后数值不一致：{a.where}写“{a.written}”（{a.value:g}{a.unit}），"
+           f"同一指标“{name}”前后数值不一致：{a.where}写“{a.written}”（{a.value:g}{a.unit}），"
            f"{b.where}写“{b.written}”（{b.value:g}{b.unit}）",
            f"核对后统一为同一数值；如两处统计口径或时间不同，分别写明口径和统计期（如“2024年全年”“焊接工序”）",
            b.pos, ("figure_conflict",), f"{a.written} / {b.written}", f"{a.sentence} / {b.sentence}")
