@@ -22,7 +22,8 @@ def check_figures(ck: _Checker) -> None:
                 if any(s <= at < e for s, e in std_spans):
                     continue
                 claim = m.group(0)
-                subject = _subject(sent, m.start())
+                obj = (m.group("obj") or "").strip()
+                subject = _clean_subject(obj) if obj else _subject(sent, m.start())
                 based = _clause_basis(sent, m.start()) or (_indicator_key(subject), float(m.group("num"))) in stated
                 if based and subject:
                     continue
@@ -30,11 +31,12 @@ def check_figures(ck: _Checker) -> None:
                 if not based:
                     lacking.append("对比基准（由多少到多少，或较何时）")
                 target = subject or "××指标"
+                said = claim if obj else (subject or "") + claim
                 ck.add("figures", sec.label, ck.where(sec, para, at),
-                       f"“{(subject or '') + claim}”没有说明" + "和".join(lacking),
+                       f"“{said}”没有说明" + "和".join(lacking),
                        f"写明指标、基准与结果，如“{target}由改造前的××{m.group('verb')}至××"
                        f"（{m.group('verb')}{m.group('num')}{m.group('unit')}）”，或注明“较改造前”“同比”等基准",
-                       (si, pi, at), ("figure_no_baseline",), (subject or "") + claim)
+                       (si, pi, at), ("figure_no_baseline",), said)
             for m in [*_NO_UNIT.finditer(sent), *_NO_UNIT_STATE.finditer(sent)]:
                 at = sent_start + m.start("num")
                 if any(s <= at < e for s, e in std_spans) or _has_unit(sent[m.end("num"):]) \
@@ -51,7 +53,7 @@ def check_figures(ck: _Checker) -> None:
                 ck.add("figures", sec.label, ck.where(sec, para, at),
                        f"“{written}”用汉字书写数据", f"改为阿拉伯数字“{arabic}”"
                        + ("" if has_basis else "，并写明对比基准（由多少到多少，或较何时）"), (si, pi, at),
-                       ("figure_words",), written)
+                       ("figure_words",) if has_basis else ("figure_words", "figure_no_baseline"), written)
             vague = _vague_claim(sent, [(s - sent_start, e - sent_start) for s, e in std_spans])
             if vague is not None and not words:
                 at = sent_start + vague.start()
@@ -60,14 +62,15 @@ def check_figures(ck: _Checker) -> None:
                        f"“{vague.group(0)}”没有给出具体数据",
                        f"补充数据和依据：写明指标由改造前的××{verb}至××（{verb}××%），注明对比基准（较改造前、同比等）"
                        "和数据来源；无法量化时删去“" + vague.group(0) + "”这类程度说法，只写做了什么", (si, pi, at),
-                       ("figure_vague",), vague.group(0))
+                       ("figure_vague", "figure_no_baseline"), vague.group(0))  # no figure, so no basis either
 
 
 # figures ------------------------------------------------------------------------------------------
 
 _VERBS = "提升|提高|降低|下降|缩短|减少|增加|增长|节约|节省|压缩|缩减|上升|减低|降幅|增幅|降至|降到|升至|升到"
 _CHANGE = re.compile(
-    rf"(?P<verb>{_VERBS})(?:了)?(?:至|到)?(?:约|近|超过|逾|达)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[%％‰]|个百分点|倍)")
+    rf"(?P<verb>{_VERBS})(?:了)?(?P<obj>(?![至到])[\u4e00-\u9fff]{{1,8}}?(?=约|近|超过|逾|\d))?(?:至|到)?(?:约|近|超过|逾|达)?\s*"
+    rf"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[%％‰]|个百分点|倍)")  # obj: 降低生产成本15% names its metric after the verb
 _NO_UNIT = re.compile(rf"(?:{_VERBS}|达到|达)[\u4e00-\u9fff]{{0,6}}?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])")
 # "合格率为99.5": a value stated of a rate, time or amount, with no unit after it
 _NO_UNIT_STATE = re.compile(r"(?:率|量|值|时间|周期|成本|效率|能耗|产能|产值|次数|天数|工时)(?:为|是|保持在|控制在|稳定在)"
@@ -156,6 +159,10 @@ def _vague_claim(sentence: str, std_spans: list[tuple[int, int]]):
     return m
 
 
+# A clause that only gives the basis of the one before: "较改造前提高15个百分点" (no metric of its own).
+_BASIS_NEXT = re.compile(rf"\s*(?:较|比|同比|环比|相比|相较)[^，。；,;]*?(?:{_VERBS})了?(?:约|近)?\s*\d")
+
+
 def _clause_to(sentence: str, end: int) -> str:
     """The clause of `sentence` that ends at `end` ("年节约成本约350")."""
     start = max(sentence.rfind(c, 0, end) for c in "，,；;：:、") + 1
@@ -172,7 +179,7 @@ def _clause_basis(sentence: str, at: int) -> bool:
     if _BASIS.search(own):
         return True
     following = re.split(r"[，,；;。]", sentence[at:])
-    if len(following) > 1 and re.match(r"\s*(?:较|比|同比|环比|相比|相较)", following[1]):
+    if len(following) > 1 and _BASIS_NEXT.match(following[1]):
         return True  # "OEE提升至85%，较改造前提高15个百分点": the next clause gives the basis
     for clause in reversed(clauses[:-1]):
         if re.search(r"\d", clause):
