@@ -588,3 +588,34 @@ def test_wording_and_structure_come_from_corpus_data(ctx):
     assert "广告法" in data.wording.categories["absolute"].source
     assert {"第一批", "第一部分", "首批", "第一阶段", "第一章"} <= set(data.wording.exceptions)
     assert data.structure.names == ["项目概况", "标准群构成", "实施路径", "应用成效", "推广经验"] and data.structure.source
+
+
+def test_number_broken_over_two_lines_of_a_text_file(ctx, tmp_path):
+    s = clean_sections(ctx)
+    s["三、实施路径"] = ["按照GB/T\n41996—2022的车间运行管理模型梳理业务流程，按GB/T 36323—2018建立工控安全管理制度。"]
+    path = tmp_path / "entry.txt"
+    path.write_text(as_text(s), encoding="utf-8")
+    (issue,) = [i for i in polish_file(ctx, path).issues if "41996" in i.message]
+    assert "number_form" in issue.kinds and "中间断行" in issue.message
+    assert issue.location == "三、实施路径 第1段（第8行）"  # where the number starts
+
+
+@pytest.mark.parametrize("layout", ["label", "bracket", "ordinal_label"])
+def test_label_and_bracket_headings(ctx, layout):
+    s = clean_sections(ctx)
+    head = {"label": lambda h: f"{h[2:]}：", "bracket": lambda h: f"【{h[2:]}】", "ordinal_label": lambda h: f"{h}："}[layout]
+    text = "\n".join(head(h) + "".join(p) for h, p in s.items())
+    result = check_text(ctx, text)
+    assert [x.heading for x in result.sections] == ["项目概况", "标准群构成", "实施路径", "应用成效", "推广经验"]
+    assert result.issues == [], [i.message for i in result.issues]
+    assert ("方括号" if layout == "bracket" else "行首标签") in result.structure
+
+
+def test_metric_after_the_verb_and_abbreviations(ctx):
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["项目降低生产成本15%，设备综合效率（OEE）由61%提高到74%（2024年对比2022年）。"]
+    s["五、推广经验"] = ["推广后OEE达到78%，经验已向同行业中小企业推广。"]
+    result = check_text(ctx, as_text(s))
+    assert [i.quote for i in result.issues if "figure_no_baseline" in i.kinds] == ["降低生产成本15%"]
+    (conflict,) = [i for i in result.issues if "figure_conflict" in i.kinds]
+    assert "74%" in conflict.message and "78%" in conflict.message and "设备综合效率（OEE）" in conflict.message

@@ -226,7 +226,7 @@ _FACT = re.compile(
 # Time and scope words that say when a figure holds: facts of different periods do not contradict each other.
 # "改造后/目前" is the default time of a result and "改造前" makes a value a baseline, so neither is a period here.
 _PERIOD = re.compile(r"(?:19|20)\d{2}\s*年(?:上半年|下半年|[一二三四1-4]季度|\d{1,2}月)?|上半年|下半年|[一二三四]季度|同期")
-_TIME_WORDS = re.compile(r"改造前|实施前|改造后|实施后|投产后|上线后|试点前|试点后|目前|当前")
+_TIME_WORDS = re.compile(r"改造前|实施前|改造后|实施后|投产后|上线后|试点前|试点后|目前|当前|^[\u4e00-\u9fff]{1,3}[后前](?=[\u4e00-\u9fffA-Za-z])")
 _QUALIFIER = re.compile(r"[（(][^）)]*[）)]|的|平均|整体|总体|综合|产品|工序|环节|工段|工位|产线|生产线|累计|年均|全年|"
                         r"项目实施后|实施后|改造后|上线后|投产后|目前|当前|以来|其中|均|都|已|将|可|使|让|实现了?|推动|带动")
 
