@@ -202,6 +202,11 @@ def _file_paras(path: Path, max_mb: float, max_pages: int, names: dict[str, str]
             scheme = ("docx_style" if text in levels else "bold" if text in bold
                       else "ordinal" if HEADING_RE.match(b.text) else "bare")
             paras.append(_Para(b.text, b.location, "heading", level, scheme=scheme))
+        elif b.kind == "paragraph" and (label := _label_split(text, names)) is not None:
+            head, scheme, rest = label  # "项目概况：某企业……" typed as one Word paragraph
+            level = heading_level(head) if HEADING_RE.match(head) else None
+            paras.append(_Para(head, b.location, "heading", level, scheme=scheme))
+            paras.append(_Para(rest, b.location if b.page else "", "paragraph"))
         else:
             where = b.location if b.kind == "table_row" or b.page else ""
             paras.append(_Para(b.text, where, b.kind))
