@@ -619,3 +619,13 @@ def test_metric_after_the_verb_and_abbreviations(ctx):
     assert [i.quote for i in result.issues if "figure_no_baseline" in i.kinds] == ["降低生产成本15%"]
     (conflict,) = [i for i in result.issues if "figure_conflict" in i.kinds]
     assert "74%" in conflict.message and "78%" in conflict.message and "设备综合效率（OEE）" in conflict.message
+
+
+def test_an_undated_figure_equal_to_a_dated_one_takes_its_period(ctx):
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["一次染色合格率由改造前的88.5%提高至95.2%；2023年一次染色合格率为94.1%，2024年提升至95.2%。"]
+    result = check_text(ctx, as_text(s))
+    assert "figure_conflict" not in kinds_of(result), [i.message for i in result.issues]
+    s["五、推广经验"] = ["2024年一次染色合格率达到96.0%，经验已向同行业中小企业推广。"]
+    (conflict,) = [i for i in check_text(ctx, as_text(s)).issues if "figure_conflict" in i.kinds]
+    assert "95.2%" in conflict.message and "96%" in conflict.message

@@ -3,7 +3,7 @@ indicator given different values in one write-up."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.polish.structure import _Checker, _sentences
 from assistant.standards import find_numbers
@@ -256,12 +256,16 @@ def extract_figures(ck: _Checker) -> list[Figure]:
     for si, sec, pi, para in ck.body():
         std_spans = [(s, e) for _, s, e in find_numbers(para.text)]
         for sent_start, sent in _sentences(para.text):
+            last = ""  # "2023年为94.1%，2024年提升至95.2%": a period-only clause continues the indicator before it
             for c_start, clause in _clauses(sent):
                 for fig in _clause_figures(clause):
                     at = sent_start + c_start + fig[0]
                     if any(s <= at < e for s, e in std_spans):
                         continue
                     indicator, role, value, unit, written, period = fig[1:]
+                    if not _indicator_key(indicator) and _PERIOD.fullmatch(indicator.strip()) and last:
+                        indicator = last
+                    last = indicator if _indicator_key(indicator) else last
                     out.append(Figure(indicator, _indicator_key(indicator), role, value, unit, written, period,
                                       (si, pi, at), ck.where(sec, para, at), sent))
     return out
@@ -287,7 +291,8 @@ def _clause_figures(clause: str):
     if not matches:
         return
     head = clause[:matches[0].start()]
-    period = " ".join(_PERIOD.findall(clause))
+    periods = _PERIOD.findall(clause)
+    period = periods[0] if periods else ""  # "2024年对比2022年": the figure holds for the first
     for k, m in enumerate(matches):
         lead = m.group("lead")
         role = "baseline" if lead in {"由", "从"} else "result" if re.fullmatch(_TO, lead) else "change"
@@ -310,18 +315,31 @@ def check_figure_conflicts(ck: _Checker) -> None:
     """The same indicator with different values in one write-up: name both values and where each stands."""
     figures = [f for f in extract_figures(ck) if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", f.key)) >= 2]
     aliases = _abbreviations(figures)
-    earlier: dict[tuple, list[Figure]] = {}
-    reported: set[tuple] = set()
+    groups: dict[tuple, list[Figure]] = {}
     for f in figures:
         # Only the same indicator counts: 设备联网率 and 关键设备联网率 are two scopes, not one figure told twice.
         key = aliases.get(f.key, f.key)
-        group = ("".join(sorted(key)), f.role, f.unit)  # 一次装配合格率 = 装配一次合格率
-        seen = earlier.setdefault(group, [])
+        groups.setdefault(("".join(sorted(key)), f.role, f.unit), []).append(f)  # 一次装配合格率 = 装配一次合格率
+    for group in groups.values():
+        _group_conflicts(ck, _infer_periods(group))
+
+
+def _infer_periods(group: list[Figure]) -> list[Figure]:
+    """A figure given without a period that equals one given with a period is that period's figure."""
+    dated = {f.value: f.period for f in group if f.period}
+    return [f if f.period or f.value not in dated else replace(f, period=dated[f.value]) for f in group]
+
+
+def _group_conflicts(ck: _Checker, group: list[Figure]) -> None:
+    reported: set[float] = set()
+    for k, f in enumerate(group):
+        seen = group[:k]
+        if f.value in reported or any(a.value == f.value for a in seen):
+            continue
         clash = next((a for a in seen if a.value != f.value and not (a.period and f.period and a.period != f.period)),
                      None)
-        seen.append(f)
-        if clash is not None and (group, f.value) not in reported and not any(a.value == f.value for a in seen[:-1]):
-            reported.add((group, f.value))
+        if clash is not None:
+            reported.add(f.value)
             _add_conflict(ck, clash, f)
 
 
