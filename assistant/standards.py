@@ -17,12 +17,14 @@ Level = Literal["national", "industry", "local", "group", "enterprise"]
 LEVEL_ZH = {"national": "国家标准", "industry": "行业标准", "local": "地方标准", "group": "团体标准", "enterprise": "企业标准"}
 EM = "—"
 
-_D = f"[{re.escape(DASHES)}]"
+_D = f"[{re.escape(DASHES + '⸺⸻')}]"
+_SLASHES = str.maketrans("∕⁄", "//")  # division and fraction slashes, typed for “/” by some input methods
 _GAP = r"[ \t\u3000\u00a0]*\n?[ \t\u3000\u00a0]*"  # a PDF line break may fall anywhere inside a number
 # Prefixes: GB, GB/T, GB/Z; industry XX/T; local DB11/T; group T/CAMS; enterprise Q/ABC. Letters may be full width.
 # Users type the national prefix in lower case too (gb/t 39116); other prefixes stay upper case to avoid noise.
 _PREFIX = r"(?:[Gg][Bb](?:\s*/\s*[TtZz])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}|[A-Z]{2}\s*/\s*[TZ])"
-_YEAR = rf"(?:{_GAP}{_D}{_GAP}(?P<year>(?:19|20)\d{{2}})(?!\d))?"
+# One dash before the year; Chinese typing often gives the two-em 破折号 "——" instead, read as one.
+_YEAR = rf"(?:{_GAP}{_D}{{1,2}}{_GAP}(?P<year>(?:19|20)\d{{2}})(?!\d))?"
 STD_RE = re.compile(
     rf"(?<![A-Za-z/])(?P<prefix>{_PREFIX}){_GAP}(?P<code>\d(?:\n?\d){{0,5}}(?!\d)(?:{_GAP}\.{_GAP}\d{{1,3}})*){_YEAR}"
 )
@@ -112,7 +114,7 @@ def find_numbers(text: str) -> list[tuple[StdNumber, int, int]]:
 def read_numbers(text: str) -> list[NumberHit]:
     """Every standard or plan number in `text`: the one reader every chain uses (polish, review, groups, drafts)."""
     # nfkc keeps string length for these characters, so spans map back onto `text` one to one.
-    norm = nfkc(text)
+    norm = nfkc(text).translate(_SLASHES)
     if len(norm) != len(text):
         norm = text
     hits: list[NumberHit] = []
@@ -151,20 +153,24 @@ def form_changes(raw: str, number: StdNumber) -> tuple[str, ...]:
     if raw == number.normalized:
         return ()
     half = nfkc(raw)
-    flat = one_line(half)
+    flat = one_line(half.translate(_SLASHES))
     changes = []
     if "\n" in raw:
         changes.append("编号中间断行")
     if half != raw:
         changes.append("全角字母或数字改为半角")
+    if half.translate(_SLASHES) != half:
+        changes.append("斜线改为“/”")
     if number.prefix != "PLAN" and re.search(r"[a-z]", _prefix_part(flat, number.prefix)):
         changes.append("代号改为大写字母")
     if "/" in number.prefix and "/" not in flat:
         changes.append("代号中补上斜线“/”")
     if number.prefix != "PLAN":
         changes += _spacing_changes(flat, number)
-    dash = re.search(f"{_D}", flat)
-    if dash and dash.group(0) != EM:
+    dash = re.search(f"{_D}+", flat)
+    if dash and len(dash.group(0)) > 1:
+        changes.append("年代号前只用一个一字线“—”（不用破折号“——”）")
+    elif dash and dash.group(0) != EM:
         changes.append("连字符改为一字线“—”" if number.prefix == "PLAN" else "年代号前的连字符改为一字线“—”")
     return tuple(changes) or ("写法改为规范格式",)
 

@@ -205,3 +205,12 @@ def test_slashless_number_is_the_same_number_everywhere(catalog):
 
 def test_slashless_product_names_in_chinese_text_are_not_numbers():
     assert read_numbers("引进GBT 2000 series贴片设备（型号GBT-3000）") == []
+
+
+@pytest.mark.parametrize("written, change", [
+    ("GB/T 39116——2019", "年代号前只用一个一字线“—”（不用破折号“——”）"),
+    ("GB∕T 39116—2019", "斜线改为“/”"),
+])
+def test_double_dash_and_other_slashes(written, change):
+    (hit,) = read_numbers(written)
+    assert hit.normalized == "GB/T 39116—2019" and change in hit.changes

@@ -12,6 +12,7 @@ Entry cases (evals/polish_dev.yaml, evals/polish_heldout.yaml, written apart fro
 (`issue.kinds`) at that place: `match` lies in the issue's sentence or quote, or the quote lies in `match`.
 Metrics per file (prefix dev_ / heldout_):
 - detection_rate: planted problems found / planted problems.
+- detection_any_wording_category: the same, a wording problem found under any wording category.
 - false_positive_rate: clean entries with at least one finding of an eval kind / clean entries.
 - clean_issue_rate: clean entries with any finding at all (house form, glossary…) / clean entries.
 - spurious_rate: findings of an eval kind on planted entries that match no planted problem / planted entries.
@@ -112,9 +113,13 @@ def is_eval_kind(kind: str) -> bool:
     return kind in EVAL_KINDS or kind.startswith("wording:")
 
 
-def matches(issue, planted: dict) -> bool:
-    """Does `issue` report the planted problem: same kind, at the place `match` names?"""
-    if planted["kind"] not in issue.kinds:
+def matches(issue, planted: dict, any_wording: bool = False) -> bool:
+    """Does `issue` report the planted problem: same kind, at the place `match` names? With any_wording, a
+    wording problem counts as found under any wording category (the case file calls categories a judgment)."""
+    kinds = issue.kinds
+    if any_wording and planted["kind"].startswith("wording:"):
+        kinds = [k if not k.startswith("wording:") else planted["kind"] for k in kinds]
+    if planted["kind"] not in kinds:
         return False
     where = str(planted.get("match", ""))
     if not where:
@@ -129,7 +134,7 @@ def run_entries(ctx: Context, cases: list[dict], list_failures: bool = True) -> 
     """Score entry cases; with list_failures=False (held-out) only the counts are kept."""
     from assistant.polish import check_text
 
-    planted_total = found_total = 0
+    planted_total = found_total = found_any_wording = 0
     clean = clean_flagged = clean_any = 0
     planted_cases = spurious = 0
     failures: list[str] = []
@@ -146,6 +151,7 @@ def run_entries(ctx: Context, cases: list[dict], list_failures: bool = True) -> 
         planted_cases += 1
         planted_total += len(planted)
         for p in planted:
+            found_any_wording += any(matches(i, p, any_wording=True) for i in issues)
             if any(matches(i, p) for i in issues):
                 found_total += 1
             else:
@@ -157,6 +163,7 @@ def run_entries(ctx: Context, cases: list[dict], list_failures: bool = True) -> 
         failures = [f"{len(failures)} misses or false findings (held-out: not listed)"] if failures else []
     return TaskResult(task="polish", cases=len(cases), failures=failures, metrics={
         "detection_rate": found_total / planted_total if planted_total else 1.0,
+        "detection_any_wording_category": found_any_wording / planted_total if planted_total else 1.0,
         "false_positive_rate": clean_flagged / clean if clean else 0.0,
         "clean_issue_rate": clean_any / clean if clean else 0.0,
         "spurious_rate": spurious / planted_cases if planted_cases else 0.0,
