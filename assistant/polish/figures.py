@@ -99,6 +99,7 @@ _ZH_PERCENT = re.compile(rf"百分之(?P<n>[{_ZH_NUM_CHARS}]+(?:点[零〇一二
 _ZH_TENTHS = re.compile(r"(?P<n>[一二两三四五六七八九])成(?![本果为功立熟员品型交长效就绩套批分年形不])")
 _TENTHS_BEFORE = re.compile(rf"(?:^|[\s，,、；;：:（(“]|{_MORE_VERBS}|约|近|超过|超|逾|达到|达|占|将近|接近|不到|不足|仅|"
                             r"只有|了|有)$")
+_ZH_TIMES = re.compile(rf"(?:{_MORE_VERBS})了?(?:近|约|超过)?(?P<n>[一二两三四五六七八九十]{{1,3}})倍")
 _OTHER_FIGURE = re.compile(r"[一二两三四五六七八九十百千万]+(?:倍|个百分点)|翻(?:了)?[一两]?番")
 _NOT_A_FIGURE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*[月日号]")
 
@@ -142,6 +143,10 @@ def _zh_figures(sentence: str):
     for m in _ZH_TENTHS.finditer(sentence):
         if _TENTHS_BEFORE.search(sentence[:m.start()]):
             yield m.start(), m.group(0), _percent(_zh_number(m.group("n")) * 10)  # type: ignore[operator]
+    for m in _ZH_TIMES.finditer(sentence):
+        value = _zh_number(m.group("n"))
+        if value is not None:
+            yield m.start("n"), m.group("n") + "倍", f"{value:g}倍"
 
 
 def _vague_claim(sentence: str, std_spans: list[tuple[int, int]]):
@@ -221,7 +226,7 @@ _TO = (r"(?:降低至|降低到|降至|降到|下降至|下降到|减少至|减�
        r"提升到|增加至|增加到|增长至|增长到|增至|上升至|上升到|达到了|达到|达|保持在|稳定在|为)")
 _BY = rf"(?:{_VERBS})了?"
 _FACT = re.compile(
-    rf"(?P<lead>(?<!理)由|从|{_TO}|{_BY})(?:改造前的?|实施前的?|原来的?|原先的?|以前的?|上年的?|每[周月天日年])?"
+    rf"(?P<lead>(?<!理)由|从|{_TO}|{_BY}|(?<=率))(?:改造前的?|实施前的?|原来的?|原先的?|以前的?|上年的?|每[周月天日年])?"
     rf"(?:约|近|超过|逾|不足|不到)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})")
 # Time and scope words that say when a figure holds: facts of different periods do not contradict each other.
 # "改造后/目前" is the default time of a result and "改造前" makes a value a baseline, so neither is a period here.
@@ -295,7 +300,7 @@ def _clause_figures(clause: str):
     period = periods[0] if periods else ""  # "2024年对比2022年": the figure holds for the first
     for k, m in enumerate(matches):
         lead = m.group("lead")
-        role = "baseline" if lead in {"由", "从"} else "result" if re.fullmatch(_TO, lead) else "change"
+        role = "baseline" if lead in {"由", "从"} else "result" if not lead or re.fullmatch(_TO, lead) else "change"
         # "改造前不良率为2.3%": a lone value said of the time before is a baseline
         if k == 0 and role == "result" and re.search(r"(?:改造前|实施前|原来|原先|以前)", clause[:m.start()]) \
                 and not re.search(r"(?:改造后|实施后|现|目前)", clause[:m.start()]):
@@ -305,10 +310,12 @@ def _clause_figures(clause: str):
 
 
 def _indicator_key(indicator: str) -> str:
-    key = _TIME_WORDS.sub("", _PERIOD.sub("", indicator))
-    key = re.sub(r"[\s\u3000“”\"]", "", key)
+    """The indicator without period, time, owner and qualifier words or punctuation, for comparing mentions."""
+    key = re.sub(r"[（(][^（）()]*[）)]", "", indicator)
+    key = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", key)  # punctuation, spaces and an unclosed （
+    key = _TIME_WORDS.sub("", _PERIOD.sub("", key))
     key = _OWNER.sub("", _LEAD.sub("", key))
-    return _QUALIFIER.sub("", key).strip("，,；;：:、")
+    return _QUALIFIER.sub("", key)
 
 
 def check_figure_conflicts(ck: _Checker) -> None:
