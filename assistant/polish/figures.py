@@ -37,8 +37,12 @@ def check_figures(ck: _Checker) -> None:
                        f"写明指标、基准与结果，如“{target}由改造前的××{m.group('verb')}至××"
                        f"（{m.group('verb')}{m.group('num')}{m.group('unit')}）”，或注明“较改造前”“同比”等基准",
                        (si, pi, at), ("figure_no_baseline",), said)
-            for m in [*_NO_UNIT.finditer(sent), *_NO_UNIT_STATE.finditer(sent)]:
+            unitless: set[int] = set()
+            for m in [*_NO_UNIT.finditer(sent), *_NO_UNIT_STATE.finditer(sent), *_BARE_NUMBER.finditer(sent)]:
                 at = sent_start + m.start("num")
+                if at in unitless:
+                    continue
+                unitless.add(at)
                 if any(s <= at < e for s, e in std_spans) or _has_unit(sent[m.end("num"):]) \
                         or sent[:m.start("num")].endswith("百分之"):
                     continue
@@ -75,6 +79,9 @@ _NO_UNIT = re.compile(rf"(?:{_VERBS}|达到|达)[\u4e00-\u9fff]{{0,6}}?\s*(?P<nu
 # "合格率为99.5": a value stated of a rate, time or amount, with no unit after it
 _NO_UNIT_STATE = re.compile(r"(?:率|量|值|时间|周期|成本|效率|能耗|产能|产值|次数|天数|工时)(?:为|是|保持在|控制在|稳定在)"
                             r"(?:约|近)?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])")
+# "员工1600，年产整机2600。": a number that ends a clause right after a Chinese word, with nothing after it
+_BARE_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])(?<!第)(?<!型号)(?<!编号)(?<!批号)(?<!代号)(?<!版本)"
+                          r"(?P<num>\d+(?:\.\d+)?)(?=\s*(?:[，。；、,;]|$))")
 _BASIS = re.compile(
     r"由(?!于)[^。；]{0,40}?(?:至|到|为)|从(?!而|事)[^。；]{0,40}?(?:至|到|为)|较|同比|环比|相比|相较|对比"
     r"|(?<![无对])比(?!例|重|率|如|较|赛|特)|之前|以前|(?<![目当提])前的|基准|基线|同期|上年|去年|上一年"
