@@ -24,7 +24,7 @@ def check_figures(ck: _Checker) -> None:
                 claim = m.group(0)
                 obj = (m.group("obj") or "").strip()
                 subject = _clean_subject(obj) if obj else _subject(sent, m.start())
-                based = _clause_basis(sent, m.start()) or (_indicator_key(subject), float(m.group("num"))) in stated
+                based = _clause_basis(sent, m.start()) or _indicator_key(subject) in stated
                 if based and subject:
                     continue
                 lacking = [] if subject else ["指标（什么提升或降低了）"]
@@ -283,11 +283,10 @@ def extract_figures(ck: _Checker) -> list[Figure]:
     return out
 
 
-def _based_results(figures: list[Figure]) -> set[tuple[str, float]]:
-    """(indicator, value) of results stated with their baseline ("由2.3%降至1.5%"): restating such a result
-    elsewhere ("焊接不良率降至1.5%") needs no second basis."""
-    baselines = {(f.key, f.sentence) for f in figures if f.role == "baseline"}
-    return {(f.key, f.value) for f in figures if f.role == "result" and (f.key, f.sentence) in baselines}
+def _based_results(figures: list[Figure]) -> set[str]:
+    """Indicators the write-up states with their baseline somewhere ("由2.3%降至1.5%"): a later mention
+    ("焊接不良率降至1.5%") needs no second basis; if its value differs, that is a conflict, reported as such."""
+    return {f.key for f in figures if f.role == "baseline"}
 
 
 def _clauses(sentence: str) -> list[tuple[int, str]]:
