@@ -73,7 +73,9 @@ def _invalid(ck: _Checker, hit: NumberHit, status: str, expected: str | None, ti
              entry: Standard | None, sec: _Section, loc: str, pos: tuple) -> None:
     raw = hit.written
     form = f"（{'，'.join(hit.changes)}）" if hit.changes else ""
-    kinds = [_NUMBER_PROBLEMS.get(status, status)] + (["number_form"] if hit.changes else [])
+    # GB 39116 for GB/T 39116: unknown as written, and a form problem (the prefix) when the catalog has the sibling
+    wrong_prefix = status == "unknown" and bool(expected)
+    kinds = [_NUMBER_PROBLEMS.get(status, status)] + (["number_form"] if hit.changes or wrong_prefix else [])
     if status == "unknown":
         hint = f"；是否应为 {expected}？" if expected else ""
         written = f"，规范写法为 {hit.normalized}{form}" if hit.changes else ""

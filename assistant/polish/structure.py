@@ -343,7 +343,8 @@ def check_sections(ck: _Checker) -> None:
                    ("section_unknown",), s.written, s.written)
         elif not "".join(p.text for p in s.paras).strip():
             ck.add("sections", s.name, ck.heading_where(s), f"章节“{s.name}”没有正文",
-                   f"补写本节：{ck.data.structure.hint(s.name)}", (si, -1, 0), ("section_empty",), s.written, s.written)
+                   f"补写本节：{ck.data.structure.hint(s.name)}", (si, -1, 0), ("section_empty", "missing_section"),
+                   s.written, s.written)  # a heading without text leaves the section missing all the same
 
 
 def _order_problems(ck: _Checker, firsts: list[tuple[int, _Section]], seen: dict[str, int]) -> None:
