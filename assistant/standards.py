@@ -17,16 +17,24 @@ Level = Literal["national", "industry", "local", "group", "enterprise"]
 LEVEL_ZH = {"national": "国家标准", "industry": "行业标准", "local": "地方标准", "group": "团体标准", "enterprise": "企业标准"}
 EM = "—"
 
-_D = f"[{re.escape(DASHES)}]"
+_D = f"[{re.escape(DASHES + '⸺⸻')}]"
+_SLASHES = str.maketrans("∕⁄", "//")  # division and fraction slashes, typed for “/” by some input methods
 _GAP = r"[ \t\u3000\u00a0]*\n?[ \t\u3000\u00a0]*"  # a PDF line break may fall anywhere inside a number
 # Prefixes: GB, GB/T, GB/Z; industry XX/T; local DB11/T; group T/CAMS; enterprise Q/ABC. Letters may be full width.
 # Users type the national prefix in lower case too (gb/t 39116); other prefixes stay upper case to avoid noise.
 _PREFIX = r"(?:[Gg][Bb](?:\s*/\s*[TtZz])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}|[A-Z]{2}\s*/\s*[TZ])"
+# One dash before the year; Chinese typing often gives the two-em 破折号 "——" instead, read as one.
+_YEAR = rf"(?:{_GAP}{_D}{{1,2}}{_GAP}(?P<year>(?:19|20)\d{{2}})(?!\d))?"
 STD_RE = re.compile(
-    rf"(?<![A-Za-z/])(?P<prefix>{_PREFIX}){_GAP}(?P<code>\d(?:\n?\d){{0,5}}(?!\d)(?:{_GAP}\.{_GAP}\d{{1,3}})*)"
-    rf"(?:{_GAP}{_D}{_GAP}(?P<year>(?:19|20)\d{{2}})(?!\d))?"
+    rf"(?<![A-Za-z/])(?P<prefix>{_PREFIX}){_GAP}(?P<code>\d(?:\n?\d){{0,5}}(?!\d)(?:{_GAP}\.{_GAP}\d{{1,3}})*){_YEAR}"
+)
+# Companies also drop the slash (GBT39116—2019, GB T 39116-2019). Accepted for the national prefix only, with a
+# 4–5 digit code, and only where it cannot be an English part number: a year follows or Chinese text is adjacent.
+LOOSE_GB_RE = re.compile(
+    rf"(?<![A-Za-z0-9/])(?P<prefix>GB[ \t\u3000]?[TZ])(?![A-Za-z]){_GAP}(?P<code>\d{{4,5}}(?!\d)(?:\.\d{{1,3}})*){_YEAR}"
 )
 PLAN_RE = re.compile(rf"(?<!\d)(?P<plan>(?:19|20)\d{{6}}){_GAP}{_D}{_GAP}T{_GAP}{_D}{_GAP}(?P<org>\d{{3}})(?!\d)")
+_CJK_NEAR = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef《》（）“”]")
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,30 @@ class StdNumber:
         return level_of(self.prefix)
 
 
+@dataclass(frozen=True)
+class NumberHit:
+    """One number as found in a text: the parse, where it stands, how it was written and what reading it fixed."""
+
+    number: StdNumber
+    start: int
+    end: int
+    raw: str  # exactly as in the text (line breaks included)
+    changes: tuple[str, ...] = ()  # what normalising changed, for the editor ("缺少斜线“/”"); () when already right
+
+    @property
+    def written(self) -> str:
+        """The raw text on one line, as quoted back to a person."""
+        return one_line(self.raw)
+
+    @property
+    def normalized(self) -> str:
+        return self.number.normalized
+
+    @property
+    def year_missing(self) -> bool:
+        return self.number.year is None and self.number.prefix != "PLAN"
+
+
 def level_of(prefix: str) -> Level:
     """Level from the number's prefix, the way the Chinese standards system encodes it."""
     if prefix == "PLAN" or prefix.startswith("GB"):
@@ -64,32 +96,118 @@ def level_of(prefix: str) -> Level:
 
 
 def _clean_prefix(raw: str) -> str:
-    return re.sub(r"\s+", "", raw).upper()
+    prefix = re.sub(r"\s+", "", raw).upper()
+    return f"GB/{prefix[2]}" if re.fullmatch(r"GB[TZ]", prefix) else prefix
 
 
 def parse_number(text: str) -> StdNumber | None:
-    """Parse one number written any way (GB/T39116-2020, ＧＢ／Ｔ 39116—2020, 20202868-T-339)."""
-    found = find_numbers(text)
-    return found[0][0] if found else None
+    """Parse one number written any way (GB/T39116-2020, ＧＢ／Ｔ 39116—2020, GBT39116—2020, 20202868-T-339)."""
+    found = read_numbers(text)
+    return found[0].number if found else None
 
 
 def find_numbers(text: str) -> list[tuple[StdNumber, int, int]]:
     """Every standard or plan number in `text`, with its span in the original string."""
+    return [(h.number, h.start, h.end) for h in read_numbers(text)]
+
+
+def read_numbers(text: str) -> list[NumberHit]:
+    """Every standard or plan number in `text`: the one reader every chain uses (polish, review, groups, drafts)."""
     # nfkc keeps string length for these characters, so spans map back onto `text` one to one.
-    norm = nfkc(text)
+    norm = nfkc(text).translate(_SLASHES)
     if len(norm) != len(text):
         norm = text
-    hits: list[tuple[StdNumber, int, int]] = []
+    hits: list[NumberHit] = []
     for m in PLAN_RE.finditer(norm):
-        hits.append((StdNumber("PLAN", f"{m['plan']}{EM}T{EM}{m['org']}"), m.start(), m.end()))
-    taken = [(s, e) for _, s, e in hits]
-    for m in STD_RE.finditer(norm):
-        if any(s <= m.start() < e for s, e in taken):
-            continue
-        code = re.sub(r"\s+", "", m["code"])
-        year = int(m["year"]) if m["year"] else None
-        hits.append((StdNumber(_clean_prefix(m["prefix"]), code, year), m.start(), m.end()))
-    return sorted(hits, key=lambda h: h[1])
+        hits.append(_hit(text, m, StdNumber("PLAN", f"{m['plan']}{EM}T{EM}{m['org']}")))
+    for rx in (STD_RE, LOOSE_GB_RE):
+        for m in rx.finditer(norm):
+            if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in hits):
+                continue
+            if rx is LOOSE_GB_RE and not _loose_is_number(norm, m):
+                continue
+            code = re.sub(r"\s+", "", m["code"])
+            year = int(m["year"]) if m["year"] else None
+            hits.append(_hit(text, m, StdNumber(_clean_prefix(m["prefix"]), code, year)))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _loose_is_number(text: str, m: re.Match) -> bool:
+    """A slash-less GBT… is a standard number with a year, or with Chinese text next to it and no English word
+    after it ("引进GBT 2000 series设备" is a product line)."""
+    if m["year"]:
+        return True
+    if re.match(r"\s*[A-Za-z]", text[m.end():]):
+        return False
+    around = text[max(0, m.start() - 2):m.start()] + text[m.end():m.end() + 2]
+    return bool(_CJK_NEAR.search(around))
+
+
+def _hit(text: str, m: re.Match, number: StdNumber) -> NumberHit:
+    raw = text[m.start():m.end()]
+    return NumberHit(number, m.start(), m.end(), raw, form_changes(raw, number))
+
+
+def form_changes(raw: str, number: StdNumber) -> tuple[str, ...]:
+    """What differs between a number as written and its normalised form, in the words an editor uses."""
+    if raw == number.normalized:
+        return ()
+    half = nfkc(raw)
+    flat = one_line(half.translate(_SLASHES))
+    changes = []
+    if "\n" in raw:
+        changes.append("编号中间断行")
+    if half != raw:
+        changes.append("全角字母或数字改为半角")
+    if half.translate(_SLASHES) != half:
+        changes.append("斜线改为“/”")
+    if number.prefix != "PLAN" and re.search(r"[a-z]", _prefix_part(flat, number.prefix)):
+        changes.append("代号改为大写字母")
+    if "/" in number.prefix and "/" not in flat:
+        changes.append("代号中补上斜线“/”")
+    if number.prefix != "PLAN":
+        changes += _spacing_changes(flat, number)
+    dash = re.search(f"{_D}+", flat)
+    if dash and len(dash.group(0)) > 1:
+        changes.append("年代号前只用一个一字线“—”（不用破折号“——”）")
+    elif dash and dash.group(0) != EM:
+        changes.append("连字符改为一字线“—”" if number.prefix == "PLAN" else "年代号前的连字符改为一字线“—”")
+    return tuple(changes) or ("写法改为规范格式",)
+
+
+def one_line(raw: str) -> str:
+    """A number broken over lines, joined: a break right after the prefix stands for the space there."""
+    return re.sub(r"\s*\n\s*", "", re.sub(r"(?<=[A-Za-z/])[ \t]*\n\s*(?=\d)", " ", raw))
+
+
+def _spacing_changes(one_line: str, number: StdNumber) -> list[str]:
+    head = _prefix_part(one_line, number.prefix)
+    out = []
+    if re.search(r"\s/|/\s", head):
+        out.append("代号内不留空格")
+    if not re.search(r"\s$", head):
+        out.append("代号与顺序号之间空一格")
+    elif re.search(r"\s{2,}$|\u3000", head):
+        out.append("代号与顺序号之间只空一格")
+    if re.search(rf"\s{_D}|{_D}\s", one_line):
+        out.append("一字线前后不留空格")
+    return out
+
+
+def _prefix_part(one_line: str, prefix: str) -> str:
+    """The prefix as written with the blanks after it ("GB / T " of "GB / T 39116-2020")."""
+    wanted = [c for c in prefix.upper() if c != "/"]
+    i = 0
+    while i < len(one_line) and wanted:
+        c = one_line[i].upper()
+        if c == wanted[0]:
+            wanted.pop(0)
+        elif c not in " \t\u3000\u00a0/":
+            break
+        i += 1
+    while i < len(one_line) and one_line[i] in " \t\u3000\u00a0":
+        i += 1
+    return one_line[:i]
 
 
 def number_keys(text: str) -> list[str]:

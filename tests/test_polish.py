@@ -297,8 +297,9 @@ def test_render_and_write(ctx, tmp_path):
 
 
 def _cli(args, tmp_path):
+    # PYTHONPATH: the code of this checkout, not whichever copy the virtualenv has installed
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "ASSISTANT_LLM": "none",
-           "HF_HUB_OFFLINE": "1"}
+           "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True, env=env,
                           cwd=tmp_path)
 
@@ -434,3 +435,197 @@ def test_missing_sections_say_where_they_go(ctx):
     result = check_text(ctx, "某企业开展了数字化车间建设，形成了一套做法。")
     fixes = {i.section: i.fix for i in result.issues if i.rule == "sections"}
     assert fixes["项目概况"].startswith("在文末增加“一、项目概况”一节")
+
+
+# ---- issue 17: one number reader, wording by category, figure conflicts, heading schemes -----------------------
+
+
+def kinds_of(result: PolishResult) -> list[str]:
+    return [k for i in result.issues for k in i.kinds]
+
+
+def test_slashless_number_reports_form_and_wrong_year(ctx, tmp_path):
+    s = clean_sections(ctx)
+    s["三、实施路径"][0] += "对照GBT39116—2019开展成熟度自评估。"
+    path = tmp_path / "entry.md"
+    path.write_text(as_text(s, md=True), encoding="utf-8")
+    result = polish_file(ctx, path)
+    (issue,) = [i for i in result.issues if "GBT39116" in i.message]
+    assert issue.rule == "citation_valid" and set(issue.kinds) == {"wrong_year", "number_form"}
+    assert "写作“GBT39116—2019”，应为 GB/T 39116—2020" in issue.message and "斜线" in issue.message
+    assert "《智能制造能力成熟度模型》（GB/T 39116—2020）" in issue.fix
+    text = render_polish(result)
+    assert "写作“GBT39116—2019”，应为 GB/T 39116—2020" in text
+
+
+def test_the_same_variant_is_read_by_polish_review_and_check_group(ctx, tmp_path):
+    from assistant.loaders import load_document
+    from assistant.review.citations import document_citations
+    from assistant.suggest import load_group_file
+
+    variant = "GB T 39116-2019"
+    s = clean_sections(ctx)
+    s["三、实施路径"][0] += f"对照{variant}开展成熟度自评估。"
+    path = tmp_path / "entry.txt"
+    path.write_text(as_text(s), encoding="utf-8")
+    polished = [i for i in polish_file(ctx, path).issues if variant in i.message]
+    assert polished and "wrong_year" in polished[0].kinds
+    reviewed = [c for c in document_citations(ctx.corpus.catalog, load_document(path)) if c.text == variant]
+    assert [(c.normalized, c.status, c.expected) for c in reviewed] == [
+        ("GB/T 39116—2019", "wrong_year", "GB/T 39116—2020")]
+    group = tmp_path / "group.txt"
+    group.write_text(f"1 {variant} 核心\n2 GB／T37413—2019\n", encoding="utf-8")
+    assert [m.number for m in load_group_file(group)] == ["GB/T 39116—2019", "GB/T 37413—2019"]
+    proc = _cli(["check-group", str(group)], tmp_path)
+    assert "GB/T 39116—2019：年份不符，目录中为 GB/T 39116—2020" in proc.stdout, proc.stdout + proc.stderr
+
+
+PROMO = {"业内领先": "wording:ranking", "国际一流": "wording:ranking", "首屈一指": "wording:ranking",
+         "强烈推荐": "wording:endorsement", "欢迎来电洽谈": "wording:sales_contact",
+         "联系人：张经理": "wording:sales_contact"}
+
+
+def test_promotional_phrases_reported_with_categories(ctx):
+    s = clean_sections(ctx)
+    s["一、项目概况"] = ["某企业是业内领先的开关设备制造商，装配工艺国际一流，在同行业首屈一指。"]
+    s["五、推广经验"] = ["我们强烈推荐同行业企业采用本方案，有意向的经销商欢迎来电洽谈。", "联系人：张经理"]
+    result = check_text(ctx, as_text(s))
+    got = {i.quote: i.kinds[0] for i in result.issues if i.kinds[0].startswith("wording:")}
+    for phrase, kind in PROMO.items():
+        assert got.get(phrase) == kind, (phrase, got)
+    text = render_polish(result)
+    for name in ("排名与领先性说法", "推荐与背书说法", "推销与联系方式"):
+        assert name in text
+    assert all(i.fix and "依据" in i.fix for i in result.issues if i.rule == "advertising")
+
+
+def test_ordinals_are_not_promotional(ctx):
+    s = clean_sections(ctx)
+    s["一、项目概况"] = ["企业于2023年入选第一批智能制造标准应用试点，是首批开展车间改造的企业之一。"
+                    "第一阶段完成首件检验数字化，第一部分设备赋唯一标识。"]
+    result = check_text(ctx, as_text(s))
+    assert not [i for i in result.issues if any(k.startswith("wording:") for k in i.kinds)], result.issues
+
+
+def test_ranking_first_is_caught_but_ordinal_first_is_not(ctx):
+    s = clean_sections(ctx)
+    s["五、推广经验"] = ["该产线产量位居全国第一，销量行业第一。", "第一季度完成第一轮培训。"]
+    result = check_text(ctx, as_text(s))
+    quotes = [i.quote for i in result.issues if "wording:ranking" in i.kinds]
+    assert quotes == ["位居全国第一", "销量行业第一"], quotes
+
+
+def test_contradictory_figures_name_both_values_and_where(ctx):
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["焊接工序不良率由2.3%降至1.5%，计划编制时间由改造前的每周16小时缩短至4小时。"]
+    s["五、推广经验"] = ["改造后焊接不良率降至1.1%，经验已向同行业中小企业推广。"]
+    result = check_text(ctx, as_text(s))
+    (issue,) = [i for i in result.issues if "figure_conflict" in i.kinds]
+    assert "1.5%" in issue.message and "1.1%" in issue.message
+    assert "四、应用成效 第1段" in issue.message and issue.location.startswith("五、推广经验 第1段")
+
+
+def test_figures_of_different_periods_or_products_do_not_conflict(ctx):
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["2023年不良率为1.5%，2024年不良率降至1.1%。", "A产品一次合格率提升至99.2%，较改造前提高2个百分点。",
+                    "B产品一次合格率提升至98.6%，较改造前提高1个百分点。"]
+    result = check_text(ctx, as_text(s))
+    assert "figure_conflict" not in kinds_of(result), [i.message for i in result.issues]
+
+
+def test_effect_without_baseline_in_a_sentence_with_another_basis(ctx):
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["不良率由2.3%降至1.5%，生产效率提升30%。", "较改造前，能耗降低12%。"]
+    result = check_text(ctx, as_text(s))
+    quotes = [i.quote for i in result.issues if "figure_no_baseline" in i.kinds]
+    assert quotes == ["生产效率提升30%"], quotes
+
+
+@pytest.mark.parametrize("style", ["bold", "bold_ordinal", "markdown", "ordinal"])
+def test_heading_schemes_are_recognised_and_named(ctx, style):
+    s = clean_sections(ctx)
+    heads = {"bold": lambda h: f"**{h[2:]}**", "bold_ordinal": lambda h: f"**{h}**",
+             "markdown": lambda h: f"### {h}", "ordinal": lambda h: h}[style]
+    text = "\n".join(f"{heads(h)}\n\n" + "\n\n".join(p) + "\n" for h, p in s.items())
+    if not style.startswith("bold"):  # a bold sub-heading inside a section marked otherwise stays in that section
+        text = text.replace("\n\n将业务流程", "\n\n**实施要点**\n\n将业务流程")
+    result = check_text(ctx, text)
+    assert [x.heading for x in result.sections] == ["项目概况", "标准群构成", "实施路径", "应用成效", "推广经验"]
+    assert result.issues == [], [i.message for i in result.issues]
+    expected = {"bold": "加粗行", "bold_ordinal": "加粗行", "markdown": "Markdown", "ordinal": "中文序号"}[style]
+    assert expected in result.structure
+    assert f"识别到的章节标题格式：{result.structure}" in render_polish(result)
+
+
+def test_docx_heading_styles_and_bold_lines(ctx, tmp_path):
+    import docx
+
+    for mode in ("style", "bold"):
+        doc = docx.Document()
+        for heading, paras in clean_sections(ctx).items():
+            if mode == "style":
+                doc.add_heading(heading[2:], level=2)
+            else:
+                doc.add_paragraph().add_run(heading[2:]).bold = True
+            for p in paras:
+                doc.add_paragraph(p)
+        path = tmp_path / f"{mode}.docx"
+        doc.save(str(path))
+        result = polish_file(ctx, path)
+        assert [x.heading for x in result.sections] == ["项目概况", "标准群构成", "实施路径", "应用成效", "推广经验"]
+        assert result.issues == [], [i.message for i in result.issues]
+        assert ("Word 标题样式" if mode == "style" else "加粗行") in result.structure
+
+
+def test_wording_and_structure_come_from_corpus_data(ctx):
+    from assistant.polish import WORDING_CATEGORIES, load_polish_data
+
+    data = load_polish_data(ctx.settings.corpus_dir)
+    assert set(data.wording.categories) == set(WORDING_CATEGORIES)
+    for cat in data.wording.categories.values():
+        assert cat.source and cat.name and (cat.phrases or cat.patterns)
+        assert all(e.alternative for e in cat.phrases + cat.patterns)
+    assert "广告法" in data.wording.categories["absolute"].source
+    assert {"第一批", "第一部分", "首批", "第一阶段", "第一章"} <= set(data.wording.exceptions)
+    assert data.structure.names == ["项目概况", "标准群构成", "实施路径", "应用成效", "推广经验"] and data.structure.source
+
+
+def test_number_broken_over_two_lines_of_a_text_file(ctx, tmp_path):
+    s = clean_sections(ctx)
+    s["三、实施路径"] = ["按照GB/T\n41996—2022的车间运行管理模型梳理业务流程，按GB/T 36323—2018建立工控安全管理制度。"]
+    path = tmp_path / "entry.txt"
+    path.write_text(as_text(s), encoding="utf-8")
+    (issue,) = [i for i in polish_file(ctx, path).issues if "41996" in i.message]
+    assert "number_form" in issue.kinds and "中间断行" in issue.message
+    assert issue.location == "三、实施路径 第1段（第8行）"  # where the number starts
+
+
+@pytest.mark.parametrize("layout", ["label", "bracket", "ordinal_label"])
+def test_label_and_bracket_headings(ctx, layout):
+    s = clean_sections(ctx)
+    head = {"label": lambda h: f"{h[2:]}：", "bracket": lambda h: f"【{h[2:]}】", "ordinal_label": lambda h: f"{h}："}[layout]
+    text = "\n".join(head(h) + "".join(p) for h, p in s.items())
+    result = check_text(ctx, text)
+    assert [x.heading for x in result.sections] == ["项目概况", "标准群构成", "实施路径", "应用成效", "推广经验"]
+    assert result.issues == [], [i.message for i in result.issues]
+    assert ("方括号" if layout == "bracket" else "行首标签") in result.structure
+
+
+def test_metric_after_the_verb_and_abbreviations(ctx):
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["项目降低生产成本15%，设备综合效率（OEE）由61%提高到74%（2024年对比2022年）。"]
+    s["五、推广经验"] = ["推广后OEE达到78%，经验已向同行业中小企业推广。"]
+    result = check_text(ctx, as_text(s))
+    assert [i.quote for i in result.issues if "figure_no_baseline" in i.kinds] == ["降低生产成本15%"]
+    (conflict,) = [i for i in result.issues if "figure_conflict" in i.kinds]
+    assert "74%" in conflict.message and "78%" in conflict.message and "设备综合效率（OEE）" in conflict.message
+
+
+def test_an_undated_figure_equal_to_a_dated_one_takes_its_period(ctx):
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["一次染色合格率由改造前的88.5%提高至95.2%；2023年一次染色合格率为94.1%，2024年提升至95.2%。"]
+    result = check_text(ctx, as_text(s))
+    assert "figure_conflict" not in kinds_of(result), [i.message for i in result.issues]
+    s["五、推广经验"] = ["2024年一次染色合格率达到96.0%，经验已向同行业中小企业推广。"]
+    (conflict,) = [i for i in check_text(ctx, as_text(s)).issues if "figure_conflict" in i.kinds]
+    assert "95.2%" in conflict.message and "96%" in conflict.message

@@ -13,6 +13,7 @@ from assistant.standards import (
     level_of,
     parse_group_text,
     parse_number,
+    read_numbers,
 )
 
 
@@ -154,3 +155,62 @@ def test_pasted_group_text_marks_the_core():
     members = parse_group_text("1 GB/T 39116—2020 核心\n2 《数字化车间 通用技术要求》 GB/T 37393-2019 配套\n无编号的行")
     assert [(m.number, m.core) for m in members] == [("GB/T 39116—2020", True), ("GB/T 37393—2019", False)]
     assert members[1].title == "数字化车间 通用技术要求"
+
+
+# ---- the one reader: every way companies write a number, what was normalised, and what is not a number ---------
+
+@pytest.mark.parametrize("written, normalized, change", [
+    ("GBT39116—2019", "GB/T 39116—2019", "代号中补上斜线“/”"),
+    ("GB T 39116-2019", "GB/T 39116—2019", "代号中补上斜线“/”"),
+    ("GB／T37413—2019", "GB/T 37413—2019", "全角字母或数字改为半角"),
+    ("ＧＢ／Ｔ　３７４１３—２０１９", "GB/T 37413—2019", "全角字母或数字改为半角"),
+    ("GB/T 391\n16—2020", "GB/T 39116—2020", "编号中间断行"),
+    ("GB/T 39116-2020", "GB/T 39116—2020", "年代号前的连字符改为一字线“—”"),
+    ("GB/T 39116–2020", "GB/T 39116—2020", "年代号前的连字符改为一字线“—”"),
+    ("GB/T39116—2020", "GB/T 39116—2020", "代号与顺序号之间空一格"),
+    ("gb/t 39116—2020", "GB/T 39116—2020", "代号改为大写字母"),
+    ("GB / T 39116 — 2020", "GB/T 39116—2020", "代号内不留空格"),
+    ("采用GBT 39116开展自评", "GB/T 39116", "代号中补上斜线“/”"),
+])
+def test_reader_reports_what_it_normalised(written, normalized, change):
+    (hit,) = read_numbers(written)
+    assert hit.normalized == normalized
+    assert change in hit.changes, hit.changes
+    assert "\n" not in hit.written
+
+
+def test_reader_leaves_a_correct_number_alone():
+    (hit,) = read_numbers("依据《智能制造能力成熟度模型》（GB/T 39116—2020）")
+    assert (hit.raw, hit.changes, hit.year_missing) == ("GB/T 39116—2020", (), False)
+    (bare,) = read_numbers("参照 GB/T 39116 开展")
+    assert bare.changes == () and bare.year_missing
+
+
+@pytest.mark.parametrize("text", [
+    "call GBT 1234 now", "the GBT 12345 model ships in May", "order GBT39116 sensor kit", "ABGBT39116—2019",
+    "电话 0571-88886666", "2019-05-01 上线", "手机 13912345678", "GBTX 39116—2019",
+])
+def test_reader_false_positives(text):
+    assert read_numbers(text) == [], [(h.raw, h.normalized) for h in read_numbers(text)]
+
+
+def test_slashless_number_is_the_same_number_everywhere(catalog):
+    """The one reader is what citation checks and group parsing see: GBT39116—2019 is the wrong edition of GB/T 39116."""
+    (c,) = check_citations(catalog, "标准群以GBT39116—2019为核心", "x")
+    assert (c.text, c.normalized, c.status, c.expected) == ("GBT39116—2019", "GB/T 39116—2019", "wrong_year",
+                                                            "GB/T 39116—2020")
+    members = parse_group_text("1 GBT39116—2019 核心\n2 GB T 37413-2019")
+    assert [m.number for m in members] == ["GB/T 39116—2019", "GB/T 37413—2019"]
+
+
+def test_slashless_product_names_in_chinese_text_are_not_numbers():
+    assert read_numbers("引进GBT 2000 series贴片设备（型号GBT-3000）") == []
+
+
+@pytest.mark.parametrize("written, change", [
+    ("GB/T 39116——2019", "年代号前只用一个一字线“—”（不用破折号“——”）"),
+    ("GB∕T 39116—2019", "斜线改为“/”"),
+])
+def test_double_dash_and_other_slashes(written, change):
+    (hit,) = read_numbers(written)
+    assert hit.normalized == "GB/T 39116—2019" and change in hit.changes

@@ -1,24 +1,37 @@
-"""Polish eval: are planted problems found with the right rule in the right section, and clean write-ups clean?
+"""Polish eval: are planted problems found, and clean write-ups clean? Two case files, scored the same way.
 
-A case is a recipe: `sections: [{heading, paragraphs: [str | {text, repeat}]}]` (plus optional `preamble: [...]`) and
-`planted: [{rule, section}]`. In paragraphs, `[[GB/T 41996]]` expands to the catalog's house form
-《标题》（GB/T 41996—2022）, so recipes stay valid when a title is corrected in the catalog.
-
-Metrics (rule checks only; the LLM rewrite is never called, so scores are deterministic):
+Regression cases (evals/polish.yaml) are recipes: `sections: [{heading, paragraphs: [str | {text, repeat}]}]` (plus
+optional `preamble: [...]`) and `planted: [{rule, section}]`. In paragraphs, `[[GB/T 41996]]` expands to the
+catalog's house form 《标题》（GB/T 41996—2022）, so recipes stay valid when a title is corrected in the catalog.
 - detection_rate: planted problems found (an issue with the same rule and section) / planted problems.
-- false_positive_rate: issues reported on clean cases (no `planted`) / number of clean cases,
-  i.e. the mean number of issues per clean write-up (0 is the target).
+- false_positive_rate: issues reported on clean cases (no `planted`) / number of clean cases.
 - spurious_issue_rate: issues on planted cases that match no planted (rule, section) / planted cases.
+
+Entry cases (evals/polish_dev.yaml, evals/polish_heldout.yaml, written apart from the rules) are whole entries:
+`{id, text, planted: [{kind, match}], clean: bool}`. A planted problem is found when an issue reports that kind
+(`issue.kinds`) at that place: `match` lies in the issue's sentence or quote, or the quote lies in `match`.
+Metrics per file (prefix dev_ / heldout_):
+- detection_rate: planted problems found / planted problems.
+- detection_any_wording_category: the same, a wording problem found under any wording category.
+- false_positive_rate: clean entries with at least one finding of an eval kind / clean entries.
+- clean_issue_rate: clean entries with any finding at all (house form, glossary…) / clean entries.
+- spurious_rate: findings of an eval kind on planted entries that match no planted problem / planted entries.
+Held-out misses are counted but never listed: what they are must not steer the rules.
+
+The LLM rewrite is never called, so scores are deterministic.
 """
 from __future__ import annotations
 
 import re
 
 from assistant.context import Context
-from assistant.evaluation import TaskResult
+from assistant.evaluation import TaskResult, load_cases
 from assistant.standards import Catalog
 
 _CITE = re.compile(r"\[\[([^\[\]]+)\]\]")
+EVAL_KINDS = {"number_form", "wrong_year", "replaced_edition", "unknown_number", "figure_conflict",
+              "figure_no_baseline", "figure_no_unit", "missing_section"}
+ENTRY_FILES = {"dev": "polish_dev", "heldout": "polish_heldout"}
 
 
 def expand_citations(text: str, catalog: Catalog) -> str:
@@ -49,6 +62,20 @@ def recipe_text(case: dict, catalog: Catalog) -> str:
 
 
 def run(ctx: Context, cases: list[dict]) -> TaskResult:
+    """The regression recipes, plus the dev and held-out entry files when they exist."""
+    result = run_recipes(ctx, cases)
+    for name, task in ENTRY_FILES.items():
+        entries = load_cases(task)
+        if not entries:
+            continue
+        scored = run_entries(ctx, entries, list_failures=name != "heldout")
+        result.metrics.update({f"{name}_{k}": v for k, v in scored.metrics.items()})
+        result.failures += [f"[{name}] {f}" for f in scored.failures]
+        result.cases += scored.cases
+    return result
+
+
+def run_recipes(ctx: Context, cases: list[dict]) -> TaskResult:
     from assistant.polish import check_text
 
     catalog = ctx.corpus.catalog
@@ -79,4 +106,65 @@ def run(ctx: Context, cases: list[dict]) -> TaskResult:
         "detection_rate": found_total / planted_total if planted_total else 1.0,
         "false_positive_rate": clean_issues / clean_cases if clean_cases else 0.0,
         "spurious_issue_rate": spurious / planted_cases if planted_cases else 0.0,
+    })
+
+
+def is_eval_kind(kind: str) -> bool:
+    return kind in EVAL_KINDS or kind.startswith("wording:")
+
+
+def matches(issue, planted: dict, any_wording: bool = False) -> bool:
+    """Does `issue` report the planted problem: same kind, at the place `match` names? With any_wording, a
+    wording problem counts as found under any wording category (the case file calls categories a judgment)."""
+    kinds = issue.kinds
+    if any_wording and planted["kind"].startswith("wording:"):
+        kinds = [k if not k.startswith("wording:") else planted["kind"] for k in kinds]
+    if planted["kind"] not in kinds:
+        return False
+    where = str(planted.get("match", ""))
+    if not where:
+        return True
+    flat = re.sub(r"\s+", "", where)
+    texts = [re.sub(r"\s+", "", t) for t in (issue.context, issue.quote) if t]
+    quote = re.sub(r"\s+", "", issue.quote)
+    return any(flat in t for t in texts) or bool(quote and quote in flat)
+
+
+def run_entries(ctx: Context, cases: list[dict], list_failures: bool = True) -> TaskResult:
+    """Score entry cases; with list_failures=False (held-out) only the counts are kept."""
+    from assistant.polish import check_text
+
+    planted_total = found_total = found_any_wording = 0
+    clean = clean_flagged = clean_any = 0
+    planted_cases = spurious = 0
+    failures: list[str] = []
+    for case in cases:
+        issues = check_text(ctx, str(case["text"]), str(case["id"])).issues
+        judged = [i for i in issues if any(is_eval_kind(k) for k in i.kinds)]
+        planted = case.get("planted") or []
+        if case.get("clean") or not planted:
+            clean += 1
+            clean_flagged += bool(judged)
+            clean_any += bool(issues)
+            failures += [f"{case['id']}: false positive {'/'.join(i.kinds)}: {i.message}" for i in judged]
+            continue
+        planted_cases += 1
+        planted_total += len(planted)
+        for p in planted:
+            found_any_wording += any(matches(i, p, any_wording=True) for i in issues)
+            if any(matches(i, p) for i in issues):
+                found_total += 1
+            else:
+                failures.append(f"{case['id']}: missed {p['kind']} at “{p.get('match', '')}”")
+        extra = [i for i in judged if not any(matches(i, p) for p in planted)]
+        spurious += len(extra)
+        failures += [f"{case['id']}: unplanted {'/'.join(i.kinds)}: {i.message}" for i in extra]
+    if not list_failures:
+        failures = [f"{len(failures)} misses or false findings (held-out: not listed)"] if failures else []
+    return TaskResult(task="polish", cases=len(cases), failures=failures, metrics={
+        "detection_rate": found_total / planted_total if planted_total else 1.0,
+        "detection_any_wording_category": found_any_wording / planted_total if planted_total else 1.0,
+        "false_positive_rate": clean_flagged / clean if clean else 0.0,
+        "clean_issue_rate": clean_any / clean if clean else 0.0,
+        "spurious_rate": spurious / planted_cases if planted_cases else 0.0,
     })

@@ -2,11 +2,23 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from assistant import standards
 from assistant.polish.structure import _Checker, _Section
-from assistant.standards import find_numbers
-from assistant.textnorm import nfkc
+from assistant.standards import (
+    NumberHit,
+    Standard,
+    check_number,
+    find_numbers,
+    lifecycle_note,
+    read_numbers,
+    title_near,
+)
+
+# Catalog statuses that make a number itself wrong; the house-form check is moot for those.
+_NUMBER_PROBLEMS = {"unknown": "unknown_number", "wrong_year": "wrong_year", "replaced": "replaced_edition",
+                    "abolished": "abolished"}
+
 
 # -- 2, 3 citations
 
@@ -14,45 +26,89 @@ def check_citations(ck: _Checker) -> None:
     first_seen: set[str] = set()
     for si, sec, pi, para in ck.body():
         text = para.text
-        numbers = find_numbers(text)
-        cits = standards.check_citations(ck.catalog, text, "")
-        for (num, start, end), cit in zip(numbers, cits):
-            entry = ck.catalog.get(num)
-            loc = ck.where(sec, para, start)
-            pos = (si, pi, start)
-            raw = re.sub(r"\s*\n\s*", "", text[start:end])
-            if cit.status != "ok":
-                _invalid(ck, cit, entry, raw, sec, loc, pos)
-            first = num.key not in first_seen
-            first_seen.add(num.key)
-            if entry is None or cit.status == "wrong_year" or _series_mention(text, end):
+        for hit in read_numbers(text):
+            hit = _with_source_break(hit, para)
+            title = title_near(text, hit.start, hit.end)
+            entry = ck.catalog.get(hit.number)
+            status, expected = _catalog_status(ck, hit, title, entry)
+            loc = ck.where(sec, para, hit.start)
+            pos = (si, pi, hit.start)
+            if status != "ok":
+                _invalid(ck, hit, status, expected, title, entry, sec, loc, pos)
+            first = hit.number.key not in first_seen
+            first_seen.add(hit.number.key)
+            if entry is None or status in _NUMBER_PROBLEMS or _series_mention(text, hit.end):
                 continue
             titled = para.kind == "table_row" and _title_in_row(text, entry)
-            problems = _form_problems(text, start, end, raw, entry,
-                                      first and cit.status != "title_mismatch" and not titled, table=titled)
+            problems, kinds = _form_problems(text, hit, entry,
+                                             first and status != "title_mismatch" and not titled, table=titled)
             if problems:
                 ck.add("citation_form", sec.label, loc,
-                       f"标准引用“{_cited_span(text, start, end)}”不符合规范写法：" + "；".join(problems),
+                       f"标准引用“{_cited_span(text, hit.start, hit.end)}”不符合规范写法：" + "；".join(problems),
                        f"改为：{entry.display()}" if first else f"改为：{entry.display()}（或仅写编号 {entry.number}）",
-                       pos)
+                       pos, kinds, hit.written)
 
 
-def _invalid(ck: _Checker, cit, entry, raw: str, sec: _Section, loc: str, pos: tuple) -> None:
-    if cit.status == "unknown":
-        msg = f"标准编号“{raw}”不在标准目录中，无法核实"
+def _with_source_break(hit: NumberHit, para) -> NumberHit:
+    """A number the source file broke over two lines ("GB/T⏎42202—2022") reads whole once the lines are joined;
+    the break is still a form problem, as it splits the number in print."""
+    inside = any(hit.start < offset < hit.end for offset, _ in para.lines or [])
+    if not inside or "编号中间断行" in hit.changes:
+        return hit
+    return replace(hit, changes=("编号中间断行", *hit.changes))
+
+
+def _catalog_status(ck: _Checker, hit: NumberHit, title: str | None, entry: Standard | None) -> tuple[str, str | None]:
+    """The catalog's verdict: ok, wrong_year, title_mismatch, replaced, abolished, unknown (or any status it adds)."""
+    return check_number(ck.catalog, hit.number, title)
+
+
+def _superseded(entry: Standard | None, hit: NumberHit) -> bool:
+    """An edition the catalog records as no longer current (cited with its year)."""
+    return entry is not None and hit.number.year is not None and (
+        entry.status == "replaced" or (entry.status == "published" and bool(entry.replaced_by)))
+
+
+def _invalid(ck: _Checker, hit: NumberHit, status: str, expected: str | None, title: str | None,
+             entry: Standard | None, sec: _Section, loc: str, pos: tuple) -> None:
+    raw = hit.written
+    form = f"（{'，'.join(hit.changes)}）" if hit.changes else ""
+    # GB 39116 for GB/T 39116: unknown as written, and a form problem (the prefix) when the catalog has the sibling
+    wrong_prefix = status == "unknown" and bool(expected)
+    kinds = [_NUMBER_PROBLEMS.get(status, status)] + (["number_form"] if hit.changes or wrong_prefix else [])
+    if status == "unknown":
+        hint = f"；是否应为 {expected}？" if expected else ""
+        written = f"，规范写法为 {hit.normalized}{form}" if hit.changes else ""
+        msg = f"标准编号“{raw}”不在标准目录中，无法核实{written}{hint}"
         fix = "核对编号是否有误；如确为现行有效标准，请附标准名称与发布信息以便入库前核实，否则删除"
-    elif cit.status == "wrong_year":
-        msg = f"“{raw}”的年代号与目录不符（目录为 {entry.number}）"
+    elif status == "wrong_year":
+        msg = f"写作“{raw}”，应为 {entry.number}：年代号与目录不符{form}"
         fix = f"改为：{entry.display()}"
-    elif cit.status in ("replaced", "abolished"):
-        msg = f"“{raw}”{cit.note or standards.STATUS_ZH[cit.status]}"
-        now = ck.catalog.edition(cit.expected) if cit.expected else None
-        fix = (f"改为现行版本：{now.display() if now else cit.expected}" if cit.expected
-               else "删除，或说明引用已废止标准的理由")
-    else:
-        msg = f"“{raw}”前后的标准名称《{cit.title}》与目录不符（目录为《{entry.title}》）"
-        fix = f"改为：{cit.expected or entry.display()}"
-    ck.add("citation_valid", sec.label, loc, msg, fix, pos)
+    elif status == "replaced":
+        note = lifecycle_note(ck.catalog, entry) if entry else ""
+        msg = f"写作“{raw}”：{note or f'该版本已被 {expected} 代替'}{form}"
+        fix = f"改为现行版本 {_display(ck, expected)}；如确需引用旧版，注明“已被 {expected} 替代”"
+    elif status == "abolished":
+        note = lifecycle_note(ck.catalog, entry) if entry else ""
+        msg = f"写作“{raw}”：{note or '该标准已废止'}{form}"
+        fix = "删除该引用，或改为替代它的现行标准；如确需提及，注明“已废止”"
+    elif status == "title_mismatch":
+        msg = f"“{raw}”前后的标准名称《{title}》与目录不符（目录为《{entry.title}》）"
+        fix = f"改为：{expected or entry.display()}"
+        if _superseded(entry, hit):  # the edition is checked apart from the title
+            now = ck.catalog.successor(entry) or entry.replaced_by
+            msg += f"；且该版本已被 {now} 代替"
+            fix += f"，或改为现行版本 {_display(ck, now)}"
+            kinds.insert(1, "replaced_edition")
+    else:  # a status the catalog added later: shown as it is rather than dropped
+        msg = f"“{raw}”在目录中的状态为 {status}" + (f"（目录为 {expected}）" if expected else "")
+        fix = "核对该标准的版本与状态"
+    ck.add("citation_valid", sec.label, loc, msg, fix, pos, tuple(kinds), raw)
+
+
+def _display(ck: _Checker, number: str | None) -> str:
+    entry = ck.catalog.get(number) if number else None
+    return entry.display() if entry else (number or "")
 
 
 # -- 4 group consistency
@@ -97,7 +153,8 @@ def check_group(ck: _Checker) -> None:
 
 _TITLE_BRACKET = re.compile(r"《([^《》]{1,80})》\s*([（(])\s*$")
 _TITLE_ONLY = re.compile(r"《([^《》]{1,80})》\s*$")
-_TITLE_AFTER = re.compile(r"^\s*[）)]?\s*[，、：:]?\s*《([^《》]{1,80})》")
+# A title right after the number (space or colon) is its own; after 、 or ， or one with its own (number), the next item's.
+_TITLE_AFTER = re.compile(r"^\s*[）)]?\s*[：:]?\s*《([^《》]{1,80})》(?!\s*[（(]\s*[A-Z0-9])")
 
 
 def _series_mention(text: str, end: int) -> bool:
@@ -124,28 +181,31 @@ def _title_in_row(row: str, entry) -> bool:
     return any(re.sub(r"[\s《》]", "", cell) in titles for cell in row.split(" | "))
 
 
-def _form_problems(text: str, start: int, end: int, raw: str, entry, need_title: bool,
-                   table: bool = False) -> list[str]:
-    problems = []
+def _form_problems(text: str, hit: NumberHit, entry: Standard, need_title: bool,
+                   table: bool = False) -> tuple[list[str], tuple[str, ...]]:
+    """What keeps a citation of a known number from the house form, and the kinds (number_form, citation_title)."""
+    problems, kinds = [], []
     number = entry.number
-    if raw != number:
-        detail = []
-        norm = nfkc(raw)
-        if norm != raw:
-            detail.append("字母或数字应为半角")
-        if re.match(r"\s*[a-z]|\s*[A-Za-z]+\s*/\s*[a-z]", norm):
-            detail.append("代号应为大写字母")
-        if re.search(r"[-‐‑‒–―−－﹣⁃]", raw):
-            detail.append("年代号前应使用一字线“—”")
-        if entry.year and not re.search(r"(?:19|20)\d\d\s*$", raw) and entry.parsed.prefix != "PLAN":
-            detail.append("缺少年代号")
-        if entry.parsed.prefix != "PLAN" and re.search(r"[A-Za-z]\d", norm):
-            detail.append("代号与顺序号之间应空一格")
-        if not detail:
-            detail.append("写法应与目录一致")
-        problems.append(f"编号应写作“{number}”（" + "，".join(detail) + "）")
+    detail = list(hit.changes)
+    if entry.year and hit.year_missing:
+        detail.append("缺少年代号")
+    if detail and hit.written == number:  # only the line break was wrong
+        rest = [d for d in detail if d != "编号中间断行"]
+        problems.append(f"编号“{number}”中间断行" + (f"（{'，'.join(rest)}）" if rest else "") + "，应写在同一行")
+    elif detail:
+        problems.append(f"写作“{hit.written}”，编号应写作“{number}”（" + "，".join(detail) + "）")
+    if detail:
+        kinds.append("number_form")
     if table:  # number and title in separate cells: only the number's typography matters
-        return problems
+        return problems, tuple(kinds)
+    title_problems = _title_problems(text, hit.start, hit.end, need_title)
+    if title_problems:
+        kinds.append("citation_title")
+    return problems + title_problems, tuple(kinds)
+
+
+def _title_problems(text: str, start: int, end: int, need_title: bool) -> list[str]:
+    problems = []
     before = text[max(0, start - 90):start]
     after = text[end:]
     bracket = _TITLE_BRACKET.search(before)

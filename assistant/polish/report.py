@@ -10,7 +10,10 @@ from assistant.polish.result import RULES, PolishResult, rule_name
 
 
 def render_polish(result: PolishResult) -> str:
-    lines = [f"案例编辑检查：{result.source}", f"共发现 {len(result.issues)} 处问题"]
+    lines = [f"案例编辑检查：{result.source}"]
+    if result.structure:
+        lines.append(f"识别到的章节标题格式：{result.structure}")
+    lines.append(f"共发现 {len(result.issues)} 处问题")
     for name in dict.fromkeys(rule_name(r) for r in RULES):  # rules sharing a name are listed together
         group = [i for i in result.issues if rule_name(i.rule) == name]
         if not group:
@@ -38,7 +41,10 @@ def render_polish(result: PolishResult) -> str:
 def _markdown(result: PolishResult) -> str:
     from assistant.export import markdown_table
 
-    parts = ["# 案例编辑检查报告", "", f"文件：{result.source}", "", f"共发现 {len(result.issues)} 处问题。", ""]
+    parts = ["# 案例编辑检查报告", "", f"文件：{result.source}", ""]
+    if result.structure:
+        parts += [f"识别到的章节标题格式：{result.structure}", ""]
+    parts += [f"共发现 {len(result.issues)} 处问题。", ""]
     if result.issues:
         parts.append(markdown_table(["#", "规则", "位置", "问题", "修改建议"],
                                     [(k, rule_name(i.rule), i.location, i.message, i.fix)
@@ -67,6 +73,8 @@ def write_polish(result: PolishResult, out_path: Path) -> Path:
         raise InputError(f"{out_path.name}: 不支持的输出格式 {suffix or '(无扩展名)'}，请用 .docx 或 .md")
     doc = docx_document("案例编辑检查报告")
     doc.add_paragraph(f"文件：{result.source}")
+    if result.structure:
+        doc.add_paragraph(f"识别到的章节标题格式：{result.structure}")
     doc.add_paragraph(f"共发现 {len(result.issues)} 处问题。")
     if result.issues:
         add_table(doc, ["#", "规则", "位置", "问题", "修改建议"],

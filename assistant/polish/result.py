@@ -28,6 +28,11 @@ class PolishIssue(BaseModel):
     message: str
     fix: str
     section: str = ""  # canonical template section name (or the heading as written), "" before the first
+    # Problem kinds this issue reports (number_form, wrong_year, wording:ranking, figure_conflict, missing_section…):
+    # one issue may report two, e.g. a number written GBT39116—2019 is both badly formed and of the wrong year.
+    kinds: list[str] = []
+    quote: str = ""  # the text the issue is about, as written
+    context: str = ""  # the sentence (or heading) it stands in
 
 
 class SectionInfo(BaseModel):
@@ -58,3 +63,4 @@ class PolishResult(BaseModel):
     sections: list[SectionInfo]
     rewrite: Rewrite | None = None
     notices: list[str] = []
+    structure: str = ""  # the heading scheme recognised, in words (Markdown 标题（#）、中文序号…)

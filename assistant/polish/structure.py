@@ -6,19 +6,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.polish.data import PolishData
 from assistant.polish.result import RULES, PolishIssue
 from assistant.standards import Catalog
 from assistant.textnorm import HEADING_RE, heading_level, is_heading, join_lines, split_sentences
 
-TEMPLATE = ["项目概况", "标准群构成", "实施路径", "应用成效", "推广经验"]
 ZH_ORDINAL = "一二三四五六七八九十"
-SECTION_HINT = {
-    "项目概况": "企业与项目的基本情况、改造前的问题",
-    "标准群构成": "标准群的全部标准（《标题》（编号））、核心标准和各标准的作用",
-    "实施路径": "标准如何落地：步骤、系统、组织方式",
-    "应用成效": "可核实的成效数据，写明指标、基准和结果",
-    "推广经验": "可复制的做法和推广方式",
-}
 PREAMBLE = "正文开头"
 
 # ---- document structure --------------------------------------------------------------------------
@@ -31,6 +24,7 @@ class _Para:
     kind: str = "paragraph"  # heading | paragraph | table_row
     level: int | None = None  # heading level (None: a bare known section name)
     lines: list[tuple[int, int]] | None = None  # (offset in text, line number) for text files
+    scheme: str | None = None  # how a heading is marked: markdown | ordinal | bold | docx_style | bare
 
     def line_at(self, offset: int) -> str:
         if not self.lines:
@@ -59,7 +53,10 @@ class _Section:
 
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+# A line that is bold and nothing else (**项目概况**, __一、项目概况__), short and not a sentence: a heading.
+_BOLD_LINE = re.compile(r"^(\*\*|__)(?P<text>[^*_\n]{1,30}?)\1[：:]?$")
 _PARA_END = tuple("。！？；!?;")
+_PREFIX_END = re.compile(r"(?<![A-Za-z])(?:GB|[A-Z]{2}|T\s*/\s*[A-Z]{2,12}|DB\d{2,6})\s*[/／]\s*[TZ]$|(?<![A-Za-z])GB[TZ]?$")
 
 
 def _strip_heading(text: str) -> str:
@@ -70,21 +67,45 @@ def _strip_heading(text: str) -> str:
     return s.strip("*_：:。.").strip()
 
 
-def known_section(text: str, marked: bool) -> str | None:
-    """The template section a heading names: exact name, or (for a marked heading) a short one containing it."""
+def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
+    """The template section a heading names (`names`: every name and alias → template name): exact, or (for a
+    marked heading) a short one containing a name."""
     s = _strip_heading(text)
-    if s in TEMPLATE:
-        return s
+    if s in names:
+        return names[s]
     if marked and len(s) <= 16:
-        for name in TEMPLATE:
+        for name, canonical in names.items():
             if name in s:
-                return name
+                return canonical
     return None
 
 
-def text_paras(text: str) -> list[_Para]:
-    """Paragraphs of plain text / Markdown: '#' lines, outline-marked lines and bare section names are headings;
-    lines join into one paragraph until a blank line or a sentence end."""
+_BRACKET_LINE = re.compile(r"^【(?P<text>[^【】]{1,20})】$")
+# "项目概况：某企业……", "一、项目概况：……", "【项目概况】某企业……": a section label that starts a line of text.
+_LABEL_LINE = re.compile(r"^(?P<head>【[^【】]{1,20}】|[^：:。；，,]{2,20}?[：:])\s*(?P<body>\S.*)$")
+
+
+def _label_split(line: str, names: dict[str, str]) -> tuple[str, str, str] | None:
+    """(heading, scheme, rest of the line) when a line opens with a template section label."""
+    m = _LABEL_LINE.match(line)
+    if m is None:
+        return None
+    head = m.group("head").strip("【】：: ")
+    if not known_section(head, marked=True, names=names) or len(_strip_heading(head)) > 12:
+        return None
+    return head, ("bracket" if m.group("head").startswith("【") else "label"), m.group("body")
+
+
+def _bold_heading(line: str) -> str | None:
+    m = _BOLD_LINE.match(line)
+    if m is None or any(p in m.group("text") for p in "。；！？，,"):
+        return None
+    return m.group("text").strip()
+
+
+def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
+    """Paragraphs of plain text / Markdown: '#' lines, outline-marked lines, bold-only lines and bare section names
+    are headings; lines join into one paragraph until a blank line or a sentence end."""
     paras: list[_Para] = []
     buf, offsets = "", []
 
@@ -106,15 +127,31 @@ def text_paras(text: str) -> list[_Para]:
                 paras.append(_Para(" | ".join(cells), f"第{number}行", "table_row"))
         elif md:
             flush()
-            paras.append(_Para(md.group(2).strip(), f"第{number}行", "heading", len(md.group(1))))
+            paras.append(_Para(md.group(2).strip(), f"第{number}行", "heading", len(md.group(1)), scheme="markdown"))
+        elif (bracket := _BRACKET_LINE.match(s)) is not None:
+            flush()
+            paras.append(_Para(bracket.group("text"), f"第{number}行", "heading", None, scheme="bracket"))
+        elif (label := _label_split(s, names)) is not None:
+            flush()
+            head, scheme, rest = label
+            level = heading_level(head) if HEADING_RE.match(head) else None
+            paras.append(_Para(head, f"第{number}行", "heading", level, scheme=scheme))
+            buf, offsets = rest, [(0, number)]
+            if rest.endswith(_PARA_END):
+                flush()
         elif is_heading(s):
             flush()
-            paras.append(_Para(s, f"第{number}行", "heading", heading_level(s)))
-        elif known_section(s, marked=False):
+            paras.append(_Para(s, f"第{number}行", "heading", heading_level(s), scheme="ordinal"))
+        elif (bold := _bold_heading(s)) is not None:
             flush()
-            paras.append(_Para(s, f"第{number}行", "heading", None))
+            level = heading_level(bold) if HEADING_RE.match(bold) else None
+            paras.append(_Para(bold, f"第{number}行", "heading", level, scheme="bold"))
+        elif known_section(s, marked=False, names=names):
+            flush()
+            paras.append(_Para(s, f"第{number}行", "heading", None, scheme="bare"))
         else:
-            joined = join_lines(buf, s)
+            # a number wrapped right after its prefix (GB/T⏎39116—2020): the break stood for the space there
+            joined = f"{buf} {s}" if _PREFIX_END.search(buf) and s[:1].isdigit() else join_lines(buf, s)
             offsets.append((len(joined) - len(s), number))
             buf = joined
             if s.endswith(_PARA_END):
@@ -123,56 +160,73 @@ def text_paras(text: str) -> list[_Para]:
     return paras
 
 
-def _docx_levels(path: Path) -> dict[str, int]:
-    """Heading level of each styled heading paragraph (Heading N / 标题 N / Title)."""
+def _docx_headings(path: Path) -> tuple[dict[str, int], set[str]]:
+    """Heading level of each styled heading paragraph (Heading N / 标题 N / Title), and the bold-only short lines."""
     import docx
 
     levels: dict[str, int] = {}
+    bold: set[str] = set()
     try:
         document = docx.Document(str(path))
     except Exception:  # the loader already reported unreadable files
-        return levels
+        return levels, bold
     for p in document.paragraphs:
         style = (p.style.name if p.style is not None else "") or ""
         m = re.match(r"(?:heading|标题)\s*(\d)", style, re.I)
+        text = p.text.strip()
         if m:
-            levels.setdefault(p.text.strip(), int(m.group(1)))
+            levels.setdefault(text, int(m.group(1)))
         elif style.lower().startswith("title"):
-            levels.setdefault(p.text.strip(), 0)
-    return levels
+            levels.setdefault(text, 0)
+        elif text and len(text) <= 30 and all(r.bold for r in p.runs if r.text.strip()) and \
+                not any(c in text for c in "。；！？，,"):
+            bold.add(text)
+    return levels, bold
 
 
-def _file_paras(path: Path, max_mb: float, max_pages: int) -> list[_Para]:
+def _file_paras(path: Path, max_mb: float, max_pages: int, names: dict[str, str]) -> list[_Para]:
     from assistant.loaders import decode_text, load_document
 
     doc = load_document(path, max_mb, max_pages)  # validates the file; every failure is one InputError line
     suffix = path.suffix.lower()
     if suffix in {".txt", ".md", ".markdown"}:
-        return text_paras(decode_text(path.read_bytes(), path))
-    levels = _docx_levels(path) if suffix == ".docx" else {}
+        return text_paras(decode_text(path.read_bytes(), path), names)
+    levels, bold = _docx_headings(path) if suffix == ".docx" else ({}, set())
     paras = []
     for b in doc.blocks:
-        if b.kind == "heading" or known_section(b.text, marked=False):
-            level = levels.get(b.text.strip())
+        text = b.text.strip()
+        if b.kind == "heading" or text in bold or known_section(b.text, marked=False, names=names):
+            level = levels.get(text)
             if level is None and HEADING_RE.match(b.text):
                 level = heading_level(b.text)
-            paras.append(_Para(b.text, b.location, "heading", level))
+            scheme = ("docx_style" if text in levels else "bold" if text in bold
+                      else "ordinal" if HEADING_RE.match(b.text) else "bare")
+            paras.append(_Para(b.text, b.location, "heading", level, scheme=scheme))
+        elif b.kind == "paragraph" and (label := _label_split(text, names)) is not None:
+            head, scheme, rest = label  # "项目概况：某企业……" typed as one Word paragraph
+            level = heading_level(head) if HEADING_RE.match(head) else None
+            paras.append(_Para(head, b.location, "heading", level, scheme=scheme))
+            paras.append(_Para(rest, b.location if b.page else "", "paragraph"))
         else:
             where = b.location if b.kind == "table_row" or b.page else ""
             paras.append(_Para(b.text, where, b.kind))
     return paras
 
 
-def build_sections(paras: list[_Para]) -> list[_Section]:
-    """Group paragraphs under template sections; the first entry is the preamble (title, notes)."""
-    known_levels = [p.level for p in paras if p.kind == "heading" and known_section(p.text, True)]
-    top = min([lv for lv in known_levels if lv is not None], default=1)
+def build_sections(paras: list[_Para], names: dict[str, str]) -> list[_Section]:
+    """Group paragraphs under template sections; the first entry is the preamble (title, notes).
+
+    A heading marked the way the template sections are (all Markdown, all bold…) starts a section of its own;
+    one marked otherwise (a bold line under Markdown sections) is a sub-heading inside the current section."""
+    known = [p for p in paras if p.kind == "heading" and known_section(p.text, True, names)]
+    top = min([p.level for p in known if p.level is not None], default=1)
+    schemes = {p.scheme for p in known}
     sections = [_Section(None, PREAMBLE)]
     for p in paras:
         if p.kind == "heading":
-            name = known_section(p.text, marked=True)
+            name = known_section(p.text, marked=True, names=names)
             marked = bool(HEADING_RE.match(p.text))
-            top_level = p.level is None or p.level <= top
+            top_level = (p.level is None or p.level <= top) and (p.scheme != "bold" or "bold" in schemes)
             if name:
                 sections.append(_Section(name, p.text, p))
                 continue
@@ -185,13 +239,35 @@ def build_sections(paras: list[_Para]) -> list[_Section]:
 
 # ---- checks --------------------------------------------------------------------------------------
 
+def heading_scheme(sections: list[_Section], data: PolishData) -> str:
+    """How the write-up marks its section headings, in words (shown in the report)."""
+    found = [s.heading for s in sections if s.name and s.heading is not None]
+    if not found:
+        return "未识别出案例模板的章节标题（全文按一节处理）"
+    names = data.structure.schemes
+    schemes = list(dict.fromkeys(p.scheme or "bare" for p in found))
+    if any(p.scheme != "ordinal" and HEADING_RE.match(_strip_marks(p.text)) for p in found) \
+            and "ordinal" not in schemes:
+        schemes.append("ordinal")
+    return "、".join(names.get(k, k) for k in schemes)
+
+
+def _strip_marks(text: str) -> str:
+    return re.sub(r"^#{1,6}\s*", "", text.strip()).strip("*_ \u3000")
+
+
 @dataclass
 class _Checker:
     catalog: Catalog
     glossary: object
+    data: PolishData
     sections: list[_Section]
     issues: list[tuple[tuple, PolishIssue]] = field(default_factory=list)
     _order: int = 0
+
+    @property
+    def template(self) -> list[str]:
+        return self.data.structure.names
 
     # -- locations
 
@@ -210,10 +286,24 @@ class _Checker:
             return sec.written
         return f"{sec.written}（{sec.heading.where}）" if sec.heading.where else sec.written
 
-    def add(self, rule: str, sec_label: str, location: str, message: str, fix: str, pos: tuple) -> None:
+    def add(self, rule: str, sec_label: str, location: str, message: str, fix: str, pos: tuple,
+            kinds: tuple[str, ...] = (), quote: str = "", context: str = "") -> None:
+        """Record one issue. `kinds` are the problem kinds it reports (number_form, wording:ranking…), `quote` the
+        text it is about; `context` defaults to the sentence of the paragraph at `pos`."""
         self.issues.append(((*pos, RULES.index(rule)), PolishIssue(
             rule=rule, location=location, message=message, fix=fix,
-            section="" if sec_label == PREAMBLE else sec_label)))
+            section="" if sec_label == PREAMBLE else sec_label, kinds=list(kinds or (rule,)), quote=quote,
+            context=context or self._sentence_at(pos))))
+
+    def _sentence_at(self, pos: tuple) -> str:
+        si, pi, offset = pos[0], pos[1], pos[2]
+        if not (0 <= si < len(self.sections)) or not (0 <= pi < len(self.sections[si].paras)):
+            return ""
+        text = self.sections[si].paras[pi].text
+        for start, sent in _sentences(text):
+            if start <= offset < start + len(sent):
+                return sent
+        return text
 
     def body(self):
         """(section index, section, paragraph index, paragraph) for every body paragraph, in order."""
@@ -225,60 +315,69 @@ class _Checker:
 # -- 1 sections
 
 def check_sections(ck: _Checker) -> None:
+    template = ck.template
     found = [(si, s) for si, s in enumerate(ck.sections) if s.name]
     seen: dict[str, int] = {}
     firsts: list[tuple[int, _Section]] = []
     for si, s in found:
         if s.name in seen:
             ck.add("sections", s.name, ck.heading_where(s), f"章节“{s.name}”重复出现",
-                   f"把本节内容并入前面的“{ck.sections[seen[s.name]].written}”，删除重复的标题", (si, -1, 0))
+                   f"把本节内容并入前面的“{ck.sections[seen[s.name]].written}”，删除重复的标题", (si, -1, 0),
+                   ("section_duplicate",), s.written, s.written)
         else:
             seen[s.name] = si
             firsts.append((si, s))
-    # out of order: not on the longest run that follows the template order
-    idx = [TEMPLATE.index(s.name) for _, s in firsts]
-    keep = _lis(idx)
-    for k, (si, s) in enumerate(firsts):
-        if k in keep:
-            continue
-        t = TEMPLATE.index(s.name)
-        prev = next((TEMPLATE[j] for j in range(t - 1, -1, -1) if TEMPLATE[j] in seen), None)
-        after = next((TEMPLATE[j] for j in range(t + 1, len(TEMPLATE)) if TEMPLATE[j] in seen), None)
-        fix = (f"将“{s.written}”移到“{ck.sections[seen[prev]].written}”之后" if prev
-               else f"将“{s.written}”移到“{ck.sections[seen[after]].written}”之前" if after
-               else f"将“{s.written}”移到其他章节之前")
-        ck.add("sections", s.name, ck.heading_where(s),
-               f"章节顺序与案例模板不一致：“{s.name}”应为第{t + 1}节",
-               fix + "；模板顺序：" + " ".join(f"{ZH_ORDINAL[i]}、{n}" for i, n in enumerate(TEMPLATE)),
-               (si, -1, 0))
-    for t, name in enumerate(TEMPLATE):
+    _order_problems(ck, firsts, seen)
+    for t, name in enumerate(template):
         if name in seen:
             continue
         ck.add("sections", name, f"{name}（缺失）", f"缺少案例模板要求的章节“{ZH_ORDINAL[t]}、{name}”",
-               f"{_insert_point(ck, seen, t)}增加“{ZH_ORDINAL[t]}、{name}”一节，写明{SECTION_HINT[name]}",
-               (len(ck.sections), t, 0))
+               f"{_insert_point(ck, seen, t)}增加“{ZH_ORDINAL[t]}、{name}”一节，写明{ck.data.structure.hint(name)}",
+               (len(ck.sections), t, 0), ("missing_section",), name, name)
     for si, s in enumerate(ck.sections):
         if si == 0:
             continue
         if s.name is None:
             ck.add("sections", s.written, ck.heading_where(s), f"“{s.written}”不是案例模板中的章节",
-                   "将本节内容并入模板中的相应章节（" + "、".join(TEMPLATE) + "），并删除该标题", (si, -1, 0))
+                   "将本节内容并入模板中的相应章节（" + "、".join(template) + "），并删除该标题", (si, -1, 0),
+                   ("section_unknown",), s.written, s.written)
         elif not "".join(p.text for p in s.paras).strip():
             ck.add("sections", s.name, ck.heading_where(s), f"章节“{s.name}”没有正文",
-                   f"补写本节：{SECTION_HINT[s.name]}", (si, -1, 0))
+                   f"补写本节：{ck.data.structure.hint(s.name)}", (si, -1, 0), ("section_empty", "missing_section"),
+                   s.written, s.written)  # a heading without text leaves the section missing all the same
+
+
+def _order_problems(ck: _Checker, firsts: list[tuple[int, _Section]], seen: dict[str, int]) -> None:
+    """Sections off the longest run that follows the template order are out of order."""
+    template = ck.template
+    keep = _lis([template.index(s.name) for _, s in firsts])
+    for k, (si, s) in enumerate(firsts):
+        if k in keep:
+            continue
+        t = template.index(s.name)
+        prev = next((template[j] for j in range(t - 1, -1, -1) if template[j] in seen), None)
+        after = next((template[j] for j in range(t + 1, len(template)) if template[j] in seen), None)
+        fix = (f"将“{s.written}”移到“{ck.sections[seen[prev]].written}”之后" if prev
+               else f"将“{s.written}”移到“{ck.sections[seen[after]].written}”之前" if after
+               else f"将“{s.written}”移到其他章节之前")
+        ck.add("sections", s.name, ck.heading_where(s),
+               f"章节顺序与案例模板不一致：“{s.name}”应为第{t + 1}节",
+               fix + "；模板顺序：" + " ".join(f"{ZH_ORDINAL[i]}、{n}" for i, n in enumerate(template)),
+               (si, -1, 0), ("section_order",), s.written, s.written)
 
 
 def _insert_point(ck: _Checker, seen: dict[str, int], t: int) -> str:
     """Where the missing template section t goes: after the section before it in the template (an existing one,
     or the one added for it just before), before the next existing one, or at the end of the write-up."""
+    template = ck.template
     if t > 0:
-        prev = TEMPLATE[t - 1]
+        prev = template[t - 1]
         if prev not in seen:
             return f"在新增的“{ZH_ORDINAL[t - 1]}、{prev}”一节之后"
         si = seen[prev]
         last = si == len(ck.sections) - 1
         return f"在“{ck.sections[si].written}”一节之后" + ("（文末）" if last else "")
-    after = next((TEMPLATE[j] for j in range(1, len(TEMPLATE)) if TEMPLATE[j] in seen), None)
+    after = next((template[j] for j in range(1, len(template)) if template[j] in seen), None)
     if after is not None:
         return f"在“{ck.sections[seen[after]].written}”一节之前（作为第一节）"
     return "在文末"
@@ -294,7 +393,8 @@ def check_length(ck: _Checker) -> None:
         if limit and chars > limit:
             ck.add("length", sec.label, ck.heading_where(sec),
                    f"“{sec.label}”共 {chars} 字（不含空白），超过上限 {limit} 字",
-                   f"精简约 {chars - limit} 字：删去重复表述和背景铺陈，保留标准、做法和可核实的数据", (si, -1, 1))
+                   f"精简约 {chars - limit} 字：删去重复表述和背景铺陈，保留标准、做法和可核实的数据", (si, -1, 1),
+                   ("section_length",), sec.written, sec.written)
 
 
 def _lis(seq: list[int]) -> set[int]:

@@ -201,6 +201,8 @@ class Handlers:
             raise gr.Error("请上传案例文件或粘贴案例文字", title="无法完成", print_exception=False)
         docx, md = export_pair(write_polish, result, "案例修改建议")
         summary = f"发现 {len(result.issues)} 处问题。" if result.issues else "未发现问题。"
+        if result.structure:
+            summary += f"\n\n识别到的章节标题格式：{fmt.md_text(result.structure)}"
         summary += "".join(f"\n\n> {fmt.md_text(n)}" for n in result.notices)
         return (summary, frame(fmt.issue_rows(result.issues), fmt.ISSUE_HEADERS), fmt.rewrite_html(result.rewrite),
                 gr.update(value=docx, visible=True), gr.update(value=md, visible=True))

@@ -1,0 +1,375 @@
+"""Figure rules: changes with a metric and a basis, units, figures in words, degree-only claims, and the same
+indicator given different values in one write-up."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from assistant.polish.structure import _Checker, _sentences
+from assistant.standards import find_numbers
+
+# -- 5 figures
+
+def check_figures(ck: _Checker) -> None:
+    stated = _based_results(extract_figures(ck))
+    for si, sec, pi, para in ck.body():
+        text = para.text
+        std_spans = [(s, e) for _, s, e in find_numbers(text)]
+        for sent_start, sent in _sentences(text):
+            has_basis = bool(_BASIS.search(sent))
+            for m in _CHANGE.finditer(sent):
+                at = sent_start + m.start()
+                if any(s <= at < e for s, e in std_spans):
+                    continue
+                claim = m.group(0)
+                obj = (m.group("obj") or "").strip()
+                subject = _clean_subject(obj) if obj else _subject(sent, m.start())
+                based = _clause_basis(sent, m.start()) or _indicator_key(subject) in stated
+                if based and subject:
+                    continue
+                lacking = [] if subject else ["指标（什么提升或降低了）"]
+                if not based:
+                    lacking.append("对比基准（由多少到多少，或较何时）")
+                target = subject or "××指标"
+                said = claim if obj else (subject or "") + claim
+                ck.add("figures", sec.label, ck.where(sec, para, at),
+                       f"“{said}”没有说明" + "和".join(lacking),
+                       f"写明指标、基准与结果，如“{target}由改造前的××{m.group('verb')}至××"
+                       f"（{m.group('verb')}{m.group('num')}{m.group('unit')}）”，或注明“较改造前”“同比”等基准",
+                       (si, pi, at), ("figure_no_baseline",), said)
+            unitless: set[int] = set()
+            for m in [*_NO_UNIT.finditer(sent), *_NO_UNIT_STATE.finditer(sent), *_BARE_NUMBER.finditer(sent)]:
+                at = sent_start + m.start("num")
+                if at in unitless:
+                    continue
+                unitless.add(at)
+                if any(s <= at < e for s, e in std_spans) or _has_unit(sent[m.end("num"):]) \
+                        or sent[:m.start("num")].endswith("百分之"):
+                    continue
+                said = _clause_to(sent, m.end("num"))
+                ck.add("figures", sec.label, ck.where(sec, para, at),
+                       f"“{said}”中的数字 {m.group('num')} 没有单位",
+                       f"在 {m.group('num')} 后补上单位（次、件、台、万元、小时、% 等），并写明对比基准",
+                       (si, pi, at), ("figure_no_unit",), said)
+            words = list(_zh_figures(sent))
+            for start, written, arabic in words:
+                at = sent_start + start
+                ck.add("figures", sec.label, ck.where(sec, para, at),
+                       f"“{written}”用汉字书写数据", f"改为阿拉伯数字“{arabic}”"
+                       + ("" if has_basis else "，并写明对比基准（由多少到多少，或较何时）"), (si, pi, at),
+                       ("figure_words",) if has_basis else ("figure_words", "figure_no_baseline"), written)
+            vague = _vague_claim(sent, [(s - sent_start, e - sent_start) for s, e in std_spans])
+            if vague is not None and not words:
+                at = sent_start + vague.start()
+                verb = vague.group("verb1") or vague.group("verb2")
+                ck.add("figures", sec.label, ck.where(sec, para, at),
+                       f"“{vague.group(0)}”没有给出具体数据",
+                       f"补充数据和依据：写明指标由改造前的××{verb}至××（{verb}××%），注明对比基准（较改造前、同比等）"
+                       "和数据来源；无法量化时删去“" + vague.group(0) + "”这类程度说法，只写做了什么", (si, pi, at),
+                       ("figure_vague", "figure_no_baseline"), vague.group(0))  # no figure, so no basis either
+
+
+# figures ------------------------------------------------------------------------------------------
+
+_VERBS = "提升|提高|降低|下降|缩短|减少|增加|增长|节约|节省|压缩|缩减|上升|减低|降幅|增幅|降至|降到|升至|升到"
+_CHANGE = re.compile(
+    rf"(?P<verb>{_VERBS})(?:了)?(?P<obj>(?![至到])[\u4e00-\u9fff]{{1,8}}?(?=约|近|超过|逾|\d))?(?:至|到)?(?:约|近|超过|逾|达)?\s*"
+    rf"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[%％‰]|个百分点|倍)")  # obj: 降低生产成本15% names its metric after the verb
+_NO_UNIT = re.compile(rf"(?:{_VERBS}|达到|达)[\u4e00-\u9fff]{{0,6}}?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])")
+# "合格率为99.5": a value stated of a rate, time or amount, with no unit after it
+_NO_UNIT_STATE = re.compile(r"(?:率|量|值|时间|周期|成本|效率|能耗|产能|产值|次数|天数|工时)(?:为|是|保持在|控制在|稳定在)"
+                            r"(?:约|近)?\s*(?P<num>\d+(?:\.\d+)?)(?![\d.])")
+# "员工1600，年产整机2600。": a number that ends a clause right after a Chinese word, with nothing after it
+_BARE_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])(?<!第)(?<!型号)(?<!编号)(?<!批号)(?<!代号)(?<!版本)"
+                          r"(?P<num>\d+(?:\.\d+)?)(?=\s*(?:[，。；、,;]|$))")
+_BASIS = re.compile(
+    r"由(?!于)[^。；]{0,40}?(?:至|到|为)|从(?!而|事)[^。；]{0,40}?(?:至|到|为)|较|同比|环比|相比|相较|对比"
+    r"|(?<![无对])比(?!例|重|率|如|较|赛|特)|之前|以前|(?<![目当提])前的|基准|基线|同期|上年|去年|上一年"
+    r"|(?:19|20)\d{2}\s*年[^。；]*?(?:19|20)\d{2}\s*年")
+# Two years compared in one sentence ("2023年为94.1%，2024年提升至95.2%"): the earlier year is the basis.
+_YEARS = re.compile(r"(?:19|20)\d{2}\s*年[^。；]*?\d[^。；]*?(?:19|20)\d{2}\s*年")
+_UNIT_RE = re.compile(
+    r"\s*(?:[%％‰]|个百分点|倍|个|项|台|套|件|人|名|万|亿|千|百|元|天|日|小时|分钟|秒|年|月|周|次|条|家|吨|米|度|"
+    r"瓦|批|类|种|级|分|座|辆|只|片|块|箱|张|份|点|组|道|位|层|期|届|代|公里|平方|立方|升|克|毫|厘|微|兆|千克|帧|轮|单|笔|户|[A-Za-zμΩ℃°])")
+_LEAD = re.compile(r"^(?:并且|并|且|同时|其中|实现了?|推动|带动|促进|使得?|让|整体|总体|均|都|分别|平均|明显|显著|大幅|"
+                   r"有效|进一步|累计|约|合计|共)+")
+
+
+_MORE_VERBS = rf"{_VERBS}|改善|改进|优化|增强|加快|提速|好转"
+# A change stated by degree only: 大幅降低, 显著提高, 明显改善 / 提升了很多, 降低不少.
+_VAGUE = re.compile(
+    rf"(?:大幅度|大幅|显著|明显|极大|大大|大为|很大程度上|较大幅度|较大|很大)地?(?P<verb1>{_MORE_VERBS})"
+    rf"|(?P<verb2>{_MORE_VERBS})(?:了)?(?:很多|许多|不少|很大|较多|明显|显著|一大截|数倍|多倍)")
+_ZH_NUM_CHARS = "零〇一二两三四五六七八九十百"
+_ZH_PERCENT = re.compile(rf"百分之(?P<n>[{_ZH_NUM_CHARS}]+(?:点[零〇一二两三四五六七八九]+)?|\d+(?:\.\d+)?)")
+# 三成 = 30%: a numeral + 成 after a verb, 约/近/超过…, punctuation or the sentence start (not 统一成, 一成不变, 成本).
+_ZH_TENTHS = re.compile(r"(?P<n>[一二两三四五六七八九])成(?![本果为功立熟员品型交长效就绩套批分年形不])")
+_TENTHS_BEFORE = re.compile(rf"(?:^|[\s，,、；;：:（(“]|{_MORE_VERBS}|约|近|超过|超|逾|达到|达|占|将近|接近|不到|不足|仅|"
+                            r"只有|了|有)$")
+_ZH_TIMES = re.compile(rf"(?:{_MORE_VERBS})了?(?:近|约|超过)?(?P<n>[一二两三四五六七八九十]{{1,3}})倍")
+_OTHER_FIGURE = re.compile(r"[一二两三四五六七八九十百千万]+(?:倍|个百分点)|翻(?:了)?[一两]?番")
+_NOT_A_FIGURE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*[月日号]")
+
+
+def _zh_number(text: str) -> float | None:
+    """三十五 → 35, 三点五 → 3.5, 一百 → 100, 35 → 35 (None when it does not read as a number)."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+    whole, _, frac = text.partition("点")
+    total, current = 0, 0
+    for c in whole:
+        if c in digits:
+            current = digits[c]
+        elif c == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif c == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    value = float(total + current)
+    if frac:
+        if any(c not in digits for c in frac):
+            return None
+        value += float("0." + "".join(str(digits[c]) for c in frac))
+    return value
+
+
+def _percent(value: float) -> str:
+    return f"{value:g}%"
+
+
+def _zh_figures(sentence: str):
+    """(offset, as written, Arabic form) of each figure written in Chinese words: 百分之三十五, 三成."""
+    for m in _ZH_PERCENT.finditer(sentence):
+        value = _zh_number(m.group("n"))
+        if value is not None:
+            yield m.start(), m.group(0), _percent(value)
+    for m in _ZH_TENTHS.finditer(sentence):
+        if _TENTHS_BEFORE.search(sentence[:m.start()]):
+            yield m.start(), m.group(0), _percent(_zh_number(m.group("n")) * 10)  # type: ignore[operator]
+    for m in _ZH_TIMES.finditer(sentence):
+        value = _zh_number(m.group("n"))
+        if value is not None:
+            yield m.start("n"), m.group("n") + "倍", f"{value:g}倍"
+
+
+def _vague_claim(sentence: str, std_spans: list[tuple[int, int]]):
+    """The first degree-only change (显著提高) in a sentence that gives no figure at all, else None."""
+    m = _VAGUE.search(sentence)
+    if m is None:
+        return None
+    chars = list(sentence)
+    for s, e in std_spans:
+        chars[max(s, 0):max(e, 0)] = [" "] * (max(e, 0) - max(s, 0))
+    rest = _NOT_A_FIGURE.sub(" ", "".join(chars))
+    if re.search(r"[0-9０-９]", rest) or _ZH_PERCENT.search(rest) or _OTHER_FIGURE.search(rest) \
+            or any(True for _ in _zh_figures(rest)):
+        return None
+    return m
+
+
+# A clause that only gives the basis of the one before: "较改造前提高15个百分点" (no metric of its own).
+_BASIS_NEXT = re.compile(rf"\s*(?:较|比|同比|环比|相比|相较)[^，。；,;]*?(?:{_VERBS})了?(?:约|近)?\s*\d")
+
+
+def _clause_to(sentence: str, end: int) -> str:
+    """The clause of `sentence` that ends at `end` ("年节约成本约350")."""
+    start = max(sentence.rfind(c, 0, end) for c in "，,；;：:、") + 1
+    return sentence[start:end].strip()
+
+
+def _clause_basis(sentence: str, at: int) -> bool:
+    """Is the change at `at` given a basis? In its own clause, or in a leading clause that states no figure of its
+    own ("较改造前，效率提升30%"); a basis belonging to another figure in the sentence does not count."""
+    if _YEARS.search(sentence[:at]):
+        return True
+    clauses = re.split(r"[，,；;]", sentence[:at])
+    own = clauses[-1] + re.split(r"[，,；;。]", sentence[at:])[0]
+    if _BASIS.search(own):
+        return True
+    following = re.split(r"[，,；;。]", sentence[at:])
+    if len(following) > 1 and _BASIS_NEXT.match(following[1]):
+        return True  # "OEE提升至85%，较改造前提高15个百分点": the next clause gives the basis
+    for clause in reversed(clauses[:-1]):
+        if re.search(r"\d", clause):
+            return False
+        if _BASIS.search(clause):
+            return True
+    return False
+
+
+def _has_unit(rest: str) -> bool:
+    return bool(_UNIT_RE.match(rest))
+
+
+def _subject(sentence: str, verb_at: int) -> str:
+    """The metric a change is about: the clause text before the verb, minus connectives. A clause that only
+    names a period ("2023年为94.1%，2024年提升至95.2%") continues the indicator of the clause before it."""
+    clauses = re.split(r"[，,；;：:、。]", sentence[:verb_at])
+    subject = _clean_subject(clauses[-1])
+    if not subject and len(clauses) > 1 and _PERIOD.fullmatch(clauses[-1].strip()):
+        prev = _PERIOD.sub("", clauses[-2])
+        cut = re.search(rf"由|从|为|是|达|\d|{_VERBS}", prev)
+        subject = _clean_subject(prev[:cut.start()] if cut else prev)
+    return subject
+
+
+def _clean_subject(clause: str) -> str:
+    clause = _LEAD.sub("", clause.strip())
+    clause = re.sub(r"(?:了|均|都|分别|明显|显著|大幅|有效|进一步|约)+$", "", clause)
+    return clause if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", clause)) >= 2 else ""
+
+
+
+
+# figure conflicts ---------------------------------------------------------------------------------
+
+_UNIT = (r"(?:%|％|‰|个百分点|ppm|PPM|小时|h|分钟|min|秒|天|个工作日|工作日|日|周|个月|万元|亿元|元|万件|件|台套|台|套|"
+         r"人|次|万吨|吨|千瓦时|kWh|倍|项|条|米|mm|km)")
+_TO = (r"(?:降低至|降低到|降至|降到|下降至|下降到|减少至|减少到|减至|缩短至|缩短到|缩减至|压缩至|控制在|提高至|提高到|提升至|"
+       r"提升到|增加至|增加到|增长至|增长到|增至|上升至|上升到|达到了|达到|达|保持在|稳定在|为)")
+_BY = rf"(?:{_VERBS})了?"
+_FACT = re.compile(
+    rf"(?P<lead>(?<!理)由|从|{_TO}|{_BY}|(?<=率))(?:改造前的?|实施前的?|原来的?|原先的?|以前的?|上年的?|每[周月天日年])?"
+    rf"(?:约|近|超过|逾|不足|不到)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})")
+# Time and scope words that say when a figure holds: facts of different periods do not contradict each other.
+# "改造后/目前" is the default time of a result and "改造前" makes a value a baseline, so neither is a period here.
+_PERIOD = re.compile(r"(?:19|20)\d{2}\s*年(?:上半年|下半年|[一二三四1-4]季度|\d{1,2}月)?|上半年|下半年|[一二三四]季度|同期")
+_TIME_WORDS = re.compile(r"改造前|实施前|改造后|实施后|投产后|上线后|试点前|试点后|目前|当前|^[\u4e00-\u9fff]{1,3}[后前](?=[\u4e00-\u9fffA-Za-z])")
+_QUALIFIER = re.compile(r"[（(][^）)]*[）)]|的|平均|整体|总体|综合|产品|工序|环节|工段|工位|产线|生产线|累计|年均|全年|"
+                        r"项目实施后|实施后|改造后|上线后|投产后|目前|当前|以来|其中|均|都|已|将|可|使|让|实现了?|推动|带动")
+
+
+_OWNER = re.compile(r"^(?:某|该|本|我)?(?:企业|公司|工厂|集团|车间|项目)(?:的)?")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator–value pair as written: which indicator, the value and unit, and its role in the sentence."""
+
+    indicator: str  # as written (the clause before the value)
+    key: str  # the indicator without qualifiers, for comparing mentions
+    role: str  # baseline (由X) | result (降至X) | change (提升X)
+    value: float
+    unit: str
+    written: str  # the clause up to the value: "焊接工序不良率由2.3%降至1.5%"
+    period: str
+    pos: tuple  # (section index, paragraph index, offset)
+    where: str
+    sentence: str
+
+
+def extract_figures(ck: _Checker) -> list[Figure]:
+    """Every indicator–value pair in the write-up, in reading order."""
+    out: list[Figure] = []
+    for si, sec, pi, para in ck.body():
+        std_spans = [(s, e) for _, s, e in find_numbers(para.text)]
+        for sent_start, sent in _sentences(para.text):
+            last = ""  # "2023年为94.1%，2024年提升至95.2%": a period-only clause continues the indicator before it
+            for c_start, clause in _clauses(sent):
+                for fig in _clause_figures(clause):
+                    at = sent_start + c_start + fig[0]
+                    if any(s <= at < e for s, e in std_spans):
+                        continue
+                    indicator, role, value, unit, written, period = fig[1:]
+                    if not _indicator_key(indicator) and _PERIOD.fullmatch(indicator.strip()) and last:
+                        indicator = last
+                    last = indicator if _indicator_key(indicator) else last
+                    out.append(Figure(indicator, _indicator_key(indicator), role, value, unit, written, period,
+                                      (si, pi, at), ck.where(sec, para, at), sent))
+    return out
+
+
+def _based_results(figures: list[Figure]) -> set[str]:
+    """Indicators the write-up states with their baseline somewhere ("由2.3%降至1.5%"): a later mention
+    ("焊接不良率降至1.5%") needs no second basis; if its value differs, that is a conflict, reported as such."""
+    return {f.key for f in figures if f.role == "baseline"}
+
+
+def _clauses(sentence: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for part in re.split(r"(?<=[，,；;：:])", sentence):
+        out.append((pos, part))
+        pos += len(part)
+    return out
+
+
+def _clause_figures(clause: str):
+    matches = list(_FACT.finditer(clause))
+    if not matches:
+        return
+    head = clause[:matches[0].start()]
+    periods = _PERIOD.findall(clause)
+    period = periods[0] if periods else ""  # "2024年对比2022年": the figure holds for the first
+    for k, m in enumerate(matches):
+        lead = m.group("lead")
+        role = "baseline" if lead in {"由", "从"} else "result" if not lead or re.fullmatch(_TO, lead) else "change"
+        # "改造前不良率为2.3%": a lone value said of the time before is a baseline
+        if k == 0 and role == "result" and re.search(r"(?:改造前|实施前|原来|原先|以前)", clause[:m.start()]) \
+                and not re.search(r"(?:改造后|实施后|现|目前)", clause[:m.start()]):
+            role = "baseline"
+        yield (m.start(), head, role, float(m.group("num")), m.group("unit").replace("％", "%"),
+               clause[:m.end()].strip("，,；;：: "), period)
+
+
+def _indicator_key(indicator: str) -> str:
+    """The indicator without period, time, owner and qualifier words or punctuation, for comparing mentions."""
+    key = re.sub(r"[（(][^（）()]*[）)]", "", indicator)
+    key = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", key)  # punctuation, spaces and an unclosed （
+    key = _TIME_WORDS.sub("", _PERIOD.sub("", key))
+    key = _OWNER.sub("", _LEAD.sub("", key))
+    return _QUALIFIER.sub("", key)
+
+
+def check_figure_conflicts(ck: _Checker) -> None:
+    """The same indicator with different values in one write-up: name both values and where each stands."""
+    figures = [f for f in extract_figures(ck) if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", f.key)) >= 2]
+    aliases = _abbreviations(figures)
+    groups: dict[tuple, list[Figure]] = {}
+    for f in figures:
+        # Only the same indicator counts: 设备联网率 and 关键设备联网率 are two scopes, not one figure told twice.
+        key = aliases.get(f.key, f.key)
+        groups.setdefault(("".join(sorted(key)), f.role, f.unit), []).append(f)  # 一次装配合格率 = 装配一次合格率
+    for group in groups.values():
+        _group_conflicts(ck, _infer_periods(group))
+
+
+def _infer_periods(group: list[Figure]) -> list[Figure]:
+    """A figure given without a period that equals one given with a period is that period's figure."""
+    dated = {f.value: f.period for f in group if f.period}
+    return [f if f.period or f.value not in dated else replace(f, period=dated[f.value]) for f in group]
+
+
+def _group_conflicts(ck: _Checker, group: list[Figure]) -> None:
+    reported: set[float] = set()
+    for k, f in enumerate(group):
+        seen = group[:k]
+        if f.value in reported or any(a.value == f.value for a in seen):
+            continue
+        clash = next((a for a in seen if a.value != f.value and not (a.period and f.period and a.period != f.period)),
+                     None)
+        if clash is not None:
+            reported.add(f.value)
+            _add_conflict(ck, clash, f)
+
+
+def _abbreviations(figures: list[Figure]) -> dict[str, str]:
+    """OEE → the key of 设备综合效率（OEE）: an indicator introduced with its abbreviation may be cited by it."""
+    out = {}
+    for f in figures:
+        for m in re.finditer(r"([\u4e00-\u9fff]{2,})[（(]\s*([A-Za-z][A-Za-z0-9]{1,9})\s*[）)]", f.indicator):
+            out[m.group(2)] = _indicator_key(m.group(1))
+    return out
+
+
+def _add_conflict(ck: _Checker, a: Figure, b: Figure) -> None:
+    sec = ck.sections[b.pos[0]]
+    name = _TIME_WORDS.sub("", _PERIOD.sub("", _OWNER.sub("", a.indicator.strip("，,；;：:、 ")))) or a.key
+    ck.add("figures", sec.label, b.where,
+           f"同一指标“{name}”前后数值不一致：{a.where}写“{a.written}”（{a.value:g}{a.unit}），"
+           f"{b.where}写“{b.written}”（{b.value:g}{b.unit}）",
+           f"核对后统一为同一数值；如两处统计口径或时间不同，分别写明口径和统计期（如“2024年全年”“焊接工序”）",
+           b.pos, ("figure_conflict",), f"{a.written} / {b.written}", f"{a.sentence} / {b.sentence}")
