@@ -212,7 +212,8 @@ def _find_group(doc: Document) -> tuple[list[GroupMember], str]:
 def review_group(ctx: Context, doc: Document) -> tuple[StandardGroupResult, str]:
     members, where = find_group(doc)
     if not members:
-        return StandardGroupResult(count=0, has_national_core=False, violations=["未找到标准群清单"]), ""
+        missing = "未找到标准群清单" + ("（有页面无法读取，清单可能在其中）" if doc.unreadable else "")
+        return StandardGroupResult(count=0, has_national_core=False, violations=[missing]), ""
     rules = ctx.corpus.plan.group_rules
     catalog = ctx.corpus.catalog
     checks = check_group(members, catalog, rules.min_count, rules.max_count)

@@ -222,6 +222,19 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
                                    and c.sentence.text not in backed)]
 
 
+_QUERY_CACHE: dict[tuple[str, str], list[float]] = {}
+
+
+def requirement_vectors(embedder, reqs: list[Requirement]) -> list[list[float]]:
+    """The requirements' query vectors, embedded once per process and model (they are the same for every file)."""
+    texts = [f"{r.name}：{r.description} {'；'.join(r.evidence)}" for r in reqs]
+    name = getattr(embedder, "name", type(embedder).__name__)
+    missing = [t for t in texts if (name, t) not in _QUERY_CACHE]
+    if missing:
+        _QUERY_CACHE.update({(name, t): v for t, v in zip(missing, embedder.embed(missing, query=True))})
+    return [_QUERY_CACHE[(name, t)] for t in texts]
+
+
 def add_dense_scores(ctx: Context, reqs: list[Requirement], per_req: dict[int, list[Candidate]],
                      notices: list[str]) -> None:
     """Cosine similarity between each requirement and its candidates (one batched call, capped)."""
@@ -235,7 +248,7 @@ def add_dense_scores(ctx: Context, reqs: list[Requirement], per_req: dict[int, l
         return
     try:
         embedder = ctx.embedder
-        queries = embedder.embed([f"{r.name}：{r.description} {'；'.join(r.evidence)}" for r in reqs], query=True)
+        queries = requirement_vectors(embedder, reqs)
         vectors = dict(zip(texts, embedder.embed(texts)))
     except (ModelError, OSError, RuntimeError) as exc:
         notices.append(f"未能加载嵌入模型，仅按关键词和章节判断：{str(exc).splitlines()[0][:120]}")
