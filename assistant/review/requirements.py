@@ -1,6 +1,7 @@
 """Requirement matching: keyword and section candidates, dense re-ranking, verdicts and advice."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -11,10 +12,16 @@ from assistant.errors import AssistantError, ModelError
 from assistant.loaders import Document
 from assistant.review.result import MAX_EVIDENCE, MAX_QUOTE, Evidence, RequirementVerdict, Stage, Status
 from assistant.review.sentences import _UNIT_DONE, ClauseState, Markers, Sentence, _alternation, clause_state
-from assistant.textnorm import HEADING_RE, nfkc
+from assistant.textnorm import HEADING_RE
+from assistant.textnorm import nfkc as _nfkc_uncached
 
-MAX_EMBED = 120  # distinct candidate sentences embedded per document (keeps a 50-page PDF well under 15 s)
-MAX_EMBED_PER_REQ = 24  # only the best lexical candidates of each requirement are re-ranked densely
+# Every sentence is normalised once per requirement and per test on it; the same texts come back each time.
+nfkc = functools.lru_cache(maxsize=8192)(_nfkc_uncached)
+
+# Dense similarity only orders the evidence (at most 3 quotes per requirement are shown); it never changes a
+# verdict. So only the best lexical candidates are embedded: embedding was most of a batch review's time.
+MAX_EMBED = 24  # distinct candidate sentences embedded per document
+MAX_EMBED_PER_REQ = 5
 DENSE_WEIGHT = 0.5
 # Keywords that say little on their own (weight 0.34); shared keywords weigh 0.5; the rest 1.
 GENERIC_KEYWORDS = {"数据", "提升", "降低", "工具", "软件", "平台", "装备", "模板", "版本", "补充", "条款", "缺失", "不适用",
