@@ -179,7 +179,8 @@ class BuildReport:
 def _load_source(source: Source, settings: Settings) -> list[Document]:
     if source.corpus:
         return list(corpus_documents(source.path).values())
-    doc = load_document(source.path, settings.max_file_mb, settings.max_pages)
+    doc = load_document(source.path, settings.max_file_mb, settings.max_pages,
+                        max_unpacked_mb=settings.max_unpacked_mb)
     return [doc]
 
 

@@ -50,5 +50,6 @@ def review_document(ctx: Context, doc: Document) -> ReviewResult:
 
 def review_file(ctx: Context, path: Path) -> ReviewResult:
     """Load a PDF/DOCX/TXT/MD submission (bad files: one-line InputError) and review it."""
-    doc = load_document(Path(path), ctx.settings.max_file_mb, ctx.settings.max_pages)
+    doc = load_document(Path(path), ctx.settings.max_file_mb, ctx.settings.max_pages,
+                        max_unpacked_mb=ctx.settings.max_unpacked_mb)
     return review_document(ctx, doc)
