@@ -55,6 +55,9 @@ def check_output(path: PathLike, inputs: Iterable[PathLike] = (), force: bool = 
         raise InputError(f"{path}: 是文件夹，不能作为输出文件 (output path is a directory)")
     if not force and os.path.lexists(path):
         raise InputError(f"{path}: 输出文件已存在；如要替换请加 --force (output file exists; use --force to replace it)")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{path}: 输出目录不存在 (output folder does not exist: {folder})")
     return path
 
 
@@ -86,8 +89,6 @@ def write_output(path: PathLike, write: Callable[[Path], object], inputs: Iterab
 
 def _temp_beside(path: Path) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{path}: 输出目录不存在 (output folder does not exist: {folder})")
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}", dir=folder)
     except OSError as exc:
