@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import codecs
+import io
 import logging
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -61,7 +64,7 @@ class Document:
 
 
 def load_document(path: Path, max_mb: float = 50.0, max_pages: int = 1000, doc_type: str = "upload",
-                  allow_unreadable: bool = False) -> Document:
+                  allow_unreadable: bool = False, max_unpacked_mb: float = 200.0) -> Document:
     """Load any supported file; every failure is an InputError naming the file and the problem. A PDF whose
     every page is unreadable is refused too, unless `allow_unreadable` (review reports such pages itself)."""
     path = Path(path)
@@ -71,7 +74,7 @@ def load_document(path: Path, max_mb: float = 50.0, max_pages: int = 1000, doc_t
     if suffix == ".pdf":
         blocks, quality = _pdf_blocks(path, raw, max_pages)
     elif suffix == ".docx":
-        blocks = _docx_blocks(path, raw)
+        blocks = _docx_blocks(path, raw, max_unpacked_mb)
     else:
         blocks = text_blocks(decode_text(raw, path), markdown=suffix in {".md", ".markdown"})
     if suffix != ".pdf":
@@ -286,32 +289,39 @@ def line_kind(line: str) -> BlockKind:
 # ---- DOCX --------------------------------------------------------------------------------------
 
 
-def _docx_blocks(path: Path, raw: bytes) -> list[Block]:
-    import io
-
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
+def _docx_blocks(path: Path, raw: bytes, max_unpacked_mb: float = 200.0) -> list[Block]:
     if not raw.startswith(b"PK"):
         raise InputError(f"{path.name}: 扩展名为 .docx，但内容不是 Word 文档 (content is not a DOCX)")
+    check_unpacked(path, raw, max_unpacked_mb)
+    document = _open_docx(path, raw)
+    return _docx_body_blocks(document)
+
+
+def _open_docx(path: Path, raw: bytes):
+    import docx
+
     try:
-        document = docx.Document(io.BytesIO(raw))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"{path.name}: DOCX 文件已损坏或无法解析 (corrupt DOCX: {type(exc).__name__})") from exc
-    except Exception as exc:  # lxml and python-docx raise their own types for broken XML
+        return docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # zipfile, lxml and python-docx raise their own types for broken files
         raise InputError(f"{path.name}: DOCX 文件已损坏或无法解析 (corrupt DOCX: {type(exc).__name__})") from exc
 
+
+def _docx_body_blocks(document) -> list[Block]:
+    """One pass over the body XML. Paragraph styles are resolved once per document: python-docx's
+    `paragraph.style` scans every style definition for each paragraph, which made an 11 000-paragraph file take
+    minutes."""
+    from docx.table import Table
+
+    headings = _heading_style_ids(document)
     blocks: list[Block] = []
     section, para_no, table_no = "", 0, 0
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            paragraph = Paragraph(child, document)
-            text = paragraph.text.strip()
+            text = _paragraph_text(child).strip()
             if not text:
                 continue
-            if _is_docx_heading(paragraph, text):
+            if _paragraph_style_id(child) in headings or is_heading(text):
                 section, para_no = text, 0
                 blocks.append(Block(text, f"标题“{text[:30]}”", section, "heading"))
             else:
@@ -324,9 +334,141 @@ def _docx_blocks(path: Path, raw: bytes) -> list[Block]:
     return blocks
 
 
-def _is_docx_heading(paragraph, text: str) -> bool:
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
-    return style.lower().startswith(("heading", "title")) or style.startswith("标题") or is_heading(text)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DEFAULT_STYLE = object()  # stands for "no w:pStyle": the document's default paragraph style applies
+
+
+def _heading_style_ids(document) -> set:
+    """Ids of the paragraph styles named as headings or titles (English or Chinese names); the default style
+    is included (as _DEFAULT_STYLE) when it is itself a heading style."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    ids: set = set()
+    for style in document.styles:
+        if style.type != WD_STYLE_TYPE.PARAGRAPH or not _is_heading_name(style.name or ""):
+            continue
+        ids.add(style.style_id)
+        if style.element.get(f"{_W}default") in ("1", "true", "on"):
+            ids.add(_DEFAULT_STYLE)
+    return ids
+
+
+def _is_heading_name(name: str) -> bool:
+    return name.lower().startswith(("heading", "title")) or name.startswith("标题")
+
+
+_RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+
+
+def _paragraph_text(p) -> str:
+    """What python-docx's `paragraph.text` gives (runs and hyperlinks; tabs, breaks, hyphens), by plain
+    iteration: its per-run XPath calls were most of the remaining reading time."""
+    parts: list[str] = []
+    for child in p:
+        if child.tag == f"{_W}r":
+            _run_text(child, parts)
+        elif child.tag == f"{_W}hyperlink":
+            for run in child:
+                if run.tag == f"{_W}r":
+                    _run_text(run, parts)
+    return "".join(parts)
+
+
+def _run_text(run, parts: list[str]) -> None:
+    for el in run:
+        if el.tag == f"{_W}t":
+            parts.append(el.text or "")
+        elif el.tag == f"{_W}br":
+            parts.append("\n" if el.get(f"{_W}type", "textWrapping") == "textWrapping" else "")
+        elif el.tag in _RUN_TEXT:
+            parts.append(_RUN_TEXT[el.tag])
+
+
+def _paragraph_style_id(p):
+    style = p.find(f"{_W}pPr/{_W}pStyle")
+    return style.get(f"{_W}val") if style is not None else _DEFAULT_STYLE
+
+
+# ---- zip-based inputs: bounded before anything is parsed -------------------------------------------
+
+MAX_ZIP_MEMBERS = 5000  # a Word file has tens of parts, hundreds with many images
+_INFLATE_STEP = 1 << 20
+
+
+def check_unpacked(path: Path, raw: bytes, max_unpacked_mb: float = 200.0) -> None:
+    """Refuse a zip-based file (DOCX, XLSX) whose parts would unpack beyond `max_unpacked_mb` or that has too
+    many parts, before any parser sees it. The sizes the zip directory declares are checked first (instant),
+    then every part is inflated as a stream and counted, with a cap, so a directory that lies about sizes cannot
+    get past either: a part that inflates beyond its declared size is refused as soon as it does, so the
+    declared total bounds the work; nothing inflated is kept."""
+    limit = int(max_unpacked_mb * 1024 * 1024)
+    _check_member_count(path, _declared_member_count(raw))
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        kind = path.suffix.lstrip(".").upper()
+        raise InputError(f"{path.name}: {kind} 文件已损坏或无法解析 (corrupt {kind}: {type(exc).__name__})") from exc
+    _check_member_count(path, len(infos))
+    declared = sum(i.file_size for i in infos)
+    if declared > limit:
+        raise _too_large(path, declared, max_unpacked_mb)
+    for info in infos:  # each part may inflate to no more than it declares (a well-formed file never does)
+        if _inflated_size(path, raw, info, info.file_size) > info.file_size:
+            raise InputError(f"{path.name}: 解压后过大（部件 {info.filename[:60]} 解压后超过其声明的大小） "
+                             f"(too large when unpacked: a part inflates beyond its declared size)")
+
+
+def _declared_member_count(raw: bytes) -> int:
+    """The part count from the end-of-directory record, read before the directory itself is parsed into
+    objects (a 50 MB file can declare a million tiny parts). 0xFFFF means a zip64 directory: at least that many."""
+    end = raw.rfind(b"PK\x05\x06", max(0, len(raw) - 65557))
+    if end < 0 or len(raw) < end + 12:
+        return 0  # no record: zipfile reports the file as corrupt next
+    return struct.unpack("<H", raw[end + 10 : end + 12])[0]
+
+
+def _check_member_count(path: Path, count: int) -> None:
+    if count > MAX_ZIP_MEMBERS:
+        raise InputError(f"{path.name}: 文件内部件过多（{count} 个，上限 {MAX_ZIP_MEMBERS}） (too many parts inside)")
+
+
+def _too_large(path: Path, size: int, max_unpacked_mb: float) -> InputError:
+    return InputError(f"{path.name}: 解压后过大（{size / 1048576:.0f} MB，上限 {max_unpacked_mb:g} MB，可调 ASSISTANT_MAX_UNPACKED_MB） "
+                      f"(too large when unpacked)")
+
+
+def _inflated_size(path: Path, raw: bytes, info: zipfile.ZipInfo, cap: int) -> int:
+    """The real unpacked size of one part, counted up to just past `cap` (then the caller refuses)."""
+    start = _data_start(path, raw, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return info.file_size  # other methods are left to the parser; their declared size was checked
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    data = memoryview(raw)[start:]  # to the end of the file: the stream's own end marker stops inflating
+    pos, pending, total = 0, b"", 0
+    try:
+        while not inflater.eof and total <= cap:
+            if not pending:
+                pending = data[pos : pos + _INFLATE_STEP]
+                pos += _INFLATE_STEP
+                if not pending:
+                    break
+            total += len(inflater.decompress(pending, _INFLATE_STEP))
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        return info.file_size  # a broken stream is the parser's to report as corrupt
+    return total
+
+
+def _data_start(path: Path, raw: bytes, info: zipfile.ZipInfo) -> int:
+    offset = info.header_offset
+    header = raw[offset : offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        kind = path.suffix.lstrip(".").upper()
+        raise InputError(f"{path.name}: {kind} 文件已损坏或无法解析 (corrupt {kind}: bad part header)")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    return offset + 30 + name_len + extra_len
 
 
 def _table_rows(table, table_no: int, section: str) -> list[Block]:

@@ -86,6 +86,48 @@ def bench_review(ctx: Context, tmp: Path) -> dict:
     return {"review_50p_pdf_s": round(time.perf_counter() - start, 2)}
 
 
+def _cli_run(args: list[str], data_dir: Path) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS MB, exit code) of one CLI process, from its own rusage (os.wait4).
+    CPU time is reported too: on a shared machine wall time mostly measures the wait for a core."""
+    import subprocess
+
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", *args], cwd=Path(__file__).resolve().parent.parent,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, cpu, usage.ru_maxrss / 1024, proc.returncode
+
+
+def bench_reliability(ctx: Context, tmp: Path) -> dict:
+    """Issue 20's hostile inputs: an 11 000-paragraph DOCX (read in-process; reviewed by a cold CLI process) and
+    the 1.5 GB zip bomb, with an honest and with a lying zip directory (refused by a cold CLI process)."""
+    from assistant.evaluation.hostile import many_paragraphs_docx, zip_bomb_docx
+    from assistant.loaders import load_document
+
+    many = many_paragraphs_docx(tmp / "many.docx", 11000)
+    load_document(many)  # imports and caches warm
+    reads = timed(lambda: load_document(many), 3)
+    cpu = time.process_time()
+    load_document(many)
+    read_cpu = time.process_time() - cpu
+    ctx.retriever()  # the index exists before the cold review
+    review_s, review_cpu, review_mb, review_code = _cli_run(["review", str(many), "--json"], ctx.settings.data_dir)
+    out = {"docx_11k_paragraphs_kb": round(many.stat().st_size / 1024), "docx_11k_read_s": round(min(reads) / 1000, 2),
+           "docx_11k_read_cpu_s": round(read_cpu, 2), "docx_11k_review_cold_cli_s": round(review_s, 2),
+           "docx_11k_review_cold_cli_cpu_s": round(review_cpu, 2), "docx_11k_review_peak_rss_mb": round(review_mb),
+           "docx_11k_review_exit": review_code}
+    for name, declared in (("bomb", None), ("bomb_lying_directory", 1)):
+        bomb = zip_bomb_docx(tmp / f"{name}.docx", 1500, declared_mb=declared)
+        seconds, cpu_s, peak, code = _cli_run(["review", str(bomb)], ctx.settings.data_dir)
+        out.update({f"{name}_mb_on_disk": round(bomb.stat().st_size / 1048576, 1), f"{name}_refused_cli_s":
+                    round(seconds, 2), f"{name}_refused_cli_cpu_s": round(cpu_s, 2), f"{name}_peak_rss_mb": round(peak),
+                    f"{name}_exit": code})
+    return out
+
+
 def bench_retrieval(ctx: Context) -> dict:
     """recall@10 and MRR per retrieval mode, then per embedding model (hybrid)."""
     cases = load_cases("retrieval")
@@ -231,6 +273,7 @@ def main() -> None:
     parser.add_argument("--batch-only", action="store_true", help="only the batch review vs extraction floor")
     parser.add_argument("--batch-n", type=int, default=100)
     parser.add_argument("--batch-pages", type=int, default=30)
+    parser.add_argument("--reliability-only", action="store_true", help="only the hostile-input section (issue 20)")
     args = parser.parse_args()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     if args.batch_only:
@@ -245,10 +288,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         ctx = Context(get_settings(data_dir=tmp / "data"))
+        if args.reliability_only:
+            print(json.dumps(bench_reliability(ctx, tmp), indent=2))
+            return
         timings = bench_index(ctx)
         timings.update(bench_search(ctx))
         timings.update(bench_suggest(ctx))
         timings.update(bench_review(ctx, tmp))
+        timings.update(bench_reliability(ctx, tmp))
         retrieval = bench_retrieval(ctx)
         # Measured before the model comparison, which loads torch for the sentence-transformers model.
         timings["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

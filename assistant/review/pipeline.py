@@ -57,5 +57,6 @@ def review_document(ctx: Context, doc: Document, stage: Stage = "acceptance") ->
 def review_file(ctx: Context, path: Path, stage: Stage = "acceptance") -> ReviewResult:
     """Load a PDF/DOCX/TXT/MD submission (bad files: one-line InputError) and review it. A file none of whose
     pages can be read is still reviewed: every verdict is then 无法判断, with the pages and reasons."""
-    doc = load_document(Path(path), ctx.settings.max_file_mb, ctx.settings.max_pages, allow_unreadable=True)
+    doc = load_document(Path(path), ctx.settings.max_file_mb, ctx.settings.max_pages, allow_unreadable=True,
+                        max_unpacked_mb=ctx.settings.max_unpacked_mb)
     return review_document(ctx, doc, stage)
