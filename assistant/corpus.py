@@ -69,6 +69,8 @@ class Requirement(BaseModel):
     # keyword hits inside a false friend ("系统解决方案供应商" for 解决方案) do not count at all.
     deliverable: list[str] = []
     false_friends: list[str] = []
+    # Halves the plan asks for together (name -> pattern): covered needs done evidence of every part.
+    parts: dict[str, str] = {}
     sources: str = ""
 
 
@@ -79,6 +81,8 @@ class Rubric(BaseModel):
     incomplete_markers: list[str] = []
     # Sentences that address the reviewing assistant (an injection attempt): reported, never evidence.
     instruction_markers: list[str] = []
+    # Headings of sections that describe plans (试点目标, 实施计划, 预期成果): what they say will be done is a plan.
+    plan_headings: list[str] = []
 
 
 class Case(BaseModel):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.errors import InputError
-from assistant.quality import PageQuality, check_text, empty_page, problems_of, repair
+from assistant.quality import PageQuality, check_text, docx_page_images, empty_page, problems_of, repair
 from assistant.standards import find_numbers
 from assistant.textnorm import SENTENCE_END, is_heading, join_lines
 
@@ -79,6 +79,8 @@ def load_document(path: Path, max_mb: float = 50.0, max_pages: int = 1000, doc_t
         blocks = text_blocks(decode_text(raw, path), markdown=suffix in {".md", ".markdown"})
     if suffix != ".pdf":
         blocks, quality = check_blocks(blocks)
+    if suffix == ".docx" and docx_page_images(raw):
+        quality.append(PageQuality(None, False, ("images",), (), "docx"))
     if not any(b.text.strip() for b in blocks):
         bad = [q for q in quality if not q.readable]
         if bad and allow_unreadable:
@@ -183,7 +185,13 @@ def _pypdf_page(page, number: int) -> tuple[str, PageQuality]:
         return "", PageQuality(number, False, ("extract_error",), (), "pypdf")
     if not text.strip():
         return "", empty_page(number, _has_images(page), "pypdf")
+    if len("".join(text.split())) < SCAN_TEXT_CHARS and _has_images(page):
+        # An image with only a running header or page number on it: a scanned page.
+        return "", empty_page(number, True, "pypdf")
     return check_text(text, number, "pypdf")
+
+
+SCAN_TEXT_CHARS = 40
 
 
 def _has_images(page) -> bool:

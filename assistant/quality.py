@@ -16,6 +16,8 @@ PROBLEM_ZH = {
     "cid": "文字层只有字形编号（(cid:…)），没有字符映射",
     "control": "文字层是控制字符，缺少字符映射（ToUnicode）",
     "fffd": "文字层多为替换字符（�），字符映射损坏",
+    "pua": "文字层是私用区字符（字体自定义编码），无法还原成文字",
+    "images": "含整页图片（可能是扫描页），图片中的文字无法读取",
     "mojibake": "文字层是乱码（编码错误），无法还原",
     "junk": "文字层是无意义的符号，缺少正确的字符映射",
     "no_text": "没有文字层（可能是扫描页或图片），需要 OCR",
@@ -27,6 +29,7 @@ _CID = re.compile(r"\(cid:\d+\)")
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INTERLEAVE = re.compile(r"[\x00\ufffe\ufeff]")
 _LATIN1_HIGH = re.compile(r"[\x80-\xff]")
+_PUA = re.compile(r"[\ue000-\uf8ff]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 # ASCII punctuation a table or prose uses sparingly; a page made mostly of it is glyph codes read as ASCII.
 _ASCII_PUNCT = re.compile(r"[!-\-/:-@\[-`{}~]")
@@ -104,6 +107,8 @@ def problems_of(text: str) -> tuple[str, ...]:
         found.append("control")
     if text.count("\ufffd") > BAD_SHARE * n:
         found.append("fffd")
+    if len(_PUA.findall(text)) > BAD_SHARE * n:
+        found.append("pua")
     if len(_LATIN1_HIGH.findall(text)) > 0.2 * n:
         found.append("mojibake")
     if not found and sum(1 for c in chars if _ASCII_PUNCT.match(c)) > 0.25 * n:
@@ -121,6 +126,24 @@ def check_text(text: str, page: int | None, extractor: str) -> tuple[str, PageQu
 def empty_page(page: int, has_images: bool, extractor: str) -> PageQuality:
     """A page with no text: blank (readable, nothing to read) unless it carries an image (a scanned page)."""
     return PageQuality(page, not has_images, ("no_text",) if has_images else (), (), extractor)
+
+
+# A picture at least this large (EMU; 914400 per inch) is a page, not a logo: about 11 × 14 cm.
+_PAGE_IMAGE_EMU = (4_000_000, 5_000_000)
+_EXTENT = re.compile(rb"<wp:extent\s+cx=\"(\d+)\"\s+cy=\"(\d+)\"")
+
+
+def docx_page_images(raw: bytes) -> int:
+    """How many page-sized pictures a DOCX body holds (a scanned page pasted into Word has no text to read)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            xml = zf.read("word/document.xml")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return 0
+    return sum(1 for cx, cy in _EXTENT.findall(xml) if int(cx) >= _PAGE_IMAGE_EMU[0] and int(cy) >= _PAGE_IMAGE_EMU[1])
 
 
 def unreadable(quality: list[PageQuality]) -> list[PageQuality]:

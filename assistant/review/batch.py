@@ -74,7 +74,7 @@ def row_for(path: Path, result: ReviewResult, ctx: Context, head: str) -> BatchR
         verdicts={r.id: r.status for r in result.requirements},
         citation_problems="；".join(dict.fromkeys(f"{c.normalized}（{c.status}）" for c in bad)),
         group_problems="；".join(result.standard_group.violations),
-        unreadable_pages="、".join(str(p.page) if p.page is not None else "全文" for p in result.unreadable_pages))
+        unreadable_pages="、".join(str(p.page) if p.page is not None else "部分内容" for p in result.unreadable_pages))
 
 
 def _company(text: str) -> str:

@@ -50,9 +50,9 @@ def reading_lines(result: ReviewResult) -> list[str]:
     lines = [f"评审阶段：{STAGE_ZH[result.stage]}。{STAGE_RULE[result.stage]}"]
     by_reason: dict[str, list[str]] = {}
     for p in result.unreadable_pages:
-        by_reason.setdefault(p.reason, []).append(f"{p.page}" if p.page is not None else "全文")
+        by_reason.setdefault(p.reason, []).append(f"{p.page}" if p.page is not None else "")
     for reason, pages in by_reason.items():
-        where = "全文" if pages == ["全文"] else f"第{'、'.join(pages)}页"
+        where = "部分内容" if pages == [""] else f"第{'、'.join(pages)}页"
         lines.append(f"⚠ {where}无法读取：{reason}。这些页上的内容没有参与评审，相关要求记为“无法判断”而不是“缺失”。")
     lines += [f"注：{r}" for r in result.repairs]
     for s in result.suspected_instructions:

@@ -124,10 +124,12 @@ def section_owners(heading: str, rubric: Rubric, kw: KeywordIndex) -> set[int]:
     if owners or _NEUTRAL_HEADING.search(norm):
         return owners
     scores: dict[int, float] = {}
-    for k, _, _ in kw.matches(norm):
+    masked = {r.id: Senses.of(r).mask(norm) for r in rubric.requirements}
+    for k, a, b in kw.matches(norm):
         if kw.weight[k] >= 1.0:
             for rid in kw.owners[k]:
-                scores[rid] = scores.get(rid, 0.0) + 1.0
+                if "＿" not in masked[rid][a:b]:  # "四、市场推广" does not announce requirement 4
+                    scores[rid] = scores.get(rid, 0.0) + 1.0
     top = max(scores.values(), default=0.0)
     return {rid for rid, s in scores.items() if s == top} if top else set()
 
@@ -173,6 +175,8 @@ def _row_status(s: Sentence, markers: Markers | None) -> ClauseState:
     state = clause_state(both, markers)
     if state in ("promise", "negated", "incomplete"):
         return state
+    if markers.plan_heading is not None and any(markers.plan_heading.search(h) for h in s.sections):
+        return "promise"  # a schedule table under 进度安排 lists what will be done
     if state == "done" or _ROW_FACT.search(s.text):
         return "done"
     return "neutral"
@@ -197,7 +201,11 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
         row = s.kind == "table_row" and bool(s.header)
         text = f"{s.header} | {s.text}" if row else s.text
         masked = senses.mask(text)
-        hits = [(k, a, b) for k, a, b in kw.matches(text) if req.id in kw.owners[k] and "＿" not in masked[a:b]]
+        own = [(k, a, b) for k, a, b in kw.matches(text) if req.id in kw.owners[k]]
+        hits = [(k, a, b) for k, a, b in own if "＿" not in masked[a:b]]
+        if own and not hits:  # it speaks only of a false friend (a sales 推广, someone else's 案例)
+            negated.update(s.sections[-1:])
+            continue
         if row:  # keyword places are the header's and the row's; the row's state comes from both
             hits = [(k, 0, 0) for k, _, _ in hits]
         applied = req.id == APPLIED_REQ and s.kind != "table_row" and _APPLIED.search(nfkc(s.text))
@@ -215,8 +223,12 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
         if status == "negated":  # "尚未形成立项建议" confirms the gap; it is not evidence
             negated.update(s.sections[-1:])
             continue
-        relevant = (unique >= need and score >= 1.0) or (in_section and (score > 0 or row))
-        if status == "done" and relevant and senses.speaks_of_deliverable(text):
+        deliverable = senses.speaks_of_deliverable(text)
+        # In the requirement's own section a sentence about the deliverable counts without a keyword of its own
+        # ("试点期间上云企业由86家增加到412家" under 标准群应用情况).
+        relevant = (unique >= need and score >= 1.0) or (in_section and (score > 0 or row or
+                                                                          (deliverable and senses.deliverable is not None)))
+        if status == "done" and relevant and deliverable:
             strength = "strong"
         elif status in ("promise", "incomplete"):
             strength = "promise"
@@ -302,26 +314,41 @@ def concrete_plans(req: Requirement, cands: list[Candidate]) -> list[Candidate]:
             and _CONCRETE.search(c.sentence.text) and senses.speaks_of_deliverable(c.sentence.text)]
 
 
+# "见附件2（扫描件）": the text only points at material elsewhere in the file.
+_POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附)|详见|附后|另附")
+
+
+def missing_parts(req: Requirement, cands: list[Candidate]) -> list[str]:
+    """The halves of a requirement (rubric `parts`) that no candidate among `cands` speaks of."""
+    return [name for name, pattern in req.parts.items()
+            if not any(re.search(pattern, nfkc(f"{c.sentence.header} {c.sentence.text}")) for c in cands)]
+
+
 def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
                 stage: Stage = "acceptance") -> RequirementVerdict:
     strong = [c for c in cands if c.strength == "strong"]
     promises = [c for c in cands if c.strength == "promise"]
     thin = bool(strong) and not has_substance(req, list({id(c.sentence): c.sentence for c in strong}.values()))
     plans = concrete_plans(req, cands) if stage == "application" else []
-    if strong and not thin:
+    lacking = missing_parts(req, strong)
+    text = [c for c in cands if c.sentence.kind != "heading"]
+    if strong and not thin and not lacking:
         status: Status = "covered"
         chosen = sorted(strong, key=lambda c: -c.rank)
-    elif plans:
+    elif (plans or strong) and not missing_parts(req, strong + plans) and stage == "application":
         status = "planned"
-        chosen = sorted(plans, key=lambda c: -c.rank)
+        chosen = sorted(strong + plans, key=lambda c: -c.rank)
+    elif doc.unreadable and (not cands or (text and all(_POINTER.search(c.sentence.text) for c in text))):
+        # Nothing in the readable text, or only a pointer to an annex: the evidence may sit on the pages that
+        # could not be read.
+        status, chosen = "unreadable", []
     elif cands:
         status = "partial"
         chosen = sorted(cands, key=lambda c: -c.rank)
         # Evidence sentences first, bare headings last.
         chosen = [c for c in chosen if c.sentence.kind != "heading"] + [c for c in chosen if c.sentence.kind == "heading"]
     else:
-        # Nothing in the readable text: if some pages could not be read, the evidence may sit there.
-        status, chosen = ("unreadable" if doc.unreadable else "missing"), []
+        status, chosen = "missing", []
     evidence: list[Evidence] = []
     for c in chosen:
         e = quote_of(c.sentence, doc)
@@ -330,11 +357,14 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         if len(evidence) >= MAX_EVIDENCE:
             break
     incomplete = any(c.status == "incomplete" for c in cands)
-    reason = "thin" if thin else ("incomplete" if incomplete and not strong else ("promise" if promises and not strong else ""))
-    return RequirementVerdict(id=req.id, name=req.name, status=status, evidence=evidence,
-                              advice=advice_for(req, status, reason == "promise", reason=reason,
-                                                figures=any(_FIGURE.search(e.quote) for e in evidence), stage=stage,
-                                                unreadable=[q.where for q in doc.unreadable]))
+    reason = "thin" if thin else ("part" if strong and lacking else ("incomplete" if incomplete and not strong else
+                                                                   ("promise" if promises and not strong else "")))
+    advice = advice_for(req, status, reason == "promise", reason=reason,
+                        figures=any(_FIGURE.search(e.quote) for e in evidence), stage=stage,
+                        unreadable=[q.where for q in doc.unreadable])
+    if reason == "part" and status == "partial":
+        advice = f"只有{'、'.join(n for n in req.parts if n not in lacking)}，缺少{'、'.join(lacking)}。{req.advice}"
+    return RequirementVerdict(id=req.id, name=req.name, status=status, evidence=evidence, advice=advice)
 
 
 def advice_for(req: Requirement, status: Status, promised: bool, reason: str = "", figures: bool = False,

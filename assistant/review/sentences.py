@@ -29,6 +29,7 @@ class Markers:
     promise: re.Pattern
     negation: re.Pattern
     incomplete: re.Pattern | None = None  # unfinished work (初稿, 进行中…): partial, never covered
+    plan_heading: re.Pattern | None = None  # sections that describe plans (试点目标, 实施计划…)
 
 
 def _alternation(words: list[str]) -> str:
@@ -48,7 +49,25 @@ def build_markers(rubric: Rubric) -> Markers:
     promise = re.compile(f"(?:{_alternation(rubric.promise_markers + EXTRA_PROMISE)})")
     negation = re.compile(f"(?:{_alternation(NEGATION)})")
     incomplete = re.compile(f"(?:{_alternation(rubric.incomplete_markers)})") if rubric.incomplete_markers else None
-    return Markers(done, promise, negation, incomplete)
+    plan = re.compile("|".join(f"(?:{p})" for p in rubric.plan_headings)) if rubric.plan_headings else None
+    return Markers(done, promise, negation, incomplete, plan)
+
+
+# What was done, said outright: it stands even inside a sentence that also plans ("已完成…，下一步将…").
+_PAST = re.compile(r"已|曾|累计|了(?!解)")
+
+
+def carry_promise(clauses: list[tuple[str, ClauseState]], planned: bool) -> list[tuple[str, ClauseState]]:
+    """A promise governs the rest of its sentence ("下一步，我们将…，向标委会提出修订建议"), and a plan section
+    governs all of its sentences; only a clause that says outright it was done escapes."""
+    out = []
+    for clause, state in clauses:
+        if state == "promise":
+            planned = True
+        elif planned and state in ("done", "neutral") and not _PAST.search(clause):
+            state = "promise"
+        out.append((clause, state))
+    return out
 
 
 ClauseState = Literal["done", "promise", "negated", "incomplete", "neutral"]
@@ -138,6 +157,8 @@ def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern
                 continue
             pos = at + len(part)
             clauses = [(c, clause_state(c, markers)) for c in _CLAUSE_SPLIT.split(part) if c.strip()]
+            in_plan = bool(markers.plan_heading and any(markers.plan_heading.search(h) for h in sections))
+            clauses = carry_promise(clauses, in_plan)
             # A text file's block may join several lines: the sentence is located on the line it starts on.
             suspect = bool(instructions and instructions.search(part))
             out.append(Sentence(part, i, block.location_at(at), block.kind, sections, clauses, headers.get(i, ""),
