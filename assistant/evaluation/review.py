@@ -74,9 +74,13 @@ def score_case(case: dict, result, distinct_citations: bool = False) -> dict:
             "should_be_unreadable": should_be_unreadable, "pages_ok": pages_ok}
 
 
+def run_regression(ctx: Context, cases: list[dict]) -> TaskResult:
+    return score_cases(ctx, cases, lambda case, tmp: from_recipe(case, tmp, name=str(case["id"])))
+
+
 def run(ctx: Context, cases: list[dict]) -> TaskResult:
     """The regression set, then each independent split present (metrics prefixed by the split's name)."""
-    result = score_cases(ctx, cases, lambda case, tmp: from_recipe(case, tmp, name=str(case["id"])))
+    result = run_regression(ctx, cases)
     for split in SPLITS:
         split_cases = load_split(split)
         if not split_cases:

@@ -330,12 +330,15 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     promises = [c for c in cands if c.strength == "promise"]
     thin = bool(strong) and not has_substance(req, list({id(c.sentence): c.sentence for c in strong}.values()))
     plans = concrete_plans(req, cands) if stage == "application" else []
-    lacking = missing_parts(req, strong)
+    # A half is there when a done or plainly stated sentence speaks of it ("建议GB/T …修订时补充…" states the
+    # suggestion itself); a promise of it is not.
+    stated = [c for c in cands if c.strength in ("strong", "weak") and c.sentence.kind != "heading"]
+    lacking = missing_parts(req, stated)
     text = [c for c in cands if c.sentence.kind != "heading"]
     if strong and not thin and not lacking:
         status: Status = "covered"
         chosen = sorted(strong, key=lambda c: -c.rank)
-    elif (plans or strong) and not missing_parts(req, strong + plans) and stage == "application":
+    elif (plans or strong) and not missing_parts(req, stated + plans) and stage == "application":
         status = "planned"
         chosen = sorted(strong + plans, key=lambda c: -c.rank)
     elif doc.unreadable and (not cands or (text and all(_POINTER.search(c.sentence.text) for c in text))):
