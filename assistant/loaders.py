@@ -169,7 +169,7 @@ def _pdf_pages(path: Path, raw: bytes, max_pages: int) -> tuple[list[str], list[
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise InputError(f"{path.name}: PDF 文件已损坏或无法解析 (corrupt PDF: {type(exc).__name__})") from exc
-    pages = [text for text, _ in read]
+    pages = strip_running_lines([text for text, _ in read])
     quality = [q for _, q in read]
     retry = [i for i, q in enumerate(quality) if q.problems and q.problems != ("no_text",)]
     for i, (text, q) in zip(retry, _pdfium_pages(raw, retry)):
@@ -188,7 +188,54 @@ def _pypdf_page(page, number: int) -> tuple[str, PageQuality]:
     if len("".join(text.split())) < SCAN_TEXT_CHARS and _has_images(page):
         # An image with only a running header or page number on it: a scanned page.
         return "", empty_page(number, True, "pypdf")
-    return check_text(text, number, "pypdf")
+    return check_text(_layout_tables(page, text), number, "pypdf")
+
+
+_CELL_GAP = re.compile(r"\s{3,}")
+_SHORT_RUN = 6  # this many short lines in a row look like table cells, one per line
+
+
+def _layout_tables(page, text: str) -> str:
+    """pypdf gives a table's cells one per line; where a page has a run of such short lines, its text is taken
+    again in layout mode, where a row's cells share a line with wide gaps, and rows become "a | b | c"."""
+    run = longest = 0
+    for line in (ln.strip() for ln in text.splitlines()):
+        run = run + 1 if line and len(line) <= 16 and not line.endswith(_PARAGRAPH_END) else 0
+        longest = max(longest, run)
+    if longest < _SHORT_RUN:
+        return text
+    try:
+        layout = page.extract_text(extraction_mode="layout")
+    except Exception:  # layout mode is an improvement only; the plain text stays
+        return text
+    rows = []
+    for line in (ln.strip() for ln in layout.splitlines()):
+        if line:
+            cells = _CELL_GAP.split(line)
+            rows.append(" | ".join(cells) if len(cells) >= 2 else line)
+    return "\n".join(rows) if rows else text
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def strip_running_lines(pages: list[str]) -> list[str]:
+    """Drop running headers and footers: a line at the top or bottom of most pages (page numbers ignored) is the
+    producer's furniture ("销售热线…", "— 3 —"), not the document's text, and never evidence."""
+    if len(pages) < 3:
+        return pages
+    edges: list[set[str]] = []
+    for text in pages:
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        edges.append({_DIGITS.sub("#", ln) for ln in lines[:2] + lines[-2:]})
+    counts: dict[str, int] = {}
+    for keys in edges:
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    running = {k for k, n in counts.items() if n >= max(3, (len(pages) + 1) // 2)}
+    if not running:
+        return pages
+    return ["\n".join(ln for ln in text.splitlines() if _DIGITS.sub("#", ln.strip()) not in running) for text in pages]
 
 
 SCAN_TEXT_CHARS = 40

@@ -304,7 +304,8 @@ def has_substance(req: Requirement, sentences: list[Sentence]) -> bool:
     return sum(len(_NOT_CONTENT.sub("", s.text)) for s in sentences) >= req.min_evidence_chars
 
 
-_CONCRETE = re.compile(r"\d|《[^》]{2,}》|“[^”]{2,}”|[一二三四五六七八九十两]+(?:场|家|项|个|次|套|期|篇|份)")
+# A concrete plan says when, or names what ("形成一套解决方案" without either is an intention).
+_CONCRETE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|季度|上半年|下半年|期满前|验收前|《[^》]{2,}》|“[^”]{2,}”")
 
 
 def concrete_plans(req: Requirement, cands: list[Candidate]) -> list[Candidate]:
