@@ -23,7 +23,8 @@ def review_document(ctx: Context, doc: Document, stage: Stage = "acceptance") ->
     reqs = sorted(rubric.requirements, key=lambda r: r.id)
     markers = build_markers(rubric)
     kw = KeywordIndex.build(rubric)
-    sentences = document_sentences(doc, markers, instruction_pattern(rubric))
+    sentences = document_sentences(doc, markers, instruction_pattern(rubric),
+                                   announces=lambda text: bool(section_owners(text, rubric, kw)))
     owners = {s.text: section_owners(s.text, rubric, kw) for s in sentences if s.kind == "heading"}
     notices: list[str] = []
     per_req = {r.id: find_candidates(sentences, r, kw, owners, markers) for r in reqs}

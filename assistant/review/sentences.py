@@ -135,13 +135,29 @@ def table_headers(doc: Document) -> dict[int, str]:
     return headers
 
 
-def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern | None = None) -> list[Sentence]:
+_NOT_TITLE = re.compile(r"[。；;！？!?：:，,]|\d")
+
+
+def heading_like(block, announces, markers: Markers) -> bool:
+    """A short line on its own that names a requirement's section ("推广应用情况" set in bold, no outline number):
+    read as a heading, so the sentences under it belong to that section. A line that reports or promises
+    something ("已举办宣贯会") stays a sentence."""
+    text = block.text.strip()
+    return (block.kind == "paragraph" and 2 <= len(text) <= 20 and not _NOT_TITLE.search(text)
+            and announces is not None and not any(p.search(text) for p in (markers.done, markers.promise,
+                                                                          markers.negation))
+            and announces(text))
+
+
+def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern | None = None,
+                       announces=None) -> list[Sentence]:
+    """`announces(text)`: does a short line name a requirement's section (then it is read as a heading)?"""
     out: list[Sentence] = []
     stack: list[tuple[int, str]] = []
     headers = table_headers(doc)
     for i, block in enumerate(doc.blocks):
         text = block.text
-        if block.kind == "heading":
+        if block.kind == "heading" or heading_like(block, announces, markers):
             level = _level(text)
             while stack and stack[-1][0] >= level:
                 stack.pop()
