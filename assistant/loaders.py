@@ -368,6 +368,7 @@ def _docx_body_blocks(document) -> list[Block]:
     from docx.table import Table
 
     headings = _heading_style_ids(document)
+    levels = _heading_style_levels(document)
     blocks: list[Block] = []
     section, para_no, table_no = "", 0, 0
     for child in document.element.body.iterchildren():
@@ -378,7 +379,8 @@ def _docx_body_blocks(document) -> list[Block]:
                 continue
             if _paragraph_style_id(child) in headings or is_heading(text):
                 section, para_no = text, 0
-                blocks.append(Block(text, f"标题“{text[:30]}”", section, "heading"))
+                blocks.append(Block(text, f"标题“{text[:30]}”", section, "heading",
+                                    level=levels.get(_paragraph_style_id(child))))
             else:
                 para_no += 1
                 where = f"“{section[:30]}”下第{para_no}段" if section else f"第{para_no}段"
@@ -406,6 +408,17 @@ def _heading_style_ids(document) -> set:
         if style.element.get(f"{_W}default") in ("1", "true", "on"):
             ids.add(_DEFAULT_STYLE)
     return ids
+
+
+def _heading_style_levels(document) -> dict:
+    """Heading style id -> outline level from its name ("Heading 2", "标题 2"): an auto-numbered sub-heading has
+    no "（一）" in its text, only its style says it sits under the heading before it."""
+    out = {}
+    for style in document.styles:
+        m = re.match(r"(?:heading|标题)\s*(\d)", (style.name or "").strip().lower())
+        if m:
+            out[style.style_id] = int(m.group(1))
+    return out
 
 
 def _is_heading_name(name: str) -> bool:

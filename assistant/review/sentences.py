@@ -19,7 +19,7 @@ EXTRA_PROMISE = ["目标是", "目标为", "目标值", "期望", "希望", "即
 # 计划 as a noun (生产计划, 计划号) and 待 inside other words are not promises.
 _NOT_PROMISE = re.compile(r"(?:生产|排产|实施|工作|采购|作业|年度|项目|物料|发展|行动|研究|主)计划|计划号|计划的|"
                           r"(?:期|对|接|等|招|优)待|待遇|将近|将军")
-NEGATION = ["尚未", "暂未", "未能", "没有", "暂无", "不具备", "未(?!来)"]
+NEGATION = ["尚未", "暂未", "未能", "没有", "暂无", "不具备", "未(?!来)", r"^\s*(?:无|不涉及|无此项|不适用)\s*[。.]?\s*$"]
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
 
 
@@ -111,8 +111,9 @@ class Sentence:
     instruction: bool = False  # the sentence addresses the reviewing assistant (never evidence)
 
 
-def _level(heading: str) -> int:
-    return heading_level(heading) if HEADING_RE.match(heading) else 1
+def _level(heading: str, style_level: int | None = None) -> int:
+    """Outline markers (一、 > （一） > 1.) decide; else the heading style's level (Word "Heading 2"); else 1."""
+    return heading_level(heading) if HEADING_RE.match(heading) else (style_level or 1)
 
 
 def _table_key(block) -> str:
@@ -158,7 +159,10 @@ def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern
     for i, block in enumerate(doc.blocks):
         text = block.text
         if block.kind == "heading" or heading_like(block, announces, markers):
-            level = _level(text)
+            # A style level only orders headings without outline markers ("附：…" styled Heading 2 after a typed
+            # "四、…" is not inside it: the two scales do not compare).
+            untyped_parent = bool(stack) and not HEADING_RE.match(stack[-1][1])
+            level = _level(text, block.level if untyped_parent else None)
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, text))
