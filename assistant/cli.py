@@ -163,7 +163,8 @@ def _review_batch(ctx: Context, args: argparse.Namespace, paths: list[Path]) -> 
     files = collect_paths(paths)
     total = len(files)
     if total == 0:
-        raise InputError("没有找到可评审的文件（支持 PDF、DOCX、TXT、MD） (no files to review)")
+        folder = next((p for p in paths if p.is_dir()), paths[0])
+        raise InputError(f"{folder}: 是文件夹，其中没有可评审的文件（支持 PDF、DOCX、TXT、MD） (a directory with no files to review)")
     if args.summary:
         from assistant.outputs import check_output
 
