@@ -108,30 +108,111 @@ def cmd_suggest(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def _out_checked(args: argparse.Namespace, *inputs: str | None) -> list[str]:
+    """Refuse a bad --out (an input, or an existing file without --force) before any work; returns the inputs."""
+    from assistant.outputs import check_output
+
+    inputs = [p for p in inputs if p]
+    if args.out:
+        check_output(args.out, inputs, args.force)
+    return inputs
+
+
+def _write_out(args: argparse.Namespace, write: Callable[[Any, Path], Any], result: Any, inputs: list[str]):
+    """Write --out safely (temporary file renamed into place, inputs never overwritten); None without --out."""
+    from assistant.outputs import write_output
+
+    if not args.out:
+        return None
+    return write_output(args.out, lambda tmp: write(result, tmp), inputs, args.force)
+
+
+def _at_file(value: str | None) -> str | None:
+    return value[1:] if value and value.startswith("@") else None
+
+
 def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
     from assistant.review import render_review, review_file, write_review_report
 
-    result = review_file(ctx, Path(args.file))
-    if args.out:
-        write_review_report(result, Path(args.out))
+    paths = [Path(p) for p in args.paths]
+    if len(paths) > 1 or paths[0].is_dir() or args.summary:
+        return _review_batch(ctx, args, paths)
+    inputs = _out_checked(args, args.paths[0])
+    result = review_file(ctx, paths[0], args.stage)
+    written = _write_out(args, write_review_report, result, inputs)
     _emit(result, args.json, lambda: render_review(result))
+    if written:
+        print(written.message, file=sys.stderr)
     for note in result.notices:
         print(note, file=sys.stderr)
     return 0
 
 
+def _review_batch(ctx: Context, args: argparse.Namespace, paths: list[Path]) -> int:
+    """Many submissions: one row each (a failing file gets its reason), reports into --out DIR, --summary FILE."""
+    from assistant.review.batch import SUMMARY_SUFFIXES, collect_paths, render_rows, review_batch, write_summary
+
+    if args.summary and Path(args.summary).suffix.lower() not in SUMMARY_SUFFIXES:
+        raise InputError(f"{args.summary}: 汇总表只能写成 .xlsx、.csv 或 .md (unsupported summary type)")
+    out_dir = Path(args.out) if args.out else None
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: 批量评审的 --out 应是文件夹 (--out must be a folder in a batch)")
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise InputError(f"{missing[0]}: 文件不存在 (file not found)")
+    files = collect_paths(paths)
+    total = len(files)
+    if total == 0:
+        folder = next((p for p in paths if p.is_dir()), paths[0])
+        raise InputError(f"{folder}: 是文件夹，其中没有可评审的文件（支持 PDF、DOCX、TXT、MD） (a directory with no files to review)")
+    if args.summary:
+        from assistant.outputs import check_output
+
+        check_output(args.summary, [str(f) for f in files], args.force)  # never over an input or, unasked, a file
+    rows = review_batch(ctx, paths, args.stage, out_dir, args.report_format, args.workers, args.time_limit,
+                        _batch_bar(total))
+    if args.summary:
+        write_summary(rows, Path(args.summary))
+    _emit({"rows": [r.__dict__ for r in rows]}, args.json, lambda: render_rows(rows))
+    if args.summary and not args.json:
+        print(f"汇总表已写入 {args.summary}" + (f"，各材料报告在 {out_dir}/" if out_dir else ""), file=sys.stderr)
+    failed = sum(1 for r in rows if r.error)
+    if failed:
+        print(f"警告：{failed} 份材料未能评审，原因见汇总表“错误”列 (some files failed)", file=sys.stderr)
+    return 5 if failed == len(rows) else 0
+
+
+def _batch_bar(total: int):
+    """A per-file progress bar on stderr (silent when stderr is not a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, file=sys.stderr, unit="份", leave=False)
+
+    def update(done: int, total: int, name: str) -> None:
+        bar.n = done
+        bar.set_description_str(name[:30])
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
 def cmd_draft(ctx: Context, args: argparse.Namespace) -> int:
     from assistant.draft import draft_document, load_group_json, render_draft, write_draft
 
+    inputs = _out_checked(args, args.group, _at_file(args.scenario))
     group = load_group_json(Path(args.group)) if args.group else None
     stream = None if args.json or args.out else (lambda token: print(token, end="", flush=True))
     result = draft_document(ctx, args.kind, read_text_arg(args.scenario), group, on_token=stream)
-    if args.out:
-        write_draft(result, Path(args.out))
+    written = _write_out(args, write_draft, result, inputs)
     if args.json:
         _emit(result, True, lambda: render_draft(result))
-    elif args.out:
-        print(f"已写入 {args.out}（{len(result.sections)} 节，{result.backend}）")
+    elif written:
+        replaced = "，替换了现有文件 (replaced existing file)" if written.replaced else ""
+        print(f"已写入 {args.out}（{len(result.sections)} 节，{result.backend}）{replaced}")
     for note in result.notices:
         print(note, file=sys.stderr)
     return 0
@@ -140,10 +221,12 @@ def cmd_draft(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_polish(ctx: Context, args: argparse.Namespace) -> int:
     from assistant.polish import polish_file, render_polish, write_polish
 
+    inputs = _out_checked(args, args.file)
     result = polish_file(ctx, Path(args.file))
-    if args.out:
-        write_polish(result, Path(args.out))
+    written = _write_out(args, write_polish, result, inputs)
     _emit(result, args.json, lambda: render_polish(result))
+    if written:
+        print(written.message, file=sys.stderr)
     return 0
 
 
@@ -203,9 +286,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="JSON (suggest output or a list) or text with one standard per line")
     p.set_defaults(func=cmd_check_group)
 
-    p = sub.add_parser("review", parents=[common], help="gap review of a submission against the 5 requirements")
-    p.add_argument("file")
-    p.add_argument("--out", help="write a report (.docx or .md)")
+    p = sub.add_parser("review", parents=[common], help="gap review of submissions against the 5 requirements")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files and/or folders (several: batch review)")
+    p.add_argument("--out", help="one file: write its report (.docx or .md); a batch: the folder for all reports")
+    p.add_argument("--stage", choices=["application", "acceptance"], default="acceptance",
+                   help="application (申报: concrete plans count as planned) or acceptance (验收, default)")
+    p.add_argument("--summary", help="batch summary, one row per submission (.xlsx, .csv or .md)")
+    p.add_argument("--report-format", choices=["docx", "md"], default="docx", help="batch report format")
+    p.add_argument("--workers", type=int, default=0, help="batch worker processes (default: one per core)")
+    p.add_argument("--time-limit", type=float, default=120.0, help="seconds per file in a batch (0: none)")
+    p.add_argument("--force", action="store_true", help="replace an existing --out file or --summary (never an input)")
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("draft", parents=[common], help="draft application/guide/case/revision text")
@@ -213,11 +303,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", required=True, help="scenario text, or @file")
     p.add_argument("--group", help="a suggest --json output to use as the standard group")
     p.add_argument("--out", help="write .docx or .md")
+    p.add_argument("--force", action="store_true", help="replace an existing --out file (never an input)")
     p.set_defaults(func=cmd_draft)
 
     p = sub.add_parser("polish", parents=[common], help="editor checks (and LLM rewrite) for a case write-up")
     p.add_argument("file")
     p.add_argument("--out", help="write .docx or .md")
+    p.add_argument("--force", action="store_true", help="replace an existing --out file (never an input)")
     p.set_defaults(func=cmd_polish)
 
     p = sub.add_parser("eval", parents=[common], help="run the regression eval set")
@@ -239,6 +331,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stdout_closed() -> int:
+    """The reader of our output went away (`assistant ... | head`): stop quietly, like other command-line tools.
+    stdout is pointed at /dev/null so the exit-time flush of what is still buffered cannot complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor behind sys.stdout (embedded use)
+        pass
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -249,7 +353,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"配置错误 (bad configuration): {name}: {error['msg']}", file=sys.stderr)
         return 2
     try:
-        return args.func(Context(settings), args)
+        code = args.func(Context(settings), args)
+        sys.stdout.flush()  # a closed pipe must surface here, not in the interpreter's exit-time flush
+        return code
+    except BrokenPipeError:
+        return _stdout_closed()
     except AssistantError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -22,6 +22,12 @@ class StoreUnavailable(IndexStoreError):
     """The Chroma server cannot be reached: rebuilding would not help."""
 
 
+class StoreLost(StoreUnavailable):
+    """The Chroma server went away in the middle of the work (the previous index is untouched): exit code 5."""
+
+    exit_code = 5
+
+
 class ModelError(AssistantError):
     """The embedding model could not be loaded."""
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
+import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,7 +21,7 @@ from urllib.parse import urlparse
 from assistant.chunking import Chunk, chunk_document
 from assistant.corpus import corpus_documents
 from assistant.embed import Embedder
-from assistant.errors import IndexStoreError, InputError, StoreUnavailable
+from assistant.errors import IndexStoreError, InputError, StoreLost, StoreUnavailable
 from assistant.loaders import SUPPORTED, Document, check_file, load_document
 from assistant.settings import Settings
 from assistant.tokenize import tokenize
@@ -189,7 +192,8 @@ def _load_source(source: Source, settings: Settings) -> list[Document]:
         return list(corpus_documents(source.path).values())
     if source.path == catalog_path(settings.data_dir):
         return [index_document(source.path)]
-    doc = load_document(source.path, settings.max_file_mb, settings.max_pages)
+    doc = load_document(source.path, settings.max_file_mb, settings.max_pages,
+                        max_unpacked_mb=settings.max_unpacked_mb)
     return [doc]
 
 
@@ -204,7 +208,29 @@ def build_index(settings: Settings, embedder: Embedder, paths: Iterable[Path] = 
 
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(str(settings.index_dir / "build.lock")):
-        return _build_locked(settings, embedder, list(paths), rebuild, progress)
+        try:
+            return _build_locked(settings, embedder, list(paths), rebuild, progress)
+        except (IndexStoreError, InputError):
+            raise
+        except Exception as exc:
+            if settings.chroma_url and _connection_failed(exc):
+                raise StoreLost(f"索引服务器连接中断：{settings.chroma_url} 在建立索引途中断开，原索引未切换；服务器恢复后重新运行 "
+                                f"index 即可 (chroma server connection lost during indexing)") from exc
+            raise
+
+
+def _connection_failed(exc: BaseException) -> bool:
+    """A transport failure anywhere in the exception chain (chromadb wraps httpx errors in its own types)."""
+    import httpx
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (httpx.TransportError, ConnectionError)):
+            return True
+        if "connect" in type(seen).__name__.lower() or "connection" in str(seen).lower()[:200]:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], rebuild: bool,
@@ -249,6 +275,8 @@ def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], reb
     _write_records(index_dir, generation, records)
     Manifest(generation, embedder.name, embedder.dim, entries, time.time(), prefix=prefix).write(index_dir)
     _cleanup(client, index_dir, prefix, keep={generation, generation - 1})
+    if not settings.chroma_url:
+        _remove_orphan_segments(index_dir / "chroma")
     progress(1.0, "索引完成")
     return BuildReport(generation, len(records), embedded, reused, len(entries), time.perf_counter() - started,
                        embedder.name, warnings)
@@ -354,3 +382,20 @@ def _cleanup(client, index_dir: Path, prefix: str, keep: set[int]) -> None:
         gen = path.name[8:].split(".")[0]
         if gen.isdigit() and int(gen) not in keep:
             path.unlink(missing_ok=True)
+
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _remove_orphan_segments(chroma_dir: Path) -> None:
+    """Embedded Chroma keeps a dropped collection's vector folder on disk; remove the folders of segments its
+    catalog no longer lists, so each rebuild does not leave one behind. A folder is only removed when the
+    catalog could be read and does not name it."""
+    try:
+        with sqlite3.connect(f"file:{chroma_dir / 'chroma.sqlite3'}?mode=ro", uri=True, timeout=10) as db:
+            live = {row[0] for row in db.execute("SELECT id FROM segments")}
+    except sqlite3.Error:
+        return
+    for folder in chroma_dir.iterdir():
+        if folder.is_dir() and _UUID.match(folder.name) and folder.name not in live:
+            shutil.rmtree(folder, ignore_errors=True)

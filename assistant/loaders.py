@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import codecs
+import io
 import logging
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from assistant.errors import InputError
+from assistant.quality import PageQuality, check_text, docx_page_images, empty_page, problems_of, repair
 from assistant.standards import find_numbers
 from assistant.textnorm import SENTENCE_END, is_heading, join_lines
 
@@ -47,26 +51,57 @@ class Document:
     doc_type: str
     blocks: list[Block]
     meta: dict = field(default_factory=dict)
+    # Text-layer quality per PDF page (one entry with page None for other files): which pages could not be read.
+    quality: list[PageQuality] = field(default_factory=list)
+
+    @property
+    def unreadable(self) -> list[PageQuality]:
+        return [q for q in self.quality if not q.readable]
 
     @property
     def text(self) -> str:
         return "\n".join(b.text for b in self.blocks)
 
 
-def load_document(path: Path, max_mb: float = 50.0, max_pages: int = 1000, doc_type: str = "upload") -> Document:
-    """Load any supported file; every failure is an InputError naming the file and the problem."""
+def load_document(path: Path, max_mb: float = 50.0, max_pages: int = 1000, doc_type: str = "upload",
+                  allow_unreadable: bool = False, max_unpacked_mb: float = 200.0) -> Document:
+    """Load any supported file; every failure is an InputError naming the file and the problem. A PDF whose
+    every page is unreadable is refused too, unless `allow_unreadable` (review reports such pages itself)."""
     path = Path(path)
     raw = _read_checked(path, max_mb)
     suffix = path.suffix.lower()
+    quality: list[PageQuality] = []
     if suffix == ".pdf":
-        blocks = _pdf_blocks(path, raw, max_pages)
+        blocks, quality = _pdf_blocks(path, raw, max_pages)
     elif suffix == ".docx":
-        blocks = _docx_blocks(path, raw)
+        blocks = _docx_blocks(path, raw, max_unpacked_mb)
     else:
         blocks = text_blocks(decode_text(raw, path), markdown=suffix in {".md", ".markdown"})
+    if suffix != ".pdf":
+        blocks, quality = check_blocks(blocks)
+    if suffix == ".docx" and docx_page_images(raw):
+        quality.append(PageQuality(None, False, ("images",), (), "docx"))
     if not any(b.text.strip() for b in blocks):
+        bad = [q for q in quality if not q.readable]
+        if bad and allow_unreadable:
+            return Document(source=str(path), doc_type=doc_type, blocks=[], quality=quality)
+        if bad:
+            raise InputError(f"{path.name}: 文字层无法读取（{bad[0].reason}） (unreadable text layer)")
         raise InputError(f"{path.name}: 文件中没有可读取的文字 (no readable text)")
-    return Document(source=str(path), doc_type=doc_type, blocks=blocks)
+    return Document(source=str(path), doc_type=doc_type, blocks=blocks, quality=quality)
+
+
+def check_blocks(blocks: list[Block]) -> tuple[list[Block], list[PageQuality]]:
+    """DOCX and text files have no pages: their text is repaired block by block and judged as a whole."""
+    repaired: set[str] = set()
+    for block in blocks:
+        fixed, done = repair(block.text)
+        if done:
+            block.text, block.lines = fixed, []  # line offsets no longer hold; the block's own location does
+            repaired.update(done)
+    whole = "\n".join(b.text for b in blocks)
+    problems = problems_of(whole)
+    return ([] if problems else blocks), [PageQuality(None, not problems, problems, tuple(sorted(repaired)), "")]
 
 
 def _read_checked(path: Path, max_mb: float) -> bytes:
@@ -97,7 +132,24 @@ def check_file(path: Path, max_mb: float = 50.0) -> int:
 # ---- PDF ---------------------------------------------------------------------------------------
 
 
-def _pdf_blocks(path: Path, raw: bytes, max_pages: int) -> list[Block]:
+def _pdf_blocks(path: Path, raw: bytes, max_pages: int) -> tuple[list[Block], list[PageQuality]]:
+    """Blocks from the pages whose text layer reads as text (see assistant/quality.py); every page's quality."""
+    pages, quality = _pdf_pages(path, raw, max_pages)
+    if not any(p.strip() for p in pages) and not any(q.problems and q.problems != ("no_text",) for q in quality):
+        raise InputError(f"{path.name}: PDF 没有文字层，可能是扫描件，需要先做 OCR (scanned PDF: needs OCR)")
+    blocks: list[Block] = []
+    section = ""
+    for number, (page_text, q) in enumerate(zip(pages, quality), start=1):
+        if not q.readable:
+            continue  # garbled text is neither evidence nor a citation; the review names the page instead
+        for kind, text in _paragraphs(page_text.splitlines()):
+            section = text if kind == "heading" else section
+            blocks.append(Block(text, f"第{number}页", section, kind, number))
+    return blocks, quality
+
+
+def _pdf_pages(path: Path, raw: bytes, max_pages: int) -> tuple[list[str], list[PageQuality]]:
+    """Each page's text by pypdf, repaired where lossless; pages still unreadable get a second try by PDFium."""
     import io
 
     from pypdf import PdfReader
@@ -112,20 +164,112 @@ def _pdf_blocks(path: Path, raw: bytes, max_pages: int) -> list[Block]:
             raise InputError(f"{path.name}: PDF 已加密，请提供密码或未加密的副本 (encrypted PDF)")
         if len(reader.pages) > max_pages:
             raise InputError(f"{path.name}: 页数 {len(reader.pages)} 超过上限 {max_pages} 页 (too many pages)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        read = [_pypdf_page(page, number) for number, page in enumerate(reader.pages, start=1)]
     except InputError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise InputError(f"{path.name}: PDF 文件已损坏或无法解析 (corrupt PDF: {type(exc).__name__})") from exc
-    if not any(p.strip() for p in pages):
-        raise InputError(f"{path.name}: PDF 没有文字层，可能是扫描件，需要先做 OCR (scanned PDF: needs OCR)")
-    blocks: list[Block] = []
-    section = ""
-    for number, page_text in enumerate(pages, start=1):
-        for kind, text in _paragraphs(page_text.splitlines()):
-            section = text if kind == "heading" else section
-            blocks.append(Block(text, f"第{number}页", section, kind, number))
-    return blocks
+    pages = strip_running_lines([text for text, _ in read])
+    quality = [q for _, q in read]
+    retry = [i for i, q in enumerate(quality) if q.problems and q.problems != ("no_text",)]
+    for i, (text, q) in zip(retry, _pdfium_pages(raw, retry)):
+        if q.readable:
+            pages[i], quality[i] = text, q
+    return pages, quality
+
+
+def _pypdf_page(page, number: int) -> tuple[str, PageQuality]:
+    try:
+        text = page.extract_text() or ""
+    except Exception:  # one bad content stream must not lose the other pages; PDFium gets a try at it
+        return "", PageQuality(number, False, ("extract_error",), (), "pypdf")
+    if not text.strip():
+        return "", empty_page(number, _has_images(page), "pypdf")
+    if len("".join(text.split())) < SCAN_TEXT_CHARS and _has_images(page):
+        # An image with only a running header or page number on it: a scanned page.
+        return "", empty_page(number, True, "pypdf")
+    return check_text(_layout_tables(page, text), number, "pypdf")
+
+
+_CELL_GAP = re.compile(r"\s{3,}")
+_SHORT_RUN = 6  # this many short lines in a row look like table cells, one per line
+
+
+def _layout_tables(page, text: str) -> str:
+    """pypdf gives a table's cells one per line; where a page has a run of such short lines, its text is taken
+    again in layout mode, where a row's cells share a line with wide gaps, and rows become "a | b | c"."""
+    run = longest = 0
+    for line in (ln.strip() for ln in text.splitlines()):
+        run = run + 1 if line and len(line) <= 16 and not line.endswith(_PARAGRAPH_END) else 0
+        longest = max(longest, run)
+    if longest < _SHORT_RUN:
+        return text
+    try:
+        layout = page.extract_text(extraction_mode="layout")
+    except Exception:  # layout mode is an improvement only; the plain text stays
+        return text
+    rows = []
+    for line in (ln.strip() for ln in layout.splitlines()):
+        if line:
+            cells = _CELL_GAP.split(line)
+            rows.append(" | ".join(cells) if len(cells) >= 2 else line)
+    return "\n".join(rows) if rows else text
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def strip_running_lines(pages: list[str]) -> list[str]:
+    """Drop running headers and footers: a line at the top or bottom of most pages (page numbers ignored) is the
+    producer's furniture ("销售热线…", "— 3 —"), not the document's text, and never evidence."""
+    if len(pages) < 3:
+        return pages
+    edges: list[set[str]] = []
+    for text in pages:
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        edges.append({_DIGITS.sub("#", ln) for ln in lines[:2] + lines[-2:]})
+    counts: dict[str, int] = {}
+    for keys in edges:
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    running = {k for k, n in counts.items() if n >= max(3, (len(pages) + 1) // 2)}
+    if not running:
+        return pages
+    return ["\n".join(ln for ln in text.splitlines() if _DIGITS.sub("#", ln.strip()) not in running) for text in pages]
+
+
+SCAN_TEXT_CHARS = 40
+
+
+def _has_images(page) -> bool:
+    try:
+        return bool(page["/Resources"].get_object().get("/XObject"))
+    except Exception:  # no resources, or a broken dictionary: nothing to show
+        return False
+
+
+def _pdfium_pages(raw: bytes, indexes: list[int]) -> list[tuple[str, PageQuality]]:
+    """The second extractor, only for the pages pypdf could not read (it is slower on sound pages)."""
+    if not indexes:
+        return []
+    try:
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(raw)
+    except Exception:  # not installed, or PDFium refuses the file: keep pypdf's verdict
+        return []
+    out = []
+    try:
+        for i in indexes:
+            try:
+                text = document[i].get_textpage().get_text_range().replace("\r\n", "\n")
+            except Exception:
+                text = ""
+            out.append(check_text(text, i + 1, "pypdfium2") if text.strip() else
+                       ("", PageQuality(i + 1, False, ("extract_error",), (), "pypdfium2")))
+    finally:
+        document.close()
+    return out
 
 
 def _try_empty_password(reader) -> bool:
@@ -200,34 +344,43 @@ def line_kind(line: str) -> BlockKind:
 # ---- DOCX --------------------------------------------------------------------------------------
 
 
-def _docx_blocks(path: Path, raw: bytes) -> list[Block]:
-    import io
-
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
+def _docx_blocks(path: Path, raw: bytes, max_unpacked_mb: float = 200.0) -> list[Block]:
     if not raw.startswith(b"PK"):
         raise InputError(f"{path.name}: 扩展名为 .docx，但内容不是 Word 文档 (content is not a DOCX)")
+    check_unpacked(path, raw, max_unpacked_mb)
+    document = _open_docx(path, raw)
+    return _docx_body_blocks(document)
+
+
+def _open_docx(path: Path, raw: bytes):
+    import docx
+
     try:
-        document = docx.Document(io.BytesIO(raw))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(f"{path.name}: DOCX 文件已损坏或无法解析 (corrupt DOCX: {type(exc).__name__})") from exc
-    except Exception as exc:  # lxml and python-docx raise their own types for broken XML
+        return docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # zipfile, lxml and python-docx raise their own types for broken files
         raise InputError(f"{path.name}: DOCX 文件已损坏或无法解析 (corrupt DOCX: {type(exc).__name__})") from exc
 
+
+def _docx_body_blocks(document) -> list[Block]:
+    """One pass over the body XML. Paragraph styles are resolved once per document: python-docx's
+    `paragraph.style` scans every style definition for each paragraph, which made an 11 000-paragraph file take
+    minutes."""
+    from docx.table import Table
+
+    headings = _heading_style_ids(document)
+    levels = _heading_style_levels(document)
     blocks: list[Block] = []
     section, para_no, table_no = "", 0, 0
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            paragraph = Paragraph(child, document)
-            text = paragraph.text.strip()
+            text = _paragraph_text(child).strip()
             if not text:
                 continue
-            if _is_docx_heading(paragraph, text):
+            if _paragraph_style_id(child) in headings or is_heading(text):
                 section, para_no = text, 0
-                blocks.append(Block(text, f"标题“{text[:30]}”", section, "heading"))
+                blocks.append(Block(text, f"标题“{text[:30]}”", section, "heading",
+                                    level=levels.get(_paragraph_style_id(child))))
             else:
                 para_no += 1
                 where = f"“{section[:30]}”下第{para_no}段" if section else f"第{para_no}段"
@@ -238,9 +391,152 @@ def _docx_blocks(path: Path, raw: bytes) -> list[Block]:
     return blocks
 
 
-def _is_docx_heading(paragraph, text: str) -> bool:
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
-    return style.lower().startswith(("heading", "title")) or style.startswith("标题") or is_heading(text)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DEFAULT_STYLE = object()  # stands for "no w:pStyle": the document's default paragraph style applies
+
+
+def _heading_style_ids(document) -> set:
+    """Ids of the paragraph styles named as headings or titles (English or Chinese names); the default style
+    is included (as _DEFAULT_STYLE) when it is itself a heading style."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    ids: set = set()
+    for style in document.styles:
+        if style.type != WD_STYLE_TYPE.PARAGRAPH or not _is_heading_name(style.name or ""):
+            continue
+        ids.add(style.style_id)
+        if style.element.get(f"{_W}default") in ("1", "true", "on"):
+            ids.add(_DEFAULT_STYLE)
+    return ids
+
+
+def _heading_style_levels(document) -> dict:
+    """Heading style id -> outline level from its name ("Heading 2", "标题 2"): an auto-numbered sub-heading has
+    no "（一）" in its text, only its style says it sits under the heading before it."""
+    out = {}
+    for style in document.styles:
+        m = re.match(r"(?:heading|标题)\s*(\d)", (style.name or "").strip().lower())
+        if m:
+            out[style.style_id] = int(m.group(1))
+    return out
+
+
+def _is_heading_name(name: str) -> bool:
+    return name.lower().startswith(("heading", "title")) or name.startswith("标题")
+
+
+_RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+
+
+def _paragraph_text(p) -> str:
+    """What python-docx's `paragraph.text` gives (runs and hyperlinks; tabs, breaks, hyphens), by plain
+    iteration: its per-run XPath calls were most of the remaining reading time."""
+    parts: list[str] = []
+    for child in p:
+        if child.tag == f"{_W}r":
+            _run_text(child, parts)
+        elif child.tag == f"{_W}hyperlink":
+            for run in child:
+                if run.tag == f"{_W}r":
+                    _run_text(run, parts)
+    return "".join(parts)
+
+
+def _run_text(run, parts: list[str]) -> None:
+    for el in run:
+        if el.tag == f"{_W}t":
+            parts.append(el.text or "")
+        elif el.tag == f"{_W}br":
+            parts.append("\n" if el.get(f"{_W}type", "textWrapping") == "textWrapping" else "")
+        elif el.tag in _RUN_TEXT:
+            parts.append(_RUN_TEXT[el.tag])
+
+
+def _paragraph_style_id(p):
+    style = p.find(f"{_W}pPr/{_W}pStyle")
+    return style.get(f"{_W}val") if style is not None else _DEFAULT_STYLE
+
+
+# ---- zip-based inputs: bounded before anything is parsed -------------------------------------------
+
+MAX_ZIP_MEMBERS = 5000  # a Word file has tens of parts, hundreds with many images
+_INFLATE_STEP = 1 << 20
+
+
+def check_unpacked(path: Path, raw: bytes, max_unpacked_mb: float = 200.0) -> None:
+    """Refuse a zip-based file (DOCX, XLSX) whose parts would unpack beyond `max_unpacked_mb` or that has too
+    many parts, before any parser sees it. The sizes the zip directory declares are checked first (instant),
+    then every part is inflated as a stream and counted, with a cap, so a directory that lies about sizes cannot
+    get past either: a part that inflates beyond its declared size is refused as soon as it does, so the
+    declared total bounds the work; nothing inflated is kept."""
+    limit = int(max_unpacked_mb * 1024 * 1024)
+    _check_member_count(path, _declared_member_count(raw))
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(raw)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        kind = path.suffix.lstrip(".").upper()
+        raise InputError(f"{path.name}: {kind} 文件已损坏或无法解析 (corrupt {kind}: {type(exc).__name__})") from exc
+    _check_member_count(path, len(infos))
+    declared = sum(i.file_size for i in infos)
+    if declared > limit:
+        raise _too_large(path, declared, max_unpacked_mb)
+    for info in infos:  # each part may inflate to no more than it declares (a well-formed file never does)
+        if _inflated_size(path, raw, info, info.file_size) > info.file_size:
+            raise InputError(f"{path.name}: 解压后过大（部件 {info.filename[:60]} 解压后超过其声明的大小） "
+                             f"(too large when unpacked: a part inflates beyond its declared size)")
+
+
+def _declared_member_count(raw: bytes) -> int:
+    """The part count from the end-of-directory record, read before the directory itself is parsed into
+    objects (a 50 MB file can declare a million tiny parts). 0xFFFF means a zip64 directory: at least that many."""
+    end = raw.rfind(b"PK\x05\x06", max(0, len(raw) - 65557))
+    if end < 0 or len(raw) < end + 12:
+        return 0  # no record: zipfile reports the file as corrupt next
+    return struct.unpack("<H", raw[end + 10 : end + 12])[0]
+
+
+def _check_member_count(path: Path, count: int) -> None:
+    if count > MAX_ZIP_MEMBERS:
+        raise InputError(f"{path.name}: 文件内部件过多（{count} 个，上限 {MAX_ZIP_MEMBERS}） (too many parts inside)")
+
+
+def _too_large(path: Path, size: int, max_unpacked_mb: float) -> InputError:
+    return InputError(f"{path.name}: 解压后过大（{size / 1048576:.0f} MB，上限 {max_unpacked_mb:g} MB，可调 ASSISTANT_MAX_UNPACKED_MB） "
+                      f"(too large when unpacked)")
+
+
+def _inflated_size(path: Path, raw: bytes, info: zipfile.ZipInfo, cap: int) -> int:
+    """The real unpacked size of one part, counted up to just past `cap` (then the caller refuses)."""
+    start = _data_start(path, raw, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return info.file_size  # other methods are left to the parser; their declared size was checked
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    data = memoryview(raw)[start:]  # to the end of the file: the stream's own end marker stops inflating
+    pos, pending, total = 0, b"", 0
+    try:
+        while not inflater.eof and total <= cap:
+            if not pending:
+                pending = data[pos : pos + _INFLATE_STEP]
+                pos += _INFLATE_STEP
+                if not pending:
+                    break
+            total += len(inflater.decompress(pending, _INFLATE_STEP))
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        return info.file_size  # a broken stream is the parser's to report as corrupt
+    return total
+
+
+def _data_start(path: Path, raw: bytes, info: zipfile.ZipInfo) -> int:
+    offset = info.header_offset
+    header = raw[offset : offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        kind = path.suffix.lstrip(".").upper()
+        raise InputError(f"{path.name}: {kind} 文件已损坏或无法解析 (corrupt {kind}: bad part header)")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    return offset + 30 + name_len + extra_len
 
 
 def _table_rows(table, table_no: int, section: str) -> list[Block]:

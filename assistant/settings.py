@@ -59,6 +59,7 @@ class Settings(BaseSettings):
 
     max_file_mb: float = 50.0
     max_pages: int = 1000
+    max_unpacked_mb: float = 200.0  # DOCX (and any zip-based input): total size of its parts once unpacked
     chroma_url: str = ""
     auth: SecretStr = SecretStr("")
 

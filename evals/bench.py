@@ -1,7 +1,9 @@
 """Benchmark in one run: index build, warm search latency, suggest, review of a 50-page PDF, peak memory,
-and retrieval quality of hybrid vs BM25-only vs dense-only (and of each packaged embedding model).
+and retrieval quality of hybrid vs BM25-only vs dense-only (and of each packaged embedding model); and the
+batch review of 100 generated 30-page submissions against the plain-extraction floor (issue 16).
 
     python evals/bench.py [--out evals/out/bench.json]
+    python evals/bench.py --batch-only [--batch-n 100] [--batch-pages 30]
 
 Timings are measured here, never asserted in unit tests. Prints a Markdown table for the README.
 """
@@ -84,6 +86,48 @@ def bench_review(ctx: Context, tmp: Path) -> dict:
     return {"review_50p_pdf_s": round(time.perf_counter() - start, 2)}
 
 
+def _cli_run(args: list[str], data_dir: Path) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS MB, exit code) of one CLI process, from its own rusage (os.wait4).
+    CPU time is reported too: on a shared machine wall time mostly measures the wait for a core."""
+    import subprocess
+
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", *args], cwd=Path(__file__).resolve().parent.parent,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, cpu, usage.ru_maxrss / 1024, proc.returncode
+
+
+def bench_reliability(ctx: Context, tmp: Path) -> dict:
+    """Issue 20's hostile inputs: an 11 000-paragraph DOCX (read in-process; reviewed by a cold CLI process) and
+    the 1.5 GB zip bomb, with an honest and with a lying zip directory (refused by a cold CLI process)."""
+    from assistant.evaluation.hostile import many_paragraphs_docx, zip_bomb_docx
+    from assistant.loaders import load_document
+
+    many = many_paragraphs_docx(tmp / "many.docx", 11000)
+    load_document(many)  # imports and caches warm
+    reads = timed(lambda: load_document(many), 3)
+    cpu = time.process_time()
+    load_document(many)
+    read_cpu = time.process_time() - cpu
+    ctx.retriever()  # the index exists before the cold review
+    review_s, review_cpu, review_mb, review_code = _cli_run(["review", str(many), "--json"], ctx.settings.data_dir)
+    out = {"docx_11k_paragraphs_kb": round(many.stat().st_size / 1024), "docx_11k_read_s": round(min(reads) / 1000, 2),
+           "docx_11k_read_cpu_s": round(read_cpu, 2), "docx_11k_review_cold_cli_s": round(review_s, 2),
+           "docx_11k_review_cold_cli_cpu_s": round(review_cpu, 2), "docx_11k_review_peak_rss_mb": round(review_mb),
+           "docx_11k_review_exit": review_code}
+    for name, declared in (("bomb", None), ("bomb_lying_directory", 1)):
+        bomb = zip_bomb_docx(tmp / f"{name}.docx", 1500, declared_mb=declared)
+        seconds, cpu_s, peak, code = _cli_run(["review", str(bomb)], ctx.settings.data_dir)
+        out.update({f"{name}_mb_on_disk": round(bomb.stat().st_size / 1048576, 1), f"{name}_refused_cli_s":
+                    round(seconds, 2), f"{name}_refused_cli_cpu_s": round(cpu_s, 2), f"{name}_peak_rss_mb": round(peak),
+                    f"{name}_exit": code})
+    return out
+
+
 def bench_retrieval(ctx: Context) -> dict:
     """recall@10 and MRR per retrieval mode, then per embedding model (hybrid)."""
     cases = load_cases("retrieval")
@@ -111,12 +155,106 @@ def bench_models(base: Path) -> dict:
     return out
 
 
+# ---- batch review vs the extraction floor ------------------------------------------------------------
+
+
+def make_batch(folder: Path, n: int, pages: int) -> list[Path]:
+    """n submissions of `pages` pages, alternately PDF and DOCX, each with its own title and company."""
+    from assistant.evaluation.docgen import long_report_sections, make_document
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sections = long_report_sections(pages)
+    files = []
+    for i in range(n):
+        suffix = ".pdf" if i % 2 == 0 else ".docx"
+        title = f"第{i + 1}号试点企业有限公司 智能制造标准应用试点总结报告"
+        files.append(make_document(folder / f"submission-{i + 1:03d}{suffix}", sections, title=title))
+    return files
+
+
+def extraction_floor(files: list[Path]) -> float:
+    """Seconds to merely read every file's text in one process: pypdf for PDF, python-docx for DOCX."""
+    import docx
+    from pypdf import PdfReader
+
+    start = time.perf_counter()
+    for path in files:
+        if path.suffix == ".pdf":
+            text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+        else:
+            document = docx.Document(str(path))
+            text = "\n".join(p.text for p in document.paragraphs)
+            text += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+        assert text.strip(), path
+    return time.perf_counter() - start
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants (from /proc), in kB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+        line = next((ln for ln in status.splitlines() if ln.startswith("VmRSS:")), "VmRSS: 0 kB")
+        rss[int(entry.name)] = int(line.split()[1])
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+def run_watched(cmd: list[str], env: dict) -> tuple[float, float, int]:
+    """Run a command; wall seconds, peak resident memory of its whole process tree (MB), exit code."""
+    import subprocess
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.2)
+    err = proc.stderr.read() if proc.stderr else ""
+    if proc.returncode:
+        print(err[-2000:], file=sys.stderr)
+    return time.perf_counter() - start, peak / 1024, proc.returncode
+
+
+def bench_batch(tmp: Path, n: int = 100, pages: int = 30) -> dict:
+    files = make_batch(tmp / "batch", n, pages)
+    floor_s = extraction_floor(files)
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp / "batch-data"), "HF_HUB_OFFLINE": "1", "ASSISTANT_LLM": "none"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    cmd = [sys.executable, "-m", "assistant", "review", str(tmp / "batch"), "--summary", str(tmp / "summary.xlsx")]
+    review_s, peak_mb, code = run_watched(cmd, env)
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(tmp / "summary.xlsx").active.iter_rows(values_only=True))[1:] if code == 0 else []
+    errors = sum(1 for r in rows if r[11])
+    floor_rate, review_rate = n / floor_s, n / review_s
+    return {"batch_files": n, "batch_pages_each": pages, "floor_docs_per_s": round(floor_rate, 2),
+            "review_docs_per_s": round(review_rate, 2), "review_over_floor": round(review_rate / floor_rate, 3),
+            "review_wall_s": round(review_s, 1), "review_peak_rss_mb": round(peak_mb), "review_exit": code,
+            "summary_rows": len(rows), "summary_errors": errors}
+
+
 def markdown(result: dict) -> str:
     r = result
     lines = [f"Measured {r['date']} on {r['machine']} (`python evals/bench.py`).", "",
              "| measure | value |", "|---|---|"]
-    for key, value in r["timings"].items():
+    for key, value in {**r.get("timings", {}), **r.get("batch", {})}.items():
         lines.append(f"| {key} | {value} |")
+    if "retrieval" not in r:
+        return "\n".join(lines)
     lines += ["", "| retrieval (20 eval queries) | recall@10 | MRR |", "|---|---|---|"]
     for mode, m in r["retrieval"].items():
         lines.append(f"| {mode} | {m['recall@10']} | {m['mrr']} |")
@@ -132,21 +270,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="evals/out/bench.json")
     parser.add_argument("--skip-models", action="store_true", help="skip the per-model comparison")
+    parser.add_argument("--batch-only", action="store_true", help="only the batch review vs extraction floor")
+    parser.add_argument("--batch-n", type=int, default=100)
+    parser.add_argument("--batch-pages", type=int, default=30)
+    parser.add_argument("--reliability-only", action="store_true", help="only the hostile-input section (issue 20)")
     args = parser.parse_args()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    if args.batch_only:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            result = {"date": date.today().isoformat(), "machine": machine,
+                      "batch": bench_batch(Path(tmp_name), args.batch_n, args.batch_pages)}
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        print(markdown(result))
+        return
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         ctx = Context(get_settings(data_dir=tmp / "data"))
+        if args.reliability_only:
+            print(json.dumps(bench_reliability(ctx, tmp), indent=2))
+            return
         timings = bench_index(ctx)
         timings.update(bench_search(ctx))
         timings.update(bench_suggest(ctx))
         timings.update(bench_review(ctx, tmp))
+        timings.update(bench_reliability(ctx, tmp))
         retrieval = bench_retrieval(ctx)
         # Measured before the model comparison, which loads torch for the sentence-transformers model.
         timings["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         models = {} if args.skip_models else bench_models(tmp)
-    result = {"date": date.today().isoformat(),
-              "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-              "timings": timings, "retrieval": retrieval, "models": models}
+        batch = bench_batch(tmp, args.batch_n, args.batch_pages)
+    result = {"date": date.today().isoformat(), "machine": machine,
+              "timings": timings, "batch": batch, "retrieval": retrieval, "models": models}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -79,6 +79,20 @@ def make_bad(kind: str, folder: Path) -> tuple[Path, str]:
         path = folder / "really-pdf.docx"
         path.write_bytes(two_page_pdf(folder).read_bytes())
         return path, "内容不是 Word"
+    if kind == "truncated_pdf":  # a download cut off halfway
+        raw = two_page_pdf(folder, "whole.pdf").read_bytes()
+        path = folder / "cut.pdf"
+        path.write_bytes(raw[: len(raw) // 2])
+        return path, "PDF 文件已损坏"
+    if kind == "truncated_docx":
+        raw = good_docx(folder).read_bytes()
+        path = folder / "cut.docx"
+        path.write_bytes(raw[: len(raw) // 2])
+        return path, "DOCX 文件已损坏"
+    if kind == "zip_bomb":  # ~1.5 MB on disk, 1.5 GB unpacked: refused from the zip directory, never inflated
+        from assistant.evaluation.hostile import zip_bomb_docx
+
+        return zip_bomb_docx(folder / "bomb.docx", 1500), "解压后过大"
     if kind == "empty":
         path = folder / "empty.docx"
         path.write_bytes(b"")
@@ -97,8 +111,8 @@ def make_bad(kind: str, folder: Path) -> tuple[Path, str]:
 
 
 ENV = {"too_big": {"ASSISTANT_MAX_FILE_MB": "0.01"}, "too_many_pages": {"ASSISTANT_MAX_PAGES": "1"}}
-KINDS = ["too_big", "too_many_pages", "encrypted", "scanned", "docx_named_pdf", "pdf_named_docx", "empty",
-         "unknown_ext", "missing", "directory"]
+KINDS = ["too_big", "too_many_pages", "encrypted", "scanned", "docx_named_pdf", "pdf_named_docx", "truncated_pdf",
+         "truncated_docx", "zip_bomb", "empty", "unknown_ext", "missing", "directory"]
 # `index` takes folders (a folder is valid input there) and skips unsupported files inside them.
 INDEX_KINDS = [k for k in KINDS if k != "directory"]
 
@@ -220,7 +234,7 @@ def test_a_refused_input_leaves_an_existing_report_untouched(real_ctx, tmp_path)
     bad, _ = make_bad("pdf_named_docx", tmp_path)
     report = tmp_path / "report.md"
     report.write_text("earlier report\n", encoding="utf-8")
-    proc = run_cli("review", str(bad), "--out", str(report), data_dir=real_ctx.settings.data_dir)
+    proc = run_cli("review", str(bad), "--out", str(report), "--force", data_dir=real_ctx.settings.data_dir)
     assert_one_line_error(proc, 2, bad.name)
     assert report.read_text(encoding="utf-8") == "earlier report\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -69,7 +69,8 @@ def polish_file(ctx, path: Path, rewrite: bool = True) -> PolishResult:
     """Polish a write-up file (.txt/.md/.docx/.pdf); bad files raise InputError with one line."""
     path = Path(path)
     s = ctx.settings
-    result = check_paras(ctx, _file_paras(path, s.max_file_mb, s.max_pages, polish_data(ctx).structure.lookup), str(path))
+    result = check_paras(ctx, _file_paras(path, s.max_file_mb, s.max_pages, polish_data(ctx).structure.lookup,
+                                          s.max_unpacked_mb), str(path))
     if rewrite:
         add_rewrite(ctx, result)
     return result

@@ -184,10 +184,11 @@ def _docx_headings(path: Path) -> tuple[dict[str, int], set[str]]:
     return levels, bold
 
 
-def _file_paras(path: Path, max_mb: float, max_pages: int, names: dict[str, str]) -> list[_Para]:
+def _file_paras(path: Path, max_mb: float, max_pages: int, names: dict[str, str],
+                max_unpacked_mb: float = 200.0) -> list[_Para]:
     from assistant.loaders import decode_text, load_document
 
-    doc = load_document(path, max_mb, max_pages)  # validates the file; every failure is one InputError line
+    doc = load_document(path, max_mb, max_pages, max_unpacked_mb=max_unpacked_mb)  # validates the file; every failure is one InputError line
     suffix = path.suffix.lower()
     if suffix in {".txt", ".md", ".markdown"}:
         return text_paras(decode_text(path.read_bytes(), path), names)

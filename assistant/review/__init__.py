@@ -6,11 +6,15 @@ together with a dense similarity to the requirement (only candidates are embedde
 candidate is classified at the clause level as done (已/完成/累计/numbers with units…), promise (将/拟/计划…),
 negated or neutral; the verdict follows from the strongest requirement-specific evidence.
 
-Optional LLM refinement (`settings.llm != "none"`): the model may change a verdict, but every quote it gives
-must be found verbatim in the document or it is dropped; any LLM failure keeps the offline verdict.
+Optional LLM refinement (`settings.llm != "none"`): the model may lower a verdict, but raise it only on quotes
+found verbatim in the document that the offline evidence test also accepts; sentences addressed to the assistant
+are never evidence; any LLM failure keeps the offline verdict. Before any of this, every page's text layer is
+checked (assistant/quality.py): a requirement whose evidence can only lie on unreadable pages is 无法判断.
+Batch review (batch.py) spreads files over worker processes, one summary row per file.
 """
 from __future__ import annotations
 
+from assistant.review.batch import BatchRow, collect_paths, render_rows, review_batch, write_summary
 from assistant.review.citations import document_citations, find_group, review_group
 from assistant.review.pipeline import review_document, review_file
 from assistant.review.refine import find_verbatim, refine_with_llm
@@ -57,6 +61,7 @@ from assistant.review.sentences import (
 )
 
 __all__ = [
+    "BatchRow", "collect_paths", "render_rows", "review_batch", "write_summary",
     "APPLIED_KEY", "APPLIED_REQ", "CITATION_ZH", "DENSE_WEIGHT", "EXTRA_PROMISE", "GENERIC_DONE", "GENERIC_KEYWORDS",
     "MAX_EMBED", "MAX_EMBED_PER_REQ", "MAX_EVIDENCE", "MAX_QUOTE", "NEGATION", "STATUS_ZH", "Candidate",
     "CitationResult", "ClauseState", "Evidence", "GroupMemberResult", "KeywordIndex", "Markers", "RequirementVerdict", "ReviewResult",

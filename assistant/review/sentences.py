@@ -19,7 +19,7 @@ EXTRA_PROMISE = ["目标是", "目标为", "目标值", "期望", "希望", "即
 # 计划 as a noun (生产计划, 计划号) and 待 inside other words are not promises.
 _NOT_PROMISE = re.compile(r"(?:生产|排产|实施|工作|采购|作业|年度|项目|物料|发展|行动|研究|主)计划|计划号|计划的|"
                           r"(?:期|对|接|等|招|优)待|待遇|将近|将军")
-NEGATION = ["尚未", "暂未", "未能", "没有", "暂无", "不具备", "未(?!来)"]
+NEGATION = ["尚未", "暂未", "未能", "没有", "暂无", "不具备", "未(?!来)", r"^\s*(?:无|不涉及|无此项|不适用)\s*[。.]?\s*$"]
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
 
 
@@ -29,10 +29,15 @@ class Markers:
     promise: re.Pattern
     negation: re.Pattern
     incomplete: re.Pattern | None = None  # unfinished work (初稿, 进行中…): partial, never covered
+    plan_heading: re.Pattern | None = None  # sections that describe plans (试点目标, 实施计划…)
 
 
 def _alternation(words: list[str]) -> str:
     return "|".join(w if any(c in w for c in "(?[") else re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def instruction_pattern(rubric: Rubric) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{p})" for p in rubric.instruction_markers)) if rubric.instruction_markers else None
 
 
 def build_markers(rubric: Rubric) -> Markers:
@@ -44,7 +49,25 @@ def build_markers(rubric: Rubric) -> Markers:
     promise = re.compile(f"(?:{_alternation(rubric.promise_markers + EXTRA_PROMISE)})")
     negation = re.compile(f"(?:{_alternation(NEGATION)})")
     incomplete = re.compile(f"(?:{_alternation(rubric.incomplete_markers)})") if rubric.incomplete_markers else None
-    return Markers(done, promise, negation, incomplete)
+    plan = re.compile("|".join(f"(?:{p})" for p in rubric.plan_headings)) if rubric.plan_headings else None
+    return Markers(done, promise, negation, incomplete, plan)
+
+
+# What was done, said outright: it stands even inside a sentence that also plans ("已完成…，下一步将…").
+_PAST = re.compile(r"已|曾|累计|了(?!解)")
+
+
+def carry_promise(clauses: list[tuple[str, ClauseState]], planned: bool) -> list[tuple[str, ClauseState]]:
+    """A promise governs the rest of its sentence ("下一步，我们将…，向标委会提出修订建议"), and a plan section
+    governs all of its sentences; only a clause that says outright it was done escapes."""
+    out = []
+    for clause, state in clauses:
+        if state == "promise":
+            planned = True
+        elif planned and state in ("done", "neutral") and not _PAST.search(clause):
+            state = "promise"
+        out.append((clause, state))
+    return out
 
 
 ClauseState = Literal["done", "promise", "negated", "incomplete", "neutral"]
@@ -84,19 +107,62 @@ class Sentence:
     kind: str
     sections: tuple[str, ...]  # enclosing headings, outermost first
     clauses: list[tuple[str, ClauseState]] = field(default_factory=list)
+    header: str = ""  # a table row's header row (what its cells mean), "" elsewhere
+    instruction: bool = False  # the sentence addresses the reviewing assistant (never evidence)
 
 
-def _level(heading: str) -> int:
-    return heading_level(heading) if HEADING_RE.match(heading) else 1
+def _level(heading: str, style_level: int | None = None) -> int:
+    """Outline markers (一、 > （一） > 1.) decide; else the heading style's level (Word "Heading 2"); else 1."""
+    return heading_level(heading) if HEADING_RE.match(heading) else (style_level or 1)
 
 
-def document_sentences(doc: Document, markers: Markers) -> list[Sentence]:
+def _table_key(block) -> str:
+    return block.location.split("第")[0] if block.location.startswith("表") else ""
+
+
+def table_headers(doc: Document) -> dict[int, str]:
+    """The header row of every table row's table: its first row (a DOCX table "表N", or a run of flattened rows)."""
+    headers: dict[int, str] = {}
+    header, previous, key = "", -2, None
+    for i, block in enumerate(doc.blocks):
+        if block.kind != "table_row":
+            continue
+        this = _table_key(block)
+        if previous != i - 1 or (this and this != key):
+            header = block.text
+        else:
+            headers[i] = header
+        previous, key = i, this
+    return headers
+
+
+_NOT_TITLE = re.compile(r"[。；;！？!?：:，,]|\d")
+
+
+def heading_like(block, announces, markers: Markers) -> bool:
+    """A short line on its own that names a requirement's section ("推广应用情况" set in bold, no outline number):
+    read as a heading, so the sentences under it belong to that section. A line that reports or promises
+    something ("已举办宣贯会") stays a sentence."""
+    text = block.text.strip()
+    return (block.kind == "paragraph" and 2 <= len(text) <= 20 and not _NOT_TITLE.search(text)
+            and announces is not None and not any(p.search(text) for p in (markers.done, markers.promise,
+                                                                          markers.negation))
+            and announces(text))
+
+
+def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern | None = None,
+                       announces=None) -> list[Sentence]:
+    """`announces(text)`: does a short line name a requirement's section (then it is read as a heading)?"""
     out: list[Sentence] = []
     stack: list[tuple[int, str]] = []
+    headers = table_headers(doc)
     for i, block in enumerate(doc.blocks):
         text = block.text
-        if block.kind == "heading":
-            level = _level(text)
+        if block.kind == "heading" or heading_like(block, announces, markers):
+            # A style level only orders headings without outline markers ("附：…" styled Heading 2 after a typed
+            # "四、…" is not inside it: the two scales do not compare).
+            untyped_parent = bool(stack) and not HEADING_RE.match(stack[-1][1])
+            level = _level(text, block.level if untyped_parent else None)
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, text))
@@ -111,6 +177,10 @@ def document_sentences(doc: Document, markers: Markers) -> list[Sentence]:
                 continue
             pos = at + len(part)
             clauses = [(c, clause_state(c, markers)) for c in _CLAUSE_SPLIT.split(part) if c.strip()]
+            in_plan = bool(markers.plan_heading and any(markers.plan_heading.search(h) for h in sections))
+            clauses = carry_promise(clauses, in_plan)
             # A text file's block may join several lines: the sentence is located on the line it starts on.
-            out.append(Sentence(part, i, block.location_at(at), block.kind, sections, clauses))
+            suspect = bool(instructions and instructions.search(part))
+            out.append(Sentence(part, i, block.location_at(at), block.kind, sections, clauses, headers.get(i, ""),
+                                suspect))
     return out

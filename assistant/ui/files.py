@@ -18,7 +18,9 @@ _UNSAFE = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff_-]+")
 def display_name(upload: Any) -> str:
     """The name the user knows the file by (only ever shown, never used as a path)."""
     name = getattr(upload, "orig_name", None) or getattr(upload, "name", None) or str(upload)
-    return re.split(r"[\\/]", str(name))[-1][:120]
+    name = re.split(r"[\\/]", str(name))[-1]
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 11 else ""
+    return name if len(name) <= 120 else name[: 120 - len(suffix)] + suffix  # a long name keeps its file type
 
 
 def store_upload(upload: Any, uploads_dir: Path, allowed: set[str] = SUPPORTED) -> Path:
@@ -49,11 +51,13 @@ def friendly_error(message: str, stored: Path, original: str) -> str:
 
 
 def export_pair(write: Callable[[Any, Path], Any], result: Any, stem: str) -> tuple[str, str]:
-    """Write `result` as DOCX and Markdown into a fresh temp folder (served for download); returns both paths."""
+    """Write `result` as DOCX and Markdown into a fresh temp folder (served for download); returns both paths.
+    Through the one safe writer: a fresh folder holds no input and no earlier file, so nothing is replaced."""
+    from assistant.outputs import write_output
+
     folder = Path(tempfile.mkdtemp(prefix="pilot-assistant-"))
     paths = []
     for suffix in (".docx", ".md"):
-        path = folder / f"{stem}{suffix}"
-        write(result, path)
-        paths.append(str(path))
+        written = write_output(folder / f"{stem}{suffix}", lambda tmp: write(result, tmp))
+        paths.append(str(written.path))
     return paths[0], paths[1]
