@@ -86,19 +86,35 @@ def bench_review(ctx: Context, tmp: Path) -> dict:
     return {"review_50p_pdf_s": round(time.perf_counter() - start, 2)}
 
 
+_PEAK_HOOK = """import atexit, runpy, sys
+def _peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            open(out, "w").write(line.split()[1])
+atexit.register(_peak)
+out = sys.argv[1]
+sys.argv = ["assistant"] + sys.argv[2:]
+runpy.run_module("assistant", run_name="__main__")
+"""
+
+
 def _cli_run(args: list[str], data_dir: Path) -> tuple[float, float, float, int]:
-    """(wall seconds, CPU seconds, peak RSS MB, exit code) of one CLI process, from its own rusage (os.wait4).
-    CPU time is reported too: on a shared machine wall time mostly measures the wait for a core."""
+    """(wall seconds, CPU seconds, peak RSS MB, exit code) of one cold CLI process. The peak is the process's own
+    VmHWM read at exit (wait4's ru_maxrss would include the forking parent's memory). CPU time is given too: on a
+    shared machine wall time mostly measures the wait for a core."""
     import subprocess
 
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", *args], cwd=Path(__file__).resolve().parent.parent,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    cpu = usage.ru_utime + usage.ru_stime
-    return time.perf_counter() - start, cpu, usage.ru_maxrss / 1024, proc.returncode
+    with tempfile.NamedTemporaryFile("r", suffix=".peak") as peak_file:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", _PEAK_HOOK, peak_file.name, *args],
+                                cwd=Path(__file__).resolve().parent.parent, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        peak_kb = float(Path(peak_file.name).read_text() or 0)
+    return seconds, usage.ru_utime + usage.ru_stime, peak_kb / 1024, proc.returncode
 
 
 def bench_reliability(ctx: Context, tmp: Path) -> dict:

@@ -201,7 +201,15 @@ def _client(url: str):
 
     if not url.startswith(("http://127.0.0.1", "http://localhost")):
         raise ValueError("the load test only talks to 127.0.0.1")
-    return Client(url, verbose=False, download_files=False, analytics_enabled=False)
+    for attempt in range(3):  # a busy server answers its config slowly; httpx's default 5 s timed out at 50 sessions
+        try:
+            return Client(url, verbose=False, download_files=False, analytics_enabled=False,
+                          httpx_kwargs={"timeout": 60})
+        except Exception:  # noqa: BLE001 - retried, then raised
+            if attempt == 2:
+                raise
+            time.sleep(2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def run_load(url: str, work: Workload, sessions: int, seconds: float, server_pid: int, grace: float = 180.0,
@@ -346,8 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"UI load test: {sessions} sessions for {seconds / 60:g} min mixing {', '.join(ACTIONS)} via the UI API "
           f"on {sys.platform} with {os.cpu_count()} CPUs")
     print(table(report))
-    for s in report.errors[:20]:
-        print(f"error: {s.action}: {s.error}", file=sys.stderr)
+    from collections import Counter
+
+    for (action, error), count in Counter((s.action, s.error) for s in report.errors).most_common(20):
+        print(f"error ×{count}: {action}: {error}", file=sys.stderr)
     for line in report.wrong[:20]:
         print(f"wrong: {line}", file=sys.stderr)
     return 0 if report.ok else 1
