@@ -381,11 +381,8 @@ def test_review_eval_cases(fake_ctx: Context) -> None:
     cases = load_cases("review")
     assert len(cases) >= 12
     result = run_regression(fake_ctx, cases)
-    # Known conflict, left for the lead to settle (the case is not edited): this case expects requirement 2
-    # covered with new standards only, but plan.txt 三（二） asks for revision suggestions AND new-standard
-    # proposals, and the independent eval (evals/review_dev.yaml, rd-short-md) scores one half alone as partial.
-    assert result.failures == ["pdf-two-page-report-with-citation-title-after: 要求2: partial (expected covered)"]
-    assert result.metrics["requirement_accuracy"] >= 0.99
+    assert result.failures == []
+    assert result.metrics["requirement_accuracy"] == 1.0
     assert result.metrics["citation_precision"] == result.metrics["citation_recall"] == 1.0
 
 
