@@ -35,8 +35,8 @@ def launch(ctx: Any) -> tuple[Any, str]:
     return launch_local(ctx)
 
 
-def make_driver(download_dir: Path, width: int = 1400, height: int = 1000):
-    """Headless Chromium via the system chromedriver; downloads land in `download_dir`."""
+def make_driver(download_dir: Path, width: int = 1400, height: int = 1000, lang: str = "zh-CN"):
+    """Headless Chromium via the system chromedriver, browser language `lang`; downloads land in `download_dir`."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -45,11 +45,11 @@ def make_driver(download_dir: Path, width: int = 1400, height: int = 1000):
     profile = tempfile.mkdtemp(prefix="chromium-profile-")
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                  "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={profile}", f"--window-size={width},{height}", "--lang=zh-CN"):
+                 f"--user-data-dir={profile}", f"--window-size={width},{height}", f"--lang={lang}"):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {
         "download.default_directory": str(download_dir), "download.prompt_for_download": False,
-        "download.directory_upgrade": True, "safebrowsing.enabled": False, "intl.accept_languages": "zh-CN,zh",
+        "download.directory_upgrade": True, "safebrowsing.enabled": False, "intl.accept_languages": lang,
     })
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     # Headless Chromium only saves downloads where it is told to, over the DevTools protocol.

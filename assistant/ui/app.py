@@ -10,6 +10,7 @@ from assistant.context import Context
 from assistant.errors import InputError
 from assistant.loaders import SUPPORTED
 from assistant.ui import format as fmt
+from assistant.ui import locale
 from assistant.ui.handlers import AUTO_DIRECTION, KINDS, Handlers
 
 TITLE = "智能制造标准应用试点 · 申报与评审助手"
@@ -144,7 +145,8 @@ def launch_local(ctx: Context) -> tuple[gr.Blocks, str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     demo = build_app(ctx)
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                app_kwargs=locale.app_kwargs())
     return demo, f"http://127.0.0.1:{port}/"
 
 
@@ -169,4 +171,4 @@ def serve(ctx: Context, host: str = "127.0.0.1", port: int = 7860) -> None:
                               font_mono=["Noto Sans Mono CJK SC", "monospace"])
     build_app(ctx).launch(server_name=host, server_port=port, auth=auth, auth_message="请登录" if auth else None,
                           theme=theme, show_error=False, quiet=True, footer_links=["api", "settings"],
-                          run_history=False)
+                          run_history=False, app_kwargs=locale.app_kwargs())

@@ -166,7 +166,7 @@ class Handlers:
             if "error" in outcome:
                 raise outcome["error"]
             result = outcome["draft"]
-            docx, md = export_pair(write_draft, result, f"草稿_{kind}")
+            docx, md = export_pair(write_draft, result, f"{kind_label if kind_label in KINDS else '申报书'}草稿")
             yield (fmt.inert_markdown(render_draft(result)), fmt.notices_markdown(result.notices),
                    gr.update(value=docx, visible=True), gr.update(value=md, visible=True))
         finally:
@@ -199,7 +199,7 @@ class Handlers:
             result = polish_text(self.ctx, text)
         else:
             raise gr.Error("请上传案例文件或粘贴案例文字", title="无法完成", print_exception=False)
-        docx, md = export_pair(write_polish, result, "案例修改建议")
+        docx, md = export_pair(write_polish, result, "案例修改稿")
         summary = f"发现 {len(result.issues)} 处问题。" if result.issues else "未发现问题。"
         summary += "".join(f"\n\n> {fmt.md_text(n)}" for n in result.notices)
         return (summary, frame(fmt.issue_rows(result.issues), fmt.ISSUE_HEADERS), fmt.rewrite_html(result.rewrite),
