@@ -77,14 +77,19 @@ def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
         raise InputError("查询为空 (empty query)")
     if not 1 <= args.k <= 200:
         raise InputError(f"-k 应在 1 到 200 之间，收到 {args.k} (k out of range)")
+    from assistant.labels import source_label
+
     hits = ctx.retriever(_progress_bar()).search(args.query, k=args.k, doc_types=args.type or None)
-    results = [{"id": h.id, "text": h.text, "source": h.source, "location": h.location, "score": h.score} for h in hits]
+    corpus = ctx.corpus
+    labels = [source_label(h.source, h.location, corpus) for h in hits]
+    results = [{"id": h.id, "text": h.text, "source": h.source, "location": h.location, "label": label,
+                "score": h.score} for h, label in zip(hits, labels)]
 
     def human() -> str:
         lines = []
-        for i, h in enumerate(hits, start=1):
-            lines.append(f"{i:>2}. [{h.score:.3f}] {h.source} · {h.location}\n    {h.text[:160].replace(chr(10), ' ')}")
-        return "\n".join(lines) or "没有结果 (no results)"
+        for i, (h, label) in enumerate(zip(hits, labels), start=1):
+            lines.append(f"{i:>2}. {label}\n    {h.text[:160].replace(chr(10), ' ')}")
+        return "\n".join(lines) or "无结果：换个说法，或去掉类型限制再试"
 
     _emit({"results": results}, args.json, human)
     return 0

@@ -42,7 +42,7 @@ def test_group_rows_round_trip_through_an_edited_table():
                   "sources": [{"source": "plan/plan.txt", "location": "第3行"}]}]
     rows = fmt.group_rows(standards)
     assert rows[0][:5] == [True, "GB/T 39116—2020", "智能制造能力成熟度模型", "国家标准", "已发布"]
-    assert rows[0][6] == "plan/plan.txt · 第3行"
+    assert rows[0][6] == "试点方案"  # a label, never the file and line it came from
     table = pd.DataFrame(rows + [["false", "T/CAMS 1—2020", "", "团体标准", "", "", ""], [False, "", "", "", "", "", ""]],
                          columns=fmt.GROUP_HEADERS)
     members = fmt.rows_to_members(table)
@@ -212,11 +212,13 @@ def test_build_app_constructs(fake_ctx: Context):
 def test_status_search_and_catalog_callbacks(ui_ctx: Context):
     h = Handlers(ui_ctx)
     assert "离线模式" in h.status() and f"{len(ui_ctx.retriever())} 段" in h.status()
-    results = h.search("智能制造能力成熟度 GB/T 39116", ["标准目录"], 5)
-    assert list(results.columns) == fmt.HIT_HEADERS and len(results) == 5
+    results, found = h.search("智能制造能力成熟度 GB/T 39116", ["标准目录"], 5)
+    assert list(results.columns) == fmt.HIT_HEADERS and len(results) == 5 and "得分" not in results.columns
     assert set(results["类型"]) == {"标准目录"}
-    with pytest.raises(gr.Error, match="请输入"):
-        h.search("  ", None, 5)
+    assert all(label.startswith("标准目录《") for label in results["来源"])
+    assert "找到 5 段" in found
+    empty, message = h.search("  ", None, 5)
+    assert empty.empty and "请输入" in message
     assert len(h.catalog("39116")) >= 1
 
 
@@ -257,8 +259,8 @@ def test_polish_callback(ui_ctx: Context):
     assert "问题" in summary and list(issues.columns) == fmt.ISSUE_HEADERS
     assert "章节结构" in set(issues["规则"]) and "sections" not in set(issues["规则"])  # names, not rule ids
     assert "未生成改写稿" in diff and Path(md["value"]).is_file()
-    with pytest.raises(gr.Error, match="请上传"):
-        h.polish(None, " ")
+    cleared = h.polish(None, " ")  # an empty submit clears the previous result instead of leaving it on screen
+    assert "请上传" in cleared[0] and cleared[1].empty and cleared[2] == "" and cleared[3]["visible"] is False
 
 
 def test_add_documents_indexes_uploads_under_safe_names(ui_ctx: Context, tmp_path: Path):
@@ -267,9 +269,9 @@ def test_add_documents_indexes_uploads_under_safe_names(ui_ctx: Context, tmp_pat
     doc.write_text("企业内部规范\n本规范规定了焊装车间机器人点焊参数的校验周期为每班一次。\n", encoding="utf-8")
     message = h.add_documents([str(doc)])
     assert "企业内部规范" in message and "新嵌入 1 段" in message
-    results = h.search("机器人点焊参数校验周期", ["上传文档"], 3)
+    results, _ = h.search("机器人点焊参数校验周期", ["上传文档"], 3)
     assert "点焊" in results.iloc[0]["内容"]
-    assert re.fullmatch(r"[0-9a-f]{12}_企业内部规范\.txt", results.iloc[0]["来源"]), results.iloc[0]["来源"]
+    assert results.iloc[0]["来源"].startswith("上传文档《企业内部规范.txt》"), results.iloc[0]["来源"]
     with pytest.raises(gr.Error, match="请先选择"):
         h.add_documents([])
 

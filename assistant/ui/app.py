@@ -16,6 +16,7 @@ from assistant.ui.handlers import AUTO_DIRECTION, KINDS, Handlers
 TITLE = "智能制造标准应用试点 · 申报与评审助手"
 CONCURRENCY = 4  # events of one kind running at once; the rest wait in the queue
 UPLOAD_TYPES = sorted(SUPPORTED - {".markdown"})
+CLOSE_TOASTS = "() => { document.querySelectorAll('.toast-close').forEach((b) => b.click()); }"
 
 
 def _downloads(prefix: str) -> tuple[gr.DownloadButton, gr.DownloadButton]:
@@ -48,7 +49,9 @@ def _apply_tab(h: Handlers, ctx: Context) -> None:
     draft_md = gr.Markdown(label="文稿", elem_id="apply-draft-output", container=True, min_height=120)
     docx, md = _downloads("apply")
 
-    suggest_event = suggest_btn.click(h.suggest, [scenario, direction], [summary, group, checks, suggestion])
+    # An empty scenario is refused beside the box; the last suggested group stays on screen.
+    suggest_event = suggest_btn.click(h.suggest, [scenario, direction], [summary, group, checks, suggestion],
+                                      validator=h.validate_scenario)
     group.input(h.check, [group], [checks], show_progress="hidden", trigger_mode="always_last")
     draft_event = draft_btn.click(h.draft, [scenario, kind, group, suggestion], [draft_md, notices, docx, md])
     stop_btn.click(None, cancels=[suggest_event, draft_event])
@@ -98,7 +101,8 @@ def _knowledge_tab(h: Handlers, status: gr.Markdown) -> None:
         types = gr.CheckboxGroup(list(fmt.DOC_TYPE_ZH.values()), label="只看这些类型（不选即全部）", elem_id="kb-types")
         search_btn = gr.Button("检索", variant="primary", elem_id="kb-search")
         results = gr.Dataframe(headers=fmt.HIT_HEADERS, interactive=False, wrap=True, elem_id="kb-results",
-                               column_widths=["4%", "7%", "9%", "16%", "14%", "50%"])
+                               column_widths=["4%", "9%", "27%", "60%"])
+        found = gr.Markdown(elem_id="kb-search-status")
     with gr.Accordion("标准目录", open=True):
         query = gr.Textbox(label="筛选（编号、名称、方向或关键词）", elem_id="kb-filter")
         catalog = gr.Dataframe(value=h.catalog(""), headers=fmt.CATALOG_HEADERS, interactive=False, wrap=True,
@@ -110,8 +114,8 @@ def _knowledge_tab(h: Handlers, status: gr.Markdown) -> None:
             stop = gr.Button("停止", variant="stop", elem_id="kb-stop")
         added = gr.Markdown(elem_id="kb-add-status")
     query.change(h.catalog, [query], [catalog], show_progress="hidden", trigger_mode="always_last")
-    search_btn.click(h.search, [search_query, types, k], [results])
-    search_query.submit(h.search, [search_query, types, k], [results])
+    search_btn.click(h.search, [search_query, types, k], [results, found])
+    search_query.submit(h.search, [search_query, types, k], [results, found])
     # Index builds take a file lock anyway; one at a time keeps memory use flat.
     event = add.click(h.add_documents, [files], [added], concurrency_limit=1).then(h.status, None, [status])
     stop.click(None, cancels=[event])
@@ -123,7 +127,7 @@ def build_app(ctx: Context) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"## {TITLE}")
         status = gr.Markdown("正在加载…", elem_id="status-line")
-        with gr.Tabs(elem_id="tabs"):
+        with gr.Tabs(elem_id="tabs") as tabs:
             with gr.Tab("申报助手", id="apply", elem_id="tab-apply"):
                 _apply_tab(h, ctx)
             with gr.Tab("评审助手", id="review", elem_id="tab-review"):
@@ -132,6 +136,7 @@ def build_app(ctx: Context) -> gr.Blocks:
                 _editor_tab(h)
             with gr.Tab("知识库", id="knowledge", elem_id="tab-knowledge"):
                 _knowledge_tab(h, status)
+        tabs.change(None, js=CLOSE_TOASTS)  # a message belongs to the tab it was raised in
         demo.load(h.status, None, [status])
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo

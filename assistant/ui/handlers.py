@@ -74,13 +74,33 @@ class Handlers:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self._building: tuple[float, str] | None = None  # (fraction, message) while the first build runs
+
+    def _track(self, progress: Callable[[float, str], None]) -> Callable[[float, str], None]:
+        def update(fraction: float, message: str) -> None:
+            self._building = (fraction, message)
+            progress(fraction, message)
+        return update
+
+    def wait_for_index(self, progress: Any = None) -> Any:
+        """The index; while the first build runs (started by the page load), wait for it with its progress."""
+        while self._building is not None:
+            fraction, message = self._building
+            if progress is not None:
+                progress(max(0.0, min(1.0, fraction)), desc=f"等待索引建立完成后自动继续（{message}）")
+            time.sleep(0.3)
+        return self.ctx.retriever()
 
     # ---- status ------------------------------------------------------------------------------------------
 
     @guarded
     def status(self, progress: gr.Progress = gr.Progress()) -> str:
         """The status line; builds the index first when there is none yet (with a progress bar)."""
-        retriever = self.ctx.retriever(gradio_progress(progress))
+        self._building = (0.0, "正在准备")
+        try:
+            retriever = self.ctx.retriever(self._track(gradio_progress(progress)))
+        finally:
+            self._building = None
         try:
             llm = self.ctx.llm
             backend = fmt.status_markdown(llm.name, llm.offline, len(retriever), self.ctx.embedder.name)
@@ -92,14 +112,21 @@ class Handlers:
     # ---- apply -------------------------------------------------------------------------------------------
 
     @guarded
-    def suggest(self, scenario: str, direction: str | None) -> tuple[str, pd.DataFrame, str, Any]:
+    def suggest(self, scenario: str, direction: str | None, progress: gr.Progress = gr.Progress()) -> tuple:
         from assistant.suggest import suggest_group
 
+        self.wait_for_index(progress)
         chosen = None if not direction or direction == AUTO_DIRECTION else direction
         result = suggest_group(self.ctx, (scenario or "").strip(), chosen)
-        rows = fmt.group_rows(result.standards)
+        rows = fmt.group_rows(result.standards, self.ctx.corpus)
         return (fmt.suggestion_markdown(result), frame(rows, fmt.GROUP_HEADERS),
                 fmt.checks_markdown(result.checks), result)
+
+    @staticmethod
+    def validate_scenario(scenario: str, direction: str | None) -> list:
+        """Shown beside the scenario box (the suggestion is not run, the previous result stays)."""
+        ok = bool((scenario or "").strip())
+        return [gr.validate(ok, "请先描述试点场景：企业、行业和准备开展的标准应用场景。"), gr.validate(True, "")]
 
     @guarded
     def check(self, table: Any) -> str:
@@ -137,6 +164,7 @@ class Handlers:
         from assistant.draft import draft_document, render_draft, write_draft
 
         kind = KINDS.get(kind_label, "application")
+        self.wait_for_index()
         group = self.edited_group(suggestion, table)
         tokens: queue.Queue = queue.Queue()
         stop = threading.Event()
@@ -178,6 +206,7 @@ class Handlers:
     def review(self, upload: Any, progress: gr.Progress = gr.Progress()) -> tuple:
         from assistant.review import review_file, write_review_report
 
+        self.wait_for_index(progress)
         progress(0.1, desc="正在读取并评审文件…")
         result = self._on_upload(upload, lambda path: review_file(self.ctx, path))
         docx, md = export_pair(write_review_report, result, "评审报告")
@@ -197,8 +226,9 @@ class Handlers:
             result = self._on_upload(upload, lambda path: polish_file(self.ctx, path))
         elif (text or "").strip():
             result = polish_text(self.ctx, text)
-        else:
-            raise gr.Error("请上传案例文件或粘贴案例文字", title="无法完成", print_exception=False)
+        else:  # nothing to check: the previous result goes, so it is never mistaken for this one's
+            hidden = gr.update(value=None, visible=False)
+            return ("⚠️ 请上传案例文件或粘贴案例文字。", frame([], fmt.ISSUE_HEADERS), "", hidden, hidden)
         docx, md = export_pair(write_polish, result, "案例修改稿")
         summary = f"发现 {len(result.issues)} 处问题。" if result.issues else "未发现问题。"
         summary += "".join(f"\n\n> {fmt.md_text(n)}" for n in result.notices)
@@ -233,12 +263,18 @@ class Handlers:
         return f"✓ 已加入知识库：{added}。索引现有 {report.chunks} 段（新嵌入 {report.embedded} 段）。"
 
     @guarded
-    def search(self, query: str, types: list[str] | None, k: float) -> pd.DataFrame:
-        if not (query or "").strip():
-            raise gr.Error("请输入检索内容", title="无法完成", print_exception=False)
+    def search(self, query: str, types: list[str] | None, k: float,
+               progress: gr.Progress = gr.Progress()) -> tuple[pd.DataFrame, str]:
+        """Hits with their sources, and a line saying how many are relevant (or that none is, and what to try)."""
+        query = (query or "").strip()
+        if not query:
+            return frame([], fmt.HIT_HEADERS), "⚠️ 请输入检索内容。"
         doc_types = [t for label in types or [] for t, zh in fmt.DOC_TYPE_ZH.items() if zh == label] or None
-        hits = self.ctx.retriever().search(query.strip(), k=int(k), doc_types=doc_types)
-        return frame(fmt.hit_rows(hits), fmt.HIT_HEADERS)
+        retriever = self.wait_for_index(progress)
+        hits = retriever.search(query, k=int(k), doc_types=doc_types)
+        if not hits or not retriever.relevant(query, hits):
+            return frame([], fmt.HIT_HEADERS), fmt.no_hits_markdown(query, bool(doc_types))
+        return frame(fmt.hit_rows(hits, self.ctx.corpus), fmt.HIT_HEADERS), f"找到 {len(hits)} 段相关内容（按相关程度排列）。"
 
     # ---- helpers -----------------------------------------------------------------------------------------
 
