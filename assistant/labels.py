@@ -67,7 +67,9 @@ def case_label(case_id: str, location: str = "", corpus: Any = None) -> str:
         head = f"公开案例《{case.title}》"
         if case.source and not case.source.startswith(("illustrative", "http")):
             head += f"（来源：{case.source.split(';')[0].strip()}）"
-    return _join(head, location if location and location != "概要" and _readable(location) else "")
+    # A line number counts lines of our YAML body, which nobody else has: only a heading helps a reader.
+    keep = location and location != "概要" and _readable(location) and not _LINE.search(location)
+    return _join(head, location if keep else "")
 
 
 def plan_clause(location: str, corpus: Any = None) -> str:
