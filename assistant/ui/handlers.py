@@ -19,7 +19,7 @@ from assistant.ui import format as fmt
 from assistant.ui.files import display_name, export_pair, friendly_error, store_upload
 
 log = logging.getLogger(__name__)
-GENERIC_ERROR = "处理失败：发生内部错误，请重试；如反复出现请联系管理员查看服务日志 (internal error)"
+GENERIC_ERROR = "处理失败：发生内部错误，请重试；如反复出现请联系管理员查看服务日志"
 AUTO_DIRECTION = "自动判断"
 KINDS = {"申报书": "application", "实施指南": "guide", "典型案例": "case", "标准修订建议": "revision"}
 STREAM_INTERVAL = 0.15  # seconds between screen updates while a draft streams in
