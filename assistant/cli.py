@@ -57,7 +57,8 @@ def _direction_help() -> str:
     from assistant.settings import _shipped_dir
 
     try:
-        plan = yaml.safe_load((_shipped_dir("corpus") / "plan" / "plan.yaml").read_text(encoding="utf-8"))
+        plan = yaml.load((_shipped_dir("corpus") / "plan" / "plan.yaml").read_text(encoding="utf-8"),
+                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         values = "、".join(f"{d['id']}（{d['name']}）" for d in plan["directions"])
     except (OSError, KeyError, TypeError, yaml.YAMLError):
         values = "见 corpus/plan/plan.yaml"
@@ -99,6 +100,8 @@ def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
     from assistant.labels import source_label
 
     hits = ctx.retriever(_progress_bar()).search(args.query, k=args.k, doc_types=args.type or None)
+    if hits and not ctx.retriever().relevant(args.query, hits):
+        hits = []  # the nearest passages are not about the query: say so instead of listing them
     corpus = ctx.corpus
     labels = [source_label(h.source, h.location, corpus) for h in hits]
     results = [{"id": h.id, "text": h.text, "source": h.source, "location": h.location, "label": label,
@@ -108,7 +111,8 @@ def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
         lines = []
         for i, (h, label) in enumerate(zip(hits, labels), start=1):
             lines.append(f"{i:>2}. {label}\n    {h.text[:160].replace(chr(10), ' ')}")
-        return "\n".join(lines) or "无结果：换个说法，或去掉类型限制再试"
+        return "\n".join(lines) or (f"无结果：知识库中没有与“{args.query}”相关的内容。可以换个说法、写标准编号，"
+                                     "或用 assistant index 文件 加入相关资料")
 
     _emit({"results": results}, args.json, human)
     return 0

@@ -9,7 +9,7 @@ from assistant.errors import IndexStoreError, StoreUnavailable
 from assistant.index import Manifest, Progress, _noop, _read_records, build_index, corpus_sources, open_client
 from assistant.settings import Settings
 from assistant.standards import number_keys
-from assistant.tokenize import tokenize
+from assistant.tokenize import tokenize_query
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60
@@ -81,7 +81,7 @@ class Retriever:
         keys = set(number_keys(query))
         if keys and any(keys & self.cited.get(h.id, set()) or keys & set(number_keys(h.location)) for h in hits):
             return True
-        words = {w for w in tokenize(query) if len(w) >= 2}
+        words = {w for w in tokenize_query(query, self.settings.data_dir / "cache") if len(w) >= 2}
         if words and any(words <= set(self.by_id[h.id]["tokens"]) for h in hits if h.id in self.by_id):
             return True
         return any(h.similarity >= RELEVANCE_FLOOR for h in hits)
@@ -109,7 +109,7 @@ class Retriever:
         return {i: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0])}
 
     def _lexical(self, query: str, doc_types: list[str] | None) -> list[str]:
-        tokens = tokenize(query)
+        tokens = tokenize_query(query, self.settings.data_dir / "cache")
         if not tokens:
             return []
         scores = self.bm25.get_scores(tokens)

@@ -48,3 +48,22 @@ def test_search_says_when_nothing_is_relevant(real_ctx: Context):
         assert not retriever.relevant(query, retriever.search(query, k=10)), query
     for query in ("数字化车间", "GB/T 39116", "卖出去的设备远程看运行状态，出故障前就派人上门"):
         assert retriever.relevant(query, retriever.search(query, k=10)), query
+
+
+def test_query_tokens_without_the_full_dictionary_match_jieba(tmp_path):
+    """The lazy SQLite dictionary segments exactly as the loaded one (checked in a fresh process)."""
+    import json
+    import subprocess
+    import sys
+
+    from assistant import tokenize as tk
+
+    texts = ["数字化车间 设备联网与质量追溯", "能源管理", "GB/T 39116 成熟度评估", "卖出去的设备远程看运行状态"]
+    expected = [tk.tokenize(t) for t in texts]
+    tk._write_dictionary(tmp_path)
+    code = ("import json,sys; from pathlib import Path; from assistant import tokenize as tk; "
+            f"out=[tk.tokenize_query(t, Path({str(tmp_path)!r})) for t in {texts!r}]; "
+            "print(json.dumps([out, tk._jieba.cache_info().currsize]))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300)
+    got, full_loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got == expected and full_loaded == 0
