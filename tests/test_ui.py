@@ -350,7 +350,7 @@ def test_end_to_end_in_chromium(served: str, driver, tmp_path: Path):
     b.type_into(driver, "#kb-query", "智能制造能力成熟度 GB/T 39116")
     b.click(driver, "#kb-search")
     b.wait_for(driver, lambda d: len(b.table_rows(d, "#kb-results")) >= 3, what="search results")
-    assert "standards/catalog.yaml" in " ".join(b.table_rows(driver, "#kb-results"))
+    assert "标准目录《" in " ".join(b.table_rows(driver, "#kb-results"))
 
 
 @pytest.mark.browser
@@ -385,3 +385,102 @@ def test_first_start_builds_the_index_with_progress(fake_ctx: Context):
     assert (fake_ctx.settings.index_dir / "manifest.json").exists()
     assert f"{len(fake_ctx.retriever())} 段" in line
     assert calls and calls[-1] == (1.0, "索引完成") and any("已嵌入" in d for _, d in calls)
+
+
+PLUMBING = [".yaml", "ASSISTANT_", "Drop File Here", "Click to Upload", "Error", "Built with Gradio", "Use via API",
+            "得分", "置信度"]
+RAW_SCORE = re.compile(r"(?<![\d.])0\.\d{3,}")  # 0.0328, 0.86: a score, never a figure a reader needs
+
+
+def _visible_text(driver) -> str:
+    return driver.execute_script("return document.body.innerText;")
+
+
+def _assert_human(driver, where: str) -> None:
+    text = _visible_text(driver)
+    for needle in PLUMBING:
+        assert needle not in text, f"{where}: {needle!r} on screen"
+    assert not RAW_SCORE.search(text), f"{where}: raw score {RAW_SCORE.search(text).group()!r} on screen"
+
+
+def _first_start_percentages(driver) -> list[float]:
+    """The percentages the page shows while the first index build runs, in the order they appeared."""
+    import time
+
+    seen: list[float] = []
+    deadline = time.monotonic() + browser.WAIT
+    while time.monotonic() < deadline:
+        text = _visible_text(driver)
+        for value in re.findall(r"(\d+(?:\.\d+)?)\s*%", text):
+            if not seen or float(value) != seen[-1]:
+                seen.append(float(value))
+        if "嵌入模型" in text:
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"the first start did not finish; saw {seen}")
+
+
+@pytest.mark.browser
+@pytest.mark.integration
+@needs_browser
+def test_every_tab_in_chinese_for_an_en_us_browser(real_ctx: Context, tmp_path: Path):
+    """A new user with an English browser: first start with moving progress, then a flow in every tab, and
+    no plumbing, score or English chrome anywhere on screen."""
+    b = browser
+    model = getattr(real_ctx.embedder, "model", real_ctx.embedder)  # the bare model: no vectors cached yet
+    ctx = Context(make_settings(tmp_path / "data"), _embedder=model)
+    demo, url = b.launch(ctx)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    driver = b.make_driver(downloads, lang="en-US")
+    try:
+        driver.get(url)
+        percents = _first_start_percentages(driver)
+        rising = [p for i, p in enumerate(percents) if i == 0 or p > max(percents[:i])]
+        assert len(rising) >= 3, percents
+        assert driver.execute_script("return navigator.language") == "zh-CN"
+        _assert_human(driver, "start")
+
+        # 申报助手: an empty scenario is refused beside the box; then a real one
+        b.click(driver, "#apply-suggest")
+        b.wait_for(driver, lambda d: "请先描述试点场景" in _visible_text(d), 30, "validation message")
+        b.type_into(driver, "#apply-scenario", b.SCENARIO)
+        b.click(driver, "#apply-suggest")
+        b.wait_for(driver, lambda d: len(b.table_rows(d, "#apply-group")) >= 5, what="group rows")
+        b.wait_idle(driver)
+        _assert_human(driver, "申报助手")
+        b.type_into(driver, "#apply-scenario", "   ")
+        b.click(driver, "#apply-suggest")
+        b.wait_for(driver, lambda d: "请先描述试点场景" in _visible_text(d), 30, "validation message")
+        assert len(b.table_rows(driver, "#apply-group")) >= 5, "the last valid group stays on screen"
+
+        b.open_tab(driver, "review")
+        _assert_human(driver, "评审助手 (empty)")
+        b.upload(driver, "#review-file", b.make_review_docx(tmp_path / "申报书.docx"))
+        b.wait_for(driver, lambda d: "申报书" in b.css(d, "#review-file").text, 30, "upload shown")
+        b.click(driver, "#review-run")
+        b.wait_for(driver, lambda d: len(b.css_all(d, "#review-verdicts tr.verdict")) == 5, what="verdicts")
+        _assert_human(driver, "评审助手")
+
+        b.open_tab(driver, "editor")
+        b.type_into(driver, "#editor-text", b.EDITOR_SAMPLE)
+        b.click(driver, "#editor-run")
+        b.wait_for(driver, lambda d: "处问题" in b.css(d, "#editor-summary").text, what="editor result")
+        _assert_human(driver, "案例编辑")
+        b.type_into(driver, "#editor-text", "")
+        b.click(driver, "#editor-run")
+        b.wait_for(driver, lambda d: "请上传案例文件或粘贴案例文字" in b.css(d, "#editor-summary").text, 60, "cleared")
+        assert "处问题" not in b.css(driver, "#editor-summary").text
+
+        b.open_tab(driver, "knowledge")
+        b.type_into(driver, "#kb-query", "红烧肉的家常做法")
+        b.click(driver, "#kb-search")
+        b.wait_for(driver, lambda d: "无结果" in b.css(d, "#kb-search-status").text, what="empty state")
+        b.type_into(driver, "#kb-query", "GB/T 39116 智能制造能力成熟度")
+        b.click(driver, "#kb-search")
+        b.wait_for(driver, lambda d: len(b.table_rows(d, "#kb-results")) >= 3, what="search results")
+        assert "标准目录《" in " ".join(b.table_rows(driver, "#kb-results"))
+        _assert_human(driver, "知识库")
+    finally:
+        driver.quit()
+        demo.close()
