@@ -136,13 +136,14 @@ def make_review_docx(path: Path) -> Path:
     return path
 
 
-def take_screenshots(driver: Any, url: str, out_dir: Path, work_dir: Path) -> list[Path]:
+def take_screenshots(driver: Any, url: str, out_dir: Path, work_dir: Path, scenario: str = SCENARIO,
+                     query: str = "GB/T 39116 智能制造能力成熟度") -> list[Path]:
     """One PNG per tab after a little interaction, so each shows real content."""
     out_dir.mkdir(parents=True, exist_ok=True)
     shots = []
     driver.get(url)
     wait_status(driver)
-    type_into(driver, "#apply-scenario", SCENARIO)
+    type_into(driver, "#apply-scenario", scenario)
     click(driver, "#apply-suggest")
     wait_for(driver, lambda d: len(table_rows(d, "#apply-group")) >= 5, WAIT, "group rows")
     click(driver, "#apply-draft")
@@ -160,7 +161,7 @@ def take_screenshots(driver: Any, url: str, out_dir: Path, work_dir: Path) -> li
     wait_for(driver, lambda d: css(d, "#editor-summary").text.strip(), WAIT, "editor result")
     shots.append(_shot(driver, out_dir / "editor.png"))
     open_tab(driver, "knowledge")
-    type_into(driver, "#kb-query", "GB/T 39116 智能制造能力成熟度")
+    type_into(driver, "#kb-query", query)
     click(driver, "#kb-search")
     wait_for(driver, lambda d: len(table_rows(d, "#kb-results")) >= 3, WAIT, "search results")
     shots.append(_shot(driver, out_dir / "knowledge.png"))
