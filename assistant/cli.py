@@ -94,7 +94,7 @@ def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
     if not args.query.strip():
-        raise InputError("检索内容为空")
+        raise InputError("查询为空")
     if not 1 <= args.k <= 200:
         raise InputError(f"-k 应在 1 到 200 之间，收到 {args.k}")
     from assistant.labels import source_label
