@@ -45,6 +45,26 @@ def _progress_bar():
     return update
 
 
+def _wrote(path: Path, what: str) -> None:
+    """Every command that writes a file says where (on stderr, so stdout stays the report or the JSON)."""
+    print(f"已写入{what}：{path.resolve()}", file=sys.stderr)
+
+
+def _direction_help() -> str:
+    """The pilot directions `--direction` accepts, read from the shipped plan (ids or names)."""
+    import yaml
+
+    from assistant.settings import _shipped_dir
+
+    try:
+        plan = yaml.load((_shipped_dir("corpus") / "plan" / "plan.yaml").read_text(encoding="utf-8"),
+                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        values = "、".join(f"{d['id']}（{d['name']}）" for d in plan["directions"])
+    except (OSError, KeyError, TypeError, yaml.YAMLError):
+        values = "见 corpus/plan/plan.yaml"
+    return f"试点方向，默认据场景自动判断；可写编号或名称：{values}"
+
+
 def read_text_arg(value: str) -> str:
     """Text given inline, or @file to read it from a file (UTF-8 or GBK)."""
     if value.startswith("@"):
@@ -52,7 +72,7 @@ def read_text_arg(value: str) -> str:
 
         path = Path(value[1:])
         if not path.is_file():
-            raise InputError(f"{path}: 文件不存在 (file not found)")
+            raise InputError(f"{path}: 文件不存在")
         return decode_text(path.read_bytes(), path).strip()
     return value.strip()
 
@@ -74,17 +94,25 @@ def cmd_index(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
     if not args.query.strip():
-        raise InputError("查询为空 (empty query)")
+        raise InputError("查询为空")
     if not 1 <= args.k <= 200:
-        raise InputError(f"-k 应在 1 到 200 之间，收到 {args.k} (k out of range)")
+        raise InputError(f"-k 应在 1 到 200 之间，收到 {args.k}")
+    from assistant.labels import source_label
+
     hits = ctx.retriever(_progress_bar()).search(args.query, k=args.k, doc_types=args.type or None)
-    results = [{"id": h.id, "text": h.text, "source": h.source, "location": h.location, "score": h.score} for h in hits]
+    if hits and not ctx.retriever().relevant(args.query, hits):
+        hits = []  # the nearest passages are not about the query: say so instead of listing them
+    corpus = ctx.corpus
+    labels = [source_label(h.source, h.location, corpus) for h in hits]
+    results = [{"id": h.id, "text": h.text, "source": h.source, "location": h.location, "label": label,
+                "score": h.score} for h, label in zip(hits, labels)]
 
     def human() -> str:
         lines = []
-        for i, h in enumerate(hits, start=1):
-            lines.append(f"{i:>2}. [{h.score:.3f}] {h.source} · {h.location}\n    {h.text[:160].replace(chr(10), ' ')}")
-        return "\n".join(lines) or "没有结果 (no results)"
+        for i, (h, label) in enumerate(zip(hits, labels), start=1):
+            lines.append(f"{i:>2}. {label}\n    {h.text[:160].replace(chr(10), ' ')}")
+        return "\n".join(lines) or (f"无结果：知识库中没有与“{args.query}”相关的内容。可以换个说法、写标准编号，"
+                                     "或用 assistant index 文件 加入相关资料")
 
     _emit({"results": results}, args.json, human)
     return 0
@@ -236,6 +264,8 @@ def cmd_eval(ctx: Context, args: argparse.Namespace) -> int:
     report = run_evals(ctx, task=args.task, baseline=Path(args.baseline) if args.baseline else None,
                        update_baseline=args.update_baseline)
     _emit(report, args.json, lambda: render_eval(report))
+    if args.update_baseline:
+        _wrote(Path(args.baseline or "evals/baseline.json"), "评测基线")
     return 0 if report.passed else 4
 
 
@@ -257,77 +287,82 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
-    common.add_argument("--data-dir", help="index and caches (env ASSISTANT_DATA_DIR)")
-    common.add_argument("--llm", choices=["none", "openai", "ollama"], help="LLM backend (env ASSISTANT_LLM)")
-    common.add_argument("--model", help="LLM model name (env ASSISTANT_MODEL)")
+    common.add_argument("--json", action="store_true", help="在标准输出打印 JSON（键名为英文，供程序读取）")
+    common.add_argument("--data-dir", help="索引与缓存所在目录（环境变量 ASSISTANT_DATA_DIR）")
+    common.add_argument("--llm", choices=["none", "openai", "ollama"], help="大模型后端：none 离线、openai 兼容接口、ollama 本地（环境变量 ASSISTANT_LLM）")
+    common.add_argument("--model", help="大模型名称（环境变量 ASSISTANT_MODEL）")
 
     parser = argparse.ArgumentParser(prog="assistant", description="智能制造标准应用试点 申报与评审助手")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("index", parents=[common], help="index the shipped corpus plus extra files/folders")
-    p.add_argument("paths", nargs="*", help="extra PDF/DOCX/TXT/MD files or folders")
-    p.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+    p = sub.add_parser("index", parents=[common], help="建立索引：内置知识库加上指定的文件或文件夹")
+    p.add_argument("paths", nargs="*", help="要加入的 PDF/DOCX/TXT/MD 文件或文件夹")
+    p.add_argument("--rebuild", action="store_true", help="从头重建")
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("search", parents=[common], help="hybrid search over the index")
-    p.add_argument("query")
-    p.add_argument("-k", type=int, default=10)
+    p = sub.add_parser("search", parents=[common], help="检索知识库（语义 + 关键词）")
+    p.add_argument("query", help="检索内容")
+    p.add_argument("-k", type=int, default=10, help="结果数（1–200，默认 10）")
     p.add_argument("--type", action="append", choices=["plan", "standard", "requirement", "case", "upload"],
-                   help="only these document types (repeatable)")
+                   help="只看这些类型，可重复：plan 实施方案、standard 标准目录、requirement 考核要求、case 案例、upload 上传文档")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("suggest", parents=[common], help="suggest a 标准群 for a scenario")
-    p.add_argument("scenario", help="scenario text, or @file")
-    p.add_argument("--direction", help="pilot direction name or id (default: inferred)")
+    p = sub.add_parser("suggest", parents=[common], help="为试点场景推荐标准群")
+    p.add_argument("scenario", help="场景描述，或 @文件名 从文件读取")
+    p.add_argument("--direction", metavar="方向", help=_direction_help())
     p.set_defaults(func=cmd_suggest)
 
-    p = sub.add_parser("check-group", parents=[common], help="check a standard group against the plan's rules")
-    p.add_argument("file", help="JSON (suggest output or a list) or text with one standard per line")
+    p = sub.add_parser("check-group", parents=[common], help="按实施方案的规则检查标准群")
+    p.add_argument("file", help="JSON（suggest 的输出或列表）或每行一项标准的文本")
     p.set_defaults(func=cmd_check_group)
 
-    p = sub.add_parser("review", parents=[common], help="gap review of submissions against the 5 requirements")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files and/or folders (several: batch review)")
-    p.add_argument("--out", help="one file: write its report (.docx or .md); a batch: the folder for all reports")
+    p = sub.add_parser("review", parents=[common], help="对照五项考核要求评审申报材料（可一次评审多份）")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="申报材料（PDF/DOCX/TXT/MD）或文件夹；多份即批量评审")
+    p.add_argument("--out", help="单份：把评审报告写入 .docx 或 .md 文件；批量：存放各份报告的文件夹")
     p.add_argument("--stage", choices=["application", "acceptance"], default="acceptance",
-                   help="application (申报: concrete plans count as planned) or acceptance (验收, default)")
-    p.add_argument("--summary", help="batch summary, one row per submission (.xlsx, .csv or .md)")
-    p.add_argument("--report-format", choices=["docx", "md"], default="docx", help="batch report format")
-    p.add_argument("--workers", type=int, default=0, help="batch worker processes (default: one per core)")
-    p.add_argument("--time-limit", type=float, default=120.0, help="seconds per file in a batch (0: none)")
-    p.add_argument("--force", action="store_true", help="replace an existing --out file or --summary (never an input)")
+                   help="评审阶段：application 申报（具体计划记为“已有计划”）或 acceptance 验收（默认）")
+    p.add_argument("--summary", help="批量评审汇总表，每份材料一行（.xlsx、.csv 或 .md）")
+    p.add_argument("--report-format", choices=["docx", "md"], default="docx", help="批量评审时各份报告的格式")
+    p.add_argument("--workers", type=int, default=0, help="批量评审的进程数（默认每个 CPU 核一个）")
+    p.add_argument("--time-limit", type=float, default=120.0, help="批量评审时每份材料的时间上限（秒，0 为不限）")
+    p.add_argument("--force", action="store_true", help="替换已存在的 --out 或 --summary 文件（从不覆盖输入文件）")
     p.set_defaults(func=cmd_review)
 
-    p = sub.add_parser("draft", parents=[common], help="draft application/guide/case/revision text")
-    p.add_argument("kind", choices=["application", "guide", "case", "revision"])
-    p.add_argument("--scenario", required=True, help="scenario text, or @file")
-    p.add_argument("--group", help="a suggest --json output to use as the standard group")
-    p.add_argument("--out", help="write .docx or .md")
-    p.add_argument("--force", action="store_true", help="replace an existing --out file (never an input)")
+    p = sub.add_parser("draft", parents=[common], help="起草文稿：application 申报书、guide 实施指南、case 典型案例、revision 标准修订建议")
+    p.add_argument("kind", choices=["application", "guide", "case", "revision"],
+                   help="文稿类型：application 申报书、guide 实施指南、case 典型案例、revision 标准修订建议")
+    p.add_argument("--scenario", required=True, help="场景描述，或 @文件名 从文件读取")
+    p.add_argument("--group", help="用作标准群的 suggest --json 输出文件")
+    p.add_argument("--out", help="把文稿写入 .docx 或 .md 文件")
+    p.add_argument("--force", action="store_true", help="替换已存在的 --out 文件（从不覆盖输入文件）")
     p.set_defaults(func=cmd_draft)
 
-    p = sub.add_parser("polish", parents=[common], help="editor checks (and LLM rewrite) for a case write-up")
-    p.add_argument("file")
-    p.add_argument("--out", help="write .docx or .md")
-    p.add_argument("--force", action="store_true", help="replace an existing --out file (never an input)")
+    p = sub.add_parser("polish", parents=[common], help="案例编辑检查（配置大模型时给出改写稿）")
+    p.add_argument("file", help="案例文件（PDF/DOCX/TXT/MD）")
+    p.add_argument("--out", help="把检查结果写入 .docx 或 .md 文件")
+    p.add_argument("--force", action="store_true", help="替换已存在的 --out 文件（从不覆盖输入文件）")
     p.set_defaults(func=cmd_polish)
 
-    p = sub.add_parser("eval", parents=[common], help="run the regression eval set")
-    p.add_argument("--task", choices=["retrieval", "suggest", "review", "draft", "polish"])
-    p.add_argument("--baseline", help="fail when a metric drops below this baseline file")
-    p.add_argument("--update-baseline", action="store_true")
+    p = sub.add_parser("eval", parents=[common], help="运行回归评测集（离线）")
+    p.add_argument("--task", choices=["retrieval", "suggest", "review", "draft", "polish"],
+                   help="只评测一项：retrieval 检索、suggest 标准群推荐、review 评审、draft 起草、polish 案例编辑")
+    p.add_argument("--baseline", help="任一指标低于此基线文件时以非零码退出")
+    p.add_argument("--update-baseline", action="store_true", help="把本次结果写为新基线")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("catalog", parents=[common], help="the standards catalog and your own imported standards")
+    p = sub.add_parser("catalog", parents=[common], help="标准目录与用户导入的自有标准")
     from assistant.catalog.commands import add_arguments
 
     add_arguments(p, common)
     p.set_defaults(func=cmd_catalog)
 
-    p = sub.add_parser("serve", parents=[common], help="start the web UI")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=7860)
+    p = sub.add_parser("serve", parents=[common], help="启动网页界面")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机）")
+    p.add_argument("--port", type=int, default=7860, help="端口（默认 7860）")
     p.set_defaults(func=cmd_serve)
+    for each in [parser, *sub.choices.values()]:
+        _in_chinese(each)
+    parser._positionals.title = "命令"
     return parser
 
 
@@ -343,6 +378,20 @@ def _stdout_closed() -> int:
     return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
 
 
+class _ZhHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse's own signature
+        super().add_usage(usage, actions, groups, "用法：")
+
+
+def _in_chinese(parser: argparse.ArgumentParser) -> None:
+    """argparse's own headings and -h help in Chinese (its texts are not translated otherwise)."""
+    parser.formatter_class = _ZhHelpFormatter
+    parser._positionals.title, parser._optionals.title = "参数", "选项"
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = "显示本帮助并退出"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -350,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:  # a bad environment variable or config file value
         error = exc.errors()[0]
         name = "ASSISTANT_" + "_".join(str(p) for p in error["loc"]).upper()
-        print(f"配置错误 (bad configuration): {name}: {error['msg']}", file=sys.stderr)
+        print(f"配置错误：{name}：{error['msg']}", file=sys.stderr)
         return 2
     try:
         code = args.func(Context(settings), args)
@@ -362,10 +411,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("已中断 (interrupted)", file=sys.stderr)
+        print("已中断", file=sys.stderr)
         return 130
     except Exception as exc:  # last resort: one line, never a traceback (ASSISTANT_DEBUG=1 shows it)
         if os.environ.get("ASSISTANT_DEBUG"):
             raise
-        print(f"内部错误 (internal error): {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"内部错误：{type(exc).__name__}: {exc}（设置 ASSISTANT_DEBUG=1 可看到详细信息）", file=sys.stderr)
         return 1

@@ -4,11 +4,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from threading import Lock
 
+from typing import TYPE_CHECKING, Callable
+
 from assistant.corpus import Corpus, load_corpus
-from assistant.embed import Embedder, load_embedder
-from assistant.index import Progress, _noop
-from assistant.retrieve import Retriever, open_retriever
+from assistant.embed import CachedEmbedder, Embedder, load_embedder, resolve_name
 from assistant.settings import Settings
+
+if TYPE_CHECKING:  # the index (and chromadb behind it) is imported by the commands that search, not by all
+    from assistant.retrieve import Retriever
+
+Progress = Callable[[float, str], None]
+
+
+def _noop(_: float, __: str) -> None:
+    pass
 
 
 @dataclass
@@ -28,13 +37,17 @@ class Context:
 
     @property
     def embedder(self) -> Embedder:
+        """The embedding model behind a per-process and an on-disk cache; loaded at its first cache miss."""
         with self._lock:
             if self._embedder is None:
-                self._embedder = load_embedder(self.settings.embed_model)
+                name, cache = resolve_name(self.settings.embed_model), self.settings.data_dir / "cache"
+                self._embedder = CachedEmbedder(name, lambda: load_embedder(name, cache), cache)
             return self._embedder
 
-    def retriever(self, progress: Progress = _noop) -> Retriever:
+    def retriever(self, progress: Progress = _noop) -> "Retriever":
         """The index, built on first use (with progress) and reused afterwards."""
+        from assistant.retrieve import open_retriever
+
         embedder = self.embedder
         with self._lock:
             if self._retriever is None:

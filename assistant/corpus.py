@@ -12,6 +12,9 @@ from pydantic import BaseModel
 from assistant.loaders import Block, Document, load_document, text_blocks
 from assistant.standards import LEVEL_ZH, STATUS_ZH, Catalog, load_catalog
 
+# libyaml when installed: parsing the corpus with the pure-Python loader costs every command start ~0.3 s.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class Direction(BaseModel):
     id: str
@@ -126,7 +129,7 @@ class Corpus:
 
 
 def _yaml(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
 
 
 @lru_cache(maxsize=4)

@@ -251,9 +251,10 @@ def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], reb
     records: list[dict] = []
     entries: dict[str, SourceEntry] = {}
     embedded = reused = 0
+    span = 1.0 / max(len(sources), 1)
     for i, source in enumerate(sources):
-        at = i / max(len(sources), 1)
-        progress(at, f"索引 {Path(source.key).name}")
+        at = i * span
+        progress(at, f"正在建立索引：读取{'知识库' if source.corpus else '《' + Path(source.key).name + '》'}")
         prev = old.sources.get(source.key) if old else None
         if prev and prev.sha == source.sha and old_collection is not None and all(x in old_records for x in prev.ids):
             _copy_chunks(old_collection, collection, prev.ids)
@@ -268,7 +269,7 @@ def _build_locked(settings: Settings, embedder: Embedder, paths: list[Path], reb
                 raise
             warnings.append(_skipped(exc))
             continue
-        _add_chunks(collection, embedder, chunks, progress, at)
+        _add_chunks(collection, embedder, chunks, progress, at, span)
         records.extend(_chunk_record(c) for c in chunks)
         entries[source.key] = SourceEntry(source.sha, [c.id for c in chunks], chunks[0].doc_type if chunks else "")
         embedded += len(chunks)
@@ -314,8 +315,10 @@ def _next_free_generation(index_dir: Path) -> int:
     return max(gens, default=0) + 1
 
 
-def _add_chunks(collection, embedder: Embedder, chunks: list[Chunk], progress: Progress, at: float) -> None:
-    batch = 64
+def _add_chunks(collection, embedder: Embedder, chunks: list[Chunk], progress: Progress, at: float,
+                span: float = 1.0) -> None:
+    """Embed and store in batches; progress moves through this source's `span` of the whole build."""
+    batch = 32  # small enough that a first build shows the bar move several times
     for start in range(0, len(chunks), batch):
         part = chunks[start : start + batch]
         collection.add(
@@ -324,7 +327,8 @@ def _add_chunks(collection, embedder: Embedder, chunks: list[Chunk], progress: P
             documents=[c.text for c in part],
             metadatas=[_metadata(c) for c in part],
         )
-        progress(at, f"已嵌入 {min(start + batch, len(chunks))}/{len(chunks)} 段")
+        done = min(start + batch, len(chunks))
+        progress(at + span * 0.95 * done / len(chunks), f"正在建立索引：已嵌入 {done}/{len(chunks)} 段")
 
 
 def _metadata(chunk: Chunk) -> dict:

@@ -86,8 +86,8 @@ def load_document(path: Path, max_mb: float = 50.0, max_pages: int = 1000, doc_t
         if bad and allow_unreadable:
             return Document(source=str(path), doc_type=doc_type, blocks=[], quality=quality)
         if bad:
-            raise InputError(f"{path.name}: 文字层无法读取（{bad[0].reason}） (unreadable text layer)")
-        raise InputError(f"{path.name}: 文件中没有可读取的文字 (no readable text)")
+            raise InputError(f"{path.name}: 文字层无法读取（{bad[0].reason}）")
+        raise InputError(f"{path.name}: 文件中没有可读取的文字")
     return Document(source=str(path), doc_type=doc_type, blocks=blocks, quality=quality)
 
 
@@ -116,16 +116,16 @@ def check_file(path: Path, max_mb: float = 50.0) -> int:
     """The checks that need no reading (exists, is a file, supported type, size cap, not empty); returns the size."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: 文件不存在 (file not found)")
+        raise InputError(f"{path}: 文件不存在")
     if path.is_dir():
-        raise InputError(f"{path}: 是文件夹，不是文件 (is a directory)")
+        raise InputError(f"{path}: 是文件夹，不是文件")
     if path.suffix.lower() not in SUPPORTED:
         raise InputError(f"{path.name}: 不支持的文件类型 {path.suffix or '(无扩展名)'}，支持 PDF、DOCX、TXT、MD")
     size = path.stat().st_size
     if size > max_mb * 1024 * 1024:
-        raise InputError(f"{path.name}: 文件过大（{size / 1048576:.1f} MB，上限 {max_mb:g} MB） (file too large)")
+        raise InputError(f"{path.name}: 文件过大（{size / 1048576:.1f} MB，上限 {max_mb:g} MB）")
     if size == 0:
-        raise InputError(f"{path.name}: 空文件 (empty file)")
+        raise InputError(f"{path.name}: 空文件")
     return size
 
 
@@ -156,14 +156,14 @@ def _pdf_pages(path: Path, raw: bytes, max_pages: int) -> tuple[list[str], list[
     from pypdf.errors import PdfReadError
 
     if not raw.lstrip()[:5].startswith(b"%PDF"):
-        raise InputError(f"{path.name}: 扩展名为 .pdf，但内容不是 PDF (content is not a PDF)")
+        raise InputError(f"{path.name}: 扩展名为 .pdf，但内容不是 PDF")
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted and not _try_empty_password(reader):
-            raise InputError(f"{path.name}: PDF 已加密，请提供密码或未加密的副本 (encrypted PDF)")
+            raise InputError(f"{path.name}: PDF 已加密，请提供密码或未加密的副本")
         if len(reader.pages) > max_pages:
-            raise InputError(f"{path.name}: 页数 {len(reader.pages)} 超过上限 {max_pages} 页 (too many pages)")
+            raise InputError(f"{path.name}: 页数 {len(reader.pages)} 超过上限 {max_pages} 页")
         read = [_pypdf_page(page, number) for number, page in enumerate(reader.pages, start=1)]
     except InputError:
         raise
@@ -346,7 +346,7 @@ def line_kind(line: str) -> BlockKind:
 
 def _docx_blocks(path: Path, raw: bytes, max_unpacked_mb: float = 200.0) -> list[Block]:
     if not raw.startswith(b"PK"):
-        raise InputError(f"{path.name}: 扩展名为 .docx，但内容不是 Word 文档 (content is not a DOCX)")
+        raise InputError(f"{path.name}: 扩展名为 .docx，但内容不是 Word 文档")
     check_unpacked(path, raw, max_unpacked_mb)
     document = _open_docx(path, raw)
     return _docx_body_blocks(document)
@@ -569,7 +569,7 @@ def decode_text(raw: bytes, path: Path | None = None) -> str:
         text = _utf16_without_bom(raw)
         if text is None:
             name = path.name if path else "input"
-            raise InputError(f"{name}: 看起来是二进制文件，不是文本 (binary content in a text file)")
+            raise InputError(f"{name}: 看起来是二进制文件，不是文本")
         return text
     try:
         return raw.decode("utf-8")
@@ -579,7 +579,7 @@ def decode_text(raw: bytes, path: Path | None = None) -> str:
         return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
         name = path.name if path else "input"
-        raise InputError(f"{name}: 无法识别文本编码（支持 UTF-8、GBK/GB18030、UTF-16） (unknown encoding)") from exc
+        raise InputError(f"{name}: 无法识别文本编码（支持 UTF-8、GBK/GB18030、UTF-16）") from exc
 
 
 def _texty(ch: str) -> bool:

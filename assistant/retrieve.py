@@ -19,11 +19,14 @@ from assistant.index import (
 )
 from assistant.settings import Settings
 from assistant.standards import number_keys
-from assistant.tokenize import tokenize
+from assistant.tokenize import tokenize_query
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60
 POOL = 50
+# Best dense similarity, use-multilingual-v3, measured by evals/relevance.py (2026-12-02): the 20 eval queries
+# 0.328–0.655, 18 off-topic queries 0.087–0.191; the floor is the midpoint of the gap. Re-measure for another model.
+RELEVANCE_FLOOR = 0.26
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Hit:
     doc_type: str
     section: str = ""
     meta: dict = field(default_factory=dict)
+    similarity: float = 0.0  # cosine of query and passage (dense pool only; 0 when only BM25 found it)
 
 
 class Retriever:
@@ -50,7 +54,7 @@ class Retriever:
         self.by_id = records
         self.collection = open_client(settings).get_collection(manifest.collection, embedding_function=None)
         if self.collection.count() != len(self.records):
-            raise IndexStoreError("索引不一致：向量库与分段数不符 (index inconsistent)")
+            raise IndexStoreError("索引不一致：向量库与分段数不符，将重建")
         self.bm25 = BM25Okapi([r["tokens"] or ["∅"] for r in self.records])
         # Parsed once here, not per query: the standard numbers each chunk cites, and, for a catalog entry,
         # the number it is the entry of.
@@ -63,14 +67,34 @@ class Retriever:
     def search(self, query: str, k: int = 10, doc_types: list[str] | None = None, mode: Mode = "hybrid") -> list[Hit]:
         """Top-k chunks for `query`, optionally only of some doc types (plan, standard, requirement, case, upload)."""
         ranked: list[list[str]] = []
+        similarity: dict[str, float] = {}
         if mode in ("hybrid", "dense"):
-            ranked.append(self._dense(query, doc_types))
+            similarity = self._dense(query, doc_types)
+            ranked.append(list(similarity))
         if mode in ("hybrid", "bm25"):
             ranked.append(self._lexical(query, doc_types))
         scores = fuse(ranked)
         if mode == "hybrid":
             self._boost_numbers(query, scores, doc_types)
-        return self._distinct(sorted(scores.items(), key=lambda kv: -kv[1]), k)
+        hits = self._distinct(sorted(scores.items(), key=lambda kv: -kv[1]), k)
+        for hit in hits:
+            hit.similarity = round(similarity.get(hit.id, 0.0), 4)
+        return hits
+
+    def relevant(self, query: str, hits: list[Hit]) -> bool:
+        """Whether any hit is about the query rather than merely the nearest thing in the index.
+
+        A hit counts when it cites a standard number of the query, when it holds every word (two characters or
+        more) of a short query, or when its dense similarity reaches the floor measured on the eval queries
+        against off-topic ones (evals/relevance.py; figures in docs/notes/ui.md).
+        """
+        keys = set(number_keys(query))
+        if keys and any(keys & self.cited.get(h.id, set()) or keys & set(number_keys(h.location)) for h in hits):
+            return True
+        words = {w for w in tokenize_query(query, self.settings.data_dir / "cache") if len(w) >= 2}
+        if words and any(words <= set(self.by_id[h.id]["tokens"]) for h in hits if h.id in self.by_id):
+            return True
+        return any(h.similarity >= RELEVANCE_FLOOR for h in hits)
 
     def _distinct(self, ranked: list[tuple[str, float]], k: int) -> list[Hit]:
         """The top k with repeated passages (the same sentence in several cases) shown once."""
@@ -84,17 +108,18 @@ class Retriever:
                     break
         return hits
 
-    def _dense(self, query: str, doc_types: list[str] | None) -> list[str]:
+    def _dense(self, query: str, doc_types: list[str] | None) -> dict[str, float]:
+        """The dense pool in rank order, id → cosine similarity (the store keeps cosine distances)."""
         where = {"doc_type": {"$in": doc_types}} if doc_types else None
         n = min(POOL, len(self.records))
         if n == 0:
-            return []
+            return {}
         vector = self.embedder.embed([query], query=True)
-        got = self.collection.query(query_embeddings=vector, n_results=n, where=where, include=[])
-        return got["ids"][0]
+        got = self.collection.query(query_embeddings=vector, n_results=n, where=where, include=["distances"])
+        return {i: 1.0 - float(d) for i, d in zip(got["ids"][0], got["distances"][0])}
 
     def _lexical(self, query: str, doc_types: list[str] | None) -> list[str]:
-        tokens = tokenize(query)
+        tokens = tokenize_query(query, self.settings.data_dir / "cache")
         if not tokens:
             return []
         scores = self.bm25.get_scores(tokens)
@@ -149,7 +174,7 @@ def open_retriever(settings: Settings, embedder: Embedder, progress: Progress = 
     except StoreUnavailable:
         raise
     except Exception as exc:  # a damaged store fails in chroma's own error types as well as ours
-        progress(0.0, f"索引损坏，正在重建 (index damaged, rebuilding): {type(exc).__name__}")
+        progress(0.0, "索引损坏，正在重建")
         build_index(settings, embedder, rebuild=True, progress=progress)
         return Retriever(settings, embedder, Manifest.read(settings.index_dir))  # type: ignore[arg-type]
 

@@ -379,7 +379,7 @@ class Catalog:
 
 def load_catalog(corpus_dir: Path) -> Catalog:
     path = corpus_dir / "standards" / "catalog.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return Catalog([Standard.model_validate(item) for item in data["standards"]])
 
 

@@ -263,6 +263,68 @@ def bench_batch(tmp: Path, n: int = 100, pages: int = 30) -> dict:
             "summary_rows": len(rows), "summary_errors": errors}
 
 
+# ---- starts: one command in a fresh process (cold) and the same work again in a loaded process (warm) ----------
+
+START_SCENARIO = "工程机械企业把售出设备接入平台，远程监测运行状态、预测故障并安排维修，开展远程运维服务。"
+
+
+def _start_inputs(tmp: Path) -> dict[str, list[str]]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import browser  # the test helper that writes a short three-section DOCX submission
+
+    doc = browser.make_review_docx(tmp / "申报书.docx")
+    group = tmp / "group.txt"
+    group.write_text("GB/T 39116—2020\nGB/T 39117—2020\nGB/T 37393—2019\nGB/T 41996—2022\nGB/T 25485—2010\n",
+                     encoding="utf-8")
+    case = tmp / "case.txt"
+    case.write_text(browser.EDITOR_SAMPLE, encoding="utf-8")
+    return {"review": ["review", str(doc)], "search": ["search", "数字化车间 设备联网"],
+            "suggest": ["suggest", START_SCENARIO], "check-group": ["check-group", str(group)],
+            "polish": ["polish", str(case)]}
+
+
+def bench_starts(data_dir: Path, tmp: Path, repeat: int = 3) -> dict:
+    """Cold: `python -m assistant CMD` in a new process on a built index (median of `repeat`). Warm: the same
+    command's core call again inside one process that has already run it once (median of `repeat`)."""
+    import subprocess
+
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    root = Path(__file__).resolve().parent.parent
+    inputs = _start_inputs(tmp)
+    subprocess.run([sys.executable, "-m", "assistant", *inputs["search"]], env=env, cwd=root, capture_output=True)
+    out = {}
+    for name, args in inputs.items():
+        cold = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "assistant", *args], env=env, cwd=root, capture_output=True)
+            cold.append(time.perf_counter() - start)
+        out[name] = {"cold_s": round(statistics.median(cold), 2)}
+    ctx = Context(get_settings(data_dir=data_dir))
+    warm_calls = _warm_calls(ctx, inputs)
+    for name, call in warm_calls.items():
+        call()
+        out[name]["warm_s"] = round(statistics.median(timed(call, repeat)) / 1000, 3)
+    return out
+
+
+def _warm_calls(ctx: Context, inputs: dict[str, list[str]]) -> dict:
+    from assistant.polish import polish_file
+    from assistant.review import review_file
+    from assistant.standards import check_group
+    from assistant.suggest import load_group_file, suggest_group
+
+    rules = ctx.corpus.plan.group_rules
+    return {
+        "review": lambda: review_file(ctx, Path(inputs["review"][1])),
+        "search": lambda: ctx.retriever().search(inputs["search"][1], k=10),
+        "suggest": lambda: suggest_group(ctx, START_SCENARIO),
+        "check-group": lambda: check_group(load_group_file(Path(inputs["check-group"][1])), ctx.corpus.catalog,
+                                           rules.min_count, rules.max_count),
+        "polish": lambda: polish_file(ctx, Path(inputs["polish"][1])),
+    }
+
+
 def markdown(result: dict) -> str:
     r = result
     lines = [f"Measured {r['date']} on {r['machine']} (`python evals/bench.py`).", "",
@@ -279,7 +341,15 @@ def markdown(result: dict) -> str:
     for name, m in r["models"].items():
         lines.append(f"| {name} | {m['dense_recall@10']} | {m['dense_mrr']} | {m['hybrid_recall@10']} | "
                      f"{m['hybrid_mrr']} | {m['load_and_index_s']} |")
+    if r.get("starts"):
+        lines += ["", "| command (3-page DOCX review, short query) | cold start s (median of 3) | warm s (median of 3) |",
+                  "|---|---|---|"]
+        lines += [f"| {name} | {m['cold_s']} | {m.get('warm_s', '')} |" for name, m in r["starts"].items()]
     return "\n".join(lines)
+
+
+def _machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def main() -> None:
@@ -290,12 +360,19 @@ def main() -> None:
     parser.add_argument("--batch-n", type=int, default=100)
     parser.add_argument("--batch-pages", type=int, default=30)
     parser.add_argument("--reliability-only", action="store_true", help="only the hostile-input section (issue 20)")
+    parser.add_argument("--starts-only", action="store_true", help="only the cold/warm start section")
     args = parser.parse_args()
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    if args.batch_only:
+    machine = _machine()
+    if args.batch_only or args.starts_only:
         with tempfile.TemporaryDirectory() as tmp_name:
-            result = {"date": date.today().isoformat(), "machine": machine,
-                      "batch": bench_batch(Path(tmp_name), args.batch_n, args.batch_pages)}
+            tmp = Path(tmp_name)
+            result = {"date": date.today().isoformat(), "machine": machine}
+            if args.batch_only:
+                result["batch"] = bench_batch(tmp, args.batch_n, args.batch_pages)
+            if args.starts_only:
+                data = tmp / "data"
+                build_index(get_settings(data_dir=data), load_embedder())
+                result["starts"] = bench_starts(data, tmp)
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -317,8 +394,9 @@ def main() -> None:
         timings["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         models = {} if args.skip_models else bench_models(tmp)
         batch = bench_batch(tmp, args.batch_n, args.batch_pages)
-    result = {"date": date.today().isoformat(), "machine": machine,
-              "timings": timings, "batch": batch, "retrieval": retrieval, "models": models}
+        starts = bench_starts(ctx.settings.data_dir, tmp)
+    result = {"date": date.today().isoformat(), "machine": machine, "timings": timings, "batch": batch,
+              "retrieval": retrieval, "models": models, "starts": starts}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -35,8 +35,8 @@ def launch(ctx: Any) -> tuple[Any, str]:
     return launch_local(ctx)
 
 
-def make_driver(download_dir: Path, width: int = 1400, height: int = 1000):
-    """Headless Chromium via the system chromedriver; downloads land in `download_dir`."""
+def make_driver(download_dir: Path, width: int = 1400, height: int = 1000, lang: str = "zh-CN"):
+    """Headless Chromium via the system chromedriver, browser language `lang`; downloads land in `download_dir`."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -45,11 +45,11 @@ def make_driver(download_dir: Path, width: int = 1400, height: int = 1000):
     profile = tempfile.mkdtemp(prefix="chromium-profile-")
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                  "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={profile}", f"--window-size={width},{height}", "--lang=zh-CN"):
+                 f"--user-data-dir={profile}", f"--window-size={width},{height}", f"--lang={lang}"):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {
         "download.default_directory": str(download_dir), "download.prompt_for_download": False,
-        "download.directory_upgrade": True, "safebrowsing.enabled": False, "intl.accept_languages": "zh-CN,zh",
+        "download.directory_upgrade": True, "safebrowsing.enabled": False, "intl.accept_languages": lang,
     })
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     # Headless Chromium only saves downloads where it is told to, over the DevTools protocol.
@@ -136,13 +136,14 @@ def make_review_docx(path: Path) -> Path:
     return path
 
 
-def take_screenshots(driver: Any, url: str, out_dir: Path, work_dir: Path) -> list[Path]:
+def take_screenshots(driver: Any, url: str, out_dir: Path, work_dir: Path, scenario: str = SCENARIO,
+                     query: str = "GB/T 39116 智能制造能力成熟度") -> list[Path]:
     """One PNG per tab after a little interaction, so each shows real content."""
     out_dir.mkdir(parents=True, exist_ok=True)
     shots = []
     driver.get(url)
     wait_status(driver)
-    type_into(driver, "#apply-scenario", SCENARIO)
+    type_into(driver, "#apply-scenario", scenario)
     click(driver, "#apply-suggest")
     wait_for(driver, lambda d: len(table_rows(d, "#apply-group")) >= 5, WAIT, "group rows")
     click(driver, "#apply-draft")
@@ -160,7 +161,7 @@ def take_screenshots(driver: Any, url: str, out_dir: Path, work_dir: Path) -> li
     wait_for(driver, lambda d: css(d, "#editor-summary").text.strip(), WAIT, "editor result")
     shots.append(_shot(driver, out_dir / "editor.png"))
     open_tab(driver, "knowledge")
-    type_into(driver, "#kb-query", "GB/T 39116 智能制造能力成熟度")
+    type_into(driver, "#kb-query", query)
     click(driver, "#kb-search")
     wait_for(driver, lambda d: len(table_rows(d, "#kb-results")) >= 3, WAIT, "search results")
     shots.append(_shot(driver, out_dir / "knowledge.png"))

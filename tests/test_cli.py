@@ -58,7 +58,8 @@ def test_search_json_contract(real_ctx):
     assert proc.returncode == 0, proc.stderr
     results = json.loads(proc.stdout)["results"]
     assert len(results) == 5
-    assert set(results[0]) == {"id", "text", "source", "location", "score"}
+    assert set(results[0]) == {"id", "text", "source", "location", "label", "score"}
+    assert all(".yaml" not in r["label"] and r["label"] for r in results)  # the machine fields stay beside it
     assert any("42136" in r["text"] or "40571" in r["text"] for r in results)
 
 

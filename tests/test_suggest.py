@@ -412,7 +412,7 @@ def test_user_direction_is_shown_as_such(fake_ctx):
     forced = render_suggestion(suggest_group(fake_ctx, SPREAD[0], "supply_chain")).splitlines()[0]
     assert "（用户指定）" in forced and "置信度" not in forced
     inferred = render_suggestion(suggest_group(fake_ctx, SPREAD[0])).splitlines()[0]
-    assert "置信度" in inferred and "用户指定" not in inferred
+    assert "据场景自动判断" in inferred and "用户指定" not in inferred and "置信度" not in inferred
 
 
 def test_ambiguous_direction_prefix(fake_ctx):

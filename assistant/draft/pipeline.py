@@ -102,7 +102,7 @@ def _check_note(removed: list[str], checked: list[CheckedCitation], scrubbed: bo
 def _final_notices(draft: Draft, notices: list[str], flagged: list[str], fallback: list[str], shared) -> list[str]:
     out = []
     if draft.backend == "offline":
-        out.append("离线模板生成，未使用大模型（ASSISTANT_LLM=none）：标有【待补充：…】之处须由申报单位填写。")
+        out.append("离线模板生成，未使用大模型：标有【待补充：…】之处须由申报单位填写。")
     out += [n for n in notices if not n.startswith("大模型不可用")]
     fell_back = [n for n in notices if n.startswith("大模型不可用")]
     out += fell_back

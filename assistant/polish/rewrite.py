@@ -77,7 +77,7 @@ def add_rewrite(ctx, result: PolishResult) -> PolishResult:
 
     llm = ctx.llm
     if getattr(llm, "offline", True):
-        result.notices.append("未配置大模型（ASSISTANT_LLM=none）：只做规则检查，未生成改写稿")
+        result.notices.append("离线模式（未配置大模型）：只做规则检查，未生成改写稿")
         return result
     prompt = load_prompt(ctx.settings.prompts_dir, "polish/rewrite")
     system = prompt.render("system")

@@ -43,7 +43,7 @@ def suggest_group(ctx: Context, scenario: str, direction: str | None = None) -> 
             confidence = min(confidence, VAGUE_CONFIDENCE)
         said = "、".join(evidence["keywords"][:6])
         notes.append(f"试点方向按场景用词{('（' + said + '）') if said else ''}和相似方案条目、标准、案例推断为"
-                     f"“{chosen_dir.name}”，置信度 {confidence:.2f}。")
+                     f"“{chosen_dir.name}”。")  # no confidence figure on screen (issue 18)
         if evidence.get("role_changed"):
             role = evidence["role"]
             cues = "、".join(f"“{c}”" for c in evidence["role_cues"][:3])

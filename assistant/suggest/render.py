@@ -21,7 +21,7 @@ def user_chose_direction(result: Suggestion) -> bool:
 
 
 def render_suggestion(result: Suggestion) -> str:
-    how = "用户指定" if user_chose_direction(result) else f"置信度 {result.direction_confidence:.2f}"
+    how = "用户指定" if user_chose_direction(result) else "据场景自动判断"  # no confidence figure (issue 18)
     lines = [f"试点方向：{result.direction}（{how}）", "",
              f"建议标准群（{len(result.standards)} 项，★ 为核心标准）："]
     for i, s in enumerate(result.standards, start=1):

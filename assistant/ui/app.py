@@ -10,11 +10,13 @@ from assistant.context import Context
 from assistant.errors import InputError
 from assistant.loaders import SUPPORTED
 from assistant.ui import format as fmt
+from assistant.ui import locale
 from assistant.ui.handlers import AUTO_DIRECTION, KINDS, Handlers
 
 TITLE = "智能制造标准应用试点 · 申报与评审助手"
 CONCURRENCY = 4  # events of one kind running at once; the rest wait in the queue
 UPLOAD_TYPES = sorted(SUPPORTED - {".markdown"})
+CLOSE_TOASTS = "() => { document.querySelectorAll('.toast-close').forEach((b) => b.click()); }"
 
 
 def _downloads(prefix: str) -> tuple[gr.DownloadButton, gr.DownloadButton]:
@@ -47,7 +49,9 @@ def _apply_tab(h: Handlers, ctx: Context) -> None:
     draft_md = gr.Markdown(label="文稿", elem_id="apply-draft-output", container=True, min_height=120)
     docx, md = _downloads("apply")
 
-    suggest_event = suggest_btn.click(h.suggest, [scenario, direction], [summary, group, checks, suggestion])
+    # An empty scenario is refused beside the box; the last suggested group stays on screen.
+    suggest_event = suggest_btn.click(h.suggest, [scenario, direction], [summary, group, checks, suggestion],
+                                      validator=h.validate_scenario)
     group.input(h.check, [group], [checks], show_progress="hidden", trigger_mode="always_last")
     draft_event = draft_btn.click(h.draft, [scenario, kind, group, suggestion], [draft_md, notices, docx, md])
     stop_btn.click(None, cancels=[suggest_event, draft_event])
@@ -109,7 +113,8 @@ def _knowledge_tab(h: Handlers, status: gr.Markdown) -> None:
         types = gr.CheckboxGroup(list(fmt.DOC_TYPE_ZH.values()), label="只看这些类型（不选即全部）", elem_id="kb-types")
         search_btn = gr.Button("检索", variant="primary", elem_id="kb-search")
         results = gr.Dataframe(headers=fmt.HIT_HEADERS, interactive=False, wrap=True, elem_id="kb-results",
-                               column_widths=["4%", "7%", "9%", "16%", "14%", "50%"])
+                               column_widths=["4%", "9%", "27%", "60%"])
+        found = gr.Markdown(elem_id="kb-search-status")
     filters, catalog, count = _catalog_browser(h)
     _catalog_import(h, filters, catalog, count)
     with gr.Accordion("加入文档", open=False):
@@ -118,8 +123,8 @@ def _knowledge_tab(h: Handlers, status: gr.Markdown) -> None:
             add = gr.Button("加入知识库", variant="primary", elem_id="kb-add")
             stop = gr.Button("停止", variant="stop", elem_id="kb-stop")
         added = gr.Markdown(elem_id="kb-add-status")
-    search_btn.click(h.search, [search_query, types, k], [results])
-    search_query.submit(h.search, [search_query, types, k], [results])
+    search_btn.click(h.search, [search_query, types, k], [results, found])
+    search_query.submit(h.search, [search_query, types, k], [results, found])
     # Index builds take a file lock anyway; one at a time keeps memory use flat.
     event = add.click(h.add_documents, [files], [added], concurrency_limit=1).then(h.status, None, [status])
     stop.click(None, cancels=[event])
@@ -167,7 +172,7 @@ def build_app(ctx: Context) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.Markdown(f"## {TITLE}")
         status = gr.Markdown("正在加载…", elem_id="status-line")
-        with gr.Tabs(elem_id="tabs"):
+        with gr.Tabs(elem_id="tabs") as tabs:
             with gr.Tab("申报助手", id="apply", elem_id="tab-apply"):
                 _apply_tab(h, ctx)
             with gr.Tab("评审助手", id="review", elem_id="tab-review"):
@@ -176,6 +181,7 @@ def build_app(ctx: Context) -> gr.Blocks:
                 _editor_tab(h)
             with gr.Tab("知识库", id="knowledge", elem_id="tab-knowledge"):
                 _knowledge_tab(h, status)
+        tabs.change(None, js=CLOSE_TOASTS)  # a message belongs to the tab it was raised in
         demo.load(h.status, None, [status])
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
@@ -189,7 +195,8 @@ def launch_local(ctx: Context) -> tuple[gr.Blocks, str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     demo = build_app(ctx)
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                app_kwargs=locale.app_kwargs())
     return demo, f"http://127.0.0.1:{port}/"
 
 
@@ -199,7 +206,7 @@ def parse_auth(value: str) -> tuple[str, str] | None:
         return None
     user, sep, password = value.partition(":")
     if not sep or not user or not password:
-        raise InputError("ASSISTANT_AUTH 格式应为 用户名:密码 (expected user:pass)")
+        raise InputError("ASSISTANT_AUTH 格式应为 用户名:密码")
     return user, password
 
 
@@ -208,10 +215,10 @@ def serve(ctx: Context, host: str = "127.0.0.1", port: int = 7860) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     auth = parse_auth(ctx.settings.auth.get_secret_value())
     if host not in ("127.0.0.1", "localhost", "::1") and auth is None:
-        print("注意：界面对网络开放且未设置登录 (ASSISTANT_AUTH=用户名:密码)", file=sys.stderr)
-    print(f"界面地址 (UI): http://{host}:{port}  首次启动时页面会显示建立索引的进度", file=sys.stderr)
+        print("注意：界面对网络开放且未设置登录（设置环境变量 ASSISTANT_AUTH=用户名:密码）", file=sys.stderr)
+    print(f"界面地址：http://{host}:{port}  首次启动时页面会显示建立索引的进度", file=sys.stderr)
     theme = gr.themes.Default(font=["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "sans-serif"],
                               font_mono=["Noto Sans Mono CJK SC", "monospace"])
     build_app(ctx).launch(server_name=host, server_port=port, auth=auth, auth_message="请登录" if auth else None,
                           theme=theme, show_error=False, quiet=True, footer_links=["api", "settings"],
-                          run_history=False)
+                          run_history=False, app_kwargs=locale.app_kwargs())

@@ -30,14 +30,14 @@ def store_upload(upload: Any, uploads_dir: Path, allowed: set[str] = SUPPORTED) 
     kept so that search results and index listings still show which document a passage came from.
     """
     if upload is None:
-        raise InputError("请先上传文件 (no file uploaded)")
+        raise InputError("请先上传文件")
     source = Path(getattr(upload, "path", None) or getattr(upload, "name", None) or str(upload))
     suffix = Path(display_name(upload)).suffix.lower()
     if not _SUFFIX.match(suffix) or suffix not in allowed:
         kinds = "、".join(sorted(allowed))
-        raise InputError(f"{display_name(upload)}: 不支持的文件类型，请上传 {kinds} (unsupported file type)")
+        raise InputError(f"{display_name(upload)}: 不支持的文件类型，请上传 {kinds}")
     if not source.is_file():
-        raise InputError(f"{display_name(upload)}: 上传的文件已不存在，请重新上传 (upload missing)")
+        raise InputError(f"{display_name(upload)}: 上传的文件已不存在，请重新上传")
     uploads_dir.mkdir(parents=True, exist_ok=True)
     stem = _UNSAFE.sub("_", Path(display_name(upload)).stem).strip("_")[:40]
     target = uploads_dir / f"{uuid.uuid4().hex[:12]}{'_' + stem if stem else ''}{suffix}"

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from assistant.labels import source_label
 from assistant.polish.result import rule_name
 from assistant.review.result import CITATION_ZH  # the one citation-status wording (CLI report and UI alike)
 from assistant.standards import LEVEL_ZH, GroupMember
@@ -30,7 +31,7 @@ ALL = "全部"  # the 知识库 filters' "no restriction" choice
 NO_MATCH = "没有符合条件的标准"
 CITATION_HEADERS = ["原文写法", "规范编号", "核查结果", "应为", "位置"]
 ISSUE_HEADERS = ["规则", "位置", "问题", "修改建议"]
-HIT_HEADERS = ["#", "得分", "类型", "来源", "位置", "内容"]
+HIT_HEADERS = ["#", "类型", "来源", "内容"]  # no score column: ranks and scores are internal
 
 _LEVEL_FROM_ZH = {v: k for k, v in LEVEL_ZH.items()}
 _STATUS_FROM_ZH = {v: k for k, v in STATUS_ZH.items()}
@@ -69,18 +70,20 @@ def one_line(message: str, limit: int = 300) -> str:
 # ---- apply tab -------------------------------------------------------------------------------------------
 
 
-def sources_text(sources: Iterable[Any]) -> str:
-    return "；".join(f"{get(s, 'source', '')} · {get(s, 'location', '')}".strip(" ·") for s in sources or [])
+def sources_text(sources: Iterable[Any], corpus: Any = None) -> str:
+    """Sources as people name them (assistant/labels.py), each once."""
+    labels = [source_label(get(s, "source", ""), get(s, "location", ""), corpus) for s in sources or []]
+    return "；".join(dict.fromkeys(labels))
 
 
-def group_rows(standards: Iterable[Any]) -> list[list[Any]]:
+def group_rows(standards: Iterable[Any], corpus: Any = None) -> list[list[Any]]:
     """Suggested standards as rows of the editable group table."""
     rows = []
     for s in standards:
         level, status = get(s, "level"), get(s, "status")
         rows.append([bool(get(s, "core", False)), get(s, "number", ""), get(s, "title", ""),
                      LEVEL_ZH.get(level, level or ""), STATUS_ZH.get(status, status or ""),
-                     get(s, "reason", ""), sources_text(get(s, "sources", []))])
+                     get(s, "reason", ""), sources_text(get(s, "sources", []), corpus)])
     return rows
 
 
@@ -146,9 +149,8 @@ def checks_markdown(checks: Any) -> str:
 def suggestion_markdown(suggestion: Any) -> str:
     from assistant.suggest import USER_DIRECTION_NOTE
 
-    confidence = get(suggestion, "direction_confidence", None)
     chosen = any(str(n).startswith(USER_DIRECTION_NOTE) for n in get(suggestion, "notes", []) or [])
-    conf = "（用户指定）" if chosen else f"（置信度 {confidence:.0%}）" if isinstance(confidence, (int, float)) else ""
+    conf = "（用户指定）" if chosen else "（据场景自动判断）"  # no confidence figure: shown nowhere, in no form
     lines = [f"**试点方向**：{md_text(get(suggestion, 'direction', '') or '未确定')}{conf}"]
     lines += [f"- {md_text(n)}" for n in get(suggestion, "notes", []) or []]
     return "\n".join(lines)
@@ -324,9 +326,19 @@ def import_markdown(report: Any) -> str:
             f"{len(report.updated)}），用户目录共 {report.total} 项。{notes}")
 
 
-def hit_rows(hits: Iterable[Any]) -> list[list[Any]]:
-    return [[i, round(float(h.score), 4), DOC_TYPE_ZH.get(h.doc_type, h.doc_type), source_name(h.source), h.location,
-             h.text] for i, h in enumerate(hits, start=1)]
+def hit_rows(hits: Iterable[Any], corpus: Any = None) -> list[list[Any]]:
+    """Search hits in rank order, each with its human source label (no score: it means nothing to a reader)."""
+    return [[i, DOC_TYPE_ZH.get(h.doc_type, h.doc_type), source_label(h.source, h.location, corpus), h.text]
+            for i, h in enumerate(hits, start=1)]
+
+
+def no_hits_markdown(query: str, filtered: bool) -> str:
+    """The empty state of a search: nothing relevant, and what to try instead."""
+    tips = ["换个说法或写得更具体", "写标准编号（如 GB/T 39116）"]
+    if filtered:
+        tips.insert(0, "去掉类型限制")
+    tips.append("在下方“加入文档”上传相关资料")
+    return f"**无结果**：知识库中没有与“{md_text(query)}”相关的内容。可以{'、'.join(tips)}。"
 
 
 def source_name(source: str) -> str:

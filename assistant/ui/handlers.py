@@ -20,7 +20,7 @@ from assistant.ui import format as fmt
 from assistant.ui.files import display_name, export_pair, friendly_error, store_upload
 
 log = logging.getLogger(__name__)
-GENERIC_ERROR = "处理失败：发生内部错误，请重试；如反复出现请联系管理员查看服务日志 (internal error)"
+GENERIC_ERROR = "处理失败：发生内部错误，请重试；如反复出现请联系管理员查看服务日志"
 AUTO_DIRECTION = "自动判断"
 KINDS = {"申报书": "application", "实施指南": "guide", "典型案例": "case", "标准修订建议": "revision"}
 STREAM_INTERVAL = 0.15  # seconds between screen updates while a draft streams in
@@ -75,13 +75,33 @@ class Handlers:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self._building: tuple[float, str] | None = None  # (fraction, message) while the first build runs
+
+    def _track(self, progress: Callable[[float, str], None]) -> Callable[[float, str], None]:
+        def update(fraction: float, message: str) -> None:
+            self._building = (fraction, message)
+            progress(fraction, message)
+        return update
+
+    def wait_for_index(self, progress: Any = None) -> Any:
+        """The index; while the first build runs (started by the page load), wait for it with its progress."""
+        while self._building is not None:
+            fraction, message = self._building
+            if progress is not None:
+                progress(max(0.0, min(1.0, fraction)), desc=f"等待索引建立完成后自动继续（{message}）")
+            time.sleep(0.3)
+        return self.ctx.retriever()
 
     # ---- status ------------------------------------------------------------------------------------------
 
     @guarded
     def status(self, progress: gr.Progress = gr.Progress()) -> str:
         """The status line; builds the index first when there is none yet (with a progress bar)."""
-        retriever = self.ctx.retriever(gradio_progress(progress))
+        self._building = (0.0, "正在准备")
+        try:
+            retriever = self.ctx.retriever(self._track(gradio_progress(progress)))
+        finally:
+            self._building = None
         try:
             llm = self.ctx.llm
             backend = fmt.status_markdown(llm.name, llm.offline, len(retriever), self.ctx.embedder.name)
@@ -93,14 +113,21 @@ class Handlers:
     # ---- apply -------------------------------------------------------------------------------------------
 
     @guarded
-    def suggest(self, scenario: str, direction: str | None) -> tuple[str, pd.DataFrame, str, Any]:
+    def suggest(self, scenario: str, direction: str | None, progress: gr.Progress = gr.Progress()) -> tuple:
         from assistant.suggest import suggest_group
 
+        self.wait_for_index(progress)
         chosen = None if not direction or direction == AUTO_DIRECTION else direction
         result = suggest_group(self.ctx, (scenario or "").strip(), chosen)
-        rows = fmt.group_rows(result.standards)
+        rows = fmt.group_rows(result.standards, self.ctx.corpus)
         return (fmt.suggestion_markdown(result), frame(rows, fmt.GROUP_HEADERS),
                 fmt.checks_markdown(result.checks), result)
+
+    @staticmethod
+    def validate_scenario(scenario: str, direction: str | None) -> list:
+        """Shown beside the scenario box (the suggestion is not run, the previous result stays)."""
+        ok = bool((scenario or "").strip())
+        return [gr.validate(ok, "请先描述试点场景：企业、行业和准备开展的标准应用场景。"), gr.validate(True, "")]
 
     @guarded
     def check(self, table: Any) -> str:
@@ -138,6 +165,7 @@ class Handlers:
         from assistant.draft import draft_document, render_draft, write_draft
 
         kind = KINDS.get(kind_label, "application")
+        self.wait_for_index()
         group = self.edited_group(suggestion, table)
         tokens: queue.Queue = queue.Queue()
         stop = threading.Event()
@@ -167,7 +195,7 @@ class Handlers:
             if "error" in outcome:
                 raise outcome["error"]
             result = outcome["draft"]
-            docx, md = export_pair(write_draft, result, f"草稿_{kind}")
+            docx, md = export_pair(write_draft, result, f"{kind_label if kind_label in KINDS else '申报书'}草稿")
             yield (fmt.inert_markdown(render_draft(result)), fmt.notices_markdown(result.notices),
                    gr.update(value=docx, visible=True), gr.update(value=md, visible=True))
         finally:
@@ -179,6 +207,7 @@ class Handlers:
     def review(self, upload: Any, stage: str = fmt.STAGE_LABELS[0], progress: gr.Progress = gr.Progress()) -> tuple:
         from assistant.review import review_file, write_review_report
 
+        self.wait_for_index(progress)
         progress(0.1, desc="正在读取并评审文件…")
         chosen = fmt.stage_of(stage)
         result = self._on_upload(upload, lambda path: review_file(self.ctx, path, chosen))
@@ -226,9 +255,10 @@ class Handlers:
             result = self._on_upload(upload, lambda path: polish_file(self.ctx, path))
         elif (text or "").strip():
             result = polish_text(self.ctx, text)
-        else:
-            raise gr.Error("请上传案例文件或粘贴案例文字", title="无法完成", print_exception=False)
-        docx, md = export_pair(write_polish, result, "案例修改建议")
+        else:  # nothing to check: the previous result goes, so it is never mistaken for this one's
+            hidden = gr.update(value=None, visible=False)
+            return ("⚠️ 请上传案例文件或粘贴案例文字。", frame([], fmt.ISSUE_HEADERS), "", hidden, hidden)
+        docx, md = export_pair(write_polish, result, "案例修改稿")
         summary = f"发现 {len(result.issues)} 处问题。" if result.issues else "未发现问题。"
         if result.structure:
             summary += f"\n\n识别到的章节标题格式：{fmt.md_text(result.structure)}"
@@ -341,12 +371,18 @@ class Handlers:
         return f"✓ 已加入知识库：{added}。索引现有 {report.chunks} 段（新嵌入 {report.embedded} 段）。"
 
     @guarded
-    def search(self, query: str, types: list[str] | None, k: float) -> pd.DataFrame:
-        if not (query or "").strip():
-            raise gr.Error("请输入检索内容", title="无法完成", print_exception=False)
+    def search(self, query: str, types: list[str] | None, k: float,
+               progress: gr.Progress = gr.Progress()) -> tuple[pd.DataFrame, str]:
+        """Hits with their sources, and a line saying how many are relevant (or that none is, and what to try)."""
+        query = (query or "").strip()
+        if not query:
+            return frame([], fmt.HIT_HEADERS), "⚠️ 请输入检索内容。"
         doc_types = [t for label in types or [] for t, zh in fmt.DOC_TYPE_ZH.items() if zh == label] or None
-        hits = self.ctx.retriever().search(query.strip(), k=int(k), doc_types=doc_types)
-        return frame(fmt.hit_rows(hits), fmt.HIT_HEADERS)
+        retriever = self.wait_for_index(progress)
+        hits = retriever.search(query, k=int(k), doc_types=doc_types)
+        if not hits or not retriever.relevant(query, hits):
+            return frame([], fmt.HIT_HEADERS), fmt.no_hits_markdown(query, bool(doc_types))
+        return frame(fmt.hit_rows(hits, self.ctx.corpus), fmt.HIT_HEADERS), f"找到 {len(hits)} 段相关内容（按相关程度排列）。"
 
     # ---- helpers -----------------------------------------------------------------------------------------
 
