@@ -331,14 +331,14 @@ def markdown(result: dict) -> str:
              "| measure | value |", "|---|---|"]
     for key, value in {**r.get("timings", {}), **r.get("batch", {})}.items():
         lines.append(f"| {key} | {value} |")
-    if "retrieval" not in r:
-        return "\n".join(lines)
-    lines += ["", "| retrieval (20 eval queries) | recall@10 | MRR |", "|---|---|---|"]
-    for mode, m in r["retrieval"].items():
-        lines.append(f"| {mode} | {m['recall@10']} | {m['mrr']} |")
-    lines += ["", "| embedding model | dense recall@10 | dense MRR | hybrid recall@10 | hybrid MRR | load + index s |",
-              "|---|---|---|---|---|---|"]
-    for name, m in r["models"].items():
+    if "retrieval" in r:
+        lines += ["", "| retrieval (20 eval queries) | recall@10 | MRR |", "|---|---|---|"]
+        for mode, m in r["retrieval"].items():
+            lines.append(f"| {mode} | {m['recall@10']} | {m['mrr']} |")
+    if r.get("models"):
+        lines += ["", "| embedding model | dense recall@10 | dense MRR | hybrid recall@10 | hybrid MRR | load + index s |",
+                  "|---|---|---|---|---|---|"]
+    for name, m in r.get("models", {}).items():
         lines.append(f"| {name} | {m['dense_recall@10']} | {m['dense_mrr']} | {m['hybrid_recall@10']} | "
                      f"{m['hybrid_mrr']} | {m['load_and_index_s']} |")
     if r.get("starts"):
