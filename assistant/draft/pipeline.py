@@ -1,6 +1,7 @@
 """The whole draft: template and group, then each section retrieved, written, checked and streamed; notices."""
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 from assistant.context import Context
@@ -30,6 +31,7 @@ def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | N
     rows, missing, unverified = group_rows(group, ctx.corpus.catalog, given)
     job = _job(ctx, kind, template, scenario, group, rows, on_token or (lambda _token: None), not llm.offline)
     job.given = user_keys(scenario, [s.number for s in group.standards] if given else [])
+    job.deadline = time.monotonic() + ctx.settings.llm_document_seconds
     if missing:
         job.notices.append(f"标准群中以下编号不在内置标准目录中，未写入草稿，请核实后自行补充：{'、'.join(missing)}")
     if unverified:
@@ -45,6 +47,7 @@ def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | N
         draft.sections.append(section)
         draft.citations_checked += checked
         draft.removed_numbers += removed
+    draft.model_sections = job.model_sections
     draft.notices = _final_notices(draft, job.notices, job.flagged, job.failed, job.shared)
     draft.banner = _banner(draft, job.shared)
     return draft
@@ -108,6 +111,7 @@ def _final_notices(draft: Draft, notices: list[str], flagged: list[str], fallbac
     out += fell_back
     if fell_back and len(fallback) > 1:
         out.append(shared.render("fallback_rest", headings="、".join(fallback[1:])))
+    out += _model_notices(draft)
     from_text = [c.normalized for c in draft.citations_checked if c.action == "removed"]
     if from_text:
         unique = list(dict.fromkeys(from_text))
@@ -130,11 +134,32 @@ def _final_notices(draft: Draft, notices: list[str], flagged: list[str], fallbac
     return list(dict.fromkeys(out))
 
 
+def _model_notices(draft: Draft) -> list[str]:
+    """Which sections the model wrote and which the offline composer replaced, and what the checks changed."""
+    kept = [m.heading for m in draft.model_sections if m.kept]
+    replaced = [m for m in draft.model_sections if not m.kept]
+    out = []
+    if replaced:
+        out.append("大模型所写、未通过检查而改用离线模板的章节：" +
+                   "；".join(f"“{m.heading}”（{m.reason}）" for m in replaced))
+    if kept:
+        out.append(f"大模型所写并保留的章节：{'、'.join(kept)}")
+    figures = [f for m in draft.model_sections for f in m.figures]
+    if figures:
+        out.append(f"大模型写出的 {len(figures)} 处数字在场景、标准群和检索资料中都找不到，已替换为【待补充：数值】，"
+                   f"请按实际填写：{'、'.join(dict.fromkeys(figures))}")
+    trimmed = [m.heading for m in draft.model_sections if m.trimmed]
+    if trimmed:
+        out.append(f"以下章节在输出长度上限处截断，只保留到最后一个完整句子：{'、'.join(trimmed)}")
+    return out
+
+
 def _banner(draft: Draft, shared) -> str:
     unverified = shared.render("banner_unverified", count=len(draft.unverified_numbers)) \
         if draft.unverified_numbers else ""
     if all(s.composer == "offline" for s in draft.sections):
         return shared.render("banner_offline") + unverified
-    text = shared.render("banner_llm", model=draft.backend)
+    llm = [s.heading for s in draft.sections if s.composer == "llm"]
     offline = [s.heading for s in draft.sections if s.composer == "offline"]
-    return text + (f"其中“{'、'.join(offline)}”为离线模板生成（大模型不可用）。" if offline else "") + unverified
+    text = shared.render("banner_llm", model=draft.backend, headings="、".join(llm))
+    return text + (f"“{'、'.join(offline)}”为离线模板生成。" if offline else "") + unverified
