@@ -12,6 +12,7 @@ from functools import partial
 from typing import Callable
 
 from assistant.context import Context
+from assistant.draft.basis import DraftBasis
 from assistant.draft.guard import check_section
 from assistant.draft.result import ModelSection, OnToken
 from assistant.draft.safety import as_data, payloads, scrub_payloads, strip_injections, verify_numbers
@@ -45,6 +46,7 @@ class DraftJob:
     failed: list[str] = field(default_factory=list)  # headings composed offline although an LLM is configured
     notices: list[str] = field(default_factory=list)
     given: set[str] = field(default_factory=set)  # year-less keys of the numbers the user gave: never removed
+    basis: DraftBasis | None = None  # scenes, needs and standard uses (assistant/draft/basis.py)
     deadline: float = float("inf")  # time.monotonic() by which the whole document's model calls must end
     model_sections: list[ModelSection] = field(default_factory=list)  # what the model did, section by section
 

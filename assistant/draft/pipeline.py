@@ -5,6 +5,7 @@ import time
 from typing import Literal
 
 from assistant.context import Context
+from assistant.draft.basis import case_allowed, draft_basis
 from assistant.draft.compose import DraftJob, compose_offline, llm_section, offline_facts
 from assistant.draft.groupio import group_rows, group_violations, with_direction
 from assistant.draft.report import group_markdown
@@ -56,11 +57,12 @@ def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | N
 def _job(ctx: Context, kind: str, template: dict, scenario: str, group: Suggestion, rows: list[GroupRow],
          emit: OnToken, llm_up: bool) -> DraftJob:
     shared = load_prompt(ctx.settings.prompts_dir, "draft/common")
-    variables = template_variables(ctx, kind, scenario, group, rows)
+    basis = draft_basis(ctx, strip_injections(scenario)[0], group, rows)
+    variables = template_variables(ctx, kind, scenario, group, rows, basis)
     title = fill_template(template["title"], f"draft/{kind}:title", variables)
     system = shared.render("system", kind_name=template.get("kind_name", kind), **rule_vars(variables))
     return DraftJob(ctx, kind, template, shared, variables, scenario, title, system, strip_injections(scenario)[1],
-                    emit, llm_up)
+                    emit, llm_up, basis=basis)
 
 
 def _draft_section(job: DraftJob, spec: dict,
@@ -69,7 +71,8 @@ def _draft_section(job: DraftJob, spec: dict,
     heading = spec["heading"]
     job.emit(f"\n## {heading}\n\n" + (group_markdown(rows) + "\n\n" if spec.get("table") else ""))
     query = fill_template(spec["query"], f"draft/{job.kind}:query", job.variables)
-    hits = job.ctx.retriever().search(query, k=HITS_PER_SECTION)
+    hits = [h for h in job.ctx.retriever().search(query, k=HITS_PER_SECTION)
+            if case_allowed(job.ctx, h.source, job.scenario, job.basis)]
     for h in hits:
         job.flagged += strip_injections(h.text)[1]
     text, used, scrubbed = llm_section(job, spec, hits) if job.llm_up else (None, hits, False)
