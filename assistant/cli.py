@@ -111,13 +111,62 @@ def cmd_suggest(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_review(ctx: Context, args: argparse.Namespace) -> int:
     from assistant.review import render_review, review_file, write_review_report
 
-    result = review_file(ctx, Path(args.file))
+    paths = [Path(p) for p in args.paths]
+    if len(paths) > 1 or paths[0].is_dir() or args.summary:
+        return _review_batch(ctx, args, paths)
+    result = review_file(ctx, paths[0], args.stage)
     if args.out:
         write_review_report(result, Path(args.out))
     _emit(result, args.json, lambda: render_review(result))
     for note in result.notices:
         print(note, file=sys.stderr)
     return 0
+
+
+def _review_batch(ctx: Context, args: argparse.Namespace, paths: list[Path]) -> int:
+    """Many submissions: one row each (a failing file gets its reason), reports into --out DIR, --summary FILE."""
+    from assistant.review.batch import SUMMARY_SUFFIXES, collect_paths, render_rows, review_batch, write_summary
+
+    if args.summary and Path(args.summary).suffix.lower() not in SUMMARY_SUFFIXES:
+        raise InputError(f"{args.summary}: 汇总表只能写成 .xlsx、.csv 或 .md (unsupported summary type)")
+    out_dir = Path(args.out) if args.out else None
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: 批量评审的 --out 应是文件夹 (--out must be a folder in a batch)")
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise InputError(f"{missing[0]}: 文件不存在 (file not found)")
+    total = len(collect_paths(paths))
+    if total == 0:
+        raise InputError("没有找到可评审的文件（支持 PDF、DOCX、TXT、MD） (no files to review)")
+    rows = review_batch(ctx, paths, args.stage, out_dir, args.report_format, args.workers, args.time_limit,
+                        _batch_bar(total))
+    if args.summary:
+        write_summary(rows, Path(args.summary))
+    _emit({"rows": [r.__dict__ for r in rows]}, args.json, lambda: render_rows(rows))
+    if args.summary and not args.json:
+        print(f"汇总表已写入 {args.summary}" + (f"，各材料报告在 {out_dir}/" if out_dir else ""), file=sys.stderr)
+    failed = sum(1 for r in rows if r.error)
+    if failed:
+        print(f"警告：{failed} 份材料未能评审，原因见汇总表“错误”列 (some files failed)", file=sys.stderr)
+    return 5 if failed == len(rows) else 0
+
+
+def _batch_bar(total: int):
+    """A per-file progress bar on stderr (silent when stderr is not a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, file=sys.stderr, unit="份", leave=False)
+
+    def update(done: int, total: int, name: str) -> None:
+        bar.n = done
+        bar.set_description_str(name[:30])
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
 
 
 def cmd_draft(ctx: Context, args: argparse.Namespace) -> int:
@@ -197,9 +246,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="JSON (suggest output or a list) or text with one standard per line")
     p.set_defaults(func=cmd_check_group)
 
-    p = sub.add_parser("review", parents=[common], help="gap review of a submission against the 5 requirements")
-    p.add_argument("file")
-    p.add_argument("--out", help="write a report (.docx or .md)")
+    p = sub.add_parser("review", parents=[common], help="gap review of submissions against the 5 requirements")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files and/or folders (several: batch review)")
+    p.add_argument("--out", help="one file: write its report (.docx or .md); a batch: the folder for all reports")
+    p.add_argument("--stage", choices=["application", "acceptance"], default="acceptance",
+                   help="application (申报: concrete plans count as planned) or acceptance (验收, default)")
+    p.add_argument("--summary", help="batch summary, one row per submission (.xlsx, .csv or .md)")
+    p.add_argument("--report-format", choices=["docx", "md"], default="docx", help="batch report format")
+    p.add_argument("--workers", type=int, default=0, help="batch worker processes (default: one per core)")
+    p.add_argument("--time-limit", type=float, default=120.0, help="seconds per file in a batch (0: none)")
     p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("draft", parents=[common], help="draft application/guide/case/revision text")

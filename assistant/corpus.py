@@ -65,6 +65,11 @@ class Requirement(BaseModel):
     not_incomplete: list[str] = []
     # For `covered`, the done evidence must have substance: a 《》/“” name, or this many characters in all.
     min_evidence_chars: int = 0
+    # Senses (review): done evidence must speak of the deliverable itself, i.e. match one of these patterns;
+    # keyword hits inside a false friend ("系统解决方案供应商" for 解决方案) do not count at all.
+    deliverable: list[str] = []
+    false_friends: list[str] = []
+    sources: str = ""
 
 
 class Rubric(BaseModel):
@@ -72,6 +77,8 @@ class Rubric(BaseModel):
     promise_markers: list[str]
     # A clause with one of these (初稿, 进行中…) reports unfinished work: it counts as partial, never covered.
     incomplete_markers: list[str] = []
+    # Sentences that address the reviewing assistant (an injection attempt): reported, never evidence.
+    instruction_markers: list[str] = []
 
 
 class Case(BaseModel):

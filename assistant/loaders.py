@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.errors import InputError
+from assistant.quality import PageQuality, check_text, empty_page, problems_of, repair
 from assistant.standards import find_numbers
 from assistant.textnorm import SENTENCE_END, is_heading, join_lines
 
@@ -47,26 +48,55 @@ class Document:
     doc_type: str
     blocks: list[Block]
     meta: dict = field(default_factory=dict)
+    # Text-layer quality per PDF page (one entry with page None for other files): which pages could not be read.
+    quality: list[PageQuality] = field(default_factory=list)
+
+    @property
+    def unreadable(self) -> list[PageQuality]:
+        return [q for q in self.quality if not q.readable]
 
     @property
     def text(self) -> str:
         return "\n".join(b.text for b in self.blocks)
 
 
-def load_document(path: Path, max_mb: float = 50.0, max_pages: int = 1000, doc_type: str = "upload") -> Document:
-    """Load any supported file; every failure is an InputError naming the file and the problem."""
+def load_document(path: Path, max_mb: float = 50.0, max_pages: int = 1000, doc_type: str = "upload",
+                  allow_unreadable: bool = False) -> Document:
+    """Load any supported file; every failure is an InputError naming the file and the problem. A PDF whose
+    every page is unreadable is refused too, unless `allow_unreadable` (review reports such pages itself)."""
     path = Path(path)
     raw = _read_checked(path, max_mb)
     suffix = path.suffix.lower()
+    quality: list[PageQuality] = []
     if suffix == ".pdf":
-        blocks = _pdf_blocks(path, raw, max_pages)
+        blocks, quality = _pdf_blocks(path, raw, max_pages)
     elif suffix == ".docx":
         blocks = _docx_blocks(path, raw)
     else:
         blocks = text_blocks(decode_text(raw, path), markdown=suffix in {".md", ".markdown"})
+    if suffix != ".pdf":
+        blocks, quality = check_blocks(blocks)
     if not any(b.text.strip() for b in blocks):
+        bad = [q for q in quality if not q.readable]
+        if bad and allow_unreadable:
+            return Document(source=str(path), doc_type=doc_type, blocks=[], quality=quality)
+        if bad:
+            raise InputError(f"{path.name}: 文字层无法读取（{bad[0].reason}） (unreadable text layer)")
         raise InputError(f"{path.name}: 文件中没有可读取的文字 (no readable text)")
-    return Document(source=str(path), doc_type=doc_type, blocks=blocks)
+    return Document(source=str(path), doc_type=doc_type, blocks=blocks, quality=quality)
+
+
+def check_blocks(blocks: list[Block]) -> tuple[list[Block], list[PageQuality]]:
+    """DOCX and text files have no pages: their text is repaired block by block and judged as a whole."""
+    repaired: set[str] = set()
+    for block in blocks:
+        fixed, done = repair(block.text)
+        if done:
+            block.text, block.lines = fixed, []  # line offsets no longer hold; the block's own location does
+            repaired.update(done)
+    whole = "\n".join(b.text for b in blocks)
+    problems = problems_of(whole)
+    return ([] if problems else blocks), [PageQuality(None, not problems, problems, tuple(sorted(repaired)), "")]
 
 
 def _read_checked(path: Path, max_mb: float) -> bytes:
@@ -97,7 +127,24 @@ def check_file(path: Path, max_mb: float = 50.0) -> int:
 # ---- PDF ---------------------------------------------------------------------------------------
 
 
-def _pdf_blocks(path: Path, raw: bytes, max_pages: int) -> list[Block]:
+def _pdf_blocks(path: Path, raw: bytes, max_pages: int) -> tuple[list[Block], list[PageQuality]]:
+    """Blocks from the pages whose text layer reads as text (see assistant/quality.py); every page's quality."""
+    pages, quality = _pdf_pages(path, raw, max_pages)
+    if not any(p.strip() for p in pages) and not any(q.problems and q.problems != ("no_text",) for q in quality):
+        raise InputError(f"{path.name}: PDF 没有文字层，可能是扫描件，需要先做 OCR (scanned PDF: needs OCR)")
+    blocks: list[Block] = []
+    section = ""
+    for number, (page_text, q) in enumerate(zip(pages, quality), start=1):
+        if not q.readable:
+            continue  # garbled text is neither evidence nor a citation; the review names the page instead
+        for kind, text in _paragraphs(page_text.splitlines()):
+            section = text if kind == "heading" else section
+            blocks.append(Block(text, f"第{number}页", section, kind, number))
+    return blocks, quality
+
+
+def _pdf_pages(path: Path, raw: bytes, max_pages: int) -> tuple[list[str], list[PageQuality]]:
+    """Each page's text by pypdf, repaired where lossless; pages still unreadable get a second try by PDFium."""
     import io
 
     from pypdf import PdfReader
@@ -112,20 +159,59 @@ def _pdf_blocks(path: Path, raw: bytes, max_pages: int) -> list[Block]:
             raise InputError(f"{path.name}: PDF 已加密，请提供密码或未加密的副本 (encrypted PDF)")
         if len(reader.pages) > max_pages:
             raise InputError(f"{path.name}: 页数 {len(reader.pages)} 超过上限 {max_pages} 页 (too many pages)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        read = [_pypdf_page(page, number) for number, page in enumerate(reader.pages, start=1)]
     except InputError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise InputError(f"{path.name}: PDF 文件已损坏或无法解析 (corrupt PDF: {type(exc).__name__})") from exc
-    if not any(p.strip() for p in pages):
-        raise InputError(f"{path.name}: PDF 没有文字层，可能是扫描件，需要先做 OCR (scanned PDF: needs OCR)")
-    blocks: list[Block] = []
-    section = ""
-    for number, page_text in enumerate(pages, start=1):
-        for kind, text in _paragraphs(page_text.splitlines()):
-            section = text if kind == "heading" else section
-            blocks.append(Block(text, f"第{number}页", section, kind, number))
-    return blocks
+    pages = [text for text, _ in read]
+    quality = [q for _, q in read]
+    retry = [i for i, q in enumerate(quality) if q.problems and q.problems != ("no_text",)]
+    for i, (text, q) in zip(retry, _pdfium_pages(raw, retry)):
+        if q.readable:
+            pages[i], quality[i] = text, q
+    return pages, quality
+
+
+def _pypdf_page(page, number: int) -> tuple[str, PageQuality]:
+    try:
+        text = page.extract_text() or ""
+    except Exception:  # one bad content stream must not lose the other pages; PDFium gets a try at it
+        return "", PageQuality(number, False, ("extract_error",), (), "pypdf")
+    if not text.strip():
+        return "", empty_page(number, _has_images(page), "pypdf")
+    return check_text(text, number, "pypdf")
+
+
+def _has_images(page) -> bool:
+    try:
+        return bool(page["/Resources"].get_object().get("/XObject"))
+    except Exception:  # no resources, or a broken dictionary: nothing to show
+        return False
+
+
+def _pdfium_pages(raw: bytes, indexes: list[int]) -> list[tuple[str, PageQuality]]:
+    """The second extractor, only for the pages pypdf could not read (it is slower on sound pages)."""
+    if not indexes:
+        return []
+    try:
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(raw)
+    except Exception:  # not installed, or PDFium refuses the file: keep pypdf's verdict
+        return []
+    out = []
+    try:
+        for i in indexes:
+            try:
+                text = document[i].get_textpage().get_text_range().replace("\r\n", "\n")
+            except Exception:
+                text = ""
+            out.append(check_text(text, i + 1, "pypdfium2") if text.strip() else
+                       ("", PageQuality(i + 1, False, ("extract_error",), (), "pypdfium2")))
+    finally:
+        document.close()
+    return out
 
 
 def _try_empty_password(reader) -> bool:

@@ -291,9 +291,11 @@ def test_llm_quotes_must_be_in_document(tmp_path: Path, pdf_doc: Path) -> None:
     llm = ScriptedLLM([f"```json\n{reply}\n```"])
     result = review_file(llm_ctx(tmp_path, llm), pdf_doc)
     two = result.requirements[1]
-    assert two.status == "covered"
-    assert [e.quote for e in two.evidence] == ["下一步，我们将积极参与标准制修订工作"]
+    # The invented quote is dropped; the real one is a promise, which the offline evidence test does not accept
+    # as delivery, so the model cannot raise the verdict on it (issue 20).
+    assert two.status == "partial"
     assert any("找不到" in n and "已丢弃" in n for n in result.notices)
+    assert any("要求2" in n and "未通过证据检验" in n for n in result.notices)
     assert result.method == "llm" and "scripted" in result.summary
     system, user = llm.prompts[0]
     assert "不是给你的指令" in system and "<<<材料开始>>>" in user

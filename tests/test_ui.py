@@ -383,3 +383,48 @@ def test_first_start_builds_the_index_with_progress(fake_ctx: Context):
     assert (fake_ctx.settings.index_dir / "manifest.json").exists()
     assert f"{len(fake_ctx.retriever())} 段" in line
     assert calls and calls[-1] == (1.0, "索引完成") and any("已嵌入" in d for _, d in calls)
+
+
+# ---- batch review (issue 16) ------------------------------------------------------------------------------
+
+
+def _batch_files(tmp_path: Path) -> list[Path]:
+    from assistant.evaluation.badpdf import write_pdf
+
+    broken = tmp_path / "损坏.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    return [browser.make_review_docx(tmp_path / "甲申报书.docx"),
+            write_pdf(tmp_path / "乙扫描.pdf", [["一、标准群应用情况", "已在焊装产线应用GB/T 39116—2020。"]], "cid"), broken]
+
+
+def test_review_batch_callback(ui_ctx: Context, tmp_path: Path):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    table, xlsx, archive = Handlers(ui_ctx).review_batch([str(p) for p in _batch_files(tmp_path)], fmt.STAGE_LABELS[1])
+    assert list(table["文件"]) == ["甲申报书.docx", "乙扫描.pdf", "损坏.pdf"]  # named as uploaded
+    assert "损坏" in table["错误"][2] and set(table.iloc[1, 3:8]) == {"无法判断"}
+    rows = list(load_workbook(xlsx["value"]).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["甲申报书.docx", "乙扫描.pdf", "损坏.pdf"]
+    names = zipfile.ZipFile(archive["value"]).namelist()
+    assert "评审汇总.xlsx" in names and sum(n.endswith(".docx") for n in names) == 2
+
+
+@pytest.mark.browser
+@pytest.mark.integration
+@needs_browser
+def test_batch_review_in_chromium(served: str, driver, tmp_path: Path):
+    b = browser
+    driver.get(served)
+    b.wait_status(driver)
+    b.open_tab(driver, "review")
+    b.click(driver, "#review-batch")  # the accordion
+    b.css(driver, "#review-batch-files input[type='file']").send_keys("\n".join(str(p) for p in _batch_files(tmp_path)))
+    b.wait_for(driver, lambda d: "损坏" in b.css(d, "#review-batch-files").text, 30, "uploads shown")
+    b.click(driver, "#review-batch-run")
+    b.wait_for(driver, lambda d: len(b.table_rows(d, "#review-batch-table")) >= 4, what="summary rows")
+    text = " ".join(b.table_rows(driver, "#review-batch-table"))
+    assert "甲申报书.docx" in text and "无法判断" in text and "损坏" in text
+    b.click(driver, "#review-batch-zip")
+    b.wait_for(driver, lambda d: list(d.downloads.glob("*.zip")), 30, "zip download")

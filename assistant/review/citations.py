@@ -157,7 +157,36 @@ def _group_sections(doc: Document) -> list[tuple[str, str]]:
     return out
 
 
+# "以国家标准GB/T 39116—2020《…》为核心" / "核心标准为GB/T 39116—2020": a core declared in prose.
+_PROSE_CORE = re.compile(r"以[^。；]{0,80}?为核心|核心(?:国家)?标准(?:为|是|包括|：|:)[^。；]{0,80}")
+
+
+def prose_cores(doc: Document) -> set[str]:
+    """Year-less keys of the standards the text declares as the group's core."""
+    keys: set[str] = set()
+    for block in doc.blocks:
+        for m in _PROSE_CORE.finditer(block.text):
+            span = m.group()
+            if _CORE_NO.search(span):
+                continue
+            keys.update(n.key for n, _, _ in find_numbers(span))
+    return keys
+
+
+def _mark_prose_cores(members: list[GroupMember], doc: Document) -> list[GroupMember]:
+    cores = prose_cores(doc)
+    if not cores:
+        return members
+    keys = {m.number: n.key for m in members for n, _, _ in find_numbers(m.number)[:1]}
+    return [m.model_copy(update={"core": True}) if keys.get(m.number) in cores else m for m in members]
+
+
 def find_group(doc: Document) -> tuple[list[GroupMember], str]:
+    members, where = _find_group(doc)
+    return _mark_prose_cores(members, doc), where
+
+
+def _find_group(doc: Document) -> tuple[list[GroupMember], str]:
     """The standards the document presents as its 标准群: a table of numbers (preferring one under or next to
     a heading that says 标准群), else the numbers in a section whose heading mentions 标准群 (sub-sections and
     line-wrapped paragraphs included)."""
@@ -183,7 +212,8 @@ def find_group(doc: Document) -> tuple[list[GroupMember], str]:
 def review_group(ctx: Context, doc: Document) -> tuple[StandardGroupResult, str]:
     members, where = find_group(doc)
     if not members:
-        return StandardGroupResult(count=0, has_national_core=False, violations=["未找到标准群清单"]), ""
+        missing = "未找到标准群清单" + ("（有页面无法读取，清单可能在其中）" if doc.unreadable else "")
+        return StandardGroupResult(count=0, has_national_core=False, violations=[missing]), ""
     rules = ctx.corpus.plan.group_rules
     catalog = ctx.corpus.catalog
     checks = check_group(members, catalog, rules.min_count, rules.max_count)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.errors import InputError
-from assistant.review.result import CITATION_ZH, STATUS_ZH, CitationResult, ReviewResult
+from assistant.review.result import CITATION_ZH, STAGE_RULE, STAGE_ZH, STATUS_ZH, CitationResult, ReviewResult
 from assistant.standards import LEVEL_ZH, parse_number
 
 
@@ -45,10 +45,28 @@ def member_lines(result: ReviewResult) -> list[str]:
     return out
 
 
+def reading_lines(result: ReviewResult) -> list[str]:
+    """What the reader must know before any verdict: the stage's yardstick, pages not read, repairs, injections."""
+    lines = [f"评审阶段：{STAGE_ZH[result.stage]}。{STAGE_RULE[result.stage]}"]
+    by_reason: dict[str, list[str]] = {}
+    for p in result.unreadable_pages:
+        by_reason.setdefault(p.reason, []).append(f"{p.page}" if p.page is not None else "全文")
+    for reason, pages in by_reason.items():
+        where = "全文" if pages == ["全文"] else f"第{'、'.join(pages)}页"
+        lines.append(f"⚠ {where}无法读取：{reason}。这些页上的内容没有参与评审，相关要求记为“无法判断”而不是“缺失”。")
+    lines += [f"注：{r}" for r in result.repairs]
+    for s in result.suspected_instructions:
+        lines.append(f"⚠ 疑似写给评审助手的指令（不作为证据）：“{s.quote}”（{s.location}）")
+    return lines
+
+
 def make_summary(result: ReviewResult, group_where: str = "", llm_name: str = "") -> str:
     n = {s: sum(1 for r in result.requirements if r.status == s) for s in STATUS_ZH}
-    parts = [f"对照试点考核的{len(result.requirements)}项要求：{n['covered']}项已覆盖、{n['partial']}项部分覆盖、"
-             f"{n['missing']}项缺失"]
+    counts = "、".join(f"{n[s]}项{STATUS_ZH[s]}" for s in ("covered", "planned", "partial", "missing", "unreadable")
+                      if n[s] or s in ("covered", "partial", "missing"))
+    parts = [f"{STAGE_ZH[result.stage]}，对照试点考核的{len(result.requirements)}项要求：{counts}"]
+    if result.unreadable_pages:
+        parts.insert(0, f"有{len(result.unreadable_pages)}页文字无法读取（{result.unreadable_pages[0].reason}）")
     gaps = [f"要求{r.id}“{r.name}”{STATUS_ZH[r.status]}" for r in result.requirements if r.status != "covered"]
     if gaps:
         parts.append("需要补充的是" + "，".join(gaps))
@@ -84,7 +102,7 @@ def make_summary(result: ReviewResult, group_where: str = "", llm_name: str = ""
 
 
 def render_review(result: ReviewResult) -> str:
-    lines = ["评审结论 (review)", "=" * 20, result.summary, ""]
+    lines = ["评审结论 (review)", "=" * 20] + reading_lines(result) + ["", result.summary, ""]
     for r in result.requirements:
         lines.append(f"[{STATUS_ZH[r.status]}] 要求{r.id} {r.name}")
         for e in r.evidence:
@@ -138,6 +156,8 @@ def write_review_report(result: ReviewResult, out_path: Path) -> Path:
         if result.source:
             doc.add_paragraph(f"材料：{Path(result.source).name}")
         doc.add_heading("总体结论", level=1)
+        for line in reading_lines(result):
+            doc.add_paragraph(line)
         doc.add_paragraph(result.summary)
         add_table(doc, req_header, summary_rows)
         doc.add_heading("逐项审查", level=1)
@@ -165,7 +185,7 @@ def write_review_report(result: ReviewResult, out_path: Path) -> Path:
     md = [f"# {title}", ""]
     if result.source:
         md += [f"材料：{Path(result.source).name}", ""]
-    md += ["## 总体结论", "", result.summary, "", markdown_table(req_header, summary_rows), "", "## 逐项审查", ""]
+    md += ["## 总体结论", ""] + [f"- {line}" for line in reading_lines(result)] + ["", result.summary, "", markdown_table(req_header, summary_rows), "", "## 逐项审查", ""]
     for r in result.requirements:
         md += [f"### 要求{r.id}：{r.name}（{STATUS_ZH[r.status]}）", ""]
         md += [f"- “{e.quote}”（{e.location}）" for e in r.evidence] or ["- 未找到原文证据。"]

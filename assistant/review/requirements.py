@@ -9,7 +9,7 @@ from assistant.context import Context
 from assistant.corpus import Requirement, Rubric
 from assistant.errors import AssistantError, ModelError
 from assistant.loaders import Document
-from assistant.review.result import MAX_EVIDENCE, MAX_QUOTE, Evidence, RequirementVerdict, Status
+from assistant.review.result import MAX_EVIDENCE, MAX_QUOTE, Evidence, RequirementVerdict, Stage, Status
 from assistant.review.sentences import _UNIT_DONE, ClauseState, Markers, Sentence, _alternation, clause_state
 from assistant.textnorm import HEADING_RE, nfkc
 
@@ -59,6 +59,34 @@ class KeywordIndex:
             hits.append((m.group(), m.start(), m.end()))
             pos = m.end()
         return hits
+
+
+@dataclass(frozen=True)
+class Senses:
+    """A requirement's senses from the rubric: what its deliverable looks like, and its false friends."""
+
+    deliverable: re.Pattern | None
+    false_friend: re.Pattern | None
+
+    @classmethod
+    def of(cls, req: Requirement) -> "Senses":
+        def join(patterns: list[str]) -> re.Pattern | None:
+            return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+        return cls(join(req.deliverable), join(req.false_friends))
+
+    def mask(self, text: str) -> str:
+        """The (NFKC) text with its false friends blanked out, same length."""
+        norm = nfkc(text)
+        if self.false_friend is None:
+            return norm
+        return self.false_friend.sub(lambda m: "＿" * len(m.group()), norm)
+
+    def speaks_of_deliverable(self, text: str) -> bool:
+        return self.deliverable is None or bool(self.deliverable.search(self.mask(text)))
+
+
+# A table row that dates or counts something reports it (a 推广 table: enterprise, date, attendees).
+_ROW_FACT = re.compile(r"(?:19|20)\d{2}\s*(?:年|[-./]\s*\d{1,2})|\d+\s*(?:家|人次|场|次|人|项|个|期|套|份)")
 
 
 @dataclass
@@ -130,11 +158,27 @@ def _status_for(sentence: Sentence, hit_spans: list[tuple[int, int]], req: Requi
     return "neutral"
 
 
+def _row_status(s: Sentence, markers: Markers | None) -> ClauseState:
+    """A table row read with its header: a plan table (计划时间…) is a promise, a dated or counted row is done."""
+    if markers is None:
+        return "neutral"
+    both = f"{s.header} {s.text}"
+    state = clause_state(both, markers)
+    if state in ("promise", "negated", "incomplete"):
+        return state
+    if state == "done" or _ROW_FACT.search(s.text):
+        return "done"
+    return "neutral"
+
+
 def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordIndex,
                     owners: dict[str, set[int]], markers: Markers | None = None) -> list[Candidate]:
     out: list[Candidate] = []
     negated: set[str] = set()
+    senses = Senses.of(req)
     for s in sentences:
+        if s.instruction:  # a sentence addressed to the assistant is never evidence (issue 20)
+            continue
         owned = [owners.get(h, set()) for h in s.sections]
         in_section = any(req.id in o for o in owned)
         elsewhere = not in_section and any(o for o in owned)
@@ -143,7 +187,12 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
             if owners.get(s.text) and req.id in owners[s.text]:
                 out.append(Candidate(s, 0.0, 0, True, "neutral", "weak"))
             continue
-        hits = [(k, a, b) for k, a, b in kw.matches(s.text) if req.id in kw.owners[k]]
+        row = s.kind == "table_row" and bool(s.header)
+        text = f"{s.header} | {s.text}" if row else s.text
+        masked = senses.mask(text)
+        hits = [(k, a, b) for k, a, b in kw.matches(text) if req.id in kw.owners[k] and "＿" not in masked[a:b]]
+        if row:  # keyword places are the header's and the row's; the row's state comes from both
+            hits = [(k, 0, 0) for k, _, _ in hits]
         applied = req.id == APPLIED_REQ and s.kind != "table_row" and _APPLIED.search(nfkc(s.text))
         if applied:
             hits.append((APPLIED_KEY, applied.start(), applied.end()))
@@ -155,11 +204,12 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
         need = 2 if elsewhere else 1
         if not in_section and unique < need and not (applied and unique >= 1):
             continue
-        status = _status_for(s, [(a, b) for _, a, b in hits], req, markers, kw)
+        status = _row_status(s, markers) if row else _status_for(s, [(a, b) for _, a, b in hits], req, markers, kw)
         if status == "negated":  # "尚未形成立项建议" confirms the gap; it is not evidence
             negated.update(s.sections[-1:])
             continue
-        if status == "done" and ((unique >= need and score >= 1.0) or (in_section and score > 0)):
+        relevant = (unique >= need and score >= 1.0) or (in_section and (score > 0 or row))
+        if status == "done" and relevant and senses.speaks_of_deliverable(text):
             strength = "strong"
         elif status in ("promise", "incomplete"):
             strength = "promise"
@@ -170,6 +220,19 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
     backed = {c.sentence.sections[-1] for c in out if c.sentence.kind != "heading" and c.sentence.sections}
     return [c for c in out if not (c.sentence.kind == "heading" and c.sentence.text in negated
                                    and c.sentence.text not in backed)]
+
+
+_QUERY_CACHE: dict[tuple[str, str], list[float]] = {}
+
+
+def requirement_vectors(embedder, reqs: list[Requirement]) -> list[list[float]]:
+    """The requirements' query vectors, embedded once per process and model (they are the same for every file)."""
+    texts = [f"{r.name}：{r.description} {'；'.join(r.evidence)}" for r in reqs]
+    name = getattr(embedder, "name", type(embedder).__name__)
+    missing = [t for t in texts if (name, t) not in _QUERY_CACHE]
+    if missing:
+        _QUERY_CACHE.update({(name, t): v for t, v in zip(missing, embedder.embed(missing, query=True))})
+    return [_QUERY_CACHE[(name, t)] for t in texts]
 
 
 def add_dense_scores(ctx: Context, reqs: list[Requirement], per_req: dict[int, list[Candidate]],
@@ -185,7 +248,7 @@ def add_dense_scores(ctx: Context, reqs: list[Requirement], per_req: dict[int, l
         return
     try:
         embedder = ctx.embedder
-        queries = embedder.embed([f"{r.name}：{r.description} {'；'.join(r.evidence)}" for r in reqs], query=True)
+        queries = requirement_vectors(embedder, reqs)
         vectors = dict(zip(texts, embedder.embed(texts)))
     except (ModelError, OSError, RuntimeError) as exc:
         notices.append(f"未能加载嵌入模型，仅按关键词和章节判断：{str(exc).splitlines()[0][:120]}")
@@ -222,20 +285,36 @@ def has_substance(req: Requirement, sentences: list[Sentence]) -> bool:
     return sum(len(_NOT_CONTENT.sub("", s.text)) for s in sentences) >= req.min_evidence_chars
 
 
-def verdict_for(req: Requirement, cands: list[Candidate], doc: Document) -> RequirementVerdict:
+_CONCRETE = re.compile(r"\d|《[^》]{2,}》|“[^”]{2,}”|[一二三四五六七八九十两]+(?:场|家|项|个|次|套|期|篇|份)")
+
+
+def concrete_plans(req: Requirement, cands: list[Candidate]) -> list[Candidate]:
+    """Plans that say what, when or how many (a date, a count, a name) about the deliverable itself."""
+    senses = Senses.of(req)
+    return [c for c in cands if c.status == "promise" and c.sentence.kind != "heading"
+            and _CONCRETE.search(c.sentence.text) and senses.speaks_of_deliverable(c.sentence.text)]
+
+
+def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
+                stage: Stage = "acceptance") -> RequirementVerdict:
     strong = [c for c in cands if c.strength == "strong"]
     promises = [c for c in cands if c.strength == "promise"]
     thin = bool(strong) and not has_substance(req, list({id(c.sentence): c.sentence for c in strong}.values()))
+    plans = concrete_plans(req, cands) if stage == "application" else []
     if strong and not thin:
         status: Status = "covered"
         chosen = sorted(strong, key=lambda c: -c.rank)
+    elif plans:
+        status = "planned"
+        chosen = sorted(plans, key=lambda c: -c.rank)
     elif cands:
         status = "partial"
         chosen = sorted(cands, key=lambda c: -c.rank)
         # Evidence sentences first, bare headings last.
         chosen = [c for c in chosen if c.sentence.kind != "heading"] + [c for c in chosen if c.sentence.kind == "heading"]
     else:
-        status, chosen = "missing", []
+        # Nothing in the readable text: if some pages could not be read, the evidence may sit there.
+        status, chosen = ("unreadable" if doc.unreadable else "missing"), []
     evidence: list[Evidence] = []
     for c in chosen:
         e = quote_of(c.sentence, doc)
@@ -247,12 +326,20 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document) -> Requ
     reason = "thin" if thin else ("incomplete" if incomplete and not strong else ("promise" if promises and not strong else ""))
     return RequirementVerdict(id=req.id, name=req.name, status=status, evidence=evidence,
                               advice=advice_for(req, status, reason == "promise", reason=reason,
-                                                figures=any(_FIGURE.search(e.quote) for e in evidence)))
+                                                figures=any(_FIGURE.search(e.quote) for e in evidence), stage=stage,
+                                                unreadable=[q.where for q in doc.unreadable]))
 
 
-def advice_for(req: Requirement, status: Status, promised: bool, reason: str = "", figures: bool = False) -> str:
+def advice_for(req: Requirement, status: Status, promised: bool, reason: str = "", figures: bool = False,
+               stage: Stage = "acceptance", unreadable: list[str] = ()) -> str:
     """The advice for a verdict. `reason` says why a partial is partial ("promise", "incomplete", "thin");
     the data-source reminder is given only when the evidence holds figures."""
+    if status == "unreadable":
+        pages = "、".join(unreadable[:6]) + ("等" if len(unreadable) > 6 else "")
+        return (f"可读的文字中没有找到“{req.name}”的内容，而{pages}无法读取，相关内容可能就在其中，无法判断。"
+                f"请提供文字层完好的文件（如原始 Word 或重新导出的 PDF）后再评审。")
+    if status == "planned":
+        return f"申报阶段：已有具体计划，验收时需提供已完成的成果。{req.advice}"
     if status == "covered":
         check = "建议核对数据来源和统计口径；" if figures else ""
         return f"已有已完成的证据。{check}如有缺项可参照：{req.advice}"
@@ -262,6 +349,8 @@ def advice_for(req: Requirement, status: Status, promised: bool, reason: str = "
         return f"只有笼统的完成表述（如只给数量），没有写出名称或具体内容，难以核查。{req.advice}"
     if reason == "incomplete":
         return f"相关工作尚未完成（如初稿、进行中、尚未定稿），缺少已完成、可核查的成果。{req.advice}"
+    if stage == "application" and (promised or reason == "promise"):
+        return f"申报阶段：只有笼统的打算，缺少具体计划（时间、数量、名称）。{req.advice}"
     if promised or reason == "promise":
         return f"目前只有计划或承诺（如“将……”“拟……”），缺少已完成、可核查的事实。{req.advice}"
     return f"有相关表述，但缺少具体、已完成的证据（名称、数量、时间、编号）。{req.advice}"

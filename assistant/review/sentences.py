@@ -35,6 +35,10 @@ def _alternation(words: list[str]) -> str:
     return "|".join(w if any(c in w for c in "(?[") else re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def instruction_pattern(rubric: Rubric) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{p})" for p in rubric.instruction_markers)) if rubric.instruction_markers else None
+
+
 def build_markers(rubric: Rubric) -> Markers:
     done_words = list(GENERIC_DONE)
     for r in rubric.requirements:
@@ -84,15 +88,38 @@ class Sentence:
     kind: str
     sections: tuple[str, ...]  # enclosing headings, outermost first
     clauses: list[tuple[str, ClauseState]] = field(default_factory=list)
+    header: str = ""  # a table row's header row (what its cells mean), "" elsewhere
+    instruction: bool = False  # the sentence addresses the reviewing assistant (never evidence)
 
 
 def _level(heading: str) -> int:
     return heading_level(heading) if HEADING_RE.match(heading) else 1
 
 
-def document_sentences(doc: Document, markers: Markers) -> list[Sentence]:
+def _table_key(block) -> str:
+    return block.location.split("第")[0] if block.location.startswith("表") else ""
+
+
+def table_headers(doc: Document) -> dict[int, str]:
+    """The header row of every table row's table: its first row (a DOCX table "表N", or a run of flattened rows)."""
+    headers: dict[int, str] = {}
+    header, previous, key = "", -2, None
+    for i, block in enumerate(doc.blocks):
+        if block.kind != "table_row":
+            continue
+        this = _table_key(block)
+        if previous != i - 1 or (this and this != key):
+            header = block.text
+        else:
+            headers[i] = header
+        previous, key = i, this
+    return headers
+
+
+def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern | None = None) -> list[Sentence]:
     out: list[Sentence] = []
     stack: list[tuple[int, str]] = []
+    headers = table_headers(doc)
     for i, block in enumerate(doc.blocks):
         text = block.text
         if block.kind == "heading":
@@ -112,5 +139,7 @@ def document_sentences(doc: Document, markers: Markers) -> list[Sentence]:
             pos = at + len(part)
             clauses = [(c, clause_state(c, markers)) for c in _CLAUSE_SPLIT.split(part) if c.strip()]
             # A text file's block may join several lines: the sentence is located on the line it starts on.
-            out.append(Sentence(part, i, block.location_at(at), block.kind, sections, clauses))
+            suspect = bool(instructions and instructions.search(part))
+            out.append(Sentence(part, i, block.location_at(at), block.kind, sections, clauses, headers.get(i, ""),
+                                suspect))
     return out

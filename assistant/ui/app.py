@@ -54,6 +54,7 @@ def _apply_tab(h: Handlers, ctx: Context) -> None:
 
 
 def _review_tab(h: Handlers) -> None:
+    stage = gr.Radio(fmt.STAGE_LABELS, value=fmt.STAGE_LABELS[0], label="评审阶段", elem_id="review-stage")
     with gr.Row():
         upload = gr.File(label="上传申报材料（PDF / DOCX / TXT / MD）", file_types=UPLOAD_TYPES, elem_id="review-file",
                          scale=3)
@@ -67,8 +68,19 @@ def _review_tab(h: Handlers) -> None:
                              column_widths=["20%", "20%", "12%", "28%", "20%"],
                              elem_id="review-citations")
     docx, md = _downloads("review")
-    event = run.click(h.review, [upload], [summary, verdicts, citations, group, docx, md])
+    event = run.click(h.review, [upload, stage], [summary, verdicts, citations, group, docx, md])
     stop.click(None, cancels=[event])
+    with gr.Accordion("批量评审（一次上传多份材料）", open=False, elem_id="review-batch"):
+        with gr.Row():
+            uploads = gr.File(label="上传多份材料", file_types=UPLOAD_TYPES, file_count="multiple",
+                              elem_id="review-batch-files", scale=3)
+            batch_run = gr.Button("批量评审", variant="primary", elem_id="review-batch-run", scale=1)
+        table = gr.Dataframe(interactive=False, wrap=True, label="评审汇总（每份材料一行）", elem_id="review-batch-table")
+        with gr.Row():
+            xlsx = gr.DownloadButton("下载汇总表 (.xlsx)", visible=False, elem_id="review-batch-xlsx", size="md")
+            archive = gr.DownloadButton("下载全部报告 (.zip)", visible=False, elem_id="review-batch-zip", size="md")
+        batch_event = batch_run.click(h.review_batch, [uploads, stage], [table, xlsx, archive])
+    stop.click(None, cancels=[batch_event])
 
 
 def _editor_tab(h: Handlers) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from assistant.polish.result import rule_name
@@ -15,9 +16,12 @@ from assistant.review.result import CITATION_ZH  # the one citation-status wordi
 from assistant.standards import LEVEL_ZH, GroupMember
 
 STATUS_ZH = {"published": "已发布", "plan": "在研计划号"}
-VERDICT_ZH = {"covered": "已覆盖", "partial": "部分覆盖", "missing": "缺失"}
-# Background / border colours per verdict: green, amber, red (readable on light and dark themes).
-VERDICT_COLOURS = {"covered": ("#e6f4ea", "#1e8e3e"), "partial": ("#fef7e0", "#e37400"), "missing": ("#fce8e6", "#d93025")}
+VERDICT_ZH = {"covered": "已覆盖", "planned": "已有计划", "partial": "部分覆盖", "missing": "缺失", "unreadable": "无法判断"}
+# Background / border colours per verdict: green, blue, amber, red, grey (readable on light and dark themes).
+VERDICT_COLOURS = {"covered": ("#e6f4ea", "#1e8e3e"), "planned": ("#e8f0fe", "#1a73e8"), "partial": ("#fef7e0", "#e37400"),
+                   "missing": ("#fce8e6", "#d93025"), "unreadable": ("#f1f3f4", "#5f6368")}
+# The review stage as the page offers it (first: the default).
+STAGE_LABELS = ["验收阶段（看已完成的成果）", "申报阶段（看计划是否具体）"]
 DOC_TYPE_ZH = {"plan": "实施方案", "standard": "标准目录", "requirement": "考核要求", "case": "案例", "upload": "上传文档"}
 
 GROUP_HEADERS = ["核心", "标准编号", "标准名称", "层级", "状态", "推荐理由", "依据来源"]
@@ -186,15 +190,48 @@ def citation_rows(citations: Iterable[Any]) -> list[list[str]]:
              get(c, "expected", "") or "", get(c, "location", "")] for c in citations or []]
 
 
+def stage_of(label: str | None) -> str:
+    return "application" if label and label.startswith("申报") else "acceptance"
+
+
+def rename_batch_rows(rows: list, names: dict[str, str], refused: list[tuple[str, str]]) -> list:
+    """Batch rows naming files as uploaded (not by their stored names), with a row for each refused upload."""
+    from assistant.review.batch import BatchRow
+
+    for row in rows:
+        shown = names.get(row.file, row.file)
+        row.error, row.file = row.error.replace(row.file, shown), shown
+    return rows + [BatchRow(file=name, error=error) for name, error in refused]
+
+
+def zip_folder(folder: Path, target: Path, extra: Iterable[Path] = ()) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(Path(folder).glob("*")) if Path(folder).is_dir() else []:
+            zf.write(path, path.name)
+        for path in extra:
+            zf.write(path, Path(path).name)
+    return target
+
+
 def review_summary_html(result: Any) -> str:
     reqs = list(get(result, "requirements", []) or [])
     counts = {k: sum(verdict_status(r) == k for r in reqs) for k in VERDICT_ZH}
+    counts = {k: n for k, n in counts.items() if n or k in ("covered", "partial", "missing")}
     badges = " ".join(
         f"<span style='background:{VERDICT_COLOURS[k][0]};color:{VERDICT_COLOURS[k][1]};padding:2px 8px;"
         f"border-radius:8px;font-weight:bold'>{VERDICT_ZH[k]} {n}</span>" for k, n in counts.items())
     notices = "".join(f"<li>{esc(n)}</li>" for n in get(result, "notices", []) or [])
-    return (f"<div id='review-counts'>{badges}</div><p>{esc(get(result, 'summary', ''))}</p>"
+    reading = "".join(f"<li>{esc(line)}</li>" for line in _reading_lines(result))
+    return (f"<ul id='review-reading'>{reading}</ul>" + f"<div id='review-counts'>{badges}</div><p>{esc(get(result, 'summary', ''))}</p>"
             + (f"<ul>{notices}</ul>" if notices else ""))
+
+
+def _reading_lines(result: Any) -> list[str]:
+    from assistant.review.report import reading_lines
+
+    return reading_lines(result) if hasattr(result, "stage") else []
 
 
 def group_checks_html(checks: Any) -> str:

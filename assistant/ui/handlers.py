@@ -5,6 +5,7 @@ import functools
 import inspect
 import logging
 import queue
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -175,16 +176,44 @@ class Handlers:
     # ---- review ------------------------------------------------------------------------------------------
 
     @guarded
-    def review(self, upload: Any, progress: gr.Progress = gr.Progress()) -> tuple:
+    def review(self, upload: Any, stage: str = fmt.STAGE_LABELS[0], progress: gr.Progress = gr.Progress()) -> tuple:
         from assistant.review import review_file, write_review_report
 
         progress(0.1, desc="正在读取并评审文件…")
-        result = self._on_upload(upload, lambda path: review_file(self.ctx, path))
+        chosen = fmt.stage_of(stage)
+        result = self._on_upload(upload, lambda path: review_file(self.ctx, path, chosen))
         docx, md = export_pair(write_review_report, result, "评审报告")
         citations = frame(fmt.citation_rows(result.citations), fmt.CITATION_HEADERS)
         return (fmt.review_summary_html(result), fmt.verdicts_html(result.requirements), citations,
                 fmt.group_checks_html(result.standard_group), gr.update(value=docx, visible=True),
                 gr.update(value=md, visible=True))
+
+    @guarded
+    def review_batch(self, uploads: list | None, stage: str = fmt.STAGE_LABELS[0],
+                     progress: gr.Progress = gr.Progress()) -> tuple:
+        """Many submissions: the summary table, the summary as .xlsx, and a zip of every report."""
+        from assistant.review.batch import HEADERS, review_batch, write_summary
+
+        if not uploads:
+            raise gr.Error("请先选择要评审的文件（可多选）", title="无法完成", print_exception=False)
+        folder = Path(tempfile.mkdtemp(prefix="pilot-assistant-batch-"))
+        stored, names, refused = [], {}, []
+        for upload in uploads:
+            try:
+                path = store_upload(upload, folder / "in")
+            except AssistantError as exc:  # an unsupported file gets its row; the others are reviewed
+                refused.append((display_name(upload), str(exc)))
+                continue
+            stored.append(path)
+            names[path.name] = display_name(upload)
+        # In this process: the page's model is already loaded, and a worker pool would load it again per worker.
+        rows = review_batch(self.ctx, stored, fmt.stage_of(stage), folder / "报告", workers=1,
+                            progress=lambda done, total, name: progress(done / max(total, 1), desc=f"已评审 {done}/{total}"))
+        rows = fmt.rename_batch_rows(rows, names, refused)
+        summary = write_summary(rows, folder / "评审汇总.xlsx")
+        archive = fmt.zip_folder(folder / "报告", folder / "评审报告.zip", extra=[summary])
+        table = frame([r.cells()[:-1] for r in rows], HEADERS[:-1])
+        return table, gr.update(value=str(summary), visible=True), gr.update(value=str(archive), visible=True)
 
     # ---- editor ------------------------------------------------------------------------------------------
 
