@@ -79,6 +79,7 @@ def _draft_section(job: DraftJob, spec: dict,
     composer: Literal["llm", "offline"] = "llm" if text is not None else "offline"
     if text is None:
         used, facts = offline_facts(hits, job.shown)
+        facts = facts if job.template.get("quote_facts", True) else []
         text = compose_offline(spec, job.variables, facts, f"draft/{job.kind}", job.shared)
         job.emit(text)
         if not job.ctx.llm.offline:
