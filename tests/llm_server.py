@@ -28,6 +28,7 @@ class Reply:
     cut: bool = False  # stream: stop mid-way without a finish reason (the connection just closes)
     finish: str = "stop"  # the finish reason the last chunk carries ("length": the output limit was reached)
     obey: bool = False  # reply with whatever an injected instruction in the request asks for
+    trickle: float = 0.0  # seconds between streamed pieces (a slow model)
 
 
 def text(s: str) -> Reply:
@@ -44,6 +45,10 @@ def status(code: int) -> Reply:
 
 def malformed() -> Reply:
     return Reply(malformed=True)
+
+
+def trickle(seconds: float, s: str = "本节正文写得很慢。" * 20) -> Reply:
+    return Reply(text=s, trickle=seconds)
 
 
 def hang(seconds: float = 30.0) -> Reply:
@@ -208,6 +213,7 @@ def _handler(server: ScriptedLLMServer) -> type[BaseHTTPRequestHandler]:
                 self._write(b"data: {\"id\": \"x\", \"choices\": [ {\"delta\n\n")
                 return
             for piece in _pieces(reply.text):
+                time.sleep(reply.trickle)
                 self._event({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": int(time.time()),
                              "model": model, "choices": [{"index": 0, "delta": {"role": "assistant", "content": piece},
                                                           "finish_reason": None}]})

@@ -24,7 +24,8 @@ from assistant.retrieve import Hit
 FACTS_SHOWN = 3  # offline: excerpts quoted per section
 FACT_CHARS = 160
 PROMPT_FACT_CHARS = 600
-SCENARIO_PROMPT_CHARS = 4000  # a long @file scenario is sent once per section: keep prompts bounded
+SCENARIO_PROMPT_CHARS = 4000
+MIN_KEPT_CHARS = 12  # an obedient model's reply, once the injected payload is removed, has nothing left to keep  # a long @file scenario is sent once per section: keep prompts bounded
 
 
 @dataclass
@@ -126,6 +127,9 @@ def llm_section(job: DraftJob, spec: dict, hits: list[Hit]) -> tuple[str | None,
         return None, hits, False
     text, injected = strip_injections(check.text)
     text, scrubbed = scrub_payloads(text, payloads(job.flagged))
+    if (injected or scrubbed) and len(re.sub(r"【[^】]*】|\W", "", text)) < MIN_KEPT_CHARS:
+        job.replaced(heading, "只复述了输入中给模型的指令", seconds)
+        return None, hits, False
     job.model_sections.append(ModelSection(heading=heading, kept=True, seconds=seconds, figures=check.figures,
                                            echoes=check.echoes, trimmed=check.trimmed))
     return text, hits, scrubbed or bool(injected)
