@@ -146,11 +146,11 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tup
         later = any(h for _, h in found[i + 1:])
         if hits and clause.rstrip().endswith(("：", ":")) and later:
             goal = third_person(clause, subject)
-        elif not hits:
-            if not groups:
-                background.append(third_person(clause, subject))
-            elif _continues(clause):
+        elif not hits:  # nothing the applicant wrote is lost: a clause is a scene's, or background
+            if groups and _continues(clause):
                 groups[-1][0].append(clause)
+            else:
+                background.append(third_person(clause, subject))
         elif groups and set(h[0] for h in hits) & set(groups[-1][1]):
             groups[-1][0].append(clause)
             groups[-1][1].extend(h[0] for h in hits if h[0] not in groups[-1][1])
