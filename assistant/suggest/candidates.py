@@ -31,9 +31,18 @@ class Candidate:
     def number(self) -> str:
         return self.std.number
 
-    def order(self) -> tuple:
-        return (not self.example, self.std.level != "national", self.std.status != "published",
-                not self.std.in_plan, self.rank if self.rank is not None else RANK_HITS, self.number)
+    def order(self, need_id: str, phrases: tuple[str, ...]) -> tuple:
+        """Best first within one need: published, naming the scenario's phrase, serving the need first of its
+        needs, the plan's example, written for the scenario's industry, national, in the plan's list; retrieval
+        breaks the rest."""
+        return (self.std.status != "published", not self.names(phrases),
+                self.info.needs.index(need_id) if need_id in self.info.needs else len(self.info.needs),
+                not self.example, not self.std.industries, self.std.level != "national", not self.std.in_plan,
+                self.rank if self.rank is not None else RANK_HITS, self.number)
+
+    def names(self, phrases: tuple[str, ...]) -> bool:
+        own = " ".join([self.std.title, *self.std.alt_titles, *self.std.keywords, self.info.scope]).lower()
+        return any(p.lower() in own for p in phrases)
 
 
 @dataclass
@@ -108,6 +117,6 @@ def gather_candidates(ctx: Context, analysis: ScenarioAnalysis) -> Candidates:
         for nid in served:
             if all(c.number != cand.number for c in by_need[nid]):
                 by_need[nid].append(Candidate(cand.std, cand.info, [nid], cand.example, cand.rank, cand.via))
-    for nid in by_need:
-        by_need[nid].sort(key=Candidate.order)
+    for n in analysis.needs:
+        by_need[n.need_id].sort(key=lambda c: c.order(n.need_id, (n.phrase, *n.also)))
     return Candidates(by_need, restricted, ranks)

@@ -13,7 +13,8 @@ from assistant.suggest.candidates import Candidate, Candidates
 from assistant.suggest.needs import applicability, load_vocabulary
 from assistant.suggest.scenario import ScenarioAnalysis
 
-PER_NEED = 2  # entries per need: the best one, and a second one serving the same need
+PER_NEED = 1  # entries per need: the best one (the principal need gets PRINCIPAL_PER_NEED)
+PRINCIPAL_PER_NEED = 2
 MAX_CORE = 3
 ACCOMPANY_MAX = 2  # foundational entries (terms, architectures) that accompany the named needs
 
@@ -50,8 +51,10 @@ def principal_need(analysis: ScenarioAnalysis, cands: Candidates, ctx: Context) 
 def assemble(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates) -> Group:
     rules = ctx.corpus.plan.group_rules
     members: dict[str, Member] = {}
+    principal = principal_need(analysis, cands, ctx)
     for n in analysis.needs:
-        for c in cands.by_need.get(n.need_id, [])[:PER_NEED]:
+        take = PRINCIPAL_PER_NEED if n.need_id == principal else PER_NEED
+        for c in cands.by_need.get(n.need_id, [])[:take]:
             _add(members, c, "need", [n.need_id])
     _add_companions(ctx, analysis, cands, members)
     _add_accompanying(ctx, analysis, cands, members)
@@ -75,7 +78,8 @@ def _add(members: dict[str, Member], c: Candidate, role: str, need_ids: list[str
 def _add_companions(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: dict[str, Member]) -> None:
     """Entries the catalog says are applied together with a member (model + method, terms + architecture)."""
     catalog = ctx.corpus.catalog
-    for m in [m for m in members.values() if m.role == "need"]:
+    tops = {cands.by_need[n.need_id][0].number for n in analysis.needs if cands.by_need.get(n.need_id)}
+    for m in [m for m in members.values() if m.role == "need" and m.number in tops]:
         for number in m.cand.info.companions:
             std = catalog.get(number)
             c = cands.make(ctx, std, analysis) if std is not None else None
@@ -103,13 +107,19 @@ def _add_accompanying(ctx: Context, analysis: ScenarioAnalysis, cands: Candidate
 
 def _fill(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: dict[str, Member],
           minimum: int) -> list[str]:
-    """Reach the plan's minimum (and a national member) with the direction's plan examples, then its national
-    entries; say which."""
+    """Reach the plan's minimum (and a national member): first more entries serving the named needs, then the
+    direction's plan examples and national entries as fillers, said so in a note."""
     def enough() -> bool:
         return len(members) >= minimum and any(m.cand.std.level == "national" for m in members.values())
 
+    for n in analysis.needs:  # every entry serving a named need is a real member, not a filler
+        for c in cands.by_need.get(n.need_id, []):
+            if enough():
+                break
+            _add(members, c, "need", [n.need_id])
     if enough():
         return []
+    before = len(members)
     catalog = ctx.corpus.catalog
     direction = next(d for d in ctx.corpus.plan.directions if d.id == analysis.direction)
     pool = [catalog.get(n) for n in direction.example_standards]
@@ -128,8 +138,9 @@ def _fill(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: 
     if not added:
         return []
     items = "、".join(f"{m.number}（{m.why}）" for m in added)
-    return [f"场景的需求只对应到 {len(members) - len(added)} 项标准，少于方案要求的 {minimum} 项；为满足规则补充了 "
-            f"{items}。它们不对应场景中的具体需求，可换成本企业采用的行业、团体或企业标准。"]
+    short = (f"场景的需求只对应到 {before} 项标准，少于方案要求的 {minimum} 项" if before < minimum
+             else "场景的需求对应的标准中没有国家标准，方案要求以国家标准为核心")
+    return [f"{short}；为满足规则补充了 {items}。它们不对应场景中的具体需求，可换成本企业采用的行业、团体或企业标准。"]
 
 
 def _cut(members: list[Member], maximum: int, notes: list[str]) -> list[Member]:

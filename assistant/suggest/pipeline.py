@@ -15,6 +15,9 @@ NOTHING_MATCHED = ("场景中没有识别到智能制造的需求、行业或申
                    "smart-manufacturing needs)：请写明企业行业、要建设或解决的具体事项，例如 MES、设备联网、"
                    "成熟度评估、供应链协同、远程运维、能源管理。")
 
+OUTSIDE = ("场景写到{words}，看来不属于制造业：智能制造标准应用试点面向制造企业和为其服务的解决方案供应商，无法推荐标准群 "
+           "(the scenario is outside manufacturing)。如确为制造场景，请写明行业、产品和要建设的具体事项。")
+
 
 def suggest_group(ctx: Context, scenario: str, direction: str | None = None) -> Suggestion:
     """A 标准群 for the scenario: members from its needs, a national core, a coverage map, rule checks."""
@@ -24,6 +27,8 @@ def suggest_group(ctx: Context, scenario: str, direction: str | None = None) -> 
         chosen = resolve_direction(ctx, direction)
         analysis.direction, analysis.direction_reason = chosen.id, f"{USER_DIRECTION_NOTE}：{chosen.name}。"
         notes.append(analysis.direction_reason)
+    elif analysis.outside:
+        raise InputError(OUTSIDE.format(words="、".join(f"“{w}”" for w in analysis.outside[:3])))
     elif not analysis.needs and not analysis.direction_keywords and analysis.industry is None:
         raise InputError(NOTHING_MATCHED)
     d = next(x for x in ctx.corpus.plan.directions if x.id == analysis.direction)

@@ -34,6 +34,7 @@ class NeedHit:
     need_id: str
     name: str
     phrase: str  # quoted verbatim from the scenario
+    also: tuple[str, ...] = ()  # the need's other phrases in the scenario (they order its candidates)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class ScenarioAnalysis:
     industry_terms: list[str] = field(default_factory=list)  # every industry word named (for restricted entries)
     direction_confidence: float = 0.0  # the winner's share of the direction evidence (not shown as a score)
     direction_keywords: list[str] = field(default_factory=list)  # the direction's plan keywords the text uses
+    outside: list[str] = field(default_factory=list)  # sectors outside manufacturing it names (医院, 餐饮)
 
     def need(self, need_id: str) -> NeedHit | None:
         return next((n for n in self.needs if n.need_id == need_id), None)
@@ -70,9 +72,10 @@ class ScenarioAnalysis:
 class Hints:
     english: tuple[tuple[re.Pattern, tuple[str, ...]], ...]
     roles: tuple[tuple[str, str, str, str | None, tuple[re.Pattern, ...]], ...]  # name, label, category, direction
-    counterparts: dict[str, dict[str, str]]
+    counterparts: dict[str, dict[str, str]]  # role → {need direction: the direction it counts for}
     negations: tuple[str, ...]
     industries: tuple[str, ...]
+    outside: tuple[str, ...]
 
 
 def _english_pattern(term: str) -> re.Pattern:
@@ -90,7 +93,8 @@ def load_hints(corpus_root: Path) -> Hints:
     roles = tuple((name, str(r.get("label", name)), str(r["category"]), r.get("direction"),
                    tuple(re.compile(c) for c in r.get("cues") or [])) for name, r in (data.get("roles") or {}).items())
     industries = tuple(sorted((str(i) for i in data.get("industries") or []), key=len, reverse=True))
-    return Hints(english, roles, data.get("counterparts") or {}, tuple(data.get("negations") or []), industries)
+    return Hints(english, roles, data.get("counterparts") or {}, tuple(data.get("negations") or []), industries,
+                 tuple(str(o) for o in data.get("outside") or []))
 
 
 # ---- the analysis ----------------------------------------------------------------------------------------
@@ -119,6 +123,7 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
         direction_reason=reason, industry_terms=industry_terms, direction_confidence=confidence,
         direction_keywords=keywords.get(direction.id, []))
     analysis.notes += _notes(analysis, directions)
+    analysis.outside = [o for o in hints.outside if o in text] if not industry_terms else []
     return analysis
 
 
@@ -151,10 +156,11 @@ def _need_hits(vocab: Vocabulary, hints: Hints, text: str) -> list[PhraseHit]:
 
 def _distinct_needs(vocab: Vocabulary, hits: list[PhraseHit]) -> list[NeedHit]:
     """One NeedHit per need, in order of first mention, quoting its first (longest at that place) phrase."""
-    out: dict[str, NeedHit] = {}
+    phrases: dict[str, list[str]] = {}
     for h in hits:
-        out.setdefault(h.need_id, NeedHit(h.need_id, vocab.needs[h.need_id].name, h.phrase))
-    return list(out.values())
+        if h.phrase not in phrases.setdefault(h.need_id, []):
+            phrases[h.need_id].append(h.phrase)
+    return [NeedHit(nid, vocab.needs[nid].name, ps[0], tuple(ps[1:])) for nid, ps in phrases.items()]
 
 
 def _scenes(text: str, hits: list[PhraseHit]) -> list[Scene]:
@@ -166,21 +172,36 @@ def _scenes(text: str, hits: list[PhraseHit]) -> list[Scene]:
     return scenes
 
 
+SERVING = ("consultant", "platform", "provider")  # most specific first
+
+
 def _role(hints: Hints, text: str) -> tuple[str, str | None]:
-    """The applicant's role from its cues; a serving role's cue silences own-operations cues in that clause."""
-    found: dict[str, list[str]] = {}
-    for clause in _CLAUSE.findall(folded(text)):
-        here = {name: [m.group(0) for p in cues for m in [p.search(clause)] if m] for name, _, _, _, cues in hints.roles}
-        if any(v for k, v in here.items() if k != "manufacturer"):
-            here.pop("manufacturer", None)
+    """The applicant's role from its cues; a serving role's cue silences own-operations cues in that clause.
+
+    Between a manufacturer and a serving role, the one introduced first is the applicant (a shipyard working
+    with a design institute is the shipyard); among serving roles the most specific wins.
+    """
+    low = folded(text)
+    found: dict[str, list[tuple[int, str]]] = {}
+    for clause in _CLAUSE.finditer(low):
+        here = {name: [(clause.start() + m.start(), m.group(0)) for p in cues for m in [p.search(clause.group(0))] if m]
+                for name, _, _, _, cues in hints.roles}
+        serving_at = min((c[0] for k in SERVING for c in here.get(k, [])), default=None)
+        if serving_at is not None:  # 帮中小企业摸清自己的水平: the own-operations words after it are the client's
+            here["manufacturer"] = [c for c in here.get("manufacturer", []) if c[0] < serving_at]
         for name, cues in here.items():
             found.setdefault(name, []).extend(cues)
-    for name, *_ in hints.roles:  # roles are listed most specific first
-        if found.get(name):
-            cue = max(found[name], key=len)
-            start = folded(text).find(cue)
-            return name, text[start:start + len(cue)] if start >= 0 else cue
-    return "unknown", None
+    serving = next((r for r in SERVING if found.get(r)), None)
+    first = {name: min(cues) for name, cues in found.items() if cues}
+    if serving and "manufacturer" in first:
+        earliest_serving = min(first[r] for r in SERVING if r in first)
+        role = "manufacturer" if first["manufacturer"] < earliest_serving else serving
+    else:
+        role = serving or ("manufacturer" if "manufacturer" in first else None)
+    if role is None:
+        return "unknown", None
+    start, cue = max(found[role], key=lambda c: len(c[1]))
+    return role, text[start:start + len(cue)]
 
 
 def _industry_terms(ctx: Context, hints: Hints, text: str) -> list[str]:
@@ -222,27 +243,27 @@ def _direction_keywords(ctx: Context, vocab: Vocabulary, text: str) -> dict[str,
 # ---- direction: role and needs together ------------------------------------------------------------------
 
 
+FIRST_NEED, LATER_NEED = 1.0, 0.6  # the need a scenario names first is usually what it is about
+
+
 def _direction(ctx: Context, hints: Hints, vocab: Vocabulary, needs: list[NeedHit], role: str,
                role_phrase: str | None, keywords: dict[str, list[str]]) -> tuple[Direction, str, float]:
     plan = ctx.corpus.plan
-    category = {d.id: d.category for d in plan.directions}
     role_info = next((r for r in hints.roles if r[0] == role), None)
-    role_category = role_info[2] if role_info else None
-    moves = hints.counterparts.get(role_category or "", {})
+    moves = hints.counterparts.get(role, {})
     votes = {d.id: 0.0 for d in plan.directions}
     because: dict[str, list[str]] = {d.id: [] for d in plan.directions}
-    for n in needs:
+    for i, n in enumerate(needs):
         dirs = [d for d in vocab.needs[n.need_id].directions if d in votes]
         for d in dirs:
-            target = moves.get(d, d) if role_category and category[d] != role_category else d
-            votes[target] += 1.0 / len(dirs)
+            target = moves.get(d, d)
+            votes[target] += (FIRST_NEED if i == 0 else LATER_NEED) / len(dirs)
             because[target].append(n.phrase)
-    for d, words in keywords.items():
-        target = moves.get(d, d) if role_category and category[d] != role_category else d
-        votes[target] += min(KEYWORD_CAP, KEYWORD_WEIGHT * len(words))
-    if role_info:
+    for d, words in keywords.items() if not needs else ():  # the plan's keywords only when no need is named
+        votes[moves.get(d, d)] += min(KEYWORD_CAP, KEYWORD_WEIGHT * len(words))
+    if role_info and role in SERVING:
         for d in plan.directions:
-            if d.category == role_category:
+            if d.category == role_info[2] and role != "platform":
                 votes[d.id] += ROLE_WEIGHT / 3
         if role_info[3] in votes:
             votes[role_info[3]] += ROLE_WEIGHT
@@ -255,7 +276,7 @@ def _direction(ctx: Context, hints: Hints, vocab: Vocabulary, needs: list[NeedHi
 
 def _direction_reason(d: Direction, role_info, role_phrase: str | None, phrases: list[str], words: list[str]) -> str:
     parts = []
-    if role_info:
+    if role_info and role_info[0] in SERVING:
         parts.append(f"申报主体看来是{role_info[1]}（场景写到“{role_phrase}”），方案中“{role_info[2]}”各方向由这类主体申报")
     quoted = list(dict.fromkeys(phrases))[:4] or words[:3]
     if quoted:
