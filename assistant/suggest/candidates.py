@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from assistant.context import Context
 from assistant.standards import Catalog, Standard
-from assistant.suggest.needs import RETIRED, Applicability, applicability
+from assistant.suggest.needs import RETIRED, Applicability, applicability, load_vocabulary
 from assistant.suggest.scenario import ScenarioAnalysis
 
 RANK_HITS = 80  # catalog entries retrieved to order candidates; beyond that, catalog order decides
@@ -31,17 +31,19 @@ class Candidate:
     def number(self) -> str:
         return self.std.number
 
-    def order(self, need_id: str, phrases: tuple[str, ...]) -> tuple:
-        """Best first within one need: published, naming the scenario's phrase, serving the need first of its
-        needs, the plan's example, written for the scenario's industry, national, in the plan's list; retrieval
-        breaks the rest."""
-        return (self.std.status != "published", not self.names(phrases),
+    def order(self, need_id: str, phrases: tuple[str, ...], synonyms: tuple[str, ...]) -> tuple:
+        """Best first within one need: published, national, serving this need first of its needs, the plan's
+        example, named after the scenario's phrase (or another phrasing of the need), written for the scenario's
+        industry, in the plan's list; retrieval only breaks the remaining ties."""
+        return (self.std.status != "published", self.std.level != "national",
                 self.info.needs.index(need_id) if need_id in self.info.needs else len(self.info.needs),
-                not self.example, not self.std.industries, self.std.level != "national", not self.std.in_plan,
-                self.rank if self.rank is not None else RANK_HITS, self.number)
+                not self.example, not self.names(phrases[:1]), not self.names(phrases), not self.names(synonyms),
+                not self.std.industries,
+                not self.std.in_plan, self.rank if self.rank is not None else RANK_HITS, self.number)
 
     def names(self, phrases: tuple[str, ...]) -> bool:
-        own = " ".join([self.std.title, *self.std.alt_titles, *self.std.keywords, self.info.scope]).lower()
+        """Whether the standard's own title carries one of the phrases (MES in 制造执行系统（MES）规范)."""
+        own = " ".join([self.std.title, *self.std.alt_titles]).lower()
         return any(p.lower() in own for p in phrases)
 
 
@@ -117,6 +119,8 @@ def gather_candidates(ctx: Context, analysis: ScenarioAnalysis) -> Candidates:
         for nid in served:
             if all(c.number != cand.number for c in by_need[nid]):
                 by_need[nid].append(Candidate(cand.std, cand.info, [nid], cand.example, cand.rank, cand.via))
+    vocab = load_vocabulary(root)
     for n in analysis.needs:
-        by_need[n.need_id].sort(key=lambda c: c.order(n.need_id, (n.phrase, *n.also)))
+        synonyms = vocab.needs[n.need_id].phrases
+        by_need[n.need_id].sort(key=lambda c: c.order(n.need_id, (n.phrase, *n.also), synonyms))
     return Candidates(by_need, restricted, ranks)

@@ -26,6 +26,7 @@ class Member:
     need_ids: list[str]
     companion_of: str | None = None
     why: str = ""  # for companions and fillers: why it is in the group
+    phrase: str | None = None  # the scenario phrase it answers, when it answers one phrase of its need
 
     @property
     def number(self) -> str:
@@ -53,10 +54,15 @@ def assemble(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates) -> Gro
     members: dict[str, Member] = {}
     principal = principal_need(analysis, cands, ctx)
     for n in analysis.needs:
+        ranked = cands.by_need.get(n.need_id, [])
         take = PRINCIPAL_PER_NEED if n.need_id == principal else PER_NEED
-        for c in cands.by_need.get(n.need_id, [])[:take]:
+        for c in ranked[:take]:
             _add(members, c, "need", [n.need_id])
-    _add_companions(ctx, analysis, cands, members)
+        for phrase in n.also:  # OPC UA and 工业无线 are two commitments of one need: each gets its standard
+            named = next((c for c in ranked if c.names((phrase,)) and c.info.needs[:1] == (n.need_id,)), None)
+            if named is not None and named.number not in members:
+                _add(members, named, "need", [n.need_id], phrase=phrase)
+    _add_companions(ctx, analysis, cands, members, principal)
     _add_accompanying(ctx, analysis, cands, members)
     notes = _fill(ctx, analysis, cands, members, rules.min_count)
     ordered = _cut(list(members.values()), rules.max_count, notes)
@@ -67,19 +73,22 @@ def assemble(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates) -> Gro
 
 
 def _add(members: dict[str, Member], c: Candidate, role: str, need_ids: list[str],
-         companion_of: str | None = None, why: str = "") -> None:
+         companion_of: str | None = None, why: str = "", phrase: str | None = None) -> None:
     m = members.get(c.number)
     if m is None:
-        members[c.number] = Member(c, role, list(need_ids), companion_of, why)
+        members[c.number] = Member(c, role, list(need_ids), companion_of, why, phrase)
         return
     m.need_ids += [nid for nid in need_ids if nid not in m.need_ids]  # serving one more need keeps its role
 
 
-def _add_companions(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: dict[str, Member]) -> None:
-    """Entries the catalog says are applied together with a member (model + method, terms + architecture)."""
+def _add_companions(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: dict[str, Member],
+                    principal: str | None) -> None:
+    """Entries the catalog says are applied together with a member (model + method, terms + architecture): for
+    the principal need's members and the first member of every other need."""
     catalog = ctx.corpus.catalog
     tops = {cands.by_need[n.need_id][0].number for n in analysis.needs if cands.by_need.get(n.need_id)}
-    for m in [m for m in members.values() if m.role == "need" and m.number in tops]:
+    for m in [m for m in members.values()
+              if m.role == "need" and (m.number in tops or m.phrase or principal in m.need_ids)]:
         for number in m.cand.info.companions:
             std = catalog.get(number)
             c = cands.make(ctx, std, analysis) if std is not None else None
@@ -120,19 +129,13 @@ def _fill(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: 
     if enough():
         return []
     before = len(members)
-    catalog = ctx.corpus.catalog
-    direction = next(d for d in ctx.corpus.plan.directions if d.id == analysis.direction)
-    pool = [catalog.get(n) for n in direction.example_standards]
-    pool += sorted((s for s in catalog.standards if direction.name in s.directions and s.level == "national"),
-                   key=lambda s: (not s.in_plan, cands.ranks.get(s.number, 999), s.number))
     added: list[Member] = []
-    for std in pool:
+    for std, why in _filler_pool(ctx, analysis, members):
         if enough():
             break
-        c = cands.make(ctx, std, analysis) if std is not None else None
+        c = cands.make(ctx, std, analysis)
         if c is None or c.number in members:
             continue
-        why = f"方案为“{direction.name}”列举的示例标准" if c.example else f"服务“{direction.name}”的国家标准"
         _add(members, c, "filler", [], None, why)
         added.append(members[c.number])
     if not added:
@@ -141,6 +144,32 @@ def _fill(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: 
     short = (f"场景的需求只对应到 {before} 项标准，少于方案要求的 {minimum} 项" if before < minimum
              else "场景的需求对应的标准中没有国家标准，方案要求以国家标准为核心")
     return [f"{short}；为满足规则补充了 {items}。它们不对应场景中的具体需求，可换成本企业采用的行业、团体或企业标准。"]
+
+
+def _filler_pool(ctx: Context, analysis: ScenarioAnalysis, members: dict[str, Member]):
+    """Fillers, most related first: foundational entries accompanying the named needs, companions of members,
+    foundational entries of the direction's needs, the plan's examples, the direction's national entries."""
+    root, catalog = ctx.settings.corpus_dir, ctx.corpus.catalog
+    direction = next(d for d in ctx.corpus.plan.directions if d.id == analysis.direction)
+    vocab = load_vocabulary(root)
+    named = {n.need_id for n in analysis.needs}
+    own = {nid for nid, need in vocab.needs.items() if direction.id in need.directions}
+    for std in catalog.standards:
+        if named & set(applicability(root, std).accompanies):
+            yield std, "基础标准，配合场景中的需求使用"
+    for m in list(members.values()):
+        for number in m.cand.info.companions:
+            if catalog.get(number) is not None:
+                yield catalog.get(number), f"与 {m.number} 配套使用"
+    for std in catalog.standards:
+        if own & set(applicability(root, std).accompanies):
+            yield std, f"“{direction.name}”的基础标准"
+    for number in direction.example_standards:
+        if catalog.get(number) is not None:
+            yield catalog.get(number), f"方案为“{direction.name}”列举的示例标准"
+    for std in sorted((s for s in catalog.standards if direction.name in s.directions and s.level == "national"),
+                      key=lambda s: (not s.in_plan, s.number)):
+        yield std, f"服务“{direction.name}”的国家标准"
 
 
 def _cut(members: list[Member], maximum: int, notes: list[str]) -> list[Member]:

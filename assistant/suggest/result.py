@@ -88,7 +88,7 @@ def _quote(analysis: ScenarioAnalysis, need_ids: list[str]) -> str:
 
 def reason_for(m: Member, core: bool, analysis: ScenarioAnalysis, names: dict[str, str]) -> str:
     std, scope = m.cand.std, m.cand.info.scope or f"标准名称为《{m.cand.std.title}》"
-    quote = _quote(analysis, m.need_ids)
+    quote = f"“{m.phrase}”" if m.phrase else _quote(analysis, m.need_ids)
     what = "、".join(names[nid] for nid in m.need_ids if nid in names)
     if m.role == "need":
         text = f"场景写到{quote}（需求：{what}）；本标准{_scope(scope)}"

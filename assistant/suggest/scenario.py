@@ -206,21 +206,15 @@ def _role(hints: Hints, text: str) -> tuple[str, str | None]:
 
 def _industry_terms(ctx: Context, hints: Hints, text: str) -> list[str]:
     """Industry words the text names: the hints' industries and every restricted catalog entry's industries."""
-    from assistant.tokenize import tokenize  # a one-character term must be a whole word: 船, not inside 船舶
+    from assistant.tokenize import tokenize
 
     terms = list(hints.industries)
     for s in ctx.corpus.catalog.standards:
         terms += [t for t in s.industries if t not in terms]
-    low, tokens = folded(text), None
-    found = []
-    for t in sorted(terms, key=len, reverse=True):
-        if len(t) == 1:
-            tokens = tokens if tokens is not None else set(tokenize(text))
-            if t in tokens:
-                found.append(t)
-        elif t.lower() in low:
-            found.append(t)
-    return found
+    low, tokens = folded(text), set(tokenize(text))
+    # A term of one or two characters must begin a word: 增材 in 增材制造, but not 化工 inside 固化工序, 船 in 船舶.
+    return [t for t in sorted(terms, key=len, reverse=True)
+            if (any(w.startswith(t) for w in tokens) if len(t) <= 2 else t.lower() in low)]
 
 
 def _products(text: str) -> list[str]:
