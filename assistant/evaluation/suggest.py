@@ -3,7 +3,9 @@
 BM25-only group builder of the same size compared in the same run.
 
 Precision counts members in must ∪ acceptable ∪ declared companions (a member we mark as companion of a
-member in must ∪ acceptable, or accompanying a need such a member serves). Held-out failures are counted,
+member in must ∪ acceptable, or accompanying a need such a member serves). `judged_precision` leaves out
+members that serve only needs the case lists as `uncovered` (the case's author did not know whether the
+catalog covers them, so such members were never judged); the strict figure stays the headline. Held-out failures are counted,
 never listed: the held-out half is not read to choose rules.
 """
 from __future__ import annotations
@@ -67,6 +69,7 @@ def load_bad_inputs(split: str) -> list[dict]:
 @dataclass
 class Scored:
     precision: float
+    judged_precision: float  # members serving only a need the case declares possibly uncovered are not judged
     must_recall: float
     exclude_hits: int
     direction_ok: bool
@@ -104,11 +107,14 @@ def score_members(case: dict, members: list, direction_ok: bool, conv: Conventio
     hits = sorted(k for k in set(got) if conv.met(k, exclude))
     missing = sorted(e for e in must if not any(conv.same(k, e) for k in got))
     quoted = [m for m in members if quotes_scenario(m.reason, case["scenario"])]
+    open_needs = set(case.get("uncovered") or [])
+    judged = [m for m in members if m in ok or not (getattr(m, "need_ids", None) and set(m.need_ids) <= open_needs)]
     problems = [f"missing {missing}"] if missing else []
     problems += [f"must_exclude {hits}"] if hits else []
     off = sorted(k for m, k in zip(members, got) if m not in ok)
     problems += [f"outside must/acceptable {off}"] if off else []
-    return Scored(len(ok) / len(members) if members else 0.0, 1 - len(missing) / len(must) if must else 1.0,
+    return Scored(len(ok) / len(members) if members else 0.0, len(ok) / len(judged) if judged else 0.0,
+                  1 - len(missing) / len(must) if must else 1.0,
                   len(hits), direction_ok, len(quoted) / len(members) if members else 0.0, problems)
 
 
@@ -159,7 +165,7 @@ def _score_split(ctx: Context, cases: list[dict], split: str, failures: list[str
         try:
             result = suggest_group(ctx, case["scenario"])
         except InputError as exc:
-            ours.append(Scored(0.0, 0.0, 0, False, 0.0, [f"error {exc}"]))
+            ours.append(Scored(0.0, 0.0, 0.0, 0, False, 0.0, [f"error {exc}"]))
             continue
         s = score_members(case, result.standards, _direction_ok(ctx, result, case.get("direction", "")), conv)
         ours.append(s)
@@ -171,6 +177,7 @@ def _score_split(ctx: Context, cases: list[dict], split: str, failures: list[str
             failures.append(f"{split} {case['id']}: " + "; ".join(wrong + s.problems))
     n = max(len(cases), 1)
     out = {f"{split}_precision": sum(s.precision for s in ours) / n,
+           f"{split}_judged_precision": sum(s.judged_precision for s in ours) / n,
            f"{split}_must_recall": sum(s.must_recall for s in ours) / n,
            f"{split}_must_exclude_violations": float(sum(s.exclude_hits for s in ours)),
            f"{split}_direction_accuracy": sum(s.direction_ok for s in ours) / n,

@@ -270,8 +270,9 @@ def _direction(ctx: Context, hints: Hints, vocab: Vocabulary, needs: list[NeedHi
 
 def _direction_reason(d: Direction, role_info, role_phrase: str | None, phrases: list[str], words: list[str]) -> str:
     parts = []
-    if role_info and role_info[0] in SERVING:
-        parts.append(f"申报主体看来是{role_info[1]}（场景写到“{role_phrase}”），方案中“{role_info[2]}”各方向由这类主体申报")
+    if role_info:
+        who = f"申报主体看来是{role_info[1]}（场景写到“{role_phrase}”）"
+        parts.append(who + (f"，方案中“{role_info[2]}”各方向由这类主体申报" if role_info[0] in SERVING else ""))
     quoted = list(dict.fromkeys(phrases))[:4] or words[:3]
     if quoted:
         parts.append("场景中的" + "、".join(f"“{p}”" for p in quoted) + f"属于“{d.name}”的范围")
