@@ -219,7 +219,12 @@ def _score_regression(ctx: Context, cases: list[dict], failures: list[str]) -> d
     right = violating = excluded_hits = 0
     recalls = []
     for case in cases:
-        result = suggest_group(ctx, case["scenario"])
+        try:
+            result = suggest_group(ctx, case["scenario"])
+        except InputError as exc:
+            recalls.append(0.0)
+            failures.append(f"{case['id']}: error {exc}")
+            continue
         got = {_key(s.number) for s in result.standards}
         want = [_key(n) for n in case.get("must_include", [])]
         missing = [k for k in want if k not in got]

@@ -46,11 +46,17 @@ class PhraseHit:
     end: int
 
 
+_CJK4 = re.compile(r"^[\u4e00-\u9fff]{4}$")
+
+
 def _pattern(phrase: str) -> re.Pattern:
-    """Latin phrases match as whole words in any case (AI not inside email); Chinese ones as substrings."""
+    """Latin phrases match as whole words in any case (AI not inside email); Chinese ones as substrings, a
+    four-character one also with one or two characters written between its halves (数据实时采集, 能源集中管理)."""
     body = re.escape(phrase.lower()).replace(r"\ ", r"[\s\-]*")
     if _ASCII.match(phrase):
         return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+    if _CJK4.match(phrase):
+        return re.compile(rf"{phrase[:2]}(?:[\u4e00-\u9fff]{{1,2}})?{phrase[2:]}")
     return re.compile(body)
 
 

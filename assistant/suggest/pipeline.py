@@ -29,7 +29,7 @@ def suggest_group(ctx: Context, scenario: str, direction: str | None = None) -> 
         notes.append(analysis.direction_reason)
     elif analysis.outside:
         raise InputError(OUTSIDE.format(words="、".join(f"“{w}”" for w in analysis.outside[:3])))
-    elif not analysis.needs and not analysis.direction_keywords and analysis.industry is None:
+    elif not (analysis.needs or analysis.direction_keywords or analysis.industry or analysis.role != "unknown"):
         raise InputError(NOTHING_MATCHED)
     d = next(x for x in ctx.corpus.plan.directions if x.id == analysis.direction)
     cands = gather_candidates(ctx, analysis)

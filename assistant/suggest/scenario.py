@@ -238,6 +238,7 @@ def _direction_keywords(ctx: Context, vocab: Vocabulary, text: str) -> dict[str,
 
 
 FIRST_NEED, LATER_NEED = 1.0, 0.6  # the need a scenario names first is usually what it is about
+PRIMARY_EDGE = 0.01
 
 
 def _direction(ctx: Context, hints: Hints, vocab: Vocabulary, needs: list[NeedHit], role: str,
@@ -249,9 +250,10 @@ def _direction(ctx: Context, hints: Hints, vocab: Vocabulary, needs: list[NeedHi
     because: dict[str, list[str]] = {d.id: [] for d in plan.directions}
     for i, n in enumerate(needs):
         dirs = [d for d in vocab.needs[n.need_id].directions if d in votes]
-        for d in dirs:
+        for j, d in enumerate(dirs):
             target = moves.get(d, d)
-            votes[target] += (FIRST_NEED if i == 0 else LATER_NEED) / len(dirs)
+            # A need's first direction is its home: it settles a tie (仓储 alone is supply chain).
+            votes[target] += (FIRST_NEED if i == 0 else LATER_NEED) / len(dirs) + (PRIMARY_EDGE if j == 0 else 0)
             because[target].append(n.phrase)
     for d, words in keywords.items() if not needs else ():  # the plan's keywords only when no need is named
         votes[moves.get(d, d)] += min(KEYWORD_CAP, KEYWORD_WEIGHT * len(words))
