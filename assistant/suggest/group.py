@@ -130,7 +130,7 @@ def _fill(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: 
         return []
     before = len(members)
     added: list[Member] = []
-    for std, why in _filler_pool(ctx, analysis, members):
+    for std, why in _filler_pool(ctx, analysis, members, cands.ranks):
         if enough():
             break
         c = cands.make(ctx, std, analysis)
@@ -146,7 +146,7 @@ def _fill(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: 
     return [f"{short}；为满足规则补充了 {items}。它们不对应场景中的具体需求，可换成本企业采用的行业、团体或企业标准。"]
 
 
-def _filler_pool(ctx: Context, analysis: ScenarioAnalysis, members: dict[str, Member]):
+def _filler_pool(ctx: Context, analysis: ScenarioAnalysis, members: dict[str, Member], ranks: dict[str, int]):
     """Fillers, most related first: foundational entries accompanying the named needs, companions of members,
     foundational entries of the direction's needs, the plan's examples, the direction's national entries."""
     root, catalog = ctx.settings.corpus_dir, ctx.corpus.catalog
@@ -168,7 +168,7 @@ def _filler_pool(ctx: Context, analysis: ScenarioAnalysis, members: dict[str, Me
         if catalog.get(number) is not None:
             yield catalog.get(number), f"方案为“{direction.name}”列举的示例标准"
     for std in sorted((s for s in catalog.standards if direction.name in s.directions and s.level == "national"),
-                      key=lambda s: (not s.in_plan, s.number)):
+                      key=lambda s: (not s.in_plan, ranks.get(s.number, len(ranks)), s.number)):
         yield std, f"服务“{direction.name}”的国家标准"
 
 

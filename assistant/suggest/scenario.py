@@ -6,6 +6,7 @@ string. Offline and deterministic: the needs vocabulary (corpus/needs.yaml) and 
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -65,7 +66,8 @@ class ScenarioAnalysis:
         return next((n for n in self.needs if n.need_id == need_id), None)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """Plain JSON values (tuples as lists), so that a suggestion survives its own JSON round trip."""
+        return json.loads(json.dumps(asdict(self), ensure_ascii=False))
 
 
 @dataclass(frozen=True)
