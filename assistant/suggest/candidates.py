@@ -43,8 +43,9 @@ class Candidate:
 
     def names(self, phrases: tuple[str, ...]) -> bool:
         """Whether the standard's own title carries one of the phrases (MES in 制造执行系统（MES）规范)."""
-        own = " ".join([self.std.title, *self.std.alt_titles]).lower()
-        return any(p.lower() in own for p in phrases)
+        # Titles separate their elements by spaces (工业数据 采集规范); the phrase may span two of them.
+        own = "|".join(t.replace(" ", "").replace("\u3000", "") for t in [self.std.title, *self.std.alt_titles]).lower()
+        return any(p.replace(" ", "").lower() in own for p in phrases)
 
 
 @dataclass

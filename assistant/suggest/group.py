@@ -148,7 +148,8 @@ def _fill(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: 
 
 def _filler_pool(ctx: Context, analysis: ScenarioAnalysis, members: dict[str, Member], ranks: dict[str, int]):
     """Fillers, most related first: foundational entries accompanying the named needs, companions of members,
-    foundational entries of the direction's needs, the plan's examples, the direction's national entries."""
+    foundational entries of the direction's needs, the direction's national entries closest to the scenario,
+    the plan's examples."""
     root, catalog = ctx.settings.corpus_dir, ctx.corpus.catalog
     direction = next(d for d in ctx.corpus.plan.directions if d.id == analysis.direction)
     vocab = load_vocabulary(root)
@@ -164,12 +165,14 @@ def _filler_pool(ctx: Context, analysis: ScenarioAnalysis, members: dict[str, Me
     for std in catalog.standards:
         if own & set(applicability(root, std).accompanies):
             yield std, f"“{direction.name}”的基础标准"
+    # Closest to the scenario's own text first: a plan example of another scene (定制 for a remote-service
+    # plant) relates to the direction, not to this scenario.
+    for std in sorted((s for s in catalog.standards if direction.name in s.directions and s.level == "national"),
+                      key=lambda s: (ranks.get(s.number, len(ranks)), not s.in_plan, s.number)):
+        yield std, f"服务“{direction.name}”的国家标准"
     for number in direction.example_standards:
         if catalog.get(number) is not None:
             yield catalog.get(number), f"方案为“{direction.name}”列举的示例标准"
-    for std in sorted((s for s in catalog.standards if direction.name in s.directions and s.level == "national"),
-                      key=lambda s: (not s.in_plan, ranks.get(s.number, len(ranks)), s.number)):
-        yield std, f"服务“{direction.name}”的国家标准"
 
 
 def _cut(members: list[Member], maximum: int, notes: list[str]) -> list[Member]:

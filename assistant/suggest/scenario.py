@@ -76,6 +76,7 @@ class Hints:
     roles: tuple[tuple[str, str, str, str | None, tuple[re.Pattern, ...]], ...]  # name, label, category, direction
     counterparts: dict[str, dict[str, str]]  # role → {need direction: the direction it counts for}
     negations: tuple[str, ...]
+    existing: tuple[str, ...]  # 已有机器人: equipment already in place is a fact, not a commitment
     industries: tuple[str, ...]
     outside: tuple[str, ...]
 
@@ -95,7 +96,8 @@ def load_hints(corpus_root: Path) -> Hints:
     roles = tuple((name, str(r.get("label", name)), str(r["category"]), r.get("direction"),
                    tuple(re.compile(c) for c in r.get("cues") or [])) for name, r in (data.get("roles") or {}).items())
     industries = tuple(sorted((str(i) for i in data.get("industries") or []), key=len, reverse=True))
-    return Hints(english, roles, data.get("counterparts") or {}, tuple(data.get("negations") or []), industries,
+    return Hints(english, roles, data.get("counterparts") or {}, tuple(data.get("negations") or []),
+                 tuple(data.get("existing") or []), industries,
                  tuple(str(o) for o in data.get("outside") or []))
 
 
@@ -141,9 +143,24 @@ def _negated(text: str, hit: PhraseHit, negations: tuple[str, ...]) -> bool:
     return any(n in text[start:hit.start] for n in negations)
 
 
+EXISTING_GAP = 6  # 已有20台机器人: at most this many characters between the cue and the phrase it describes
+
+
+def _existing(text: str, hit: PhraseHit, cues: tuple[str, ...]) -> bool:
+    """The phrase names what the applicant already has (现有的MES, 已有机器人), not what it plans to do."""
+    before = text[max(0, hit.start - EXISTING_GAP - 4):hit.start]
+    for cue in cues:
+        at = before.rfind(cue)
+        gap = before[at + len(cue):] if at >= 0 else ""
+        if at >= 0 and len(gap) <= EXISTING_GAP and not any(ch in gap for ch in ",.;:!?。！？；，：、\n"):
+            return True
+    return False
+
+
 def _need_hits(vocab: Vocabulary, hints: Hints, text: str) -> list[PhraseHit]:
     """The needs phrases the text commits to, plus English words whose Chinese terms are needs phrases."""
-    hits = [h for h in find_phrases(vocab, text) if not _negated(text, h, hints.negations)]
+    hits = [h for h in find_phrases(vocab, text)
+            if not _negated(text, h, hints.negations) and not _existing(text, h, hints.existing)]
     taken = [(h.start, h.end) for h in hits]
     low = folded(text)
     for pattern, terms in hints.english:
