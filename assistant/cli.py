@@ -101,9 +101,11 @@ def cmd_check_group(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(ctx: Context, args: argparse.Namespace) -> int:
-    from assistant.suggest import render_suggestion, suggest_group
+    from assistant.suggest import render_suggestion, suggest_group, write_suggestion
 
     result = suggest_group(ctx, read_text_arg(args.scenario), args.direction)
+    if args.out:
+        write_suggestion(result, Path(args.out))
     _emit(result, args.json, lambda: render_suggestion(result))
     return 0
 
@@ -240,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("suggest", parents=[common], help="suggest a 标准群 for a scenario")
     p.add_argument("scenario", help="scenario text, or @file")
     p.add_argument("--direction", help="pilot direction name or id (default: inferred)")
+    p.add_argument("--out", help="also write the group with its coverage map (.docx or .md)")
     p.set_defaults(func=cmd_suggest)
 
     p = sub.add_parser("check-group", parents=[common], help="check a standard group against the plan's rules")

@@ -105,7 +105,7 @@ class Standard(BaseModel):
     alt_titles: list[str] = []
     year: int | None = None
     level: Level
-    status: Literal["published", "plan"]
+    status: Literal["published", "plan", "replaced", "abolished"]
     area: str = ""
     directions: list[str] = []
     keywords: list[str] = []

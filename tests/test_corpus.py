@@ -12,7 +12,7 @@ from assistant.corpus import load_corpus
 from assistant.standards import find_numbers, parse_number
 
 CORPUS = REPO / "corpus"
-NUMBER_FORM = re.compile(r"^(?:(?:GB/T|GB|GB/Z|SJ/T|JB/T|YB/T|T/[A-Z]+) \d+(?:\.\d+)?(?:—\d{4})?|\d{8}—T—\d{3})$")
+NUMBER_FORM = re.compile(r"^(?:(?:GB/T|GB|GB/Z|[A-Z]{2}/T|T/[A-Z]+) \d+(?:\.\d+)?(?:—\d{4})?|\d{8}—T—\d{3})$")
 PLAN_DIRECTIONS = ["智能工厂建设应用类", "供应链协同应用类", "新模式实践应用类", "咨询规划服务类", "新技术融合创新类", "系统集成服务类"]
 PLAN_REQUIREMENTS = ["标准群应用情况材料", "标准修订建议与新标准立项建议", "实施指南或解决方案", "面向中小企业推广", "标准应用案例"]
 
@@ -101,3 +101,38 @@ def test_glossary(corpus):
 def test_parse_number_roundtrips_every_catalog_entry(corpus):
     for s in corpus.catalog.standards:
         assert parse_number(s.number).normalized == s.number
+
+
+def _raw_catalog() -> list[dict]:
+    return yaml.safe_load((CORPUS / "standards" / "catalog.yaml").read_text(encoding="utf-8"))["standards"]
+
+
+def test_catalog_needs_links_and_lifecycle_are_consistent():
+    entries = _raw_catalog()
+    numbers = {e["number"] for e in entries}
+    need_ids = {n["id"] for n in yaml.safe_load((CORPUS / "needs.yaml").read_text(encoding="utf-8"))["needs"]}
+    for e in entries:
+        assert set(e.get("needs", [])) <= need_ids, e["number"]
+        assert set(e.get("accompanies", [])) <= need_ids, e["number"]
+        assert set(e.get("companions", [])) <= numbers, e["number"]
+        assert e.get("scope", "").strip(), f"{e['number']} has no scope"
+        if e["status"] == "replaced":
+            assert e.get("replaced_by") in numbers, f"{e['number']} is replaced but its successor is not in the catalog"
+        if e.get("replaces"):
+            assert by_number(entries, e["replaces"])["replaced_by"] == e["number"], e["number"]
+
+
+def by_number(entries: list[dict], number: str) -> dict:
+    return next(e for e in entries if e["number"] == number)
+
+
+def test_every_need_is_served_by_a_current_national_standard():
+    needs = yaml.safe_load((CORPUS / "needs.yaml").read_text(encoding="utf-8"))["needs"]
+    served = Counter(n for e in _raw_catalog() if e["level"] == "national" and e["status"] == "published" for n in e["needs"])
+    assert [n["id"] for n in needs if served[n["id"]] == 0] == []
+
+
+def test_invented_examples_never_carry_evidence_confidence(corpus):
+    for case in corpus.cases:
+        if case.kind == "example":
+            assert case.confidence not in {"H", "M"}, case.id
