@@ -129,10 +129,14 @@ def cmd_check_group(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(ctx: Context, args: argparse.Namespace) -> int:
-    from assistant.suggest import render_suggestion, suggest_group
+    from assistant.suggest import render_suggestion, suggest_group, write_suggestion
 
+    inputs = _out_checked(args, _at_file(args.scenario))
     result = suggest_group(ctx, read_text_arg(args.scenario), args.direction)
+    written = _write_out(args, write_suggestion, result, inputs)
     _emit(result, args.json, lambda: render_suggestion(result))
+    if written:
+        print(written.message, file=sys.stderr)
     return 0
 
 
@@ -310,6 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("suggest", parents=[common], help="为试点场景推荐标准群")
     p.add_argument("scenario", help="场景描述，或 @文件名 从文件读取")
     p.add_argument("--direction", metavar="方向", help=_direction_help())
+    p.add_argument("--out", help="同时把标准群及需求覆盖表写入 .docx 或 .md 文件")
+    p.add_argument("--force", action="store_true", help="替换已存在的 --out 文件（从不覆盖输入文件）")
     p.set_defaults(func=cmd_suggest)
 
     p = sub.add_parser("check-group", parents=[common], help="按实施方案的规则检查标准群")

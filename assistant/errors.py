@@ -34,3 +34,7 @@ class ModelError(AssistantError):
 
 class LLMError(AssistantError):
     """The configured LLM failed (unreachable, timed out, malformed reply)."""
+
+
+class LLMCutOff(LLMError):
+    """The model's reply started but ended without the server saying it was finished (no finish reason)."""

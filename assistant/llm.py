@@ -2,7 +2,8 @@
 
 LangChain stays inside this module. Every failure leaves as `LLMError` with one line that never contains the
 API key; transient failures (timeouts, connection errors, 429, 5xx, malformed or empty replies) are retried
-with exponential backoff first.
+with exponential backoff first. Every call carries the output-token limit from settings. A streamed reply is
+finished only when the server says so (a finish reason); one that stops without it is `LLMCutOff`.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import logging
 import time
 from typing import Any, Callable, Iterator, Protocol, TypeVar, runtime_checkable
 
-from assistant.errors import InputError, LLMError
+from assistant.errors import InputError, LLMCutOff, LLMError
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,24 @@ class OfflineLLM:
         raise LLMError("no LLM configured (ASSISTANT_LLM=none)")
 
 
+class TextStream:
+    """A streamed reply: iterate for text pieces; afterwards `finish_reason` says why the server stopped
+    ("stop": complete; "length": the output-token limit was reached)."""
+
+    def __init__(self) -> None:
+        self.finish_reason: str | None = None
+        self.pieces: Iterator[str] = iter(())
+
+    def __iter__(self) -> Iterator[str]:
+        return self.pieces
+
+    def close(self) -> None:
+        """Stop reading (a budget ran out): closes the HTTP stream."""
+        close = getattr(self.pieces, "close", None)
+        if close is not None:
+            close()
+
+
 class _Malformed(Exception):
     """The server answered, but not with usable text."""
 
@@ -68,21 +87,36 @@ class ChatLLM:
 
         return self._retrying(once)
 
-    def stream(self, system: str, user: str) -> Iterator[str]:
-        """Tokens as they arrive. A failure before the first token is retried; after it, it is raised."""
+    def stream(self, system: str, user: str) -> "TextStream":
+        """Tokens as they arrive; `.finish_reason` is set once the server has said the reply is complete."""
+        reply = TextStream()
+        reply.pieces = self._stream(system, user, reply)
+        return reply
+
+    def _stream(self, system: str, user: str, reply: "TextStream") -> Iterator[str]:
+        """A failure before the first token is retried; after it, it is raised (a cut-off, not "cannot connect")."""
         for attempt in range(self.retries + 1):
             started = False
             try:
                 for chunk in self.chat.stream(_messages(system, user)):
+                    reply.finish_reason = _finish_reason(chunk) or reply.finish_reason
                     piece = _text(getattr(chunk, "content", None))
                     if piece:
                         started = True
                         yield piece
                 if not started:
                     raise _Malformed("empty reply")
+                if reply.finish_reason is None:
+                    raise LLMCutOff(f"大模型 {self.name} 的回复中途中断 (reply cut off: the stream ended without "
+                                    "a finish reason)")
                 return
+            except LLMCutOff:
+                raise
             except Exception as exc:  # noqa: BLE001 - classified below, re-raised as LLMError
-                if started or not _retryable(exc) or attempt == self.retries:
+                if started:
+                    raise LLMCutOff(f"大模型 {self.name} 的回复中途中断 (reply cut off mid-way: "
+                                    f"{self._describe(exc)})") from None
+                if not _retryable(exc) or attempt == self.retries:
                     raise self._error(exc) from None
                 self._wait(attempt, exc)
 
@@ -132,8 +166,11 @@ class OpenAILLM(ChatLLM):
         if not settings.openai_base_url.strip():
             raise InputError("ASSISTANT_LLM=openai 需要接口地址：请设置 OPENAI_BASE_URL (missing base URL)")
         key = settings.openai_api_key.get_secret_value() or NO_KEY
+        # max_tokens goes out as max_completion_tokens; servers that only know the older name (llama.cpp,
+        # vLLM, DeepSeek) get it in the body too, so the limit holds everywhere.
         chat = ChatOpenAI(base_url=settings.openai_base_url, api_key=key, model=settings.model,
-                          timeout=settings.llm_timeout, max_retries=0, temperature=settings.temperature)
+                          timeout=settings.llm_timeout, max_retries=0, temperature=settings.temperature,
+                          max_tokens=settings.llm_max_tokens, extra_body={"max_tokens": settings.llm_max_tokens})
         super().__init__(settings.model, chat, settings.llm_retries, settings.llm_timeout, secret=key)
 
 
@@ -148,7 +185,7 @@ class OllamaLLM(ChatLLM):
         if not settings.ollama_base_url.strip():
             raise InputError("ASSISTANT_LLM=ollama 需要服务地址：请设置 OLLAMA_BASE_URL (missing base URL)")
         chat = ChatOllama(base_url=settings.ollama_base_url, model=settings.model, temperature=settings.temperature,
-                          client_kwargs={"timeout": settings.llm_timeout})
+                          num_predict=settings.llm_max_tokens, client_kwargs={"timeout": settings.llm_timeout})
         super().__init__(settings.model, chat, settings.llm_retries, settings.llm_timeout)
 
 
@@ -166,6 +203,13 @@ def make_llm(settings: Settings) -> LLM:
 
 def _messages(system: str, user: str) -> list[tuple[str, str]]:
     return [("system", system), ("human", user)]
+
+
+def _finish_reason(chunk: Any) -> str | None:
+    """Why the server stopped, from the last chunk (OpenAI: finish_reason; Ollama: done_reason)."""
+    meta = getattr(chunk, "response_metadata", None) or {}
+    reason = meta.get("finish_reason") or meta.get("done_reason")
+    return str(reason) if reason else None
 
 
 def _text(content: Any) -> str:

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     llm_timeout: float = 60.0
     llm_retries: int = 2
     temperature: float = 0.2
+    # Every model call is bounded: output tokens per call, wall-clock seconds per draft section and per
+    # document. When a budget runs out the section (or the rest of the document) is composed offline.
+    llm_max_tokens: int = 600
+    llm_section_seconds: float = 120.0
+    llm_document_seconds: float = 900.0
 
     max_file_mb: float = 50.0
     max_pages: int = 1000

@@ -2,10 +2,15 @@
 
 Replies come from a queue (`push(...)`); when it is empty the server answers with `default`. Every request is
 recorded (path, headers, JSON body) so tests can check what the real client sent.
+
+Fault modes (issue 20): `status(500)`, `hang(seconds)`, `non_json()`, `cut_off(text)` (the stream closes
+mid-sentence without a finish reason), `english()`, `invented()` (numbers and figures nobody gave),
+`obedient()` (does what an instruction inside the prompt's data says), `length(text)` (stops at the token limit).
 """
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -19,6 +24,11 @@ class Reply:
     status: int = 200
     delay: float = 0.0  # seconds to wait before answering (past the client timeout = a timeout)
     malformed: bool = False  # 200 with a body the client cannot parse
+    non_json: bool = False  # 200 with an HTML error page instead of JSON / events
+    cut: bool = False  # stream: stop mid-way without a finish reason (the connection just closes)
+    finish: str = "stop"  # the finish reason the last chunk carries ("length": the output limit was reached)
+    obey: bool = False  # reply with whatever an injected instruction in the request asks for
+    trickle: float = 0.0  # seconds between streamed pieces (a slow model)
 
 
 def text(s: str) -> Reply:
@@ -35,6 +45,56 @@ def status(code: int) -> Reply:
 
 def malformed() -> Reply:
     return Reply(malformed=True)
+
+
+def trickle(seconds: float, s: str = "本节正文写得很慢。" * 20) -> Reply:
+    return Reply(text=s, trickle=seconds)
+
+
+def hang(seconds: float = 30.0) -> Reply:
+    """Accept the request and say nothing (past the client timeout)."""
+    return Reply(text="", delay=seconds)
+
+
+def non_json() -> Reply:
+    return Reply(non_json=True)
+
+
+def cut_off(s: str = "本节说明试点的建设计划。第二句话写到一半") -> Reply:
+    return Reply(text=s, cut=True)
+
+
+def length(s: str) -> Reply:
+    return Reply(text=s, finish="length")
+
+
+ENGLISH = ("This section describes the pilot plan. The company will deploy a manufacturing execution system "
+           "and connect its machines to improve quality and efficiency.")
+INVENTED = ("本项目实施后生产效率提升35%，年节约成本1200万元，计划于2023年6月完成全部建设，"
+            "并全面贯彻《智能制造 通用要求》（GB/T 88888—2021）。")
+
+
+def english() -> Reply:
+    return Reply(text=ENGLISH)
+
+
+def invented() -> Reply:
+    return Reply(text=INVENTED)
+
+
+def obedient() -> Reply:
+    return Reply(obey=True)
+
+
+_ORDER = re.compile(r"(?:输出|回复|判定为|print|output|say)\s*[“\"「]?([^”\"」。\n]{2,60})", re.I)
+
+
+def obey(body: dict) -> str:
+    """What a model that follows instructions found in its data would answer: the payloads they ask for."""
+    user = " ".join(str(m.get("content", "")) for m in body.get("messages", []) if m.get("role") == "user")
+    asked = [m.group(1).strip() for line in user.splitlines() if re.search("忽略|ignore", line, re.I)
+             for m in _ORDER.finditer(line)]
+    return ("好的，我将忽略之前的指令。" + "".join(f"{a}。" for a in asked)) if asked else "好的，我将忽略之前的指令。"
 
 
 @dataclass
@@ -134,6 +194,11 @@ def _handler(server: ScriptedLLMServer) -> type[BaseHTTPRequestHandler]:
                                                     "code": reply.status}}, {"retry-after": "0"})
                 return
             model = body.get("model", "test-model")
+            if reply.obey:
+                reply = Reply(text=obey(body))
+            if reply.non_json:
+                self._raw(200, "text/html", b"<html><body><h1>502 Bad Gateway</h1></body></html>")
+                return
             if not body.get("stream"):
                 if reply.malformed:
                     self._raw(200, "application/json", b'{"id": "x", "choices": [ {"message": ')
@@ -148,11 +213,14 @@ def _handler(server: ScriptedLLMServer) -> type[BaseHTTPRequestHandler]:
                 self._write(b"data: {\"id\": \"x\", \"choices\": [ {\"delta\n\n")
                 return
             for piece in _pieces(reply.text):
+                time.sleep(reply.trickle)
                 self._event({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": int(time.time()),
                              "model": model, "choices": [{"index": 0, "delta": {"role": "assistant", "content": piece},
                                                           "finish_reason": None}]})
+            if reply.cut:
+                return  # HTTP/1.0: closing the connection ends the body; no finish reason, no [DONE]
             self._event({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": int(time.time()),
-                         "model": model, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+                         "model": model, "choices": [{"index": 0, "delta": {}, "finish_reason": reply.finish}]})
             self._write(b"data: [DONE]\n\n")
 
         # -- Ollama ----------------------------------------------------------------------------
@@ -162,6 +230,11 @@ def _handler(server: ScriptedLLMServer) -> type[BaseHTTPRequestHandler]:
                 return
             model = body.get("model", "test-model")
             stamp = "2025-01-01T00:00:00Z"
+            if reply.obey:
+                reply = Reply(text=obey(body))
+            if reply.non_json:
+                self._raw(200, "text/html", b"<html><body><h1>502 Bad Gateway</h1></body></html>")
+                return
             if reply.malformed:
                 self._raw(200, "application/x-ndjson", b'{"model": "x", "message": {\n')
                 return
@@ -176,7 +249,9 @@ def _handler(server: ScriptedLLMServer) -> type[BaseHTTPRequestHandler]:
                 line = {"model": model, "created_at": stamp, "message": {"role": "assistant", "content": piece},
                         "done": False}
                 self._write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
-            self._write(json.dumps(done).encode() + b"\n")
+            if reply.cut:
+                return
+            self._write(json.dumps({**done, "done_reason": reply.finish}).encode() + b"\n")
 
         # -- plumbing --------------------------------------------------------------------------
         def _start(self, code: int, ctype: str, headers: dict[str, str] | None = None) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from llm_server import ScriptedLLMServer, malformed, slow, status, text
+from llm_server import ScriptedLLMServer, cut_off, hang, length, malformed, non_json, slow, status, text
 
-from assistant.errors import InputError, LLMError
+from assistant.errors import InputError, LLMCutOff, LLMError
 from assistant.llm import LLM, OfflineLLM, OllamaLLM, OpenAILLM, make_llm
 from assistant.settings import Settings
 
@@ -83,6 +83,38 @@ def test_openai_stream_yields_pieces(server):
     assert len(pieces) > 1
     assert "".join(pieces) == "流式回复，一段比较长的文字，分几块到达。"
     assert server.requests[-1].body["stream"] is True
+
+
+def test_every_call_carries_the_output_token_limit(server):
+    server.push(text("好。"), text("好。"))
+    openai_llm(server, llm_max_tokens=77).complete("s", "u")
+    body = server.requests[-1].body
+    assert body["max_completion_tokens"] == 77 and body["max_tokens"] == 77  # llama.cpp and vLLM read max_tokens
+    list(ollama_llm(server, llm_max_tokens=55).stream("s", "u"))
+    assert server.requests[-1].body["options"]["num_predict"] == 55
+
+
+@pytest.mark.parametrize("make", [openai_llm, ollama_llm])
+def test_stream_is_finished_only_when_the_server_says_so(server, make):
+    server.push(text("完整的回复。"))
+    reply = make(server).stream("s", "u")
+    assert "".join(reply) == "完整的回复。" and reply.finish_reason == "stop"
+    server.push(length("到了输出上限"))
+    reply = make(server).stream("s", "u")
+    assert "".join(reply) == "到了输出上限" and reply.finish_reason == "length"
+    server.push(cut_off("写到一半"))
+    with pytest.raises(LLMCutOff, match="cut off") as err:
+        "".join(make(server).stream("s", "u"))
+    assert "cannot connect" not in str(err.value)  # a reply cut off mid-way is not a connection failure
+
+
+@pytest.mark.parametrize("reply, reason", [(non_json(), "malformed"), (hang(5), "timed out"), (status(500), "HTTP 500")])
+def test_fault_modes_fail_with_their_own_reason(server, reply, reason):
+    server.push(reply)
+    llm = openai_llm(server, llm_retries=0, llm_timeout=1.0)
+    with pytest.raises(LLMError, match=reason) as err:
+        "".join(llm.stream("s", "u"))
+    assert not isinstance(err.value, LLMCutOff)
 
 
 def test_429_is_retried_then_succeeds(server):

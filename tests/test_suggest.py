@@ -1,112 +1,267 @@
-"""Suggest a 标准群: the plan's rules always hold, numbers come only from the catalog, check-group reads files."""
+"""Suggest a 标准群 from the scenario's needs: analysis once, members from catalog data, a coverage map in every
+output, the plan's rules always held, numbers only from the catalog, honest answers to bad input."""
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from conftest import REPO, HashEmbedder
 
 from assistant.context import Context
 from assistant.errors import InputError
 from assistant.standards import GroupChecks, check_group, parse_number
 from assistant.suggest import (
     Suggestion,
-    _parse_llm_reply,
+    analyse_scenario,
     load_group_file,
+    parse_llm_reply,
     render_checks,
     render_suggestion,
-    resolve_direction,
     suggest_group,
+    write_suggestion,
 )
+from assistant.suggest.needs import applicability, load_vocabulary
 
+AUTO_PARTS = ("我们是一家汽车零部件企业，主要生产制动盘和轮毂，计划建设数字化车间，实施MES和设备联网，并开展智能制造能力"
+              "成熟度评估，同时建设能源管理系统降低单位产品能耗。")
 SPREAD = [
-    "我们是家电企业，想把供应商下单、仓库发货和经销商补货打通，减少缺货和库存积压",
-    "MES",
-    "工厂",
+    "我们是家电企业，想把供应商协同、仓储物流和经销商补货打通，减少缺货和库存积压",
+    AUTO_PARTS,
     "We make car parts and want predictive maintenance for our CNC machines.",
-    "我想开一家奶茶店",
-    "今天天气不错",
-    "我们生产定制家具，顾客在门店挑款式，订单直接下发工厂",
-    "给钢厂做高炉的虚拟模型，实时映射炉况",
-    "帮机加工厂把不同品牌的数控机床接到同一个网络",
-    "我们是咨询公司，帮中小企业做智能制造水平诊断",
+    "我们生产全屋定制家具，顾客在门店挑款式，订单按单生产下发工厂",
+    "给钢厂做高炉的数字孪生，实时映射炉况",
+    "我们是系统集成商，帮机加工厂把不同品牌的数控机床联网",
+    "我们是咨询公司，帮中小企业做智能制造能力成熟度评估",
     "化工厂的安全仪表系统和DCS网络安全防护" * 3,
-    "船厂分段建造三维协同",
+    "船厂分段建造，船舶设计院与船厂开展协同设计",
 ]
+_QUOTE = re.compile(r"“([^”]+)”")
 
 
 def _keys(result: Suggestion) -> set[str]:
     return {parse_number(s.number).key for s in result.standards}
 
 
-def _assert_rules(ctx: Context, result: Suggestion) -> None:
+def _assert_rules(ctx: Context, result: Suggestion, scenario: str) -> None:
+    """The plan's rules, catalog numbers of current editions, a reason quoting the scenario, no ranks, no examples."""
     catalog = ctx.corpus.catalog
     assert 5 <= len(result.standards) <= 20
-    assert 1 <= sum(s.core for s in result.standards) <= 3
     assert any(s.core and s.level == "national" for s in result.standards)
-    assert len(_keys(result)) == len(result.standards)  # no duplicates
+    assert len(_keys(result)) == len(result.standards)
+    examples = {c.id for c in ctx.corpus.cases if c.kind == "example"}
     for s in result.standards:
         entry = catalog.get(s.number)
         assert entry is not None and entry.number == s.number and entry.title == s.title
-        assert not entry.series or not any(x.part_of == entry.number for x in catalog.standards)
-        assert s.reason and s.sources[0].source == "standards/catalog.yaml"
+        assert entry.status in {"published", "plan"} and not entry.series
+        assert any(q in scenario for q in _QUOTE.findall(s.reason)), s.reason
+        assert not re.search(r"检索第|得分|score|rank", s.reason)
+        assert s.role in {"need", "companion", "filler"}
+        assert not any(src.source.removeprefix("cases/").removesuffix(".yaml") in examples for src in s.sources)
     assert result.checks.violations == [] and result.checks.has_national_core
-    assert 0.0 <= result.direction_confidence <= 1.0
     assert result.direction in {d.name for d in ctx.corpus.plan.directions}
 
 
 @pytest.mark.parametrize("scenario", SPREAD)
 def test_rules_hold_for_a_spread_of_scenarios(fake_ctx, scenario):
-    result = suggest_group(fake_ctx, scenario)
-    _assert_rules(fake_ctx, result)
-    assert any("未使用大模型" in n for n in result.notes)
+    _assert_rules(fake_ctx, suggest_group(fake_ctx, scenario), scenario)
 
 
 def test_same_input_same_output(fake_ctx):
-    a = suggest_group(fake_ctx, SPREAD[0]).model_dump()
-    b = suggest_group(fake_ctx, SPREAD[0]).model_dump()
-    assert a == b
+    assert suggest_group(fake_ctx, SPREAD[0]).model_dump() == suggest_group(fake_ctx, SPREAD[0]).model_dump()
+
+
+# ---- the analysis -----------------------------------------------------------------------------------------
+
+
+def test_analysis_reads_role_industry_products_needs_and_scenes(fake_ctx):
+    a = analyse_scenario(fake_ctx, AUTO_PARTS)
+    assert a.role == "manufacturer" and a.role_phrase and a.role_phrase in AUTO_PARTS
+    assert a.industry == "汽车零部件" and a.products == ["制动盘", "轮毂"]
+    assert a.language == "zh" and a.direction == "smart_factory" and "汽车零部件企业" in a.direction_reason
+    ids = [n.need_id for n in a.needs]
+    for need in ["digital_workshop", "mes", "equipment_networking", "maturity_assessment", "energy_management"]:
+        assert need in ids
+    assert all(n.phrase in AUTO_PARTS for n in a.needs)
+    assert any("MES" in s.text and "mes" in s.need_ids for s in a.scenes)
+
+
+def test_generic_words_are_never_needs(fake_ctx):
+    vocab = load_vocabulary(fake_ctx.settings.corpus_dir)
+    a = analyse_scenario(fake_ctx, "我们是制造企业，车间里设备很多，想用数字化平台和管理系统提升生产水平")
+    assert a.needs == []
+    assert not any(p in vocab.generic for n in analyse_scenario(fake_ctx, AUTO_PARTS).needs for p in [n.phrase])
+
+
+def test_a_negated_need_is_not_a_commitment(fake_ctx):
+    a = analyse_scenario(fake_ctx, "我们是汽车零部件企业，要上线MES，暂不考虑能源管理")
+    assert [n.need_id for n in a.needs] == ["mes"]
+
+
+@pytest.mark.parametrize("scenario,direction,role", [
+    ("我们是化工行业的工程设计院，想把工厂规划到数字化交付的全过程标准化", "consulting", "consultant"),
+    ("我们是一家系统集成商，为客户实施MES和设备联网", "integration", "provider"),
+    ("我们是汽车零部件企业，要在自己的车间上线MES和设备联网", "smart_factory", "manufacturer"),
+    ("集团下属船厂与船舶设计院异地协同设计，共用三维模型", "new_mode", "manufacturer"),
+    ("我们是纺织产业集群的供应链服务平台运营方，做订单协同和供应链金融", "supply_chain", "platform"),
+])
+def test_direction_follows_role_and_needs_together(fake_ctx, scenario, direction, role):
+    a = analyse_scenario(fake_ctx, scenario)
+    assert (a.direction, a.role) == (direction, role), a.direction_reason
+
+
+def test_english_words_quote_the_applicants_own_words(fake_ctx):
+    text = "We make car parts and want predictive maintenance for our CNC machines."
+    a = analyse_scenario(fake_ctx, text)
+    assert a.language == "en" and {"predictive_maintenance", "cnc_interconnection"} <= {n.need_id for n in a.needs}
+    assert all(n.phrase in text for n in a.needs)
+    assert any("英文" in n for n in a.notes)
+
+
+# ---- members from needs ------------------------------------------------------------------------------------
+
+
+def test_issue_example_has_the_maturity_pair_and_no_word_match_members(fake_ctx):
+    result = suggest_group(fake_ctx, AUTO_PARTS)
+    _assert_rules(fake_ctx, result, AUTO_PARTS)
+    keys = _keys(result)
+    assert {"GB/T 39116", "GB/T 39117"} <= keys
+    assert not any(k.startswith("GB/T 33905") for k in keys)  # 智能传感器: the scenario names no sensor need
+    energy = next(c for c in result.coverage if c.need_id == "energy_management")
+    assert energy.phrase == "能源管理"
+    if energy.uncovered:
+        assert "catalog import" in energy.advice
+    else:
+        root = fake_ctx.settings.corpus_dir
+        assert all("energy_management" in applicability(root, fake_ctx.corpus.catalog.get(n)).needs
+                   for n in energy.standards)
+    for s in result.standards:
+        assert s.role != "need" or s.need_ids  # every need member says which need it answers
+
+
+def test_uncovered_need_is_listed_with_what_to_do(tmp_path, settings):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    catalog = corpus / "standards" / "catalog.yaml"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace('"energy_management"', '"terminology"'),
+                       encoding="utf-8")
+    ctx = Context(settings.model_copy(update={"corpus_dir": corpus}), _embedder=HashEmbedder())
+    result = suggest_group(ctx, AUTO_PARTS)
+    energy = next(c for c in result.coverage if c.need_id == "energy_management")
+    assert energy.uncovered and energy.standards == [] and "assistant catalog import" in energy.advice
+    assert "未覆盖" in render_suggestion(result) and any("未覆盖" in n for n in result.notes)
+    _assert_rules(ctx, result, AUTO_PARTS)
+
+
+def test_industry_specific_entries_need_their_industry(fake_ctx):
+    assert "GB/T 41996" not in _keys(suggest_group(fake_ctx, AUTO_PARTS))
+    switchgear = "我们做高低压开关柜和环网柜，想把装配车间做成数字化车间"
+    result = suggest_group(fake_ctx, switchgear)
+    member = next(s for s in result.standards if s.number.startswith("GB/T 41996"))
+    assert member.core and "数字化车间" in member.reason
+    assert "GB/T 38994" not in _keys(result)  # 船舶: not this scenario's industry
+
+
+def test_retired_editions_are_never_proposed_and_plan_numbers_link_only_by_catalog(fake_ctx):
+    text = "我们是咨询公司，帮客户开展数据管理能力成熟度DCMM贯标，并给设计院做工厂数字化交付"
+    result = suggest_group(fake_ctx, text)
+    numbers = {s.number for s in result.standards}
+    assert "GB/T 36073—2025" in numbers and "GB/T 36073—2018" not in numbers
+    assert "GB/T 43553.1—2023" in numbers and "20202868—T—339" not in numbers  # the catalog links these two
+    twin = suggest_group(fake_ctx, "我们是软件公司，为客户建设数字孪生工厂")
+    for s in twin.standards:  # 20213298—T—469 has no sourced published twin: it is never turned into one
+        assert "20213298" not in s.reason or s.number == "20213298—T—469"
+
+
+def test_companions_are_marked_and_fillers_are_named_in_a_note(fake_ctx):
+    result = suggest_group(fake_ctx, "我们是咨询机构，为中小企业开展智能制造能力成熟度评估")
+    roles = {parse_number(s.number).key: s for s in result.standards}
+    assert {"GB/T 39116", "GB/T 39117"} <= set(roles)
+    companions = [s for s in result.standards if s.role == "companion"]
+    assert all(s.companion_of is None or s.companion_of in {m.number for m in result.standards} for s in companions)
+    fillers = [s for s in result.standards if s.role == "filler"]
+    if fillers:
+        note = next(n for n in result.notes if "补充了" in n)
+        assert all(s.number in note for s in fillers)
+        assert all("补足" in s.reason for s in fillers)
+
+
+# ---- bad input -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "。。。！！！？？——……", "12345 ---",
+                                  "Hello, we would like some help with our application, thanks.",
+                                  "我想开一家奶茶店", "今天天气不错",
+                                  "市人民医院计划建设智慧医院，上线电子病历系统和药房管理平台，实现数据互联互通。"])
+def test_bad_input_is_one_line_error(fake_ctx, text):
+    with pytest.raises(InputError) as err:
+        suggest_group(fake_ctx, text)
+    assert "\n" not in str(err.value)
+
+
+def test_very_long_scenario_gets_a_group_and_a_note(fake_ctx):
+    text = (AUTO_PARTS * 200)[:20000]
+    result = suggest_group(fake_ctx, text)
+    assert 5 <= len(result.standards) <= 20 and any("很长" in n for n in result.notes)
+
+
+def test_manufacturer_without_named_need_gets_an_honest_note(fake_ctx):
+    result = suggest_group(fake_ctx, "我们生产挖掘机")
+    assert any("没有识别到" in n for n in result.notes)
+    assert all(s.role == "filler" for s in result.standards) and result.checks.violations == []
 
 
 def test_direction_by_name_id_prefix_and_unknown(fake_ctx):
-    assert resolve_direction(fake_ctx, "supply_chain").name == "供应链协同应用类"
-    assert resolve_direction(fake_ctx, "供应链").name == "供应链协同应用类"
-    result = suggest_group(fake_ctx, "我们想把车间设备联网", "consulting")
-    assert result.direction == "咨询规划服务类" and result.direction_confidence == 1.0
-    _assert_rules(fake_ctx, result)
-    with pytest.raises(InputError) as err:
-        suggest_group(fake_ctx, "车间", "航天类")
-    assert all(d.name in str(err.value) for d in fake_ctx.corpus.plan.directions)
-
-
-def test_empty_scenario_is_an_input_error(fake_ctx):
+    assert suggest_group(fake_ctx, AUTO_PARTS, "consulting").direction == "咨询规划服务类"
+    assert suggest_group(fake_ctx, AUTO_PARTS, "咨询规划").direction == "咨询规划服务类"
     with pytest.raises(InputError):
-        suggest_group(fake_ctx, "   ")
+        suggest_group(fake_ctx, AUTO_PARTS, "航天类")
+    with pytest.raises(InputError, match="有歧义"):
+        suggest_group(fake_ctx, AUTO_PARTS, "新")
 
 
-def test_replaced_plan_number_becomes_its_published_version(fake_ctx):
-    result = suggest_group(fake_ctx, "设计院做新工厂的数字化交付和智能工厂规划设计", "consulting")
-    numbers = {s.number for s in result.standards}
-    assert "20202868—T—339" not in numbers  # replaced_by GB/T 43553.1—2023, which is in the catalog
-    parts = {s.number for s in suggest_group(fake_ctx, "异地协同研发设计", "new_mode").standards}
-    assert "GB/T 42383" not in parts  # the series entry is replaced by its concrete parts
+# ---- the contract and every output carries the coverage map ------------------------------------------------
 
 
-def test_json_contract_and_rendering(fake_ctx):
-    result = suggest_group(fake_ctx, SPREAD[0])
-    data = json.loads(json.dumps(result.model_dump(mode="json"), ensure_ascii=False))
-    assert set(data) == {"direction", "direction_confidence", "standards", "checks", "notes"}
-    assert set(data["standards"][0]) == {"number", "title", "level", "status", "core", "reason", "sources"}
-    assert set(data["checks"]) == {"count", "has_national_core", "violations"}
-    assert set(data["standards"][0]["sources"][0]) == {"source", "location"}
+def test_json_contract_has_coverage_analysis_and_member_roles(fake_ctx):
+    data = json.loads(json.dumps(suggest_group(fake_ctx, AUTO_PARTS).model_dump(mode="json"), ensure_ascii=False))
+    assert {"direction", "direction_confidence", "direction_reason", "standards", "checks", "notes", "coverage",
+            "analysis"} == set(data)
+    assert {"number", "title", "level", "status", "core", "reason", "sources", "role", "need_ids", "companion_of",
+            "scope"} == set(data["standards"][0])
+    assert {"need_id", "name", "phrase", "standards", "uncovered", "advice"} == set(data["coverage"][0])
+    assert data["analysis"]["role"] == "manufacturer" and data["analysis"]["needs"][0]["phrase"]
+    assert Suggestion.model_validate(data).coverage[0].phrase == data["coverage"][0]["phrase"]
+
+
+def test_text_docx_and_markdown_show_the_coverage_map(fake_ctx, tmp_path):
+    import docx
+
+    result = suggest_group(fake_ctx, AUTO_PARTS)
     text = render_suggestion(result)
-    assert "★" in text and result.direction in text and "规则检查" in text
+    assert "需求覆盖" in text and "“成熟度评估”" in text and "★" in text and "规则检查" in text
+    out = write_suggestion(result, tmp_path / "group.docx")
+    doc = docx.Document(str(out))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "“MES”" in cells and any("GB/T 39116" in c for c in cells)
+    md = write_suggestion(result, tmp_path / "group.md").read_text(encoding="utf-8")
+    assert "## 需求覆盖" in md and "“能源管理”" in md
+    with pytest.raises(InputError):
+        write_suggestion(result, tmp_path / "group.pdf")
 
 
-# ---- the LLM hook -------------------------------------------------------------------------------------
+def test_ui_summary_carries_the_coverage_table(fake_ctx):
+    from assistant.ui import format as fmt
+
+    summary = fmt.suggestion_markdown(suggest_group(fake_ctx, AUTO_PARTS))
+    assert "需求覆盖" in summary and "| 需求 | 场景原文 | 标准 | 说明 |" in summary and "置信度" not in summary
+
+
+# ---- the LLM may only reword reasons -----------------------------------------------------------------------
 
 
 class FakeLLM:
@@ -127,39 +282,39 @@ def _llm_ctx(fake_ctx, monkeypatch, reply) -> tuple[Context, FakeLLM]:
     return ctx, llm
 
 
-def test_llm_picks_are_validated_and_invented_numbers_dropped(fake_ctx, monkeypatch):
-    offline = suggest_group(fake_ctx, SPREAD[0])
-    picks = [{"number": s.number, "reason": "模型写的理由"} for s in offline.standards[:4]]
-    picks.append({"number": "GB/T 99999—2099", "reason": "编造"})
-    ctx, llm = _llm_ctx(fake_ctx, monkeypatch, "好的：```json\n" + json.dumps({"standards": picks}) + "\n```")
-    result = suggest_group(ctx, SPREAD[0])
-    _assert_rules(ctx, result)
-    assert all("99999" not in s.number for s in result.standards)
-    assert any("GB/T 99999—2099" in n for n in result.notes)
-    assert any("模型写的理由" in s.reason for s in result.standards)
+def test_llm_rewords_reasons_only_when_they_quote_the_scenario(fake_ctx, monkeypatch):
+    offline = suggest_group(fake_ctx, AUTO_PARTS)
+    first, second, third = offline.standards[:3]
+    picks = [{"number": first.number, "reason": "场景要建“数字化车间”，本标准给出其通用要求"},
+             {"number": second.number, "reason": "没有引用场景的理由"},
+             {"number": third.number, "reason": "场景写到“MES”，可参考 GB/T 99999—2099"},
+             {"number": "GB/T 99999—2099", "reason": "编造"}]
+    ctx, llm = _llm_ctx(fake_ctx, monkeypatch, "```json\n" + json.dumps({"standards": picks}) + "\n```")
+    result = suggest_group(ctx, AUTO_PARTS)
+    assert [s.number for s in result.standards] == [s.number for s in offline.standards]
+    assert "本标准给出其通用要求" in result.standards[0].reason
+    assert result.standards[1].reason == second.reason and result.standards[2].reason == third.reason
     assert "数据" in llm.prompts[0][0] and "JSON" in llm.prompts[0][0]
 
 
 def test_llm_failure_falls_back_to_offline(fake_ctx, monkeypatch):
     from assistant.errors import LLMError
 
+    offline = suggest_group(fake_ctx, AUTO_PARTS)
     ctx, _ = _llm_ctx(fake_ctx, monkeypatch, LLMError("timeout"))
-    result = suggest_group(ctx, SPREAD[0])
-    _assert_rules(ctx, result)
-    assert any("LLM unavailable" in n for n in result.notes)
+    result = suggest_group(ctx, AUTO_PARTS)
+    assert any("LLM unavailable" in n for n in result.notes) and result.standards == offline.standards
     ctx, _ = _llm_ctx(fake_ctx, monkeypatch, "I cannot help with that")
-    result = suggest_group(ctx, SPREAD[0])
-    _assert_rules(ctx, result)
-    assert any("offline result" in n for n in result.notes)
+    assert any("unreadable" in n for n in suggest_group(ctx, AUTO_PARTS).notes)
 
 
 def test_parse_llm_reply_shapes():
-    assert _parse_llm_reply('["GB/T 25103—2010"]') == [("GB/T 25103—2010", "")]
-    assert _parse_llm_reply("not json {") is None
-    assert _parse_llm_reply('{"x": 1}') is None
+    assert parse_llm_reply('["GB/T 25103—2010"]') == [("GB/T 25103—2010", "")]
+    assert parse_llm_reply("not json {") is None
+    assert parse_llm_reply('{"x": 1}') is None
 
 
-# ---- check-group --------------------------------------------------------------------------------------
+# ---- check-group ------------------------------------------------------------------------------------------
 
 
 def _checks(ctx: Context, path) -> GroupChecks:
@@ -167,11 +322,17 @@ def _checks(ctx: Context, path) -> GroupChecks:
     return check_group(load_group_file(path), ctx.corpus.catalog, rules.min_count, rules.max_count)
 
 
-def test_check_group_reads_suggest_output(fake_ctx, tmp_path):
+def test_check_group_reads_suggest_json_and_text_output(fake_ctx, tmp_path):
+    result = suggest_group(fake_ctx, AUTO_PARTS)
     path = tmp_path / "group.json"
-    path.write_text(json.dumps(suggest_group(fake_ctx, SPREAD[0]).model_dump(mode="json"), ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(json.dumps(result.model_dump(mode="json"), ensure_ascii=False), encoding="utf-8")
     assert _checks(fake_ctx, path).violations == []
+    text = tmp_path / "sug.txt"
+    text.write_text(render_suggestion(result), encoding="utf-8")  # coverage lines name numbers too
+    members = load_group_file(text)
+    assert [m.number for m in members] == [s.number for s in result.standards]
+    assert [m.core for m in members] == [s.core for s in result.standards]
+    assert _checks(fake_ctx, text).violations == []
 
 
 def test_check_group_json_list_without_core_or_too_short(fake_ctx, tmp_path):
@@ -189,13 +350,12 @@ def test_check_group_text_with_violations(fake_ctx, tmp_path):
     path = tmp_path / "group.txt"
     path.write_text("标准群：\n1. GB/T 25103—2010（核心）\n2. GB/T 25103-2010\n3. SJ/T 11666.1—2016\n", encoding="utf-8")
     checks = _checks(fake_ctx, path)
-    assert checks.has_national_core
     assert any("重复" in v for v in checks.violations) and any("少于" in v for v in checks.violations)
-    text = render_checks(checks)
-    assert "✗" in text and "重复" in text
-    only_industry = tmp_path / "industry.md"
-    only_industry.write_text("- SJ/T 11666.1—2016 核心\n- SJ/T 11666.4—2016\n", encoding="utf-8")
-    assert any("没有国家标准" in v for v in _checks(fake_ctx, only_industry).violations)
+    assert "✗" in render_checks(checks)
+    star = tmp_path / "g.md"
+    star.write_text("1. ★ GB/T 25103—2010\n2. GB/T 35121—2017\n3. GB/T 46881—2025\n4. GB/T 38670—2020\n"
+                    "5. GB/T 43851—2024\n", encoding="utf-8")
+    assert [m.core for m in load_group_file(star)] == [True, False, False, False, False]
 
 
 @pytest.mark.parametrize("content", ["{not json", '{"standards": []}', "没有任何编号的文字", '[{"title": "x"}]'])
@@ -204,59 +364,49 @@ def test_check_group_bad_input(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError):
         load_group_file(path)
-
-
-def test_check_group_missing_file(tmp_path):
     with pytest.raises(InputError):
         load_group_file(tmp_path / "nope.json")
 
 
-# ---- real model: one scenario per direction, not in the plan's words ---------------------------------
+# ---- real model and index ---------------------------------------------------------------------------------
 
 BY_DIRECTION = [
-    ("我们是家电企业，想把供应商下单、仓库发货和经销商补货打通，减少缺货和库存积压", "供应链协同应用类",
-     ["GB/T 25103—2010", "GB/T 35121—2017"]),
-    ("我们做高低压开关柜，想让装配车间的工单、物料和检验记录实时流转，管理人员随时看到车间运行情况", "智能工厂建设应用类",
-     ["GB/T 41996—2022", "GB/T 38994—2020"]),
-    ("我们卖工程机械，想通过设备上的传感器在总部看到每台设备的工况，提前发现故障并派工程师上门", "新模式实践应用类",
-     ["GB/T 42202—2022", "GB/T 42136—2022", "GB/T 42383"]),
-    ("我们受地方工信部门委托，给辖区制造企业做智能化改造诊断，想统一打分方法和诊断报告的格式", "咨询规划服务类",
-     ["GB/T 40647—2021", "GB/T 39116—2020", "GB/T 37393—2019", "GB/T 43553.1—2023"]),
-    ("几家零部件企业想在不泄露商业秘密的前提下互相开放质量和产能数据，需要一套可信的数据流通机制", "新技术融合创新类",
-     ["GB/T 37700—2019", "GB/T 42029—2022", "GB/T 43441.1—2023"]),
-    ("我们是自动化工程公司，帮机加工厂把不同品牌的数控机床接到同一个网络，统一采集状态和下发加工程序", "系统集成服务类",
-     ["GB/T 39561", "GB/T 42405.1—2023"]),
+    ("我们是家电企业，想和供应商协同，把仓储和经销商补货打通，减少缺货和库存积压", "供应链协同应用类", "GB/T 25103"),
+    ("我们做高低压开关柜，想把装配车间建成数字化车间，工单和检验数据实时流转", "智能工厂建设应用类", "GB/T 41996"),
+    ("我们卖工程机械，想做远程运维：在总部看到每台设备的工况，故障预警后派工程师上门", "新模式实践应用类", "GB/T 42136"),
+    ("我们是咨询公司，受地方工信部门委托为辖区制造企业做智能制造能力成熟度评估诊断", "咨询规划服务类", "GB/T 39116"),
+    ("我们是软件公司，为零部件企业搭建工业大数据平台，做数据治理和数据共享", "新技术融合创新类", "GB/T 42130"),
+    ("我们是自动化工程公司，帮机加工厂把不同品牌的数控机床接到同一个网络，统一采集状态", "系统集成服务类", "GB/T 39561.1"),
 ]
 
 
-def _example_core(result: Suggestion, examples: list[str]) -> bool:
-    keys = {parse_number(n).key for n in examples}
-    for s in result.standards:
-        key = parse_number(s.number).key
-        if s.core and (key in keys or any(key.startswith(k + ".") for k in keys)):
-            return True
-    return False
-
-
 @pytest.mark.integration
-@pytest.mark.parametrize("scenario,direction,examples", BY_DIRECTION)
-def test_each_direction_gets_its_plan_example_as_core(real_ctx, scenario, direction, examples):
+@pytest.mark.parametrize("scenario,direction,member", BY_DIRECTION)
+def test_each_direction_gets_its_needs_standard(real_ctx, scenario, direction, member):
     result = suggest_group(real_ctx, scenario)
-    assert result.direction == direction, result.notes
-    assert _example_core(result, examples), [(s.number, s.core) for s in result.standards]
-    _assert_rules(real_ctx, result)
+    assert result.direction == direction, result.direction_reason
+    assert member in _keys(result), [(s.number, s.role) for s in result.standards]
+    _assert_rules(real_ctx, result, scenario)
 
 
 @pytest.mark.integration
-def test_suggest_eval_meets_targets(real_ctx):
+def test_suggest_eval_dev_targets_and_retrieval_comparison(real_ctx):
     from assistant.evaluation import load_cases
     from assistant.evaluation.suggest import run
 
     result = run(real_ctx, load_cases("suggest"))
-    assert result.cases >= 18
-    assert result.metrics["direction_accuracy"] >= 0.9, result.failures
-    assert result.metrics["must_include_recall"] >= 0.8, result.failures
-    assert result.metrics["rule_violation_rate"] == 0.0, result.failures
+    m = result.metrics
+    assert m["rule_violation_rate"] == 0.0 and m["must_exclude_violation_rate"] == 0.0, result.failures
+    # The development half meets the issue's targets except precision (see docs/notes/suggest.md).
+    assert m["dev_must_exclude_violations"] == 0.0 and m["dev_must_recall"] >= 0.95, result.failures
+    assert m["dev_direction_accuracy"] >= 0.9 and m["dev_precision"] >= 0.85, result.failures
+    for split in ("dev", "heldout"):
+        assert m[f"{split}_quote_share"] == 1.0, result.failures
+        assert m[f"{split}_bad_input_honesty"] == 1.0, result.failures
+        # The need-driven builder beats both retrieval-only builders of the same size.
+        assert m[f"{split}_precision"] > max(m[f"{split}_dense_precision"], m[f"{split}_bm25_precision"])
+        assert m[f"{split}_must_recall"] > max(m[f"{split}_dense_must_recall"], m[f"{split}_bm25_must_recall"])
+    assert not any(f.startswith("heldout ") for f in result.failures)  # held-out cases are counted, never listed
 
 
 def _cli(real_ctx, *args) -> subprocess.CompletedProcess:
@@ -267,232 +417,22 @@ def _cli(real_ctx, *args) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.integration
-def test_cli_suggest_json_and_check_group_exit_codes(real_ctx, tmp_path):
-    proc = _cli(real_ctx, "suggest", BY_DIRECTION[0][0], "--json")
+def test_cli_suggest_json_out_and_check_group_exit_codes(real_ctx, tmp_path):
+    out = tmp_path / "group.docx"
+    proc = _cli(real_ctx, "suggest", AUTO_PARTS, "--json", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["direction"] == "供应链协同应用类" and data["checks"]["violations"] == []
+    assert data["direction"] == "智能工厂建设应用类" and data["checks"]["violations"] == [] and out.stat().st_size
+    assert {"GB/T 39116—2020", "GB/T 39117—2020"} <= {s["number"] for s in data["standards"]}
     group = tmp_path / "group.json"
     group.write_text(proc.stdout, encoding="utf-8")
-    ok = _cli(real_ctx, "check-group", str(group), "--json")
-    assert ok.returncode == 0, ok.stderr
-    assert json.loads(ok.stdout)["checks"]["violations"] == []
+    assert _cli(real_ctx, "check-group", str(group)).returncode == 0
+    text = _cli(real_ctx, "suggest", AUTO_PARTS)
+    assert text.returncode == 0 and "需求覆盖" in text.stdout and "“能源管理”" in text.stdout
     bad = tmp_path / "bad.txt"
     bad.write_text("GB/T 25103—2010\nGB/T 35121—2017\n", encoding="utf-8")
-    proc3 = _cli(real_ctx, "check-group", str(bad))
-    assert proc3.returncode == 3 and "少于" in proc3.stdout
-    broken = tmp_path / "broken.json"
-    broken.write_text("{oops", encoding="utf-8")
-    proc2 = _cli(real_ctx, "check-group", str(broken))
-    assert proc2.returncode == 2 and "Traceback" not in proc2.stderr
-    unknown = _cli(real_ctx, "suggest", "车间", "--direction", "航天类")
-    assert unknown.returncode == 2 and "供应链协同应用类" in unknown.stderr
-
-
-# ---- QA round: industry fit, applicant role, named needs, vague input, English, check-group on text ------
-
-LITHIUM = "我们是锂电池制造企业，正在新建自己的智能工厂，要做生产追溯、数字孪生、AGV物流和智能制造能力成熟度评估"
-APPLIANCE_EN = "We are an appliance maker; we want to connect suppliers, warehouses and distributors to cut stockouts"
-
-
-def _numbers(result: Suggestion) -> set[str]:
-    return {s.number for s in result.standards}
-
-
-def test_industry_specific_entries_need_their_industry(fake_ctx):
-    from assistant.suggest import off_industry
-
-    catalog = fake_ctx.corpus.catalog
-    switchgear, ship = catalog.get("GB/T 41996—2022"), catalog.get("GB/T 38994—2020")
-    assert switchgear.industries and ship.industries
-    assert off_industry(switchgear, "我们是汽车零部件冲压焊接企业") and not off_industry(switchgear, "我们做高低压开关柜")
-    assert off_industry(ship, "SMT贴片线") and not off_industry(ship, "公司是一家造船厂")
-    assert not off_industry(catalog.get("GB/T 25103—2010"), "随便什么")  # no industries: fits anyone
-    assert all(catalog.get(n).industries for n in ["GB/T 35351—2025", "GB/T 37698—2019"])
-
-
-@pytest.mark.parametrize("scenario", [
-    "我们是汽车零部件冲压焊接企业，计划上线MES系统，把设备联网做数据采集，提高良品率",
-    "我们是SMT电子组装工厂，想做贴片线的数据采集和质量追溯",
-    "我们生产挖掘机，想让结构件焊接和总装车间的生产数据实时采集",
-])
-def test_off_industry_plan_examples_are_left_out_and_never_core(fake_ctx, scenario):
-    result = suggest_group(fake_ctx, scenario, "smart_factory")
-    _assert_rules(fake_ctx, result)
-    assert not _numbers(result) & {"GB/T 41996—2022", "GB/T 38994—2020"}
-    note = next(n for n in result.notes if "GB/T 41996—2022" in n)
-    assert "GB/T 38994—2020" in note and "未纳入" in note
-    assert any(s.core and s.level == "national" for s in result.standards)  # the fallback core
-
-
-def test_on_industry_plan_example_is_kept_with_its_reason(fake_ctx):
-    result = suggest_group(fake_ctx, "我们做高低压开关柜，想让装配车间的工单、物料和检验记录实时流转", "smart_factory")
-    member = next(s for s in result.standards if s.number == "GB/T 41996—2022")
-    assert member.core and "开关柜" in member.reason and "特定领域" in member.reason
-    assert "GB/T 38994—2020" not in _numbers(result)
-
-
-def test_apparel_gets_no_additive_or_remote_maintenance(fake_ctx):
-    for scenario in ["我们是服装企业，想做服装个性化定制，顾客在线选款式量尺寸", "服装厂想做柔性生产，小批量快反"]:
-        numbers = _numbers(suggest_group(fake_ctx, scenario))
-        assert not numbers & {"GB/T 35351—2017", "GB/T 35351—2025", "GB/T 37698—2019", "GB/T 42136—2022"}
-    numbers = _numbers(suggest_group(fake_ctx, "我们用3D打印给客户做个性化定制零件", "new_mode"))
-    assert numbers & {"GB/T 35351—2025", "GB/T 37698—2019", "GB/T 35351—2017"}
-
-
-def test_applicant_role_cues(fake_ctx):
-    from assistant.suggest import applicant_role
-
-    root = fake_ctx.settings.corpus_dir
-    role, cues = applicant_role(root, LITHIUM)
-    assert role.name == "own" and role.category == "智能制造应用水平提升" and cues
-    for provider in ["我们是一家咨询公司，帮中小制造企业摸清自己的数字化水平处在哪一级",  # 自己的 is the client's
-                     "我们是软件实施商，帮客户把财务、生产、仓储几套软件打通", "我们给化工厂做控制系统和上层信息系统的对接",
-                     "We are a system integrator; for our customers we connect CNC machines"]:
-        from assistant.suggest import expand_scenario
-
-        role, _ = applicant_role(root, expand_scenario(root, provider))
-        assert role is not None and role.name == "provider", provider
-    assert applicant_role(root, "几家零部件企业想互相开放质量和产能数据")[0] is None
-
-
-def test_applicant_role_is_a_moderate_weight(fake_ctx, monkeypatch):
-    import assistant.suggest.direction as direction_mod
-
-    _, _, with_role = direction_mod.infer_direction(fake_ctx, LITHIUM)
-    monkeypatch.setattr(direction_mod, "ROLE_WEIGHT", 0.0)
-    _, _, without = direction_mod.infer_direction(fake_ctx, LITHIUM)
-    app_side = {d.name for d in fake_ctx.corpus.plan.directions if d.category == "智能制造应用水平提升"}
-    for name, score in with_role["scores"].items():
-        assert score - without["scores"][name] == pytest.approx(0.12 if name in app_side else 0.0, abs=0.002)
-
-
-def test_role_note_when_it_changes_the_direction(fake_ctx, monkeypatch):
-    import assistant.suggest.pipeline as pipeline_mod
-    from assistant.suggest.hints import load_hints
-
-    role = next(r for r in load_hints(fake_ctx.settings.corpus_dir).roles if r.name == "own")
-    fake = (fake_ctx.corpus.plan.direction("smart_factory"), 0.6,
-            {"keywords": [], "role": role, "role_cues": ["新建自己的智能工厂"], "role_changed": True,
-             "without_role": "咨询规划服务类"})
-    monkeypatch.setattr(pipeline_mod, "infer_direction", lambda ctx, scenario: fake)
-    result = suggest_group(fake_ctx, LITHIUM)
-    note = next(n for n in result.notes if "申报主体" in n)
-    assert "新建自己的智能工厂" in note and "咨询规划服务类" in note and "智能工厂建设应用类" in note
-
-
-def test_each_named_need_gets_a_standard(fake_ctx):
-    from assistant.suggest import scenario_needs
-    from assistant.suggest.candidates import gather_candidates
-
-    direction = fake_ctx.corpus.plan.direction("smart_factory")
-    needs = scenario_needs(LITHIUM, gather_candidates(fake_ctx, LITHIUM, direction))
-    flat = {t for need in needs for t in need}
-    assert {"追溯", "数字孪生", "AGV"} <= flat and any("成熟度" in t for t in flat)
-    assert len([n for n in needs if any("成熟度" in t for t in n)]) == 1  # 成熟度评估 and 评估 are one need
-    result = suggest_group(fake_ctx, LITHIUM, "smart_factory")
-    _assert_rules(fake_ctx, result)
-    catalog = fake_ctx.corpus.catalog
-    for word in ["追溯", "数字孪生", "AGV", "成熟度"]:
-        assert any(any(word in k for k in catalog.get(s.number).keywords) for s in result.standards), word
-
-
-def test_vague_scenario_keeps_a_group_but_asks_for_more(fake_ctx):
-    result = suggest_group(fake_ctx, "帮我们弄个试点")
-    _assert_rules(fake_ctx, result)
-    assert result.direction_confidence <= 0.2
-    note = next(n for n in result.notes if "过于笼统" in n)
-    assert "行业" in note and "场景" in note and "目标" in note and "通用" in note
-    assert not any("过于笼统" in n for n in suggest_group(fake_ctx, SPREAD[0]).notes)
-    forced = suggest_group(fake_ctx, "帮我们弄个试点", "supply_chain")
-    assert forced.direction_confidence == 1.0 and any("过于笼统" in n for n in forced.notes)
-
-
-def test_user_direction_is_shown_as_such(fake_ctx):
-    forced = render_suggestion(suggest_group(fake_ctx, SPREAD[0], "supply_chain")).splitlines()[0]
-    assert "（用户指定）" in forced and "置信度" not in forced
-    inferred = render_suggestion(suggest_group(fake_ctx, SPREAD[0])).splitlines()[0]
-    assert "据场景自动判断" in inferred and "用户指定" not in inferred and "置信度" not in inferred
-
-
-def test_ambiguous_direction_prefix(fake_ctx):
-    with pytest.raises(InputError) as err:
-        resolve_direction(fake_ctx, "新")
-    assert "有歧义" in str(err.value) and "新模式实践应用类" in str(err.value) and "新技术融合创新类" in str(err.value)
-    assert "供应链协同应用类" not in str(err.value)
-    assert resolve_direction(fake_ctx, "新模式").id == "new_mode" and resolve_direction(fake_ctx, "新技术").id == "new_tech"
-    assert fake_ctx.corpus.plan.direction("新") is None
-    with pytest.raises(InputError, match="unknown"):
-        resolve_direction(fake_ctx, "航天类")
-
-
-def test_english_words_become_chinese_terms(fake_ctx):
-    from assistant.suggest import expand_scenario
-
-    root = fake_ctx.settings.corpus_dir
-    text = expand_scenario(root, APPLIANCE_EN)
-    assert all(t in text for t in ["供应商", "仓储", "经销商", "库存"]) and text.endswith(APPLIANCE_EN)
-    mixed = expand_scenario(root, "我们想做digital twin和Predictive Maintenance，管好inventories")
-    assert all(t in mixed for t in ["数字孪生", "预测性维护", "库存"])
-    assert expand_scenario(root, "纯中文场景，没有英文") == "纯中文场景，没有英文"
-    assert "物流" not in expand_scenario(root, "biologistics")  # whole words only
-    result = suggest_group(fake_ctx, APPLIANCE_EN)
-    _assert_rules(fake_ctx, result)
-    assert result.direction == "供应链协同应用类"
-    assert any(fake_ctx.corpus.catalog.get(s.number).area.startswith("BC") for s in result.standards)
-    assert any("对照表" in n for n in result.notes)
-
-
-def test_check_group_reads_suggest_text_output(fake_ctx, tmp_path):
-    result = suggest_group(fake_ctx, "设计院做新工厂的数字化交付和智能工厂规划设计", "consulting")
-    path = tmp_path / "sug.txt"
-    path.write_text(render_suggestion(result), encoding="utf-8")
-    members = load_group_file(path)
-    assert [m.number for m in members] == [s.number for s in result.standards]
-    assert [m.core for m in members] == [s.core for s in result.standards]
-    assert [m.level for m in members] == [s.level for s in result.standards]
-    assert _checks(fake_ctx, path).violations == []
-
-
-def test_check_group_star_marks_core_in_plain_text(fake_ctx, tmp_path):
-    path = tmp_path / "g.md"
-    path.write_text("1. ★ GB/T 25103—2010\n2. GB/T 35121—2017\n3. GB/T 46881—2025\n4. GB/T 38670—2020\n"
-                    "5. GB/T 43851—2024\n", encoding="utf-8")
-    members = load_group_file(path)
-    assert [m.core for m in members] == [True, False, False, False, False]
-    assert _checks(fake_ctx, path).violations == []
-
-
-@pytest.mark.integration
-def test_qa_eval_cases_exclude_off_industry_entries(real_ctx):
-    from assistant.evaluation import load_cases
-
-    cases = [c for c in load_cases("suggest") if c.get("must_exclude")]
-    assert len(cases) >= 4
-    for case in cases:
-        result = suggest_group(real_ctx, case["scenario"])
-        keys = _keys(result)
-        assert not keys & {parse_number(n).key for n in case["must_exclude"]}, case["id"]
-
-
-@pytest.mark.integration
-def test_lithium_own_plant_is_a_smart_factory_covering_each_need(real_ctx):
-    result = suggest_group(real_ctx, LITHIUM)
-    assert result.direction == "智能工厂建设应用类", result.notes
-    assert any("申报主体" in n for n in result.notes)
-    catalog = real_ctx.corpus.catalog
-    for word in ["追溯", "数字孪生", "AGV", "成熟度"]:
-        assert any(any(word in k for k in catalog.get(s.number).keywords) for s in result.standards), word
-    _assert_rules(real_ctx, result)
-
-
-@pytest.mark.integration
-def test_cli_check_group_on_suggest_text_and_ambiguous_direction(real_ctx, tmp_path):
-    proc = _cli(real_ctx, "suggest", BY_DIRECTION[0][0])
-    assert proc.returncode == 0, proc.stderr
-    path = tmp_path / "sug.txt"
-    path.write_text(proc.stdout, encoding="utf-8")
-    checked = _cli(real_ctx, "check-group", str(path))
-    assert checked.returncode == 0 and "重复" not in checked.stdout and "含国家标准核心：是" in checked.stdout
-    ambiguous = _cli(real_ctx, "suggest", "车间", "--direction", "新")
-    assert ambiguous.returncode == 2 and "有歧义" in ambiguous.stderr
+    short = _cli(real_ctx, "check-group", str(bad))
+    assert short.returncode == 3 and "少于" in short.stdout
+    for args in (["suggest", "。。。！！"], ["suggest", "我想开一家奶茶店"], ["suggest", AUTO_PARTS, "--direction", "航天类"]):
+        proc = _cli(real_ctx, *args)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

@@ -24,7 +24,7 @@ from assistant.draft.compose import (
 from assistant.draft.groupio import NO_TITLE, group_rows, group_violations, load_group_json, with_direction
 from assistant.draft.pipeline import HITS_PER_SECTION, draft_document
 from assistant.draft.report import GROUP_HEADER, document_notices, group_markdown, render_draft, write_draft
-from assistant.draft.result import KINDS, CheckedCitation, Draft, GroupRow, OnToken, Section
+from assistant.draft.result import KINDS, CheckedCitation, Draft, GroupRow, ModelSection, OnToken, Section
 from assistant.draft.safety import (
     REMOVED,
     as_data,
@@ -47,7 +47,7 @@ __all__ = [
     "FACTS_SHOWN", "FACT_CHARS", "GROUP_HEADER", "HITS_PER_SECTION", "KINDS", "MAX_REVISABLE", "NO_TITLE",
     "PROMPT_FACT_CHARS",
     "REMOVED", "SCENARIO_PROMPT_CHARS", "SCENARIO_QUERY_CHARS", "CheckedCitation", "Draft", "DraftJob", "GroupRow",
-    "OnToken", "Section", "as_data", "compose_offline", "document_notices", "draft_document", "fill_template",
+    "ModelSection", "OnToken", "Section", "as_data", "compose_offline", "document_notices", "draft_document", "fill_template",
     "group_markdown", "group_rows", "group_violations", "llm_section", "load_group_json", "load_template",
     "offline_facts", "payloads", "render_draft", "rule_vars", "scrub_payloads", "strip_injections",
     "template_variables", "user_keys", "verify_numbers", "with_direction", "write_draft",

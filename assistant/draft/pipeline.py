@@ -1,9 +1,11 @@
 """The whole draft: template and group, then each section retrieved, written, checked and streamed; notices."""
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 from assistant.context import Context
+from assistant.draft.basis import case_allowed, draft_basis
 from assistant.draft.compose import DraftJob, compose_offline, llm_section, offline_facts
 from assistant.draft.groupio import group_rows, group_violations, with_direction
 from assistant.draft.report import group_markdown
@@ -30,6 +32,7 @@ def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | N
     rows, missing, unverified = group_rows(group, ctx.corpus.catalog, given)
     job = _job(ctx, kind, template, scenario, group, rows, on_token or (lambda _token: None), not llm.offline)
     job.given = user_keys(scenario, [s.number for s in group.standards] if given else [])
+    job.deadline = time.monotonic() + ctx.settings.llm_document_seconds
     if missing:
         job.notices.append(f"标准群中以下编号不在内置标准目录中，未写入草稿，请核实后自行补充：{'、'.join(missing)}")
     if unverified:
@@ -45,6 +48,7 @@ def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | N
         draft.sections.append(section)
         draft.citations_checked += checked
         draft.removed_numbers += removed
+    draft.model_sections = job.model_sections
     draft.notices = _final_notices(draft, job.notices, job.flagged, job.failed, job.shared)
     draft.banner = _banner(draft, job.shared)
     return draft
@@ -53,11 +57,12 @@ def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | N
 def _job(ctx: Context, kind: str, template: dict, scenario: str, group: Suggestion, rows: list[GroupRow],
          emit: OnToken, llm_up: bool) -> DraftJob:
     shared = load_prompt(ctx.settings.prompts_dir, "draft/common")
-    variables = template_variables(ctx, kind, scenario, group, rows)
+    basis = draft_basis(ctx, strip_injections(scenario)[0], group, rows)
+    variables = template_variables(ctx, kind, scenario, group, rows, basis)
     title = fill_template(template["title"], f"draft/{kind}:title", variables)
     system = shared.render("system", kind_name=template.get("kind_name", kind), **rule_vars(variables))
     return DraftJob(ctx, kind, template, shared, variables, scenario, title, system, strip_injections(scenario)[1],
-                    emit, llm_up)
+                    emit, llm_up, basis=basis)
 
 
 def _draft_section(job: DraftJob, spec: dict,
@@ -66,13 +71,15 @@ def _draft_section(job: DraftJob, spec: dict,
     heading = spec["heading"]
     job.emit(f"\n## {heading}\n\n" + (group_markdown(rows) + "\n\n" if spec.get("table") else ""))
     query = fill_template(spec["query"], f"draft/{job.kind}:query", job.variables)
-    hits = job.ctx.retriever().search(query, k=HITS_PER_SECTION)
+    hits = [h for h in job.ctx.retriever().search(query, k=HITS_PER_SECTION)
+            if case_allowed(job.ctx, h.source, job.scenario, job.basis)]
     for h in hits:
         job.flagged += strip_injections(h.text)[1]
     text, used, scrubbed = llm_section(job, spec, hits) if job.llm_up else (None, hits, False)
     composer: Literal["llm", "offline"] = "llm" if text is not None else "offline"
     if text is None:
         used, facts = offline_facts(hits, job.shown)
+        facts = facts if job.template.get("quote_facts", True) else []
         text = compose_offline(spec, job.variables, facts, f"draft/{job.kind}", job.shared)
         job.emit(text)
         if not job.ctx.llm.offline:
@@ -108,6 +115,7 @@ def _final_notices(draft: Draft, notices: list[str], flagged: list[str], fallbac
     out += fell_back
     if fell_back and len(fallback) > 1:
         out.append(shared.render("fallback_rest", headings="、".join(fallback[1:])))
+    out += _model_notices(draft)
     from_text = [c.normalized for c in draft.citations_checked if c.action == "removed"]
     if from_text:
         unique = list(dict.fromkeys(from_text))
@@ -130,11 +138,32 @@ def _final_notices(draft: Draft, notices: list[str], flagged: list[str], fallbac
     return list(dict.fromkeys(out))
 
 
+def _model_notices(draft: Draft) -> list[str]:
+    """Which sections the model wrote and which the offline composer replaced, and what the checks changed."""
+    kept = [m.heading for m in draft.model_sections if m.kept]
+    replaced = [m for m in draft.model_sections if not m.kept]
+    out = []
+    if replaced:
+        out.append("大模型所写、未通过检查而改用离线模板的章节：" +
+                   "；".join(f"“{m.heading}”（{m.reason}）" for m in replaced))
+    if kept:
+        out.append(f"大模型所写并保留的章节：{'、'.join(kept)}")
+    figures = [f for m in draft.model_sections for f in m.figures]
+    if figures:
+        out.append(f"大模型写出的 {len(figures)} 处数字在场景、标准群和检索资料中都找不到，已替换为【待补充：数值】，"
+                   f"请按实际填写：{'、'.join(dict.fromkeys(figures))}")
+    trimmed = [m.heading for m in draft.model_sections if m.trimmed]
+    if trimmed:
+        out.append(f"以下章节在输出长度上限处截断，只保留到最后一个完整句子：{'、'.join(trimmed)}")
+    return out
+
+
 def _banner(draft: Draft, shared) -> str:
     unverified = shared.render("banner_unverified", count=len(draft.unverified_numbers)) \
         if draft.unverified_numbers else ""
     if all(s.composer == "offline" for s in draft.sections):
         return shared.render("banner_offline") + unverified
-    text = shared.render("banner_llm", model=draft.backend)
+    llm = [s.heading for s in draft.sections if s.composer == "llm"]
     offline = [s.heading for s in draft.sections if s.composer == "offline"]
-    return text + (f"其中“{'、'.join(offline)}”为离线模板生成（大模型不可用）。" if offline else "") + unverified
+    text = shared.render("banner_llm", model=draft.backend, headings="、".join(llm))
+    return text + (f"“{'、'.join(offline)}”为离线模板生成。" if offline else "") + unverified

@@ -37,6 +37,18 @@ class CheckedCitation(BaseModel):
     action: Literal["kept", "removed", "corrected", "flagged", "unverified"]
 
 
+class ModelSection(BaseModel):
+    """What happened to one section the model was asked to write."""
+
+    heading: str
+    kept: bool  # False: replaced by the offline composer
+    reason: str = ""  # why it was replaced
+    seconds: float = 0.0
+    figures: list[str] = []  # figures nobody gave, replaced by a placeholder
+    echoes: int = 0  # echoed prompt sentences dropped
+    trimmed: bool = False  # cut at the output-token limit, kept to the last complete sentence
+
+
 class Draft(BaseModel):
     kind: str
     title: str
@@ -49,3 +61,4 @@ class Draft(BaseModel):
     removed_numbers: list[str] = []
     unverified_numbers: list[str] = []  # kept although the catalog lacks them (the user's, or not national): 待核实
     notices: list[str] = []
+    model_sections: list[ModelSection] = []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from assistant.context import Context
+from assistant.draft.basis import DraftBasis, basis_vars, draft_basis, relevant_cases
 from assistant.draft.result import KINDS, GroupRow
 from assistant.draft.safety import strip_injections
 from assistant.errors import AssistantError, InputError
@@ -27,7 +28,8 @@ def load_template(ctx: Context, kind: str) -> dict:
     return data
 
 
-def template_variables(ctx: Context, kind: str, scenario: str, group: Suggestion, rows: list[GroupRow]) -> dict:
+def template_variables(ctx: Context, kind: str, scenario: str, group: Suggestion, rows: list[GroupRow],
+                       basis: DraftBasis | None = None) -> dict:
     """What every section template may use: scenario (injections stripped), direction, group, plan facts."""
     corpus = ctx.corpus
     plan = corpus.plan
@@ -37,7 +39,9 @@ def template_variables(ctx: Context, kind: str, scenario: str, group: Suggestion
                 {"name": "【待补充：试点方向】", "category": "【待补充】", "scope": "【待补充】", "applicants": "【待补充】"})
     # Revision proposals cover catalog standards only (a number the catalog lacks is still 待核实).
     catalog_levels = {r.number: entry.level for r in rows if (entry := corpus.catalog.get(r.number)) is not None}
+    basis = basis or draft_basis(ctx, clean, group, rows)
     return {
+        "basis": basis_vars(basis, relevant_cases(ctx, clean, basis)),
         "kind": kind,
         "scenario": clean or "【待补充：试点场景】",
         "scenario_short": " ".join(clean.split())[:SCENARIO_QUERY_CHARS],

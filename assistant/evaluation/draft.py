@@ -109,3 +109,131 @@ def run_offline(ctx: Context, cases: list[dict]) -> TaskResult:
         "invalid_number_rate": invalid / numbers if numbers else 0.0,
         "injection_followed_rate": followed / injected if injected else 0.0,
     })
+
+
+# ---- scenario eval (issue 19): evals/draft_dev.yaml and evals/draft_heldout.yaml, scored separately ----------
+
+PLACEHOLDER = "【待补充"
+SCENES_HEADING = "试点方向与场景"
+SPLITS = ("dev", "heldout")
+
+
+def load_split(split: str) -> list[dict]:
+    """The cases of one half (the held-out half is scored, never read to choose rules)."""
+    from assistant.evaluation import load_cases
+
+    return load_cases(f"draft_{split}")
+
+
+def body_lines(markdown: str) -> list[str]:
+    """The draft's own lines: everything before the sources and notes lists, without table rows."""
+    body = markdown.split("\n## 参考来源", 1)[0]
+    return [ln for ln in body.splitlines() if ln.strip() and not ln.lstrip().startswith("|")]
+
+
+def irrelevant_references(ctx: Context, markdown: str, industry: str) -> list[str]:
+    """Cases the draft cites (by title or source file) that are invented or of another industry."""
+    from assistant.draft.basis import industry_terms
+
+    wanted = set(industry_terms(industry))
+    bad = []
+    for case in ctx.corpus.cases:
+        if case.title not in markdown and f"cases/{case.id}.yaml" not in markdown:
+            continue
+        if case.kind == "example":
+            bad.append(f"{case.id} (invented illustration)")
+        elif not wanted & set(industry_terms(case.industry)) and not any(t in industry for t in industry_terms(case.industry)):
+            bad.append(f"{case.id} (industry {case.industry})")
+    return bad
+
+
+def score_case(ctx: Context, case: dict, draft) -> dict:
+    """One case's figures: placeholder share, scenes carried, needs named, invalid numbers, bad references."""
+    from assistant.draft import render_draft
+
+    md = render_draft(draft)
+    lines = body_lines(md)
+    scenes_text = next((s.text for s in draft.sections if s.heading == SCENES_HEADING), "")
+    carried = [any(w in scenes_text for w in words) for words in case["scenes"]]
+    names = _need_names(ctx)
+    named = [names.get(n, n) in md for n in case["needs"]]
+    catalog = ctx.corpus.catalog
+    invalid = [n.normalized for n, _, _ in find_numbers(md) if catalog.get(n) is None]
+    return {"placeholder_share": sum(PLACEHOLDER in ln for ln in lines) / max(len(lines), 1),
+            "scenes_carried": sum(carried) / max(len(carried), 1),
+            "needs_named": sum(named) / max(len(named), 1),
+            "invalid_numbers": len(invalid),
+            "irrelevant_references": irrelevant_references(ctx, md, case.get("industry", "")),
+            "missing_scenes": [w for w, ok in zip(case["scenes"], carried) if not ok]}
+
+
+def _need_names(ctx: Context) -> dict[str, str]:
+    from pathlib import Path
+
+    from assistant.draft.basis import _needs_vocabulary
+
+    return {k: v["name"] for k, v in _needs_vocabulary(Path(ctx.settings.corpus_dir)).items()}
+
+
+def run_scenarios(ctx: Context, cases: list[dict], split: str) -> TaskResult:
+    """Offline application drafts for one half; with an LLM configured, also the faithfulness of the
+    model-written sections and how many the checks kept vs replaced."""
+    from assistant.draft import draft_document
+
+    scores, failures = [], []
+    for case in cases:
+        draft = draft_document(offline(ctx), case.get("kind", "application"), case["scenario"])
+        s = score_case(ctx, case, draft)
+        scores.append(s)
+        failures += [f"{case['id']}: scene not carried {w}" for w in s["missing_scenes"]]
+        failures += [f"{case['id']}: irrelevant reference {r}" for r in s["irrelevant_references"]]
+        if s["placeholder_share"] > 0.25:
+            failures.append(f"{case['id']}: placeholder share {s['placeholder_share']:.0%}")
+    n = max(len(scores), 1)
+    metrics = {
+        "placeholder_share_mean": sum(s["placeholder_share"] for s in scores) / n,
+        "placeholder_share_max": max((s["placeholder_share"] for s in scores), default=0.0),
+        "scenes_carried": sum(s["scenes_carried"] for s in scores) / n,
+        "needs_named": sum(s["needs_named"] for s in scores) / n,
+        "invalid_numbers": float(sum(s["invalid_numbers"] for s in scores)),
+        "irrelevant_references": float(sum(len(s["irrelevant_references"]) for s in scores)),
+    }
+    if ctx.settings.llm != "none":
+        metrics.update(_llm_scenarios(ctx, cases, failures))
+    return TaskResult(task=f"draft_{split}", cases=len(cases), metrics=metrics, failures=failures)
+
+
+def _llm_scenarios(ctx: Context, cases: list[dict], failures: list[str]) -> dict[str, float]:
+    from assistant.draft import draft_document
+
+    texts = {(r["source"], r["location"]): r["text"] for r in ctx.retriever().records}
+    claims = missing_total = kept = replaced = 0
+    seconds: list[float] = []
+    for case in cases:
+        draft = draft_document(ctx, case.get("kind", "application"), case["scenario"])
+        n, missing = unsupported(draft, lambda source, location: texts.get((source, location), ""))
+        claims, missing_total = claims + n, missing_total + len(missing)
+        kept += sum(m.kept for m in draft.model_sections)
+        replaced += sum(not m.kept for m in draft.model_sections)
+        seconds += [m.seconds for m in draft.model_sections]
+        failures += [f"{case['id']} (LLM): unsupported {m}" for m in missing[:3]]
+    return {"llm_faithfulness": 1 - missing_total / claims if claims else 1.0,
+            "llm_sections_kept": float(kept), "llm_sections_replaced": float(replaced),
+            "llm_seconds_per_section": sum(seconds) / len(seconds) if seconds else 0.0}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m assistant.evaluation.draft [dev|heldout ...]`: each half's metrics as JSON lines."""
+    import sys
+
+    from assistant.settings import Settings
+
+    ctx = Context(Settings())
+    for split in (argv if argv is not None else sys.argv[1:]) or list(SPLITS):
+        result = run_scenarios(ctx, load_split(split), split)
+        print(json.dumps(result.model_dump(), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

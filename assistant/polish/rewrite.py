@@ -62,6 +62,18 @@ def sentence_diff(original: str, rewritten: str) -> str:
     return "\n".join(difflib.unified_diff(a, b, fromfile="原文", tofile="改写", lineterm=""))
 
 
+UNVERIFIED = "【未核实编号】"
+
+
+def _mask_new_numbers(original: str, text: str) -> str:
+    """`text` with every standard number the original does not cite replaced (never printed, diffs included)."""
+    known = {n.normalized for n, _, _ in find_numbers(original)}
+    for number, start, end in reversed(find_numbers(text)):
+        if number.normalized not in known:
+            text = text[:start] + UNVERIFIED + text[end:]
+    return text
+
+
 def _clean_reply(reply: str) -> str:
     text = reply.strip()
     fence = re.match(r"^```[\w-]*\n(.*?)\n?```$", text, re.S)
@@ -89,6 +101,8 @@ def add_rewrite(ctx, result: PolishResult) -> PolishResult:
             user = prompt.render("user", heading=sec.heading, text=sec.text, limit=sec.limit or 0)
             rewritten = _clean_reply(llm.complete(system, user))
             ok, reason = check_rewrite(sec.text, rewritten)
+            if not ok:  # a rejected rewrite is still shown: its invented standard numbers are not
+                rewritten, reason = _mask_new_numbers(sec.text, rewritten), _mask_new_numbers(sec.text, reason)
             out.append(RewriteSection(heading=sec.heading, original=sec.text, rewritten=rewritten,
                                       diff=sentence_diff(sec.text, rewritten), accepted=ok, reason=reason))
     except LLMError as exc:

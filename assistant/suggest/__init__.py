@@ -1,82 +1,36 @@
-"""Suggest a 标准群 for an applicant's scenario: infer the direction, gather catalog candidates, assemble by the plan's rules.
+"""Suggest a 标准群 for an applicant's scenario: scenario → needs → candidates → group → result.
 
-Offline the result is retrieval + keyword scoring + rules, deterministic for the same input and index. With an
-LLM configured, the model may only reorder and reword the retrieved candidates; its answer is validated again.
+The scenario is analysed once (`analyse_scenario`, also used by draft and review); members come from the
+catalog's applicability data (each entry's `needs`, `companions`, `accompanies`), never from word overlap;
+every output carries the coverage map, with the needs the catalog cannot serve listed as uncovered.
 """
 from __future__ import annotations
 
-from assistant.suggest.assemble import (
-    FAMILY_CAP,
-    MAX_CORE,
-    TARGET_MAX,
-    TARGET_MIN,
-    assemble,
-    build_standards,
-    reason_for,
-    sources_for,
-)
-from assistant.suggest.candidates import (
-    FIT_RANK,
-    FIT_WEIGHT,
-    STANDARD_HITS,
-    Candidate,
-    fits,
-    gather_candidates,
-    resolve_entry,
-    scenario_needs,
-)
-from assistant.suggest.direction import DIRECTION_HITS, ROLE_WEIGHT, domain_terms, infer_direction, resolve_direction
 from assistant.suggest.groupio import load_group_file
-from assistant.suggest.hints import applicant_role, expand_scenario, load_hints, off_industry
-from assistant.suggest.matching import GENERIC, PARTIAL, QUERY_CHARS, TermIndex
-from assistant.suggest.pipeline import LOW_CONFIDENCE, MIN_DOMAIN_TERMS, suggest_group
-from assistant.suggest.render import render_checks, render_suggestion, user_chose_direction
-from assistant.suggest.rerank import LLM_CANDIDATES, LLM_REASON_CHARS, _parse_llm_reply, rerank_with_llm
-from assistant.suggest.result import USER_DIRECTION_NOTE, Source, SuggestedStandard, Suggestion
+from assistant.suggest.pipeline import resolve_direction, suggest_group
+from assistant.suggest.refine import parse_llm_reply
+from assistant.suggest.render import coverage_rows, render_checks, render_suggestion, user_chose_direction, write_suggestion
+from assistant.suggest.result import USER_DIRECTION_NOTE, Coverage, Source, SuggestedStandard, Suggestion
+from assistant.suggest.scenario import NeedHit, ScenarioAnalysis, Scene, analyse_scenario, infer_direction
 
 __all__ = [
-    "DIRECTION_HITS",
-    "FAMILY_CAP",
-    "FIT_RANK",
-    "FIT_WEIGHT",
-    "GENERIC",
-    "LLM_CANDIDATES",
-    "LLM_REASON_CHARS",
-    "LOW_CONFIDENCE",
-    "MAX_CORE",
-    "MIN_DOMAIN_TERMS",
-    "PARTIAL",
-    "QUERY_CHARS",
-    "ROLE_WEIGHT",
-    "STANDARD_HITS",
-    "TARGET_MAX",
-    "TARGET_MIN",
-    "Candidate",
+    "USER_DIRECTION_NOTE",
+    "Coverage",
+    "NeedHit",
+    "ScenarioAnalysis",
+    "Scene",
     "Source",
     "SuggestedStandard",
     "Suggestion",
-    "TermIndex",
-    "_parse_llm_reply",
-    "applicant_role",
-    "assemble",
-    "build_standards",
-    "domain_terms",
-    "expand_scenario",
-    "fits",
-    "gather_candidates",
+    "analyse_scenario",
+    "coverage_rows",
     "infer_direction",
     "load_group_file",
-    "load_hints",
-    "off_industry",
-    "reason_for",
+    "parse_llm_reply",
     "render_checks",
     "render_suggestion",
-    "rerank_with_llm",
     "resolve_direction",
-    "resolve_entry",
-    "scenario_needs",
-    "sources_for",
     "suggest_group",
     "user_chose_direction",
-    "USER_DIRECTION_NOTE",
+    "write_suggestion",
 ]

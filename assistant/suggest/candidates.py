@@ -1,177 +1,127 @@
-"""Candidates: retrieved catalog entries, the direction's examples, standards of related cases; scored."""
+"""Candidates: for each need of the analysis, the catalog entries whose `needs` name it.
+
+Membership comes from the catalog's applicability data only. Retrieval never adds a member: it only orders
+the entries that serve the same need (after the plan's own examples and national, published entries).
+"""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from assistant.context import Context
-from assistant.corpus import Direction
 from assistant.standards import Catalog, Standard
-from assistant.suggest.hints import expand_scenario, industry_hits, off_industry
-from assistant.suggest.matching import _ASCII, QUERY_CHARS, _catalog_index, _norm
-from assistant.tokenize import tokenize
+from assistant.suggest.needs import RETIRED, Applicability, applicability, load_vocabulary
+from assistant.suggest.scenario import ScenarioAnalysis
 
-STANDARD_HITS = 40
-FIT_RANK = 8  # an example standard ranked this high among retrieved standards fits the scenario
-FIT_WEIGHT = 0.5  # ...or the scenario uses one of its distinctive words (a lone sub-word is not enough)
+RANK_HITS = 80  # catalog entries retrieved to order candidates; beyond that, catalog order decides
+QUERY_CHARS = 1500  # embedding models truncate long inputs anyway
 
 
 @dataclass
 class Candidate:
-    """One catalog standard under consideration, with the evidence its score and reason are built from."""
+    """One catalog entry that serves (or accompanies) needs of the scenario."""
 
     std: Standard
-    rank: int | None = None  # position among retrieved catalog entries (0 = best)
-    matched: list[str] = field(default_factory=list)  # scenario words that are its keywords/title words
-    related: list[str] = field(default_factory=list)  # scenario words that are parts of them (weaker)
-    match_weight: float = 0.0
-    example: bool = False  # the plan names it (or the entry it replaces) for the direction
-    cases: list[str] = field(default_factory=list)  # ids of cases that cite it
-    via: str | None = None  # the number the plan/case/retrieval named, when this entry stands in for it
-    industry: list[str] = field(default_factory=list)  # the scenario's words naming its industry (industry-specific)
-    score: float = 0.0
+    info: Applicability
+    need_ids: list[str] = field(default_factory=list)
+    example: bool = False  # the plan names it for the chosen direction
+    rank: int | None = None  # internal ordering only, never shown
+    via: str | None = None  # the retired edition or series the catalog resolves to this entry
 
     @property
     def number(self) -> str:
         return self.std.number
 
+    def order(self, need_id: str, phrases: tuple[str, ...], synonyms: tuple[str, ...]) -> tuple:
+        """Best first within one need: published, national, serving this need first of its needs, the plan's
+        example, named after the scenario's phrase (or another phrasing of the need), written for the scenario's
+        industry, in the plan's list; retrieval only breaks the remaining ties."""
+        return (self.std.status != "published", self.std.level != "national",
+                self.info.needs.index(need_id) if need_id in self.info.needs else len(self.info.needs),
+                not self.example, not self.names(phrases[:1]), not self.names(phrases), not self.names(synonyms),
+                not self.std.industries,
+                not self.std.in_plan, self.rank if self.rank is not None else RANK_HITS, self.number)
 
-# ---- candidates ----------------------------------------------------------------------------------------
-
-
-def resolve_entry(catalog: Catalog, entry: Standard) -> tuple[list[Standard], str | None]:
-    """Concrete entries to propose for one named entry: a series' parts, a replacement, a published twin."""
-    if entry.series:
-        parts = [s for s in catalog.standards if s.part_of == entry.number]
-        if parts:
-            return parts, entry.number
-    if not catalog.is_current(entry):  # never a replaced or abolished edition: its current one, or nothing
-        now = catalog.current(entry)
-        return ([now], entry.number) if now is not None else ([], None)
-    if entry.status == "plan":
-        twin = next((s for s in catalog.standards if s.status == "published" and s.title == entry.title), None)
-        if twin is not None:
-            return [twin], entry.number
-    return [entry], None
+    def names(self, phrases: tuple[str, ...]) -> bool:
+        """Whether the standard's own title carries one of the phrases (MES in 制造执行系统（MES）规范)."""
+        # Titles separate their elements by spaces (工业数据 采集规范); the phrase may span two of them.
+        own = "|".join(t.replace(" ", "").replace("\u3000", "") for t in [self.std.title, *self.std.alt_titles]).lower()
+        return any(p.replace(" ", "").lower() in own for p in phrases)
 
 
-def gather_candidates(ctx: Context, scenario: str, direction: Direction,
-                      excluded: list[Standard] | None = None) -> dict[str, Candidate]:
-    """Retrieved catalog entries, the direction's examples and entries, entries whose keywords the scenario
-    uses, and standards cited by related cases; minus entries for an industry the scenario does not name
-    (appended to `excluded` when given)."""
-    corpus = ctx.corpus
-    catalog = corpus.catalog
-    scenario = expand_scenario(ctx.settings.corpus_dir, scenario)
-    text, tokens = _norm(scenario), set(tokenize(scenario))
-    cands: dict[str, Candidate] = {}
+@dataclass
+class Candidates:
+    by_need: dict[str, list[Candidate]]  # need id → entries serving it, best first
+    restricted: dict[str, list[Standard]]  # need id → entries left out for an industry the scenario does not name
+    ranks: dict[str, int]  # catalog number → retrieval position (ordering only)
 
-    def add(entry: Standard | None, **evidence) -> Candidate | None:
-        if entry is None:
-            return None
-        resolved, via = resolve_entry(catalog, entry)
-        last = None
-        for s in resolved:
-            if off_industry(s, text, tokens) or off_industry(entry, text, tokens):
-                if excluded is not None and s not in excluded and evidence.get("example"):
-                    excluded.append(s)
-                continue
-            c = cands.setdefault(s.number, Candidate(s))
-            c.via = c.via or via
-            if evidence.get("rank") is not None and (c.rank is None or evidence["rank"] < c.rank):
-                c.rank = evidence["rank"]
-            c.example = c.example or evidence.get("example", False)
-            if evidence.get("case") and evidence["case"] not in c.cases:
-                c.cases.append(evidence["case"])
-            last = c
-        return last
-
-    query = scenario[:QUERY_CHARS]
-    hits = ctx.retriever().search(query, k=STANDARD_HITS, doc_types=["standard"])
-    for rank, hit in enumerate(hits):
-        add(catalog.get(hit.location), rank=rank)
-    for number in direction.example_standards:
-        add(catalog.get(number), example=True)
-    for s in catalog.standards:
-        if direction.name in s.directions:
-            add(s)
-    index = _catalog_index(ctx.settings.corpus_dir)
-    for s in catalog.standards:  # every named need can be covered, even when retrieval missed its entry
-        full, _, _ = index.match(s.number, text, tokens)
-        if any(k in full for k in s.keywords):
-            add(s)
-    case_hits = ctx.retriever().search(query, k=8, doc_types=["case"])
-    related = {h.source.removeprefix("cases/").removesuffix(".yaml") for h in case_hits}
-    for case in corpus.cases:
-        if case.direction == direction.name or case.id in related:
-            for number in case.standards:
-                add(catalog.get(number), case=case.id)
-    _score(ctx, scenario, direction, cands, related)
-    for c in cands.values():
-        c.industry = industry_hits(c.std, text, tokens)
-    return cands
+    def make(self, ctx: Context, std: Standard, analysis: ScenarioAnalysis) -> Candidate | None:
+        """A candidate for an entry named by data (a companion, a plan example), resolved and filtered."""
+        return _candidate(ctx, std, analysis, self.ranks)
 
 
-def _score(ctx: Context, scenario: str, direction: Direction, cands: dict[str, Candidate], related: set[str]) -> None:
-    """Retrieval rank + the scenario's words in the entry + serving the direction + plan/case backing."""
-    text, tokens = _norm(scenario), set(tokenize(scenario))
-    index = _catalog_index(ctx.settings.corpus_dir)
-    case_dir = {c.id: c.direction for c in ctx.corpus.cases}
-    for c in cands.values():
-        c.matched, c.related, c.match_weight = index.match(c.number, text, tokens)
-        s = 1.5 / (1 + c.rank / 6) if c.rank is not None else 0.0
-        s += min(c.match_weight, 3.0) * 0.8
-        if direction.name in c.std.directions:
-            s += 1.0 if c.std.directions[0] == direction.name else 0.6
-        s += 1.0 if c.example and fits(c) else 0.0  # an unfitting example competes on its own merits
-        s += 0.2 if c.std.in_plan else 0.0
-        s += 0.1 if c.std.status == "published" else 0.0
-        same = sum(1 for cid in c.cases if case_dir.get(cid) == direction.name)
-        s += 0.3 * min(same, 2) + 0.2 * sum(1 for cid in c.cases if cid in related)
-        c.score = round(s, 6)
+def current_edition(catalog: Catalog, std: Standard, root) -> tuple[Standard, str | None] | None:
+    """The edition to propose for an entry: itself, or what the catalog says replaces it; None if retired."""
+    seen = {std.number}
+    via = None
+    while True:
+        info = applicability(root, std)
+        if info.status not in RETIRED and not (std.replaced_by and catalog.get(std.replaced_by)):
+            return std, via
+        nxt = catalog.get(info.replaced_by) if info.replaced_by else None
+        if nxt is None or nxt.number in seen:
+            return None  # retired with no successor in the catalog: never proposed
+        via, std = via or std.number, nxt
+        seen.add(std.number)
 
 
-def fits(c: Candidate) -> bool:
-    """An example standard fits when the scenario uses its words or retrieval ranks it near the top."""
-    return c.match_weight >= FIT_WEIGHT or (c.rank is not None and c.rank < FIT_RANK)
+def fits_industry(std: Standard, analysis: ScenarioAnalysis) -> bool:
+    """An industry- or technology-specific entry fits only a scenario that names one of its industries."""
+    return not std.industries or any(t in analysis.industry_terms for t in std.industries)
 
 
-# ---- the scenario's distinct needs ---------------------------------------------------------------------
-
-# Curated keywords too broad to be a need of their own (every factory scenario says 设备).
-WEAK_NEEDS = {"设备", "术语", "定义", "模型", "安全", "通用要求", "技术要求", "参考模型", "车间", "工厂", "计划"}
-
-
-def _spans(term: str, text: str) -> list[tuple[int, int]]:
-    t = _norm(term)
-    if _ASCII.match(t):
-        pattern = rf"(?<![a-z0-9]){re.escape(t)}(?![a-z0-9])"
-    else:
-        pattern = re.escape(t)
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+def _candidate(ctx: Context, std: Standard, analysis: ScenarioAnalysis, ranks: dict[str, int]) -> Candidate | None:
+    root = ctx.settings.corpus_dir
+    resolved = current_edition(ctx.corpus.catalog, std, root)
+    if resolved is None or not fits_industry(resolved[0], analysis) or resolved[0].series:
+        return None
+    entry, via = resolved
+    direction = next(d for d in ctx.corpus.plan.directions if d.id == analysis.direction)
+    examples = {ctx.corpus.catalog.get(n).number for n in direction.example_standards if ctx.corpus.catalog.get(n)}
+    return Candidate(entry, applicability(root, entry), example=entry.number in examples or std.number in examples,
+                     rank=ranks.get(entry.number), via=via)
 
 
-def scenario_needs(scenario: str, cands: dict[str, Candidate], corpus_root=None) -> list[list[str]]:
-    """The distinct needs the scenario names: catalog keywords it uses, grouped where they overlap in the text.
+def retrieval_ranks(ctx: Context, analysis: ScenarioAnalysis) -> dict[str, int]:
+    """Catalog entries ordered by the scenes' similarity (the clauses that commit to needs)."""
+    query = "；".join(s.text for s in analysis.scenes) or analysis.text
+    hits = ctx.retriever().search(query[:QUERY_CHARS], k=RANK_HITS, doc_types=["standard"])
+    ranks: dict[str, int] = {}
+    for hit in hits:
+        ranks.setdefault(hit.location, len(ranks))
+    return ranks
 
-    成熟度评估 and 评估 in 能力成熟度评估 are one need; 追溯, 数字孪生 and AGV in one sentence are three.
-    """
-    if corpus_root is not None:
-        scenario = expand_scenario(corpus_root, scenario)
-    text = _norm(scenario)
-    spans: list[tuple[int, int, str]] = []
-    seen: set[str] = set()
-    for c in cands.values():
-        for k in c.std.keywords:
-            if k in seen or k not in c.matched or _norm(k) in WEAK_NEEDS or len(_norm(k)) < 2:
-                continue
-            seen.add(k)
-            spans += [(a, b, k) for a, b in _spans(k, text)]
-    clusters: list[tuple[int, list[str]]] = []
-    for a, b, k in sorted(spans):
-        if clusters and a < clusters[-1][0]:
-            end, terms = clusters[-1]
-            clusters[-1] = (max(end, b), terms + [k] if k not in terms else terms)
-        else:
-            clusters.append((b, [k]))
-    return [terms for _, terms in clusters]
+
+def gather_candidates(ctx: Context, analysis: ScenarioAnalysis) -> Candidates:
+    """Per need, the entries serving it (industry restrictions respected, retired editions resolved)."""
+    ranks = retrieval_ranks(ctx, analysis) if analysis.needs else {}
+    root = ctx.settings.corpus_dir
+    by_need: dict[str, list[Candidate]] = {n.need_id: [] for n in analysis.needs}
+    restricted: dict[str, list[Standard]] = {n.need_id: [] for n in analysis.needs}
+    for std in ctx.corpus.catalog.standards:
+        served = [nid for nid in applicability(root, std).needs if nid in by_need]
+        if not served:
+            continue
+        cand = _candidate(ctx, std, analysis, ranks)
+        if cand is None:
+            if std.industries and not fits_industry(std, analysis):
+                for nid in served:
+                    restricted[nid].append(std)
+            continue
+        for nid in served:
+            if all(c.number != cand.number for c in by_need[nid]):
+                by_need[nid].append(Candidate(cand.std, cand.info, [nid], cand.example, cand.rank, cand.via))
+    vocab = load_vocabulary(root)
+    for n in analysis.needs:
+        synonyms = vocab.needs[n.need_id].phrases
+        by_need[n.need_id].sort(key=lambda c: c.order(n.need_id, (n.phrase, *n.also), synonyms))
+    return Candidates(by_need, restricted, ranks)

@@ -147,13 +147,32 @@ def checks_markdown(checks: Any) -> str:
 
 
 def suggestion_markdown(suggestion: Any) -> str:
+    """Direction with its reason, the coverage map (need → quoted phrase → standards, uncovered needs), notes."""
     from assistant.suggest import USER_DIRECTION_NOTE
 
-    chosen = any(str(n).startswith(USER_DIRECTION_NOTE) for n in get(suggestion, "notes", []) or [])
-    conf = "（用户指定）" if chosen else "（据场景自动判断）"  # no confidence figure: shown nowhere, in no form
-    lines = [f"**试点方向**：{md_text(get(suggestion, 'direction', '') or '未确定')}{conf}"]
-    lines += [f"- {md_text(n)}" for n in get(suggestion, "notes", []) or []]
+    notes = get(suggestion, "notes", []) or []
+    chosen = any(str(n).startswith(USER_DIRECTION_NOTE) for n in notes)
+    reason = "" if chosen else get(suggestion, "direction_reason", "") or ""
+    lines = [f"**试点方向**：{md_text(get(suggestion, 'direction', '') or '未确定')}{'（用户指定）' if chosen else '（据场景自动判断）'}"]
+    if reason:
+        lines.append(f"\n依据：{md_text(reason)}")
+    lines += ["", coverage_markdown(get(suggestion, "coverage", []) or []), ""]
+    lines += [f"- {md_text(n)}" for n in notes]
     return "\n".join(lines)
+
+
+COVERAGE_HEADERS = ["需求", "场景原文", "标准", "说明"]
+
+
+def coverage_markdown(coverage: Iterable[Any]) -> str:
+    """The coverage map as a Markdown table; an uncovered need says so and what the user can do."""
+    rows = [[get(c, "name", ""), f"“{get(c, 'phrase', '')}”", "、".join(get(c, "standards", []) or []) or "**未覆盖**",
+             get(c, "advice", "")] for c in coverage]
+    if not rows:
+        return "**需求覆盖**：场景中没有识别到具体需求。"
+    head = "| " + " | ".join(COVERAGE_HEADERS) + " |\n|---|---|---|---|"
+    body = ["| " + " | ".join(cell if cell == "**未覆盖**" else md_text(cell) for cell in row) + " |" for row in rows]
+    return "**需求覆盖**\n\n" + head + "\n" + "\n".join(body)
 
 
 def notices_markdown(notices: Iterable[str]) -> str:

@@ -1,0 +1,283 @@
+"""What the offline composer writes from: the scenario's scenes and needs, and which standard serves which.
+
+The suggest step owns scenario analysis (`assistant.suggest.analyse_scenario`, `Suggestion.coverage`). This
+module is the one adapter to it: when suggest does not (yet) provide them, an equivalent analysis is made here
+from corpus/needs.yaml, so a change of suggest's interface is a change in this file only.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.context import Context
+from assistant.draft.result import GroupRow
+from assistant.suggest import Suggestion
+
+# Who the applicant is, in formal third person (no pasted first-person text in a draft).
+SUBJECT = {"manufacturer": "该企业", "provider": "该单位", "consultant": "该单位", "platform": "该平台运营单位"}
+_FIRST_PERSON = re.compile(r"我们公司|我们|我司|我公司|我厂|我单位|本公司|本单位|本企业|本厂|^(?:公司|企业|单位)(?=[^\u4e00-\u9fff]|[是为有将拟计])")
+# A clause commits the applicant to something when it has one of these verbs; a clause naming a need without
+# one describes the situation (现状: "采购、仓储和配送分属不同系统") and goes to the background.
+_COMMIT = re.compile(r"建设|实现|上线|开展|实施|打通|建立|推进|推动|引入|通过|提供|做|完成|统一|部署|改造|形成|搭建|"
+                     r"采用|构建|升级|接入|进行|推行|打造|开发|建成|应用|引进|替代|对接|优化")
+_LEAD = re.compile(r"^(?:并且|并|同时|另外|此外|以及|还要|还|一是|二是|三是|四是|五是|第[一二三四五]，?|其[一二三四])")
+_INTENT = re.compile(r"^(?:计划|拟|想要|想|准备|希望|要|将|需要)")
+_CLAUSE = re.compile(r"[^，,。；;：:！？!?\n]+[：:]?")
+CN_NUM = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Need:
+    need_id: str
+    name: str
+    phrase: str  # as written in the scenario
+    indicators: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlannedScene:
+    number: int
+    text: str  # the scenario's clause in formal third person, without the applicant as subject
+    need_ids: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"场景{CN_NUM[self.number - 1] if self.number <= 10 else self.number}"
+
+
+@dataclass
+class StandardUse:
+    number: str
+    title: str
+    role: str  # 核心 | 配套
+    scenes: list[PlannedScene]
+    needs: list[Need]
+    scope: str
+
+
+@dataclass
+class DraftBasis:
+    """One typed analysis of the scenario and group, passed to every section template."""
+
+    subject: str
+    role: str
+    industry: str | None
+    goal: str | None  # an umbrella clause that introduces the scenes ("计划建设智能工厂：")
+    background: list[str]  # clauses with no need: the applicant's situation, third person
+    scenes: list[PlannedScene]
+    needs: list[Need]
+    uses: list[StandardUse]
+    uncovered: list[Need] = field(default_factory=list)
+
+
+def draft_basis(ctx: Context, scenario: str, group: Suggestion, rows: list[GroupRow]) -> DraftBasis:
+    """The scenes, needs and per-standard uses of one draft (from suggest's analysis when it has one)."""
+    vocab = _needs_vocabulary(Path(ctx.settings.corpus_dir))
+    analysis = _suggest_analysis(ctx, scenario)
+    role = getattr(analysis, "role", None) or _role(scenario)
+    subject = SUBJECT.get(role, "申报单位")
+    goal, background, scenes, needs = _split(scenario, vocab, subject, analysis)
+    covered = _coverage(ctx, group, rows, needs, vocab)
+    uses = [_use(ctx, r, scenes, needs, covered) for r in rows]
+    uncovered = [n for n in needs if not covered.get(n.need_id)]
+    industry = getattr(analysis, "industry", None)
+    return DraftBasis(subject, role, industry, goal, background, scenes, needs, uses, uncovered)
+
+
+def third_person(clause: str, subject: str) -> str:
+    """A scenario clause as the draft states it: no 我们/我司/公司计划, no leading connective."""
+    text = _LEAD.sub("", clause.strip(" ，,：:"))
+    text = _FIRST_PERSON.sub(subject, text)
+    text = re.sub(rf"^{subject}(?:是|为)?", "", text) if text.startswith(subject) and len(text) > 8 else text
+    return _INTENT.sub("", text).strip(" ，,")
+
+
+# ---- analysis: suggest's, else the needs vocabulary ----------------------------------------------------
+
+
+def _suggest_analysis(ctx: Context, scenario: str):
+    try:
+        from assistant.suggest import analyse_scenario  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return analyse_scenario(ctx, scenario)
+
+
+@lru_cache(maxsize=4)
+def _needs_vocabulary(corpus_dir: Path) -> dict[str, dict]:
+    path = corpus_dir / "needs.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return {n["id"]: n for n in (data or {}).get("needs", [])}
+
+
+def _needs_in(clause: str, vocab: dict[str, dict]) -> list[tuple[str, str]]:
+    """(need id, phrase) named in a clause; a phrase inside a longer matched phrase does not count twice."""
+    low = clause.lower()
+    found = []
+    for need_id, need in vocab.items():
+        phrases = sorted(need.get("phrases", []), key=len, reverse=True)
+        hit = next((m.group(0) for p in phrases if (m := _phrase_re(p.lower()).search(low))), None)
+        if hit:
+            found.append((need_id, hit))
+    return found
+
+
+@lru_cache(maxsize=2048)
+def _phrase_re(phrase: str) -> re.Pattern:
+    """A Chinese phrase of four or more characters also matches with up to two characters inside it
+    (能耗监测 in 能耗在线监测, 设备联网 in 设备全面联网)."""
+    if len(phrase) >= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in phrase):
+        half = len(phrase) // 2
+        return re.compile(re.escape(phrase[:half]) + r"[\u4e00-\u9fff]{0,2}" + re.escape(phrase[half:]))
+    return re.compile(re.escape(phrase))
+
+
+def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tuple:
+    """Clauses into goal, background and numbered scenes; needs in scenario order."""
+    clauses = [c for c in _CLAUSE.findall(scenario) if c.strip(" ，,：:")]
+    found = [(c, _needs_in(c, vocab) if _COMMIT.search(c) or c.rstrip().endswith(("：", ":")) else [])
+             for c in clauses]
+    goal, background, groups = None, [], []
+    for i, (clause, hits) in enumerate(found):
+        later = any(h for _, h in found[i + 1:])
+        if hits and clause.rstrip().endswith(("：", ":")) and later:
+            goal = third_person(clause, subject)
+        elif not hits:  # nothing the applicant wrote is lost: a clause is a scene's, or background
+            if groups and _continues(clause):
+                groups[-1][0].append(clause)
+            else:
+                background.append(third_person(clause, subject))
+        elif groups and set(h[0] for h in hits) & set(groups[-1][1]):
+            groups[-1][0].append(clause)
+            groups[-1][1].extend(h[0] for h in hits if h[0] not in groups[-1][1])
+        else:
+            groups.append(([clause], [h[0] for h in hits]))
+    scenes = [PlannedScene(i + 1, "，".join(third_person(c, subject) for c in cs), tuple(ids))
+              for i, (cs, ids) in enumerate(groups)]
+    needs = _needs_of(analysis, found, vocab)
+    return goal, [b for b in background if b], scenes, needs
+
+
+def _continues(clause: str) -> bool:
+    """A clause that finishes the previous scene's sentence (purpose or effect), not a new fact."""
+    return bool(re.match(r"\s*(?:以|用于|从而|实现|降低|提高|提升|减少|缩短|解决)", clause))
+
+
+def _needs_of(analysis, found, vocab) -> list[Need]:
+    hits = [(h.need_id, h.phrase) for h in getattr(analysis, "needs", [])] if analysis is not None else []
+    hits = hits or [h for _, hs in found for h in hs]
+    out, seen = [], set()
+    for need_id, phrase in hits:
+        if need_id in seen or need_id not in vocab:
+            continue
+        seen.add(need_id)
+        out.append(Need(need_id, vocab[need_id]["name"], phrase, tuple(vocab[need_id].get("indicators", []))))
+    return out
+
+
+def _role(scenario: str) -> str:
+    if re.search(r"咨询|诊断服务", scenario):
+        return "consultant"
+    if re.search(r"集成商|系统集成服务|解决方案提供商|服务商", scenario):
+        return "provider"
+    if re.search(r"平台运营|运营.{0,8}平台|为.{0,12}家.{0,8}提供", scenario):
+        return "platform"
+    return "manufacturer"
+
+
+# ---- coverage: which group member serves which need ----------------------------------------------------
+
+
+def _coverage(ctx: Context, group: Suggestion, rows: list[GroupRow], needs: list[Need],
+              vocab: dict[str, dict]) -> dict[str, list[str]]:
+    """need id → numbers of the group that serve it (suggest's coverage map when present)."""
+    listed = getattr(group, "coverage", None)
+    if listed:
+        return {_get(c, "need_id"): list(_get(c, "standards") or []) for c in listed if not _get(c, "uncovered")}
+    out: dict[str, list[str]] = {}
+    for row in rows:
+        served = _served(ctx, row, vocab)
+        for need in needs:
+            if need.need_id in served:
+                out.setdefault(need.need_id, []).append(row.number)
+    return out
+
+
+def _get(item, key: str):
+    return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
+
+
+def _served(ctx: Context, row: GroupRow, vocab: dict[str, dict]) -> set[str]:
+    """Need ids a standard serves: the catalog's `needs` field, else its title and keywords against the phrases."""
+    entry = ctx.corpus.catalog.get(row.number)
+    declared = getattr(entry, "needs", None) if entry is not None else None
+    if declared:
+        return set(declared)
+    words = " ".join([row.title] + (list(entry.keywords) if entry is not None else []))
+    return {need_id for need_id, _ in _needs_in(words, vocab)}
+
+
+def _use(ctx: Context, row: GroupRow, scenes: list[PlannedScene], needs: list[Need],
+         covered: dict[str, list[str]]) -> StandardUse:
+    mine = [n for n in needs if row.number in covered.get(n.need_id, [])]
+    ids = {n.need_id for n in mine}
+    entry = ctx.corpus.catalog.get(row.number)
+    scope = (getattr(entry, "scope", "") or "").strip() if entry is not None else ""
+    return StandardUse(row.number, row.title, row.role, [s for s in scenes if ids & set(s.need_ids)], mine, scope)
+
+
+# ---- references: public cases that belong -------------------------------------------------------------
+
+_INDUSTRY_SPLIT = re.compile(r"[（）()、，,；;/\s]+|行业|服务对象为|企业")
+
+
+def industry_terms(industry: str) -> list[str]:
+    """The words of a case's industry that a scenario would use ("陶瓷（建材）" → 陶瓷, 建材)."""
+    return [t for t in _INDUSTRY_SPLIT.split(industry or "") if len(t) >= 2 and t != "跨行业"]
+
+
+def same_industry(case, scenario: str, industry: str | None) -> bool:
+    text = f"{scenario} {industry or ''}"
+    return any(t in text for t in industry_terms(case.industry))
+
+
+def relevant_cases(ctx: Context, scenario: str, basis: DraftBasis) -> list[dict]:
+    """Public cases of the applicant's industry, each with why it is cited. Invented illustrations
+    (kind: example) are never references; another industry's case is not one either."""
+    out = []
+    for case in ctx.corpus.cases:
+        if case.kind != "public" or not same_industry(case, scenario, basis.industry):
+            continue
+        terms = [t for t in industry_terms(case.industry) if t in f"{scenario} {basis.industry or ''}"]
+        out.append({"title": case.title, "company": case.company, "batch": case.batch or "",
+                    "source": f"cases/{case.id}.yaml", "why": f"同属{'、'.join(terms)}行业（{case.direction}）"})
+    return out
+
+
+def case_allowed(ctx: Context, source: str, scenario: str, basis: DraftBasis) -> bool:
+    """May a retrieved passage from this source be quoted? Cases only when public and of the same industry."""
+    if not source.startswith("cases/"):
+        return True
+    case_id = source.removeprefix("cases/").removesuffix(".yaml")
+    case = next((c for c in ctx.corpus.cases if c.id == case_id), None)
+    return case is not None and case.kind == "public" and same_industry(case, scenario, basis.industry)
+
+
+def basis_vars(basis: DraftBasis, references: list[dict]) -> dict:
+    """The basis as plain template data."""
+    names = {n.need_id: n.name for n in basis.needs}
+    scenes = [{"label": s.label, "number": s.number, "text": s.text,
+               "needs": [names.get(i, i) for i in s.need_ids]} for s in basis.scenes]
+    uses = [{"number": u.number, "title": u.title, "role": u.role, "scope": u.scope,
+             "scenes": [s.label for s in u.scenes], "scene_texts": [s.text for s in u.scenes],
+             "needs": [n.name for n in u.needs]} for u in basis.uses]
+    indicators = [{"need": n.name, "indicators": list(n.indicators)} for n in basis.needs if n.indicators]
+    return {"subject": basis.subject, "role": basis.role, "goal": basis.goal or "", "background": basis.background,
+            "scenes": scenes, "uses": uses, "indicators": indicators,
+            "indicator_names": [i for n in basis.needs for i in n.indicators],
+            "uncovered": [n.name for n in basis.uncovered], "references": references,
+            "scene_labels": "、".join(s["label"] for s in scenes)}

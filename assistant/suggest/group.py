@@ -1,0 +1,205 @@
+"""Group assembly from needs: members per need, a national core, companions, fillers only to reach the minimum.
+
+Every member has a role: `need` (it serves a need the scenario names), `companion` (the catalog says a pilot
+applies it together with a member, or it accompanies a named need: terms, architectures, model + method), or
+`filler` (added only because the plan asks for at least five, said so in a note).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.context import Context
+from assistant.suggest.candidates import Candidate, Candidates
+from assistant.suggest.needs import applicability, load_vocabulary
+from assistant.suggest.scenario import ScenarioAnalysis
+
+PER_NEED = 1  # entries per need: the best one (the principal need gets PRINCIPAL_PER_NEED)
+PRINCIPAL_PER_NEED = 2
+MAX_CORE = 3
+ACCOMPANY_MAX = 2  # foundational entries (terms, architectures) that accompany the named needs
+
+
+@dataclass
+class Member:
+    cand: Candidate
+    role: str  # "need" | "companion" | "filler"
+    need_ids: list[str]
+    companion_of: str | None = None
+    why: str = ""  # for companions and fillers: why it is in the group
+    phrase: str | None = None  # the scenario phrase it answers, when it answers one phrase of its need
+
+    @property
+    def number(self) -> str:
+        return self.cand.number
+
+
+@dataclass
+class Group:
+    members: list[Member]
+    core: set[str]
+    uncovered: list[str]  # need ids no catalog entry serves
+    notes: list[str] = field(default_factory=list)
+
+
+def principal_need(analysis: ScenarioAnalysis, cands: Candidates, ctx: Context) -> str | None:
+    """The first covered need that belongs to the chosen direction, else the first covered need."""
+    vocab = load_vocabulary(ctx.settings.corpus_dir)
+    covered = [n.need_id for n in analysis.needs if cands.by_need.get(n.need_id)]
+    in_direction = [nid for nid in covered if analysis.direction in vocab.needs[nid].directions]
+    return (in_direction or covered or [None])[0]
+
+
+def assemble(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates) -> Group:
+    rules = ctx.corpus.plan.group_rules
+    members: dict[str, Member] = {}
+    principal = principal_need(analysis, cands, ctx)
+    for n in analysis.needs:
+        ranked = cands.by_need.get(n.need_id, [])
+        take = PRINCIPAL_PER_NEED if n.need_id == principal else PER_NEED
+        for c in ranked[:take]:
+            _add(members, c, "need", [n.need_id])
+        for phrase in n.also:  # OPC UA and 工业无线 are two commitments of one need: each gets its standard
+            named = next((c for c in ranked if c.names((phrase,)) and c.info.needs[:1] == (n.need_id,)), None)
+            if named is not None and named.number not in members:
+                _add(members, named, "need", [n.need_id], phrase=phrase)
+    _add_companions(ctx, analysis, cands, members, principal)
+    _add_accompanying(ctx, analysis, cands, members)
+    notes = _fill(ctx, analysis, cands, members, rules.min_count)
+    ordered = _cut(list(members.values()), rules.max_count, notes)
+    core = _core(ordered, analysis, cands, ctx)
+    ordered.sort(key=lambda m: (m.number not in core, ["need", "companion", "filler"].index(m.role)))
+    uncovered = [n.need_id for n in analysis.needs if not cands.by_need.get(n.need_id)]
+    return Group(ordered, core, uncovered, notes)
+
+
+def _add(members: dict[str, Member], c: Candidate, role: str, need_ids: list[str],
+         companion_of: str | None = None, why: str = "", phrase: str | None = None) -> None:
+    m = members.get(c.number)
+    if m is None:
+        members[c.number] = Member(c, role, list(need_ids), companion_of, why, phrase)
+        return
+    m.need_ids += [nid for nid in need_ids if nid not in m.need_ids]  # serving one more need keeps its role
+
+
+def _add_companions(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: dict[str, Member],
+                    principal: str | None) -> None:
+    """Entries the catalog says are applied together with a member (model + method, terms + architecture): for
+    the principal need's members and the first member of every other need."""
+    catalog = ctx.corpus.catalog
+    tops = {cands.by_need[n.need_id][0].number for n in analysis.needs if cands.by_need.get(n.need_id)}
+    for m in [m for m in members.values()
+              if m.role == "need" and (m.number in tops or m.phrase or principal in m.need_ids)]:
+        for number in m.cand.info.companions:
+            std = catalog.get(number)
+            c = cands.make(ctx, std, analysis) if std is not None else None
+            if c is not None and c.number not in members:
+                _add(members, c, "companion", m.need_ids, m.number, f"与 {m.number} 配套使用")
+
+
+def _add_accompanying(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates,
+                      members: dict[str, Member]) -> None:
+    """Foundational entries that accompany a named need, up to ACCOMPANY_MAX, the principal need's first."""
+    root = ctx.settings.corpus_dir
+    need_ids = [n.need_id for n in analysis.needs if cands.by_need.get(n.need_id)]
+    added = 0
+    for nid in need_ids:
+        for std in ctx.corpus.catalog.standards:
+            if added >= ACCOMPANY_MAX:
+                return
+            if nid not in applicability(root, std).accompanies or std.number in members:
+                continue
+            c = cands.make(ctx, std, analysis)
+            if c is not None and c.number not in members:
+                _add(members, c, "companion", [nid], None, "基础标准，配合该需求使用")
+                added += 1
+
+
+def _fill(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates, members: dict[str, Member],
+          minimum: int) -> list[str]:
+    """Reach the plan's minimum (and a national member): first more entries serving the named needs, then the
+    direction's plan examples and national entries as fillers, said so in a note."""
+    def enough() -> bool:
+        return len(members) >= minimum and any(m.cand.std.level == "national" for m in members.values())
+
+    for n in analysis.needs:  # every entry serving a named need is a real member, not a filler
+        for c in cands.by_need.get(n.need_id, []):
+            if enough():
+                break
+            _add(members, c, "need", [n.need_id])
+    if enough():
+        return []
+    before = len(members)
+    added: list[Member] = []
+    for std, why in _filler_pool(ctx, analysis, members, cands.ranks):
+        if enough():
+            break
+        c = cands.make(ctx, std, analysis)
+        if c is None or c.number in members:
+            continue
+        _add(members, c, "filler", [], None, why)
+        added.append(members[c.number])
+    if not added:
+        return []
+    items = "、".join(f"{m.number}（{m.why}）" for m in added)
+    short = (f"场景的需求只对应到 {before} 项标准，少于方案要求的 {minimum} 项" if before < minimum
+             else "场景的需求对应的标准中没有国家标准，方案要求以国家标准为核心")
+    return [f"{short}；为满足规则补充了 {items}。它们不对应场景中的具体需求，可换成本企业采用的行业、团体或企业标准。"]
+
+
+def _filler_pool(ctx: Context, analysis: ScenarioAnalysis, members: dict[str, Member], ranks: dict[str, int]):
+    """Fillers, most related first: foundational entries accompanying the named needs, companions of members,
+    foundational entries of the direction's needs, the direction's national entries closest to the scenario,
+    the plan's examples."""
+    root, catalog = ctx.settings.corpus_dir, ctx.corpus.catalog
+    direction = next(d for d in ctx.corpus.plan.directions if d.id == analysis.direction)
+    vocab = load_vocabulary(root)
+    named = {n.need_id for n in analysis.needs}
+    own = {nid for nid, need in vocab.needs.items() if direction.id in need.directions}
+    for std in catalog.standards:
+        if named & set(applicability(root, std).accompanies):
+            yield std, "基础标准，配合场景中的需求使用"
+    for m in list(members.values()):
+        for number in m.cand.info.companions:
+            if catalog.get(number) is not None:
+                yield catalog.get(number), f"与 {m.number} 配套使用"
+    for std in catalog.standards:
+        if own & set(applicability(root, std).accompanies):
+            yield std, f"“{direction.name}”的基础标准"
+    # Closest to the scenario's own text first: a plan example of another scene (定制 for a remote-service
+    # plant) relates to the direction, not to this scenario.
+    for std in sorted((s for s in catalog.standards if direction.name in s.directions and s.level == "national"),
+                      key=lambda s: (ranks.get(s.number, len(ranks)), not s.in_plan, s.number)):
+        yield std, f"服务“{direction.name}”的国家标准"
+    for number in direction.example_standards:
+        if catalog.get(number) is not None:
+            yield catalog.get(number), f"方案为“{direction.name}”列举的示例标准"
+
+
+def _cut(members: list[Member], maximum: int, notes: list[str]) -> list[Member]:
+    """At most the plan's maximum: the first entry of each need before second entries and companions."""
+    if len(members) <= maximum:
+        return members
+    first = {m.need_ids[0] for m in members if m.role == "need"}
+    keep: list[Member] = []
+    for m in members:
+        if m.role == "need" and m.need_ids[0] in first and len(keep) < maximum:
+            first.discard(m.need_ids[0])
+            keep.append(m)
+    for m in members:
+        if m not in keep and len(keep) < maximum:
+            keep.append(m)
+    dropped = [m.number for m in members if m not in keep]
+    notes.append(f"场景需求多，按方案上限 {maximum} 项保留每项需求的首选标准，未列入：{'、'.join(dropped)}。")
+    return [m for m in members if m in keep]
+
+
+def _core(members: list[Member], analysis: ScenarioAnalysis, cands: Candidates, ctx: Context) -> set[str]:
+    """The plan's example standards serving a named need; else the best national entry of the principal need."""
+    core = [m.number for m in members if m.cand.example and m.role != "filler" and m.cand.std.level == "national"]
+    if core:
+        return set(core[:MAX_CORE])
+    principal = principal_need(analysis, cands, ctx)
+    nationals = [m for m in members if m.cand.std.level == "national"]
+    best = next((m for m in nationals if principal in m.need_ids and m.role == "need"), None)
+    best = best or next((m for m in nationals if m.role != "filler"), None) or (nationals or [None])[0]
+    return {best.number} if best else set()

@@ -1,0 +1,322 @@
+"""Scenario analysis, once: role, industry, products, needs with quoted phrases, scenes, language, direction.
+
+Every later stage (candidates, group, result; draft and review too) reads the ScenarioAnalysis, never the raw
+string. Offline and deterministic: the needs vocabulary (corpus/needs.yaml) and the reading aids
+(corpus/plan/suggest_hints.yaml) are data; this module only applies them.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.context import Context
+from assistant.corpus import Direction
+from assistant.errors import InputError
+from assistant.suggest.needs import PhraseHit, Vocabulary, find_phrases, folded, load_vocabulary, needs_of_terms
+
+HINTS_FILE = Path("plan") / "suggest_hints.yaml"
+_CLAUSE = re.compile(r"[^,.;:!?。！？；，：\n]+")
+_CONTENT = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_PRODUCTS = re.compile(r"(?:主要|主营)?(?:生产|制造|产品(?:是|为|包括|有)?|主营)[:：]?([^,.;:!?。！？；，：\n]{2,30})")
+ROLE_WEIGHT = 0.75  # the applicant's role moves a direction of its plan category by this much (a need votes 1)
+KEYWORD_WEIGHT, KEYWORD_CAP = 0.2, 0.6  # a direction's own plan keywords: weak evidence, capped
+LONG_CHARS = 3000
+
+
+@dataclass(frozen=True)
+class NeedHit:
+    need_id: str
+    name: str
+    phrase: str  # quoted verbatim from the scenario
+    also: tuple[str, ...] = ()  # the need's other phrases in the scenario (they order its candidates)
+
+
+@dataclass(frozen=True)
+class Scene:
+    text: str  # a clause of the scenario that commits to needs
+    need_ids: tuple[str, ...]
+
+
+@dataclass
+class ScenarioAnalysis:
+    text: str
+    language: str  # "zh" | "en" | "mixed"
+    role: str  # "manufacturer" | "provider" | "consultant" | "platform" | "unknown"
+    role_phrase: str | None
+    industry: str | None
+    products: list[str]
+    needs: list[NeedHit]
+    scenes: list[Scene]
+    direction: str  # direction id from plan.yaml
+    direction_reason: str
+    notes: list[str] = field(default_factory=list)
+    industry_terms: list[str] = field(default_factory=list)  # every industry word named (for restricted entries)
+    direction_confidence: float = 0.0  # the winner's share of the direction evidence (not shown as a score)
+    direction_keywords: list[str] = field(default_factory=list)  # the direction's plan keywords the text uses
+    outside: list[str] = field(default_factory=list)  # sectors outside manufacturing it names (医院, 餐饮)
+
+    def need(self, need_id: str) -> NeedHit | None:
+        return next((n for n in self.needs if n.need_id == need_id), None)
+
+    def to_json(self) -> dict:
+        """Plain JSON values (tuples as lists), so that a suggestion survives its own JSON round trip."""
+        return json.loads(json.dumps(asdict(self), ensure_ascii=False))
+
+
+@dataclass(frozen=True)
+class Hints:
+    english: tuple[tuple[re.Pattern, tuple[str, ...]], ...]
+    roles: tuple[tuple[str, str, str, str | None, tuple[re.Pattern, ...]], ...]  # name, label, category, direction
+    counterparts: dict[str, dict[str, str]]  # role → {need direction: the direction it counts for}
+    negations: tuple[str, ...]
+    existing: tuple[str, ...]  # 已有机器人: equipment already in place is a fact, not a commitment
+    industries: tuple[str, ...]
+    outside: tuple[str, ...]
+
+
+def _english_pattern(term: str) -> re.Pattern:
+    t = re.escape(term.lower()).replace(r"\ ", r"[\s\-]+")
+    if term.endswith("y"):
+        return re.compile(rf"(?<![a-z0-9]){t[:-1]}(?:y|ies)(?![a-z0-9])")
+    return re.compile(rf"(?<![a-z0-9]){t}(?:s|es)?(?![a-z0-9])")
+
+
+@lru_cache(maxsize=4)
+def load_hints(corpus_root: Path) -> Hints:
+    data = yaml.safe_load((Path(corpus_root) / HINTS_FILE).read_text(encoding="utf-8")) or {}
+    english = tuple((_english_pattern(str(k)), tuple(str(x) for x in v))
+                    for k, v in sorted((data.get("english") or {}).items(), key=lambda kv: -len(str(kv[0]))))
+    roles = tuple((name, str(r.get("label", name)), str(r["category"]), r.get("direction"),
+                   tuple(re.compile(c) for c in r.get("cues") or [])) for name, r in (data.get("roles") or {}).items())
+    industries = tuple(sorted((str(i) for i in data.get("industries") or []), key=len, reverse=True))
+    return Hints(english, roles, data.get("counterparts") or {}, tuple(data.get("negations") or []),
+                 tuple(data.get("existing") or []), industries,
+                 tuple(str(o) for o in data.get("outside") or []))
+
+
+# ---- the analysis ----------------------------------------------------------------------------------------
+
+
+def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
+    """Read the scenario once into the typed analysis; an empty or content-free text is an InputError."""
+    text = (text or "").strip()
+    if not text:
+        raise InputError("场景描述为空 (empty scenario)")
+    if not _CONTENT.search(text):
+        raise InputError("场景描述里没有文字，只有符号或数字 (scenario has no words)")
+    root = ctx.settings.corpus_dir
+    vocab, hints = load_vocabulary(root), load_hints(root)
+    hits = _need_hits(vocab, hints, text)
+    needs = _distinct_needs(vocab, hits)
+    role, role_phrase = _role(hints, text)
+    industry_terms = _industry_terms(ctx, hints, text)
+    directions = {d.id: d for d in ctx.corpus.plan.directions}
+    keywords = _direction_keywords(ctx, vocab, text)
+    direction, reason, confidence = _direction(ctx, hints, vocab, needs, role, role_phrase, keywords)
+    analysis = ScenarioAnalysis(
+        text=text, language=_language(text), role=role, role_phrase=role_phrase,
+        industry=next((t for t in industry_terms if t in hints.industries), industry_terms[0] if industry_terms else None),
+        products=_products(text), needs=needs, scenes=_scenes(text, hits), direction=direction.id,
+        direction_reason=reason, industry_terms=industry_terms, direction_confidence=confidence,
+        direction_keywords=keywords.get(direction.id, []))
+    analysis.notes += _notes(analysis, directions)
+    analysis.outside = [o for o in hints.outside if o in text] if not industry_terms else []
+    return analysis
+
+
+def _language(text: str) -> str:
+    cjk, latin = len(_CJK.findall(text)), sum(len(w) for w in _LATIN_WORD.findall(text))
+    if cjk and latin > cjk:
+        return "mixed"
+    return "zh" if cjk else "en"
+
+
+def _negated(text: str, hit: PhraseHit, negations: tuple[str, ...]) -> bool:
+    start = max(text.rfind(ch, 0, hit.start) for ch in ",.;:!?。！？；，：\n") + 1
+    return any(n in text[start:hit.start] for n in negations)
+
+
+EXISTING_GAP = 6  # 已有20台机器人: at most this many characters between the cue and the phrase it describes
+
+
+def _existing(text: str, hit: PhraseHit, cues: tuple[str, ...]) -> bool:
+    """The phrase names what the applicant already has (现有的MES, 已有机器人), not what it plans to do."""
+    before = text[max(0, hit.start - EXISTING_GAP - 4):hit.start]
+    for cue in cues:
+        at = before.rfind(cue)
+        gap = before[at + len(cue):] if at >= 0 else ""
+        if at >= 0 and len(gap) <= EXISTING_GAP and not any(ch in gap for ch in ",.;:!?。！？；，：、\n"):
+            return True
+    return False
+
+
+def _need_hits(vocab: Vocabulary, hints: Hints, text: str) -> list[PhraseHit]:
+    """The needs phrases the text commits to, plus English words whose Chinese terms are needs phrases."""
+    hits = [h for h in find_phrases(vocab, text)
+            if not _negated(text, h, hints.negations) and not _existing(text, h, hints.existing)]
+    taken = [(h.start, h.end) for h in hits]
+    low = folded(text)
+    for pattern, terms in hints.english:
+        for m in pattern.finditer(low):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            for need_id in needs_of_terms(vocab, list(terms)):
+                hits.append(PhraseHit(need_id, text[m.start():m.end()], m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _distinct_needs(vocab: Vocabulary, hits: list[PhraseHit]) -> list[NeedHit]:
+    """One NeedHit per need, in order of first mention, quoting its first (longest at that place) phrase."""
+    phrases: dict[str, list[str]] = {}
+    for h in hits:
+        if h.phrase not in phrases.setdefault(h.need_id, []):
+            phrases[h.need_id].append(h.phrase)
+    return [NeedHit(nid, vocab.needs[nid].name, ps[0], tuple(ps[1:])) for nid, ps in phrases.items()]
+
+
+def _scenes(text: str, hits: list[PhraseHit]) -> list[Scene]:
+    scenes = []
+    for m in _CLAUSE.finditer(text):
+        ids = tuple(dict.fromkeys(h.need_id for h in hits if m.start() <= h.start < m.end()))
+        if ids:
+            scenes.append(Scene(m.group(0).strip(), ids))
+    return scenes
+
+
+SERVING = ("consultant", "platform", "provider")  # most specific first
+
+
+def _role(hints: Hints, text: str) -> tuple[str, str | None]:
+    """The applicant's role from its cues; a serving role's cue silences own-operations cues in that clause.
+
+    Between a manufacturer and a serving role, the one introduced first is the applicant (a shipyard working
+    with a design institute is the shipyard); among serving roles the most specific wins.
+    """
+    low = folded(text)
+    found: dict[str, list[tuple[int, str]]] = {}
+    for clause in _CLAUSE.finditer(low):
+        here = {name: [(clause.start() + m.start(), m.group(0)) for p in cues for m in [p.search(clause.group(0))] if m]
+                for name, _, _, _, cues in hints.roles}
+        serving_at = min((c[0] for k in SERVING for c in here.get(k, [])), default=None)
+        if serving_at is not None:  # 帮中小企业摸清自己的水平: the own-operations words after it are the client's
+            here["manufacturer"] = [c for c in here.get("manufacturer", []) if c[0] < serving_at]
+        for name, cues in here.items():
+            found.setdefault(name, []).extend(cues)
+    serving = next((r for r in SERVING if found.get(r)), None)
+    first = {name: min(cues) for name, cues in found.items() if cues}
+    if serving and "manufacturer" in first:
+        earliest_serving = min(first[r] for r in SERVING if r in first)
+        role = "manufacturer" if first["manufacturer"] < earliest_serving else serving
+    else:
+        role = serving or ("manufacturer" if "manufacturer" in first else None)
+    if role is None:
+        return "unknown", None
+    start, cue = max(found[role], key=lambda c: len(c[1]))
+    return role, text[start:start + len(cue)]
+
+
+def _industry_terms(ctx: Context, hints: Hints, text: str) -> list[str]:
+    """Industry words the text names: the hints' industries and every restricted catalog entry's industries."""
+    from assistant.tokenize import tokenize
+
+    terms = list(hints.industries)
+    for s in ctx.corpus.catalog.standards:
+        terms += [t for t in s.industries if t not in terms]
+    low, tokens = folded(text), set(tokenize(text))
+    # A term of one or two characters must begin a word: 增材 in 增材制造, but not 化工 inside 固化工序, 船 in 船舶.
+    return [t for t in sorted(terms, key=len, reverse=True)
+            if (any(w.startswith(t) for w in tokens) if len(t) <= 2 else t.lower() in low)]
+
+
+def _products(text: str) -> list[str]:
+    m = _PRODUCTS.search(text)
+    if not m:
+        return []
+    return [p.strip() for p in re.split(r"[和及与、/]|以及", m.group(1)) if 1 < len(p.strip()) <= 12][:6]
+
+
+def _direction_keywords(ctx: Context, vocab: Vocabulary, text: str) -> dict[str, list[str]]:
+    """Each direction's own plan keywords the text uses (generic words never count)."""
+    low = folded(text)
+    out = {}
+    for d in ctx.corpus.plan.directions:
+        words = [k for k in d.keywords if k not in vocab.generic and len(k) >= 2 and k.lower() in low]
+        out[d.id] = [k for k in words if not any(k != o and k in o for o in words)]
+    return out
+
+
+# ---- direction: role and needs together ------------------------------------------------------------------
+
+
+FIRST_NEED, LATER_NEED = 1.0, 0.6  # the need a scenario names first is usually what it is about
+PRIMARY_EDGE = 0.01
+
+
+def _direction(ctx: Context, hints: Hints, vocab: Vocabulary, needs: list[NeedHit], role: str,
+               role_phrase: str | None, keywords: dict[str, list[str]]) -> tuple[Direction, str, float]:
+    plan = ctx.corpus.plan
+    role_info = next((r for r in hints.roles if r[0] == role), None)
+    moves = hints.counterparts.get(role, {})
+    votes = {d.id: 0.0 for d in plan.directions}
+    because: dict[str, list[str]] = {d.id: [] for d in plan.directions}
+    for i, n in enumerate(needs):
+        dirs = [d for d in vocab.needs[n.need_id].directions if d in votes]
+        for j, d in enumerate(dirs):
+            target = moves.get(d, d)
+            # A need's first direction is its home: it settles a tie (仓储 alone is supply chain).
+            votes[target] += (FIRST_NEED if i == 0 else LATER_NEED) / len(dirs) + (PRIMARY_EDGE if j == 0 else 0)
+            because[target].append(n.phrase)
+    for d, words in keywords.items() if not needs else ():  # the plan's keywords only when no need is named
+        votes[moves.get(d, d)] += min(KEYWORD_CAP, KEYWORD_WEIGHT * len(words))
+    if role_info and role in SERVING:
+        for d in plan.directions:
+            if d.category == role_info[2] and role != "platform":
+                votes[d.id] += ROLE_WEIGHT / 3
+        if role_info[3] in votes:
+            votes[role_info[3]] += ROLE_WEIGHT
+    order = sorted(plan.directions, key=lambda d: -votes[d.id])  # stable: plan order breaks ties
+    best = order[0]
+    total = sum(votes.values())
+    confidence = round(votes[best.id] / total, 3) if total else 0.0
+    return best, _direction_reason(best, role_info, role_phrase, because[best.id], keywords[best.id]), confidence
+
+
+def _direction_reason(d: Direction, role_info, role_phrase: str | None, phrases: list[str], words: list[str]) -> str:
+    parts = []
+    if role_info:
+        who = f"申报主体看来是{role_info[1]}（场景写到“{role_phrase}”）"
+        parts.append(who + (f"，方案中“{role_info[2]}”各方向由这类主体申报" if role_info[0] in SERVING else ""))
+    quoted = list(dict.fromkeys(phrases))[:4] or words[:3]
+    if quoted:
+        parts.append("场景中的" + "、".join(f"“{p}”" for p in quoted) + f"属于“{d.name}”的范围")
+    if not parts:
+        parts.append(f"场景没有写出申报主体和具体需求，暂按“{d.name}”处理，请用 --direction 指定")
+    return "；".join(parts) + "。"
+
+
+def _notes(a: ScenarioAnalysis, directions: dict[str, Direction]) -> list[str]:
+    notes = []
+    if a.language != "zh":
+        notes.append("场景主要是英文：只有对照表中的英文用词能识别为需求，建议用中文描述 (mostly English: only "
+                     "glossary terms are understood; a Chinese description is read more fully)。")
+    if len(a.text) > LONG_CHARS:
+        notes.append(f"场景描述很长（{len(a.text)} 字）：需求从全文识别，请核对下方覆盖表是否都是要做的事。")
+    if not a.needs:
+        notes.append("场景中没有识别到具体的智能制造需求（如 MES、设备联网、成熟度评估、供应链协同、远程运维、"
+                     "能源管理）：请写明要建设或解决的具体事项。")
+    return notes
+
+
+def infer_direction(ctx: Context, text: str) -> tuple[Direction, float, dict]:
+    """The direction alone (for callers that have only a scenario): (direction, confidence, evidence)."""
+    a = analyse_scenario(ctx, text)
+    d = next(x for x in ctx.corpus.plan.directions if x.id == a.direction)
+    return d, a.direction_confidence, {"reason": a.direction_reason, "keywords": [n.phrase for n in a.needs]}
