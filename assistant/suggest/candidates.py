@@ -33,19 +33,30 @@ class Candidate:
 
     def order(self, need_id: str, phrases: tuple[str, ...], synonyms: tuple[str, ...]) -> tuple:
         """Best first within one need: published, national, serving this need first of its needs, the plan's
-        example, named after the scenario's phrase (or another phrasing of the need), written for the scenario's
+        example, named after the scenario's phrase (the more of its title the phrase is, the more specific the
+        standard is to it: 工业数据 采集规范 before 工业制造管理数据 第44部分：车间级数据采集的信息建模) or another
+        phrasing of the need, written for the scenario's
         industry, in the plan's list; retrieval only breaks the remaining ties."""
         return (self.std.status != "published", self.std.level != "national",
                 self.info.needs.index(need_id) if need_id in self.info.needs else len(self.info.needs),
-                not self.example, not self.names(phrases[:1]), not self.names(phrases), not self.names(synonyms),
+                not self.example, -self.specificity(phrases[:1]), not self.names(phrases), not self.names(synonyms),
                 not self.std.industries,
                 not self.std.in_plan, self.rank if self.rank is not None else RANK_HITS, self.number)
 
+    def specificity(self, phrases: tuple[str, ...]) -> float:
+        """The share of the shortest title naming one of the phrases that the phrase makes up (0: not named)."""
+        titles = [_squeeze(t) for t in [self.std.title, *self.std.alt_titles] if t]
+        return max((len(_squeeze(p)) / len(t) for p in phrases for t in titles if p and _squeeze(p) in t), default=0.0)
+
     def names(self, phrases: tuple[str, ...]) -> bool:
         """Whether the standard's own title carries one of the phrases (MES in 制造执行系统（MES）规范)."""
-        # Titles separate their elements by spaces (工业数据 采集规范); the phrase may span two of them.
-        own = "|".join(t.replace(" ", "").replace("\u3000", "") for t in [self.std.title, *self.std.alt_titles]).lower()
-        return any(p.replace(" ", "").lower() in own for p in phrases)
+        own = "|".join(_squeeze(t) for t in [self.std.title, *self.std.alt_titles])
+        return any(_squeeze(p) in own for p in phrases)
+
+
+def _squeeze(text: str) -> str:
+    """Titles separate their elements by spaces (工业数据 采集规范); a phrase may span two of them."""
+    return text.replace(" ", "").replace("\u3000", "").lower()
 
 
 @dataclass

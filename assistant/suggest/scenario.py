@@ -157,10 +157,17 @@ def _existing(text: str, hit: PhraseHit, cues: tuple[str, ...]) -> bool:
     return False
 
 
+def _heads(hits: list[PhraseHit]) -> list[PhraseHit]:
+    """Drop a phrase that only qualifies the next one (焊接机器人设备联网: the robots are what gets networked; in a
+    Chinese noun compound the last noun is the head, so the need is 设备联网, not 机器人)."""
+    return [h for h, nxt in zip(hits, [*hits[1:], None])
+            if nxt is None or nxt.start != h.end or nxt.need_id == h.need_id]
+
+
 def _need_hits(vocab: Vocabulary, hints: Hints, text: str) -> list[PhraseHit]:
     """The needs phrases the text commits to, plus English words whose Chinese terms are needs phrases."""
-    hits = [h for h in find_phrases(vocab, text)
-            if not _negated(text, h, hints.negations) and not _existing(text, h, hints.existing)]
+    found = _heads(find_phrases(vocab, text))
+    hits = [h for h in found if not _negated(text, h, hints.negations) and not _existing(text, h, hints.existing)]
     taken = [(h.start, h.end) for h in hits]
     low = folded(text)
     for pattern, terms in hints.english:
