@@ -32,8 +32,8 @@ class Written:
     @property
     def message(self) -> str:
         if self.replaced:
-            return f"已替换现有文件 {self.path} (replaced existing file)"
-        return f"已写入 {self.path} (written)"
+            return f"已替换现有文件：{Path(self.path).resolve()}"
+        return f"已写入：{Path(self.path).resolve()}"
 
 
 def same_file(a: PathLike, b: PathLike) -> bool:

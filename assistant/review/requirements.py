@@ -305,7 +305,9 @@ def has_substance(req: Requirement, sentences: list[Sentence]) -> bool:
 
 
 # A concrete plan says when, or names what ("形成一套解决方案" without either is an intention).
-_CONCRETE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|季度|上半年|下半年|期满前|验收前|《[^》]{2,}》|“[^”]{2,}”")
+# Schedules inside a two-year pilot are often relative: 第8个月, 第二年, 12个月内.
+_CONCRETE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*个?月|第[一二两三四五六七八九十\d]+\s*(?:个月|年|阶段)|季度|上半年|下半年"
+                       r"|期满前|验收前|《[^》]{2,}》|“[^”]{2,}”")
 
 
 def concrete_plans(req: Requirement, cands: list[Candidate]) -> list[Candidate]:
