@@ -49,15 +49,14 @@ def check_output(path: PathLike, inputs: Iterable[PathLike] = (), force: bool = 
     path = Path(path)
     for source in inputs:
         if same_file(path, source):
-            raise InputError(f"{path}: 输出文件与输入文件 {Path(source).name} 是同一个文件，已拒绝写入以免覆盖原文件 "
-                             f"(output is the input file; choose another output name)")
+            raise InputError(f"{path}: 输出文件与输入文件 {Path(source).name} 是同一个文件，已拒绝写入以免覆盖原文件，请换一个输出文件名")
     if path.is_dir():
-        raise InputError(f"{path}: 是文件夹，不能作为输出文件 (output path is a directory)")
+        raise InputError(f"{path}: 是文件夹，不能作为输出文件")
     if not force and os.path.lexists(path):
-        raise InputError(f"{path}: 输出文件已存在；如要替换请加 --force (output file exists; use --force to replace it)")
+        raise InputError(f"{path}: 输出文件已存在；如要替换请加 --force")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(f"{path}: 输出目录不存在 (output folder does not exist: {folder})")
+        raise InputError(f"{path}: 输出目录 {folder} 不存在")
     return path
 
 
@@ -104,8 +103,8 @@ def _move_into_place(tmp: Path, path: Path, replace: bool) -> None:
     try:
         os.link(tmp, path)  # atomic "create only if absent"
     except FileExistsError:
-        raise InputError(f"{path}: 输出文件已存在；如要替换请加 --force (output file exists; use --force to replace it)")
+        raise InputError(f"{path}: 输出文件已存在；如要替换请加 --force")
     except OSError:  # a filesystem without hard links: check, then rename
         if os.path.lexists(path):
-            raise InputError(f"{path}: 输出文件已存在；如要替换请加 --force (output file exists; use --force to replace it)")
+            raise InputError(f"{path}: 输出文件已存在；如要替换请加 --force")
         os.replace(tmp, path)

@@ -106,7 +106,7 @@ def make_summary(result: ReviewResult, group_where: str = "", llm_name: str = ""
 
 
 def render_review(result: ReviewResult) -> str:
-    lines = ["评审结论 (review)", "=" * 20] + reading_lines(result) + ["", result.summary, ""]
+    lines = ["评审结论", "=" * 20] + reading_lines(result) + ["", result.summary, ""]
     for r in result.requirements:
         lines.append(f"[{STATUS_ZH[r.status]}] 要求{r.id} {r.name}")
         for e in r.evidence:
