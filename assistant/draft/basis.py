@@ -271,7 +271,7 @@ def basis_vars(basis: DraftBasis, references: list[dict]) -> dict:
     """The basis as plain template data."""
     names = {n.need_id: n.name for n in basis.needs}
     scenes = [{"label": s.label, "number": s.number, "text": s.text,
-               "needs": [names.get(i, i) for i in s.need_ids]} for s in basis.scenes]
+               "needs": [names[i] for i in s.need_ids if i in names]} for s in basis.scenes]  # never a bare id
     uses = [{"number": u.number, "title": u.title, "role": u.role, "scope": u.scope,
              "scenes": [s.label for s in u.scenes], "scene_texts": [s.text for s in u.scenes],
              "needs": [n.name for n in u.needs]} for u in basis.uses]

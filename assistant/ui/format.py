@@ -319,7 +319,8 @@ def catalog_rows(standards: Iterable[Any], query: str = "", need_names: dict[str
         if not keep.keeps(s):
             continue
         status = STATUS_ZH.get(s.status, s.status) + (f"（{later[s.number]}）" if s.number in later else "")
-        source = s.source if s.user else f"内置目录：{s.source}"
+        # plan.txt is our file name for the plan; a reader knows it as the programme's 实施方案.
+        source = s.source if s.user else "内置目录：" + s.source.replace("plan.txt", "试点实施方案原文")
         rows.append([s.number, s.title, LEVEL_ZH.get(s.level, s.level), status,
                      "、".join(names.get(n, n) for n in s.needs), "、".join(s.industries[:1]) or "通用", s.area, source])
     return rows
