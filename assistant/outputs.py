@@ -56,7 +56,7 @@ def check_output(path: PathLike, inputs: Iterable[PathLike] = (), force: bool = 
         raise InputError(f"{path}: 输出文件已存在；如要替换请加 --force")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(f"{path}: 输出目录 {folder} 不存在")
+        raise InputError(f"{path}: 输出目录不存在：{folder}")
     return path
 
 
