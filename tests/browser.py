@@ -1,13 +1,12 @@
 """Headless-Chromium helpers for the UI tests and for refreshing docs/screenshots by hand.
 
 By hand (uses the real model and your data dir, or ASSISTANT_DATA_DIR):
-    HF_HUB_OFFLINE=1 python tests/browser.py [docs/screenshots]
+    HF_HUB_OFFLINE=1 python evals/screenshots.py [docs/screenshots]
 The system Chromium and chromedriver are used; selenium never downloads a driver.
 """
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -183,25 +182,3 @@ def _shot(driver: Any, path: Path) -> Path:
     driver.save_screenshot(str(path))
     driver.set_window_size(1400, 1000)
     return path
-
-
-def main(argv: list[str]) -> int:
-    from assistant.context import Context
-    from assistant.settings import get_settings
-
-    out_dir = Path(argv[0]) if argv else Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-    ctx = Context(get_settings())
-    demo, url = launch(ctx)
-    work = Path(tempfile.mkdtemp(prefix="ui-shots-"))
-    driver = make_driver(work)
-    try:
-        for path in take_screenshots(driver, url, out_dir, work):
-            print(path)
-    finally:
-        driver.quit()
-        demo.close()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
