@@ -11,9 +11,7 @@ from pydantic import BaseModel
 
 from assistant.loaders import Block, Document, load_document, text_blocks
 from assistant.standards import LEVEL_ZH, STATUS_ZH, Catalog, load_catalog
-
-# libyaml when installed: parsing the corpus with the pure-Python loader costs every command start ~0.3 s.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from assistant.yamlio import SAFE_LOADER
 
 
 class Direction(BaseModel):

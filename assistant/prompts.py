@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from jinja2 import Environment, StrictUndefined, UndefinedError
 
 from assistant.errors import AssistantError
+from assistant.yamlio import load_yaml
 
 _ENV = Environment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
 
@@ -41,7 +41,7 @@ def render_template(source: str, name: str, **variables: object) -> str:
 @lru_cache(maxsize=64)
 def _read(path: Path) -> dict | str:
     text = path.read_text(encoding="utf-8")
-    return yaml.safe_load(text) if path.suffix in {".yaml", ".yml"} else text
+    return load_yaml(text) if path.suffix in {".yaml", ".yml"} else text
 
 
 def load_prompt(prompts_dir: Path, name: str) -> Prompt:

@@ -20,6 +20,7 @@ import yaml
 
 from assistant.errors import InputError
 from assistant.standards import USER_SOURCE, Standard
+from assistant.yamlio import load_yaml
 
 FORMATS = (".xlsx", ".csv", ".yaml", ".yml")
 MAX_MB = 20  # thousands of rows fit in well under 1 MB; a bigger file is not a catalog
@@ -169,7 +170,7 @@ def _yaml_rows(path: Path) -> list[Row]:
     from assistant.loaders import decode_text
 
     try:
-        data = yaml.safe_load(decode_text(path.read_bytes(), path))
+        data = load_yaml(decode_text(path.read_bytes(), path))
     except yaml.YAMLError as exc:
         raise InputError(f"{path.name}: YAML 格式错误：{str(exc).splitlines()[0]} (bad yaml)") from exc
     items = data.get("standards") if isinstance(data, dict) else data

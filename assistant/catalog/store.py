@@ -20,6 +20,7 @@ from assistant.corpus import Corpus, load_corpus, standard_text
 from assistant.errors import AssistantError, InputError
 from assistant.loaders import Block, Document
 from assistant.standards import Catalog, Standard, parse_number
+from assistant.yamlio import load_yaml
 
 INDEX_KEY = "user-catalog"  # the index source of the user catalog (re-embedded only when the file changes)
 INDEX_SOURCE = "user/catalog.yaml"
@@ -57,7 +58,7 @@ def load_user_standards(data_dir: Path) -> list[Standard]:
 @lru_cache(maxsize=8)
 def _load(path: Path, stamp: tuple) -> tuple[Standard, ...]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
         return tuple(Standard.model_validate({**item, "user": True}) for item in data.get("standards", []))
     except (yaml.YAMLError, ValidationError, AttributeError, TypeError) as exc:
         first = str(exc).splitlines()[0]

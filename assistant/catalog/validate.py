@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from assistant.catalog.io import Row, split_list
@@ -23,6 +22,7 @@ from assistant.standards import (
     title_matches,
 )
 from assistant.textnorm import nfkc
+from assistant.yamlio import load_yaml
 
 _LEVELS = {**{k: k for k in LEVEL_ZH}, **{v: k for k, v in LEVEL_ZH.items()}, "国标": "national", "行标": "industry",
            "地标": "local", "团标": "group", "企标": "enterprise"}
@@ -49,7 +49,7 @@ class Vocabulary:
 def _vocabulary(corpus_dir: Path) -> Vocabulary:
     from assistant.corpus import load_corpus
 
-    raw = yaml.safe_load((corpus_dir / "needs.yaml").read_text(encoding="utf-8")) or {}
+    raw = load_yaml((corpus_dir / "needs.yaml").read_text(encoding="utf-8")) or {}
     names = {n["id"]: n.get("name", n["id"]) for n in raw.get("needs", [])}
     needs = {**{i: i for i in names}, **{name: i for i, name in names.items()}}
     plan = load_corpus(corpus_dir).plan

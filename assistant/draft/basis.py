@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from assistant.context import Context
 from assistant.draft.result import GroupRow
 from assistant.suggest import Suggestion
+from assistant.yamlio import load_yaml
 
 # Who the applicant is, in formal third person (no pasted first-person text in a draft).
 SUBJECT = {"manufacturer": "该企业", "provider": "该单位", "consultant": "该单位", "platform": "该平台运营单位"}
@@ -110,7 +109,7 @@ def _suggest_analysis(ctx: Context, scenario: str):
 @lru_cache(maxsize=4)
 def _needs_vocabulary(corpus_dir: Path) -> dict[str, dict]:
     path = corpus_dir / "needs.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    data = load_yaml(path.read_text(encoding="utf-8")) if path.is_file() else {}
     return {n["id"]: n for n in (data or {}).get("needs", [])}
 
 

@@ -5,12 +5,12 @@ import importlib
 import json
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel
 
 from assistant.context import Context
 from assistant.errors import InputError
 from assistant.settings import PACKAGE_DIR
+from assistant.yamlio import load_yaml
 
 TASKS = ["retrieval", "suggest", "review", "draft", "polish"]
 TOLERANCE = 1e-6  # offline scoring is deterministic; this only absorbs float rounding
@@ -42,7 +42,7 @@ def load_cases(task: str, root: Path | None = None) -> list[dict]:
     path = (root or evals_dir()) / f"{task}.yaml"
     if not path.is_file():
         return []
-    return yaml.safe_load(path.read_text(encoding="utf-8")).get("cases", [])
+    return load_yaml(path.read_text(encoding="utf-8")).get("cases", [])
 
 
 def run_task(ctx: Context, task: str) -> TaskResult:

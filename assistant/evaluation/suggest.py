@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import yaml
-
 from assistant.context import Context
 from assistant.errors import InputError
 from assistant.evaluation import TaskResult, load_cases
 from assistant.standards import parse_number
+from assistant.yamlio import load_yaml
 
 SPLITS = ("dev", "heldout")
 HONEST_MARK = "没有识别到"  # how suggest's notes say that nothing in the scenario matched
@@ -52,7 +51,7 @@ def load_conventions(split: str) -> Conventions:
     from assistant.evaluation import evals_dir
 
     path = evals_dir() / f"suggest_{split}.yaml"
-    data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
+    data = (load_yaml(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
     conv = data.get("conventions") or {}
     return Conventions(frozenset(_key(k) for k in conv.get("series_keys") or []),
                        tuple(frozenset(_key(n) for n in eq) for eq in conv.get("equivalents") or []))
@@ -62,7 +61,7 @@ def load_bad_inputs(split: str) -> list[dict]:
     from assistant.evaluation import evals_dir
 
     path = evals_dir() / f"suggest_{split}.yaml"
-    data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
+    data = (load_yaml(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
     return data.get("bad_inputs") or []
 
 

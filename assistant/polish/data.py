@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel
 
 from assistant.errors import InputError
+from assistant.yamlio import load_yaml
 
 WORDING_CATEGORIES = ["absolute", "ranking", "endorsement", "sales_contact", "unverifiable"]
 
@@ -78,7 +79,7 @@ class PolishData:
 
 def _yaml(path: Path) -> dict:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(f"{path}: 无法读取编辑规则数据 ({exc.__class__.__name__})") from exc
 

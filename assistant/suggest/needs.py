@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from assistant.standards import Standard
 from assistant.textnorm import nfkc
+from assistant.yamlio import load_yaml
 
 NEEDS_FILE = "needs.yaml"
 CATALOG_FILE = Path("standards") / "catalog.yaml"
@@ -62,7 +61,7 @@ def _pattern(phrase: str) -> re.Pattern:
 
 @lru_cache(maxsize=4)
 def load_vocabulary(corpus_root: Path) -> Vocabulary:
-    data = yaml.safe_load((Path(corpus_root) / NEEDS_FILE).read_text(encoding="utf-8")) or {}
+    data = load_yaml((Path(corpus_root) / NEEDS_FILE).read_text(encoding="utf-8")) or {}
     generic = frozenset(str(w) for w in data.get("generic_words") or [])
     needs = {str(n["id"]): Need(str(n["id"]), str(n["name"]), tuple(str(p) for p in n.get("phrases") or []),
                                 tuple(str(d) for d in n.get("directions") or [])) for n in data.get("needs") or []}
@@ -118,7 +117,7 @@ class Applicability:
 @lru_cache(maxsize=4)
 def _raw_applicability(corpus_root: Path) -> dict[str, Applicability]:
     path = Path(corpus_root) / CATALOG_FILE
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    data = load_yaml(path.read_text(encoding="utf-8")) if path.is_file() else {}
     return {str(item["number"]): _from_mapping(item) for item in (data or {}).get("standards") or []}
 
 

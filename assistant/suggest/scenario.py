@@ -12,12 +12,11 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from assistant.context import Context
 from assistant.corpus import Direction
 from assistant.errors import InputError
 from assistant.suggest.needs import PhraseHit, Vocabulary, find_phrases, folded, load_vocabulary, needs_of_terms
+from assistant.yamlio import load_yaml
 
 HINTS_FILE = Path("plan") / "suggest_hints.yaml"
 _CLAUSE = re.compile(r"[^,.;:!?。！？；，：\n]+")
@@ -90,7 +89,7 @@ def _english_pattern(term: str) -> re.Pattern:
 
 @lru_cache(maxsize=4)
 def load_hints(corpus_root: Path) -> Hints:
-    data = yaml.safe_load((Path(corpus_root) / HINTS_FILE).read_text(encoding="utf-8")) or {}
+    data = load_yaml((Path(corpus_root) / HINTS_FILE).read_text(encoding="utf-8")) or {}
     english = tuple((_english_pattern(str(k)), tuple(str(x) for x in v))
                     for k, v in sorted((data.get("english") or {}).items(), key=lambda kv: -len(str(kv[0]))))
     roles = tuple((name, str(r.get("label", name)), str(r["category"]), r.get("direction"),
@@ -232,12 +231,12 @@ def _role(hints: Hints, text: str) -> tuple[str, str | None]:
 
 def _industry_terms(ctx: Context, hints: Hints, text: str) -> list[str]:
     """Industry words the text names: the hints' industries and every restricted catalog entry's industries."""
-    from assistant.tokenize import tokenize
+    from assistant.tokenize import tokenize_query
 
     terms = list(hints.industries)
     for s in ctx.corpus.catalog.standards:
         terms += [t for t in s.industries if t not in terms]
-    low, tokens = folded(text), set(tokenize(text))
+    low, tokens = folded(text), set(tokenize_query(text, ctx.settings.data_dir / "cache"))
     # A term of one or two characters must begin a word: 增材 in 增材制造, but not 化工 inside 固化工序, 船 in 船舶.
     return [t for t in sorted(terms, key=len, reverse=True)
             if (any(w.startswith(t) for w in tokens) if len(t) <= 2 else t.lower() in low)]
