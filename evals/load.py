@@ -131,9 +131,11 @@ def ui_answer(outputs: Any) -> Answer:
 
 
 def direct_answer(result: Any) -> Answer:
-    """The same view of a `review_file` result as `ui_answer` gives of the page."""
+    """The same view of a `review_file` result as `ui_answer` gives of the page (citations merged, problems first)."""
+    from assistant.review import merged_citations
+
     return Answer(tuple(r.status for r in sorted(result.requirements, key=lambda r: r.id)),
-                  tuple(c.normalized for c in result.citations))
+                  tuple(line.citation.normalized for line in merged_citations(result.citations)))
 
 
 def _submit(client: Any, action: str, item: Any):

@@ -265,6 +265,21 @@ def test_render_groups_citations(fake_ctx: Context, pdf_doc: Path) -> None:
     assert "GB/T 39116—2019：年份不符，应为 GB/T 39116—2020（第2页）" in text
 
 
+def test_citations_merged_with_problems_first(fake_ctx: Context, tmp_path: Path) -> None:
+    """Issue 18: the one wrong edition is not buried under correct rows, and a repeated citation is one line."""
+    doc = tmp_path / "sub.md"
+    doc.write_text("# 申报书\n\n本项目应用GB/T 39116—2020和GB/T 37393—2019。\n\n"
+                   "依据GB/T 39116—2020、GBT39116-2020开展评估，并参照GB/T 36073—2018。\n", encoding="utf-8")
+    text = render_review(review_file(fake_ctx, doc))
+    block = text[text.index("标准引用"):text.index("标准群：")].splitlines()
+    assert block[0] == "标准引用 (5处，3个编号，1个需要处理，列在前面)"
+    assert block[1].startswith("  ✗ GB/T 36073—2018：已被 GB/T 36073—2025 代替")
+    assert block[2] == "  ✓ GB/T 39116—2020：正确（共3处：第3行、第5行（2处））"
+    md = write_review_report(review_file(fake_ctx, doc), tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "| 核查结果 | 规范编号 | 原文写法 | 应为 | 次数 | 位置 |" in md
+    assert md.index("GB/T 36073—2018") < md.index("| ✓ 正确 | GB/T 39116—2020 | GB/T 39116—2020、GBT39116-2020 |  | 3 |")
+
+
 # ---- LLM refinement hook -------------------------------------------------------------------------
 
 

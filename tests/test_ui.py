@@ -83,9 +83,21 @@ def test_review_summary_counts_and_group_checks():
 
 
 def test_citation_and_issue_rows():
-    rows = fmt.citation_rows([{"text": "GB/T39116-2019", "normalized": "GB/T 39116—2019", "status": "wrong_year",
-                               "expected": "GB/T 39116—2020", "location": "第2段"}])
-    assert rows == [["GB/T39116-2019", "GB/T 39116—2019", "年份不符", "GB/T 39116—2020", "第2段"]]
+    ok = {"status": "ok", "expected": None}
+    rows = fmt.citation_rows([
+        {"text": "GB/T 39116—2020", "normalized": "GB/T 39116—2020", "location": "第1段", **ok},
+        {"text": "GB/T 23031-2018", "normalized": "GB/T 23031—2018", "location": "第3段", **ok},
+        {"text": "GB/T 39116—2020", "normalized": "GB/T 39116—2020", "location": "表1第2行", **ok},
+        {"text": "GB/T39116-2019", "normalized": "GB/T 39116—2019", "status": "wrong_year",
+         "expected": "GB/T 39116—2020", "location": "第2段"},
+        {"text": "GBT39116-2019", "normalized": "GB/T 39116—2019", "status": "wrong_year",
+         "expected": "GB/T 39116—2020", "location": "第9段"}])
+    # problems first, each number once with its count, every written form and every place
+    assert rows == [["✗ 年份不符，应为 GB/T 39116—2020", "GB/T 39116—2019", "GB/T39116-2019、GBT39116-2019",
+                     "GB/T 39116—2020", "2", "第2段、第9段"],
+                    ["✓ 正确", "GB/T 39116—2020", "GB/T 39116—2020", "", "2", "第1段、表1第2行"],
+                    ["✓ 正确", "GB/T 23031—2018", "GB/T 23031-2018", "", "1", "第3段"]]
+    assert fmt.citation_needs_action(rows) == [True, False, False]
     assert fmt.issue_rows([{"rule": "banned", "location": "第1段", "message": "套话", "fix": None}]) == [
         ["banned", "第1段", "套话", ""]]  # an unknown rule id is shown as it is
 

@@ -18,7 +18,17 @@ from assistant.review.batch import BatchRow, collect_paths, render_rows, review_
 from assistant.review.citations import document_citations, find_group, review_group
 from assistant.review.pipeline import review_document, review_file
 from assistant.review.refine import find_verbatim, refine_with_llm
-from assistant.review.report import citation_note, make_summary, render_review, unverifiable, write_review_report
+from assistant.review.report import (
+    CITATION_HEADERS,
+    CitationLine,
+    citation_note,
+    citation_row,
+    make_summary,
+    merged_citations,
+    render_review,
+    unverifiable,
+    write_review_report,
+)
 from assistant.review.requirements import (
     APPLIED_KEY,
     APPLIED_REQ,
@@ -65,7 +75,8 @@ __all__ = [
     "APPLIED_KEY", "APPLIED_REQ", "CITATION_ZH", "DENSE_WEIGHT", "EXTRA_PROMISE", "GENERIC_DONE", "GENERIC_KEYWORDS",
     "MAX_EMBED", "MAX_EMBED_PER_REQ", "MAX_EVIDENCE", "MAX_QUOTE", "NEGATION", "STATUS_ZH", "Candidate",
     "CitationResult", "ClauseState", "Evidence", "GroupMemberResult", "KeywordIndex", "Markers", "RequirementVerdict", "ReviewResult",
-    "Sentence", "StandardGroupResult", "Status", "add_dense_scores", "advice_for", "citation_note", "unverifiable", "build_markers", "clause_state",
+    "Sentence", "StandardGroupResult", "Status", "add_dense_scores", "advice_for", "CITATION_HEADERS", "CitationLine", "citation_note", "citation_row",
+    "merged_citations", "unverifiable", "build_markers", "clause_state",
     "document_citations", "document_sentences", "find_candidates", "find_group", "find_verbatim", "make_summary",
     "quote_of", "refine_with_llm", "render_review", "review_document", "review_file", "review_group",
     "section_owners", "verdict_for", "write_review_report",

@@ -1,6 +1,7 @@
 """The review as text (CLI), and as a reviewer's report (.docx / .md)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import InputError
@@ -36,6 +37,65 @@ def citation_mark(c: CitationResult) -> str:
     if c.status == "ok":
         return "!" if c.expected else "✓"
     return "?" if unverifiable(c) else "✗"
+
+
+# What a reviewer must act on comes first: wrong editions, then numbers to replace, then what only a person can check.
+_PROBLEM_ORDER = ("wrong_year", "replaced", "abolished", "title_mismatch", "unknown")
+
+
+@dataclass(frozen=True)
+class CitationLine:
+    """One cited number with one finding: every place it is cited, and every way it is written there."""
+
+    citation: CitationResult  # its first occurrence
+    written: tuple[str, ...]
+    locations: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.locations)
+
+    @property
+    def where(self) -> str:
+        """Every place once, with how often when a place cites it more than once: 第3行、第5行（2处）."""
+        counts: dict[str, int] = {}
+        for loc in self.locations:
+            counts[loc] = counts.get(loc, 0) + 1
+        return "、".join(loc + (f"（{n}处）" if n > 1 else "") for loc, n in counts.items())
+
+    @property
+    def needs_action(self) -> bool:
+        c = self.citation
+        return (c.status != "ok" and not unverifiable(c)) or bool(c.status == "ok" and c.expected)
+
+    @property
+    def rank(self) -> int:
+        c = self.citation
+        if c.status != "ok" and not unverifiable(c):
+            return _PROBLEM_ORDER.index(c.status) if c.status in _PROBLEM_ORDER else len(_PROBLEM_ORDER)
+        if c.status == "ok" and c.expected:  # a plan number now published: replace it
+            return len(_PROBLEM_ORDER) + 1
+        return len(_PROBLEM_ORDER) + (2 if unverifiable(c) else 3)
+
+
+def merged_citations(citations: list[CitationResult]) -> list[CitationLine]:
+    """Repeated citations merged (same number, same finding), problems first, then in order of first citation."""
+    groups: dict[tuple[str, str, str | None], list[CitationResult]] = {}
+    for c in citations:
+        groups.setdefault((c.normalized, c.status, c.expected), []).append(c)
+    lines = [CitationLine(cs[0], tuple(dict.fromkeys(c.text for c in cs)), tuple(c.location for c in cs))
+             for cs in groups.values()]
+    return sorted(lines, key=lambda line: line.rank)  # stable: ties keep the document's order
+
+
+def citation_row(line: CitationLine) -> list[str]:
+    """核查结果, 规范编号, 原文写法, 应为, 次数, 位置 — the same columns in the UI, the .docx and the .md report."""
+    c = line.citation
+    return [f"{citation_mark(c)} {citation_note(c)}", c.normalized, "、".join(line.written), c.expected or "",
+            str(line.count), line.where]
+
+
+CITATION_HEADERS = ["核查结果", "规范编号", "原文写法", "应为", "次数", "位置"]
 
 
 def member_lines(result: ReviewResult) -> list[str]:
@@ -112,16 +172,13 @@ def render_review(result: ReviewResult) -> str:
         for e in r.evidence:
             lines.append(f"    · “{e.quote}”（{e.location}）")
         lines.append(f"    建议：{r.advice}")
-    lines += ["", f"标准引用 ({len(result.citations)})"]
-    groups: dict[tuple[str, str, str | None], list[str]] = {}
-    first: dict[tuple[str, str, str | None], CitationResult] = {}
-    for c in result.citations:
-        groups.setdefault((c.normalized, c.status, c.expected), []).append(c.location)
-        first.setdefault((c.normalized, c.status, c.expected), c)
-    for key, locations in groups.items():
-        c = first[key]
-        where = "、".join(dict.fromkeys(locations))
-        lines.append(f"  {citation_mark(c)} {c.normalized}：{citation_note(c)}（{where}）")
+    merged = merged_citations(result.citations)
+    lines += ["", f"标准引用 ({len(result.citations)}处，{len(merged)}个编号"
+                  + (f"，{k}个需要处理，列在前面" if (k := sum(line.needs_action for line in merged)) else "") + ")"]
+    for line in merged:
+        c = line.citation
+        times = f"共{line.count}处：" if line.count > 1 else ""
+        lines.append(f"  {citation_mark(c)} {c.normalized}：{citation_note(c)}（{times}{line.where}）")
     g = result.standard_group
     lines += ["", f"标准群：{g.count}项，{'有' if g.has_national_core else '没有'}国家标准核心"]
     if g.members:
@@ -134,7 +191,7 @@ def render_review(result: ReviewResult) -> str:
 
 def _report_sections(result: ReviewResult):
     summary_rows = [[r.id, r.name, STATUS_ZH[r.status], len(r.evidence)] for r in result.requirements]
-    citation_rows = [[c.text, c.normalized, citation_note(c), c.expected or "", c.location] for c in result.citations]
+    citation_rows = [citation_row(line) for line in merged_citations(result.citations)]
     return summary_rows, citation_rows
 
 
@@ -148,7 +205,7 @@ def write_review_report(result: ReviewResult, out_path: Path) -> Path:
         raise InputError(f"{out_path.name}: 报告只能写成 .docx 或 .md (unsupported report type {suffix or '(none)'})")
     summary_rows, citation_rows = _report_sections(result)
     req_header = ["序号", "考核要求", "结论", "证据数"]
-    cit_header = ["原文", "规范编号", "核查结果", "应为", "位置"]
+    cit_header = CITATION_HEADERS
     title = "试点材料评审报告"
     g = result.standard_group
     group_lines = [f"标准数量：{g.count}项；国家标准核心：{'有' if g.has_national_core else '无'}"]

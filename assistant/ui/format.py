@@ -13,7 +13,8 @@ from typing import Any, Iterable, Sequence
 
 from assistant.labels import source_label
 from assistant.polish.result import rule_name
-from assistant.review.result import CITATION_ZH  # the one citation-status wording (CLI report and UI alike)
+from assistant.review.report import CITATION_HEADERS, citation_row, merged_citations
+from assistant.review.result import CITATION_ZH, CitationResult  # noqa: F401  (one wording: CLI, report and UI)
 from assistant.standards import LEVEL_ZH, GroupMember
 
 STATUS_ZH = {"published": "已发布", "plan": "在研计划号", "replaced": "已被代替", "abolished": "已废止"}
@@ -29,7 +30,6 @@ GROUP_HEADERS = ["核心", "标准编号", "标准名称", "层级", "状态", "
 CATALOG_HEADERS = ["标准编号", "标准名称", "层级", "状态", "适用需求", "适用行业", "体系位置", "来源"]
 ALL = "全部"  # the 知识库 filters' "no restriction" choice
 NO_MATCH = "没有符合条件的标准"
-CITATION_HEADERS = ["原文写法", "规范编号", "核查结果", "应为", "位置"]
 ISSUE_HEADERS = ["规则", "位置", "问题", "修改建议"]
 HIT_HEADERS = ["#", "类型", "来源", "内容"]  # no score column: ranks and scores are internal
 
@@ -209,8 +209,14 @@ def verdicts_html(requirements: Iterable[Any]) -> str:
 
 
 def citation_rows(citations: Iterable[Any]) -> list[list[str]]:
-    return [[get(c, "text", ""), get(c, "normalized", ""), CITATION_ZH.get(get(c, "status"), str(get(c, "status", ""))),
-             get(c, "expected", "") or "", get(c, "location", "")] for c in citations or []]
+    """The report's citation table: repeated citations merged, what needs action first (CLI and report alike)."""
+    items = [c if isinstance(c, CitationResult) else CitationResult(**c) for c in citations or []]
+    return [citation_row(line) for line in merged_citations(items)]
+
+
+def citation_needs_action(rows: list[list[str]]) -> list[bool]:
+    """Rows the reviewer must act on (marked ✗ or !), for highlighting."""
+    return [bool(r) and r[0][:1] in {"✗", "!"} for r in rows]
 
 
 def stage_of(label: str | None) -> str:

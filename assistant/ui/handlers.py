@@ -66,6 +66,16 @@ def frame(rows: list[list[Any]], headers: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=headers)
 
 
+def citation_table(rows: list[list[Any]]):
+    """The citation table with the rows that need action tinted red (Gradio renders a pandas Styler's colours)."""
+    table = frame(rows, fmt.CITATION_HEADERS)
+    flags = fmt.citation_needs_action(rows)
+    if not any(flags):
+        return table
+    return table.style.apply(lambda row: ["background-color:#fce8e6;color:#202124" if flags[row.name] else ""] * len(row),
+                             axis=1)
+
+
 class _Stopped(Exception):
     """Raised inside the drafting thread when the page stopped listening (Stop button, closed tab)."""
 
@@ -212,7 +222,7 @@ class Handlers:
         chosen = fmt.stage_of(stage)
         result = self._on_upload(upload, lambda path: review_file(self.ctx, path, chosen))
         docx, md = export_pair(write_review_report, result, "评审报告")
-        citations = frame(fmt.citation_rows(result.citations), fmt.CITATION_HEADERS)
+        citations = citation_table(fmt.citation_rows(result.citations))
         return (fmt.review_summary_html(result), fmt.verdicts_html(result.requirements), citations,
                 fmt.group_checks_html(result.standard_group), gr.update(value=docx, visible=True),
                 gr.update(value=md, visible=True))
