@@ -5,6 +5,7 @@ import importlib.util
 import json
 import os
 import threading
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,8 +178,9 @@ class CachedEmbedder:
         self.name, self._load, self._size = name, load, size
         self.dim = DIMS.get(name, 0)
         self._model: Embedder | None = None
-        self._lru: OrderedDict[tuple[str, bool], list[float]] = OrderedDict()
+        self._lru: OrderedDict[tuple[str, bool], array] = OrderedDict()
         self._lock = threading.Lock()
+        self._infer = threading.Lock()
         self._fixed_path = cache_dir / f"fixed-{name}.json" if cache_dir is not None else None
         self._fixed: dict[str, list[float]] | None = None
 
@@ -196,12 +198,16 @@ class CachedEmbedder:
 
     def embed(self, texts: Sequence[str], query: bool = False) -> list[list[float]]:
         keys = [(t, query) for t in texts]
-        missing = list(dict.fromkeys(k for k in keys if k not in self._lru))
-        if missing:
-            vectors = self.model.embed([t for t, _ in missing], query=query)
-            for key, vector in zip(missing, vectors):
-                self._remember(key, vector)
-        return [self._get(k) for k in keys]
+        model = self.model
+        # One inference at a time per process: the model already uses every core, and concurrent calls from the
+        # UI's worker threads only multiplied its scratch memory (server RSS grew without bound under load).
+        with self._infer:
+            missing = list(dict.fromkeys(k for k in keys if k not in self._lru))
+            if missing:
+                vectors = model.embed([t for t, _ in missing], query=query)
+                for key, vector in zip(missing, vectors):
+                    self._remember(key, vector)
+            return [self._get(k) for k in keys]
 
     def embed_fixed(self, texts: Sequence[str], query: bool = False) -> list[list[float]]:
         """Like `embed`, for texts that are the same on every run: their vectors are kept in the data dir."""
@@ -216,10 +222,10 @@ class CachedEmbedder:
 
     def _get(self, key: tuple[str, bool]) -> list[float]:
         self._lru.move_to_end(key)
-        return self._lru[key]
+        return self._lru[key].tolist()
 
     def _remember(self, key: tuple[str, bool], vector: list[float]) -> None:
-        self._lru[key] = vector
+        self._lru[key] = array("f", vector)  # 2 KB a vector instead of 16 KB as a list of Python floats
         while len(self._lru) > self._size:
             self._lru.popitem(last=False)
 

@@ -14,7 +14,7 @@ from assistant.ui import locale
 from assistant.ui.handlers import AUTO_DIRECTION, KINDS, Handlers
 
 TITLE = "智能制造标准应用试点 · 申报与评审助手"
-CONCURRENCY = 4  # events of one kind running at once; the rest wait in the queue
+CONCURRENCY = 2  # events of one kind running at once (2 cores: more only multiplied memory); the rest wait in the queue
 UPLOAD_TYPES = sorted(SUPPORTED - {".markdown"})
 CLOSE_TOASTS = "() => { document.querySelectorAll('.toast-close').forEach((b) => b.click()); }"
 
@@ -212,6 +212,9 @@ def parse_auth(value: str) -> tuple[str, str] | None:
 
 def serve(ctx: Context, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Start the UI and block until interrupted."""
+    from assistant.ui.handlers import limit_arenas
+
+    limit_arenas()
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     auth = parse_auth(ctx.settings.auth.get_secret_value())
     if host not in ("127.0.0.1", "localhost", "::1") and auth is None:

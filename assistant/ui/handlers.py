@@ -33,6 +33,37 @@ def _user_error(exc: BaseException) -> gr.Error:
     return gr.Error(GENERIC_ERROR, title="出错了", print_exception=False)
 
 
+@functools.lru_cache(maxsize=1)
+def _glibc():
+    """glibc's allocator controls, where the process runs on glibc (Linux); None elsewhere."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    except OSError:
+        return None
+
+
+def limit_arenas(arenas: int = 2) -> None:
+    """Few malloc arenas for the server's worker threads. With glibc's default (8 per core) every worker thread
+    kept its own heap and the server's memory grew round after round under load; call before threads start."""
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+
+
+def release_memory() -> None:
+    """Hand freed heap pages back to the system after a request (documents and tables are large and short-lived)."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
 def guarded(fn: Callable) -> Callable:
     """Turn our errors into a one-line message in the page and anything else into a generic one."""
     if inspect.isgeneratorfunction(fn):
@@ -44,6 +75,8 @@ def guarded(fn: Callable) -> Callable:
                 raise
             except Exception as exc:  # noqa: BLE001 - shown to the user as one line
                 raise _user_error(exc) from None
+            finally:
+                release_memory()
         return gen_wrapper
 
     @functools.wraps(fn)
@@ -54,6 +87,8 @@ def guarded(fn: Callable) -> Callable:
             raise
         except Exception as exc:  # noqa: BLE001
             raise _user_error(exc) from None
+        finally:
+            release_memory()
     return wrapper
 
 
