@@ -144,7 +144,7 @@ def load_embedder(name: str = "auto", cache_dir: Path | None = None) -> Embedder
     """The configured packaged model; 'auto' is the best one installed."""
     name = resolve_name(name)
     if name not in NAMES:
-        raise ModelError(f"未知的嵌入模型 {name!r}，可选：auto, {', '.join(NAMES)}")
+        raise ModelError(f"未知的嵌入模型 {name!r}，可选：{'、'.join(['auto', *NAMES])}")
     try:
         if name == USEEmbedder.name:
             return USEEmbedder(cache_dir)
@@ -158,7 +158,7 @@ def load_embedder(name: str = "auto", cache_dir: Path | None = None) -> Embedder
     except ImportError as exc:
         raise ModelError(f"嵌入模型 {name} 所需的包没有安装，请按 README 安装：{exc.name}") from exc
     except Exception as exc:  # a damaged install fails in many ways; one line is enough
-        raise ModelError(f"嵌入模型 {name} 加载失败：{type(exc).__name__}: {exc}") from exc
+        raise ModelError(f"嵌入模型 {name} 加载失败（{type(exc).__name__}），模型文件可能已损坏，请按 README 重新安装") from exc
 
 
 # ---- embedding each text once ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from assistant.errors import InputError
+from assistant.errors import InputError, os_reason
 
 EAST_ASIA_FONT = "宋体"
 
@@ -34,13 +34,13 @@ def atomic_write(path: Path | str, write_fn: Callable[[Path], None]) -> Path:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise InputError(f"{path}: 是文件夹，不能作为输出文件 (output path is a directory)")
+        raise InputError(f"{path}: 是文件夹，不能作为输出文件")
     if not folder.is_dir():
-        raise InputError(f"{path}: 输出目录不存在 (output folder does not exist: {folder})")
+        raise InputError(f"{path}: 输出目录不存在：{folder}")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise InputError(f"{path}: 无法写入输出目录 ({exc.strerror})") from exc
+        raise InputError(f"{path}: 无法写入输出目录（{os_reason(exc)}）") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -49,7 +49,7 @@ def atomic_write(path: Path | str, write_fn: Callable[[Path], None]) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise InputError(f"{path}: 无法写入文件 ({exc.strerror or type(exc).__name__})") from exc
+        raise InputError(f"{path}: 无法写入文件（{os_reason(exc)}）") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

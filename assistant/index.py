@@ -66,7 +66,7 @@ class Manifest:
             raw["sources"] = {k: SourceEntry(**v) for k, v in raw["sources"].items()}
             return Manifest(**raw)
         except (ValueError, TypeError, KeyError) as exc:
-            raise IndexStoreError(f"索引清单损坏：{path} (corrupt manifest)") from exc
+            raise IndexStoreError(f"索引清单损坏：{path}") from exc
 
     def write(self, index_dir: Path) -> None:
         tmp = index_dir / f"{MANIFEST}.tmp"
@@ -99,7 +99,7 @@ def open_client(settings: Settings):
             client.heartbeat()
             return client
         except Exception as exc:  # connection errors surface as several types
-            raise StoreUnavailable(f"无法连接 Chroma 服务 {settings.chroma_url} (chroma server unreachable)") from exc
+            raise StoreUnavailable(f"无法连接 Chroma 服务 {settings.chroma_url}，请确认服务已启动、地址（ASSISTANT_CHROMA_URL）无误") from exc
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
 
@@ -147,7 +147,7 @@ def expand_paths(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
         elif path.exists():
             out.append((path, True))
         else:
-            raise InputError(f"{path}: 文件不存在 (file not found)")
+            raise InputError(f"{path}: 文件不存在")
     return out
 
 
@@ -167,7 +167,7 @@ def extra_sources(paths: Iterable[Path], max_mb: float = 50.0) -> tuple[list[Sou
 
 
 def _skipped(exc: InputError) -> str:
-    return f"已跳过 (skipped): {exc}"
+    return f"已跳过：{exc}"
 
 
 # ---- build ---------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def build_index(settings: Settings, embedder: Embedder, paths: Iterable[Path] = 
         except Exception as exc:
             if settings.chroma_url and _connection_failed(exc):
                 raise StoreLost(f"索引服务器连接中断：{settings.chroma_url} 在建立索引途中断开，原索引未切换；服务器恢复后重新运行 "
-                                f"index 即可 (chroma server connection lost during indexing)") from exc
+                                f"assistant index 即可") from exc
             raise
 
 
@@ -300,13 +300,13 @@ def _previous(settings: Settings, embedder: Embedder, rebuild: bool) -> tuple[Ma
     try:
         old = Manifest.read(settings.index_dir)
     except IndexStoreError as exc:
-        return None, [f"{exc}；已重建 (rebuilt)"]
+        return None, [f"{exc}；已重建"]
     if old is None:
         return None, []
     if old.model != embedder.name or old.schema != SCHEMA:
-        return None, [f"嵌入模型由 {old.model} 变为 {embedder.name}，已全部重建 (model changed: full rebuild)"]
+        return None, [f"嵌入模型由 {old.model} 变为 {embedder.name}，已全部重建"]
     if not chunks_file(settings.index_dir, old.generation).exists():
-        return None, ["索引数据不完整，已重建 (index incomplete: rebuilt)"]
+        return None, ["索引数据不完整，已重建"]
     return old, []
 
 

@@ -38,10 +38,10 @@ class OfflineLLM:
     offline = True
 
     def complete(self, system: str, user: str) -> str:
-        raise LLMError("no LLM configured (ASSISTANT_LLM=none)")
+        raise LLMError("未配置大模型（ASSISTANT_LLM=none）")
 
     def stream(self, system: str, user: str) -> Iterator[str]:
-        raise LLMError("no LLM configured (ASSISTANT_LLM=none)")
+        raise LLMError("未配置大模型（ASSISTANT_LLM=none）")
 
 
 class TextStream:
@@ -66,6 +66,11 @@ class _Malformed(Exception):
     """The server answered, but not with usable text."""
 
 
+# What an HTTP error status usually means for a chat endpoint (the status itself is always shown).
+_STATUS_ZH = {400: "请求被拒绝，请检查模型名和参数", 401: "密钥无效", 403: "没有访问权限", 404: "接口地址或模型名有误",
+              408: "请求超时", 413: "请求过长", 429: "请求过多或额度不足"}
+
+
 class ChatLLM:
     """A LangChain chat model with our retry policy and error hygiene (one subclass per provider below)."""
 
@@ -82,7 +87,7 @@ class ChatLLM:
             reply = self.chat.invoke(_messages(system, user))
             text = _text(getattr(reply, "content", None))
             if not text.strip():
-                raise _Malformed("empty reply")
+                raise _Malformed("回复为空")
             return text
 
         return self._retrying(once)
@@ -105,17 +110,15 @@ class ChatLLM:
                         started = True
                         yield piece
                 if not started:
-                    raise _Malformed("empty reply")
+                    raise _Malformed("回复为空")
                 if reply.finish_reason is None:
-                    raise LLMCutOff(f"大模型 {self.name} 的回复中途中断 (reply cut off: the stream ended without "
-                                    "a finish reason)")
+                    raise LLMCutOff(f"大模型 {self.name} 的回复中途中断：服务器没有表明回复已结束")
                 return
             except LLMCutOff:
                 raise
             except Exception as exc:  # noqa: BLE001 - classified below, re-raised as LLMError
                 if started:
-                    raise LLMCutOff(f"大模型 {self.name} 的回复中途中断 (reply cut off mid-way: "
-                                    f"{self._describe(exc)})") from None
+                    raise LLMCutOff(f"大模型 {self.name} 的回复中途中断：{self._describe(exc)}") from None
                 if not _retryable(exc) or attempt == self.retries:
                     raise self._error(exc) from None
                 self._wait(attempt, exc)
@@ -136,21 +139,24 @@ class ChatLLM:
         time.sleep(delay)
 
     def _error(self, exc: Exception) -> LLMError:
-        return LLMError(f"大模型 {self.name} 调用失败 (LLM failed): {self._describe(exc)}")
+        return LLMError(f"大模型 {self.name} 调用失败：{self._describe(exc)}")
 
     def _describe(self, exc: Exception) -> str:
         """A one-line reason, with the key scrubbed however the library phrased the error."""
         status = _status(exc)
         if isinstance(exc, _Malformed):
-            reason = f"malformed reply: {exc}"
+            reason = f"回复格式有误：{exc}"
         elif _is_timeout(exc):
-            reason = f"timed out after {self.timeout:g}s"
+            reason = f"超时：{self.timeout:g} 秒内没有回复"
         elif status is not None:
-            reason = f"HTTP {status}"
+            reason = f"HTTP {status}" + (f"（{_STATUS_ZH[status]}）" if status in _STATUS_ZH else
+                                         "（服务器出错）" if status >= 500 else "")
         elif _is_connection(exc):
-            reason = "cannot connect to the server"
-        else:
-            reason = f"malformed reply ({type(exc).__name__}: {exc})"
+            reason = "无法连接服务器，请检查服务地址和网络"
+        else:  # the library's own (English) words go to the log, the reader gets the kind of failure
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            log.info("LLM %s: unreadable reply: %s", self.name, detail.replace(self._secret, "***") if self._secret else detail)
+            reason = f"回复格式有误（{type(exc).__name__}）"
         line = " ".join(str(reason).split())[:200]
         return line.replace(self._secret, "***") if self._secret else line
 
@@ -162,9 +168,9 @@ class OpenAILLM(ChatLLM):
         from langchain_openai import ChatOpenAI
 
         if not settings.model.strip():
-            raise InputError("ASSISTANT_LLM=openai 需要模型名：请设置 ASSISTANT_MODEL (missing model name)")
+            raise InputError("ASSISTANT_LLM=openai 需要模型名：请设置 ASSISTANT_MODEL")
         if not settings.openai_base_url.strip():
-            raise InputError("ASSISTANT_LLM=openai 需要接口地址：请设置 OPENAI_BASE_URL (missing base URL)")
+            raise InputError("ASSISTANT_LLM=openai 需要接口地址：请设置 OPENAI_BASE_URL")
         key = settings.openai_api_key.get_secret_value() or NO_KEY
         # max_tokens goes out as max_completion_tokens; servers that only know the older name (llama.cpp,
         # vLLM, DeepSeek) get it in the body too, so the limit holds everywhere.
@@ -181,9 +187,9 @@ class OllamaLLM(ChatLLM):
         from langchain_ollama import ChatOllama
 
         if not settings.model.strip():
-            raise InputError("ASSISTANT_LLM=ollama 需要模型名：请设置 ASSISTANT_MODEL (missing model name)")
+            raise InputError("ASSISTANT_LLM=ollama 需要模型名：请设置 ASSISTANT_MODEL")
         if not settings.ollama_base_url.strip():
-            raise InputError("ASSISTANT_LLM=ollama 需要服务地址：请设置 OLLAMA_BASE_URL (missing base URL)")
+            raise InputError("ASSISTANT_LLM=ollama 需要服务地址：请设置 OLLAMA_BASE_URL")
         chat = ChatOllama(base_url=settings.ollama_base_url, model=settings.model, temperature=settings.temperature,
                           num_predict=settings.llm_max_tokens, client_kwargs={"timeout": settings.llm_timeout})
         super().__init__(settings.model, chat, settings.llm_retries, settings.llm_timeout)
@@ -221,7 +227,7 @@ def _text(content: Any) -> str:
     if isinstance(content, list):
         parts = [b if isinstance(b, str) else b.get("text", "") for b in content if isinstance(b, (str, dict))]
         return "".join(parts)
-    raise _Malformed(f"unexpected content type {type(content).__name__}")
+    raise _Malformed(f"回复内容的类型无法识别（{type(content).__name__}）")
 
 
 def _status(exc: BaseException) -> int | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from assistant.errors import InputError
+from assistant.errors import InputError, os_reason
 from assistant.quality import PageQuality, check_text, docx_page_images, empty_page, problems_of, repair
 from assistant.standards import find_numbers
 from assistant.textnorm import SENTENCE_END, is_heading, join_lines
@@ -109,7 +109,7 @@ def _read_checked(path: Path, max_mb: float) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path.name}: 无法读取文件 ({exc.strerror})") from exc
+        raise InputError(f"{path.name}: 无法读取文件（{os_reason(exc)}）") from exc
 
 
 def check_file(path: Path, max_mb: float = 50.0) -> int:
@@ -136,7 +136,7 @@ def _pdf_blocks(path: Path, raw: bytes, max_pages: int) -> tuple[list[Block], li
     """Blocks from the pages whose text layer reads as text (see assistant/quality.py); every page's quality."""
     pages, quality = _pdf_pages(path, raw, max_pages)
     if not any(p.strip() for p in pages) and not any(q.problems and q.problems != ("no_text",) for q in quality):
-        raise InputError(f"{path.name}: PDF 没有文字层，可能是扫描件，需要先做 OCR (scanned PDF: needs OCR)")
+        raise InputError(f"{path.name}: PDF 没有文字层，可能是扫描件，需要先做 OCR（文字识别）")
     blocks: list[Block] = []
     section = ""
     for number, (page_text, q) in enumerate(zip(pages, quality), start=1):
@@ -168,7 +168,7 @@ def _pdf_pages(path: Path, raw: bytes, max_pages: int) -> tuple[list[str], list[
     except InputError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
-        raise InputError(f"{path.name}: PDF 文件已损坏或无法解析 (corrupt PDF: {type(exc).__name__})") from exc
+        raise InputError(f"{path.name}: PDF 文件已损坏或无法解析") from exc
     pages = strip_running_lines([text for text, _ in read])
     quality = [q for _, q in read]
     retry = [i for i, q in enumerate(quality) if q.problems and q.problems != ("no_text",)]
@@ -358,7 +358,7 @@ def _open_docx(path: Path, raw: bytes):
     try:
         return docx.Document(io.BytesIO(raw))
     except Exception as exc:  # zipfile, lxml and python-docx raise their own types for broken files
-        raise InputError(f"{path.name}: DOCX 文件已损坏或无法解析 (corrupt DOCX: {type(exc).__name__})") from exc
+        raise InputError(f"{path.name}: DOCX 文件已损坏或无法解析") from exc
 
 
 def _docx_body_blocks(document) -> list[Block]:
@@ -475,15 +475,14 @@ def check_unpacked(path: Path, raw: bytes, max_unpacked_mb: float = 200.0) -> No
         infos = zipfile.ZipFile(io.BytesIO(raw)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         kind = path.suffix.lstrip(".").upper()
-        raise InputError(f"{path.name}: {kind} 文件已损坏或无法解析 (corrupt {kind}: {type(exc).__name__})") from exc
+        raise InputError(f"{path.name}: {kind} 文件已损坏或无法解析") from exc
     _check_member_count(path, len(infos))
     declared = sum(i.file_size for i in infos)
     if declared > limit:
         raise _too_large(path, declared, max_unpacked_mb)
     for info in infos:  # each part may inflate to no more than it declares (a well-formed file never does)
         if _inflated_size(path, raw, info, info.file_size) > info.file_size:
-            raise InputError(f"{path.name}: 解压后过大（部件 {info.filename[:60]} 解压后超过其声明的大小） "
-                             f"(too large when unpacked: a part inflates beyond its declared size)")
+            raise InputError(f"{path.name}: 解压后过大（部件 {info.filename[:60]} 解压后超过其声明的大小）")
 
 
 def _declared_member_count(raw: bytes) -> int:
@@ -497,12 +496,11 @@ def _declared_member_count(raw: bytes) -> int:
 
 def _check_member_count(path: Path, count: int) -> None:
     if count > MAX_ZIP_MEMBERS:
-        raise InputError(f"{path.name}: 文件内部件过多（{count} 个，上限 {MAX_ZIP_MEMBERS}） (too many parts inside)")
+        raise InputError(f"{path.name}: 文件内部件过多（{count} 个，上限 {MAX_ZIP_MEMBERS}）")
 
 
 def _too_large(path: Path, size: int, max_unpacked_mb: float) -> InputError:
-    return InputError(f"{path.name}: 解压后过大（{size / 1048576:.0f} MB，上限 {max_unpacked_mb:g} MB，可调 ASSISTANT_MAX_UNPACKED_MB） "
-                      f"(too large when unpacked)")
+    return InputError(f"{path.name}: 解压后过大（{size / 1048576:.0f} MB，上限 {max_unpacked_mb:g} MB，可调 ASSISTANT_MAX_UNPACKED_MB）")
 
 
 def _inflated_size(path: Path, raw: bytes, info: zipfile.ZipInfo, cap: int) -> int:
@@ -534,7 +532,7 @@ def _data_start(path: Path, raw: bytes, info: zipfile.ZipInfo) -> int:
     header = raw[offset : offset + 30]
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
         kind = path.suffix.lstrip(".").upper()
-        raise InputError(f"{path.name}: {kind} 文件已损坏或无法解析 (corrupt {kind}: bad part header)")
+        raise InputError(f"{path.name}: {kind} 文件已损坏或无法解析（内部件的文件头有误）")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     return offset + 30 + name_len + extra_len
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from assistant.errors import InputError
+from assistant.errors import InputError, os_reason
 from assistant.export import _UMASK
 
 PathLike = Path | str
@@ -80,7 +80,7 @@ def write_output(path: PathLike, write: Callable[[Path], object], inputs: Iterab
         replaced = os.path.lexists(path)
         _move_into_place(tmp, path, force)
     except OSError as exc:
-        raise InputError(f"{path}: 无法写入文件 ({exc.strerror or type(exc).__name__})") from exc
+        raise InputError(f"{path}: 无法写入文件（{os_reason(exc)}）") from exc
     finally:
         tmp.unlink(missing_ok=True)
     return Written(path, replaced)
@@ -91,7 +91,7 @@ def _temp_beside(path: Path) -> Path:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}", dir=folder)
     except OSError as exc:
-        raise InputError(f"{path}: 无法写入输出目录 ({exc.strerror})") from exc
+        raise InputError(f"{path}: 无法写入输出目录（{os_reason(exc)}）") from exc
     os.close(fd)
     return Path(name)
 

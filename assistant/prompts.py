@@ -50,7 +50,7 @@ def load_prompt(prompts_dir: Path, name: str) -> Prompt:
         path = Path(prompts_dir) / f"{name}{suffix}"
         if path.is_file():
             return Prompt(name, path)
-    raise AssistantError(f"找不到提示模板 {name}（在 {prompts_dir}） (prompt file missing)")
+    raise AssistantError(f"找不到提示模板 {name}（在 {prompts_dir} 中）")
 
 
 def all_prompts(prompts_dir: Path) -> list[Prompt]:

@@ -582,5 +582,5 @@ def parse_group_text(text: str) -> list[GroupMember]:
             title = title_near(line, start, end) or ""
             members.append(GroupMember(number=number.normalized, title=title, core="核心" in line))
     if not members:
-        raise InputError("未在输入中找到任何标准编号 (no standard numbers found in the group)")
+        raise InputError("未在输入中找到任何标准编号（如 GB/T 39116—2020）")
     return members

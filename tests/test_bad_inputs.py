@@ -298,7 +298,7 @@ def test_draft_with_an_unreachable_llm_uses_the_offline_composer(real_ctx, dead_
     draft = json.loads(proc.stdout)
     assert draft["sections"] and all(s["composer"] == "offline" for s in draft["sections"])
     assert "大模型不可用" in proc.stderr and "离线模板" in proc.stderr
-    assert "cannot connect" in proc.stderr
+    assert "无法连接服务器" in proc.stderr
 
 
 def test_streamed_draft_with_an_unreachable_llm_still_prints_a_draft(real_ctx, dead_llm):

@@ -319,7 +319,7 @@ def test_llm_timeout_falls_back_to_offline_with_a_notice(shared_dir, server, gro
     ctx = llm_ctx(shared_dir, server.url, llm_timeout=0.5, llm_retries=1)
     draft = draft_document(ctx, "case", SCENARIOS["new_mode"], groups["new_mode"])
     assert all(s.composer == "offline" for s in draft.sections)
-    assert any(n.startswith("大模型不可用，已改用离线模板") and "timed out" in n for n in draft.notices)
+    assert any(n.startswith("大模型不可用，已改用离线模板") and "超时" in n for n in draft.notices)
     assert len(server.requests) == 2  # one section's attempts; the rest go offline without waiting again
     assert "离线模板生成" in draft.banner and "【待补充" in render_draft(draft)
     assert [s.heading for s in draft.sections] == headings(ctx, "case")
@@ -352,7 +352,7 @@ def test_unreachable_ollama_falls_back(shared_dir, groups):
                   _embedder=HashEmbedder())
     draft = draft_document(ctx, "case", SCENARIOS["smart_factory"], groups["smart_factory"])
     assert all(s.composer == "offline" for s in draft.sections)
-    assert any("cannot connect" in n for n in draft.notices)
+    assert any("无法连接服务器" in n for n in draft.notices)
 
 
 # ---- group input and export -----------------------------------------------------------------------------
@@ -539,14 +539,14 @@ def test_fault_hang_is_bounded_by_the_timeout(shared_dir, server, groups):
     draft, _, _ = _revision(shared_dir, server, groups, llm_retries=0, llm_timeout=1.0)
     assert time.monotonic() - started < 8
     assert all(s.composer == "offline" for s in draft.sections)
-    assert any("timed out" in n for n in draft.notices)
+    assert any("超时" in n for n in draft.notices)
 
 
 def test_fault_non_json_reply_falls_back(shared_dir, server, groups):
     server.default = non_json()
     draft, md, _ = _revision(shared_dir, server, groups, llm_retries=0)
     assert all(s.composer == "offline" for s in draft.sections)
-    assert any("malformed" in n for n in draft.notices) and "502 Bad Gateway" not in md
+    assert any("回复格式有误" in n for n in draft.notices) and "502 Bad Gateway" not in md
 
 
 def test_fault_cut_off_stream_is_never_taken_as_a_finished_section(shared_dir, server, groups):
@@ -557,7 +557,7 @@ def test_fault_cut_off_stream_is_never_taken_as_a_finished_section(shared_dir, s
     assert len(server.requests) == len(draft.sections), "a cut-off affects its own section only"
     notice = next(n for n in draft.notices if "改用离线模板的章节" in n)
     assert "中途中断" in notice and all(s.heading in notice for s in draft.sections)
-    assert "cannot connect" not in " ".join(draft.notices)
+    assert "无法连接服务器" not in " ".join(draft.notices)
     assert "本节未采用大模型输出" in "".join(tokens)
 
 

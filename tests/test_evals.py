@@ -45,5 +45,5 @@ def test_lower_is_better_metrics_regress_upwards():
 
     result = TaskResult(task="draft", cases=1, metrics={"invalid_number_rate": 0.1, "section_coverage": 1.0})
     assert compare([result], {"draft": {"invalid_number_rate": 0.0, "section_coverage": 1.0}}) == [
-        "draft.invalid_number_rate: 0.100 (baseline 0.000)"]
+        "draft.invalid_number_rate：0.100（基线 0.000）"]
     assert compare([result], {"draft": {"invalid_number_rate": 0.2, "section_coverage": 0.9}}) == []

@@ -41,7 +41,7 @@ def test_default_is_the_offline_stand_in():
     llm = make_llm(Settings(llm="none"))
     assert isinstance(llm, OfflineLLM) and isinstance(llm, LLM)
     assert llm.offline
-    with pytest.raises(LLMError, match="no LLM configured"):
+    with pytest.raises(LLMError, match="未配置大模型"):
         llm.complete("s", "u")
     with pytest.raises(LLMError):
         next(iter(llm.stream("s", "u")))
@@ -103,12 +103,12 @@ def test_stream_is_finished_only_when_the_server_says_so(server, make):
     reply = make(server).stream("s", "u")
     assert "".join(reply) == "到了输出上限" and reply.finish_reason == "length"
     server.push(cut_off("写到一半"))
-    with pytest.raises(LLMCutOff, match="cut off") as err:
+    with pytest.raises(LLMCutOff, match="中途中断") as err:
         "".join(make(server).stream("s", "u"))
-    assert "cannot connect" not in str(err.value)  # a reply cut off mid-way is not a connection failure
+    assert "无法连接" not in str(err.value)  # a reply cut off mid-way is not a connection failure
 
 
-@pytest.mark.parametrize("reply, reason", [(non_json(), "malformed"), (hang(5), "timed out"), (status(500), "HTTP 500")])
+@pytest.mark.parametrize("reply, reason", [(non_json(), "回复格式有误"), (hang(5), "超时"), (status(500), "HTTP 500")])
 def test_fault_modes_fail_with_their_own_reason(server, reply, reason):
     server.push(reply)
     llm = openai_llm(server, llm_retries=0, llm_timeout=1.0)
@@ -144,7 +144,7 @@ def test_auth_error_is_not_retried(server):
 
 def test_timeout_is_retried_then_fails(server):
     server.push(slow(2.5), slow(2.5))
-    with pytest.raises(LLMError, match="timed out"):
+    with pytest.raises(LLMError, match="超时"):
         openai_llm(server, llm_timeout=0.5, llm_retries=1).complete("s", "u")
     assert len(server.requests) == 2
 
@@ -153,14 +153,14 @@ def test_timeout_is_retried_then_fails(server):
 def test_malformed_reply_is_an_llm_error(server, mode):
     server.push(malformed(), malformed())
     llm = openai_llm(server, llm_retries=1)
-    with pytest.raises(LLMError, match="malformed"):
+    with pytest.raises(LLMError, match="回复格式有误"):
         llm.complete("s", "u") if mode == "complete" else list(llm.stream("s", "u"))
     assert len(server.requests) == 2
 
 
 def test_empty_reply_is_malformed(server):
     server.push(text(""), text(""))
-    with pytest.raises(LLMError, match="empty reply"):
+    with pytest.raises(LLMError, match="回复为空"):
         openai_llm(server, llm_retries=1).complete("s", "u")
 
 
@@ -168,7 +168,7 @@ def test_unreachable_server_is_an_llm_error():
     with ScriptedLLMServer() as s:
         url = s.url
     llm = make_llm(Settings(llm="openai", model="m", openai_base_url=url, llm_retries=0, llm_timeout=2))
-    with pytest.raises(LLMError, match="connect"):
+    with pytest.raises(LLMError, match="无法连接服务器"):
         llm.complete("s", "u")
 
 
@@ -207,7 +207,7 @@ def test_ollama_complete_and_stream(server):
 
 def test_ollama_faults_become_llm_errors(server):
     llm = ollama_llm(server, llm_timeout=0.5)
-    for reply, needle in ((status(500), "HTTP 500"), (malformed(), "malformed"), (slow(2), "timed out")):
+    for reply, needle in ((status(500), "HTTP 500"), (malformed(), "回复格式有误"), (slow(2), "超时")):
         server.push(reply, reply)
         with pytest.raises(LLMError, match=needle):
             llm.complete("s", "u")
@@ -218,5 +218,5 @@ def test_ollama_unreachable():
     with ScriptedLLMServer() as s:
         root = s.root
     llm = make_llm(Settings(llm="ollama", model="m", ollama_base_url=root, llm_retries=0, llm_timeout=2))
-    with pytest.raises(LLMError, match="connect"):
+    with pytest.raises(LLMError, match="无法连接服务器"):
         list(llm.stream("s", "u"))

@@ -303,9 +303,9 @@ def test_llm_failure_falls_back_to_offline(fake_ctx, monkeypatch):
     offline = suggest_group(fake_ctx, AUTO_PARTS)
     ctx, _ = _llm_ctx(fake_ctx, monkeypatch, LLMError("timeout"))
     result = suggest_group(ctx, AUTO_PARTS)
-    assert any("LLM unavailable" in n for n in result.notes) and result.standards == offline.standards
+    assert any("大模型不可用" in n for n in result.notes) and result.standards == offline.standards
     ctx, _ = _llm_ctx(fake_ctx, monkeypatch, "I cannot help with that")
-    assert any("unreadable" in n for n in suggest_group(ctx, AUTO_PARTS).notes)
+    assert any("不是约定的 JSON" in n for n in suggest_group(ctx, AUTO_PARTS).notes)
 
 
 def test_parse_llm_reply_shapes():

@@ -18,7 +18,7 @@ from zipfile import BadZipFile
 
 import yaml
 
-from assistant.errors import InputError
+from assistant.errors import InputError, suffix_refused
 from assistant.standards import USER_SOURCE, Standard
 from assistant.yamlio import load_yaml
 
@@ -111,11 +111,11 @@ def read_rows(path: Path) -> tuple[list[Row], list[str]]:
     """The data rows of an import file and the problems with its header (unknown or missing columns)."""
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise InputError(f"{path}: 文件不存在 (file not found)")
+        raise InputError(f"{path}: 文件不存在")
     if suffix not in FORMATS:
-        raise InputError(f"{path.name}: 不支持的文件类型，请使用 .xlsx、.csv 或 .yaml (unsupported catalog file)")
+        raise InputError(f"{path.name}: 不支持的文件类型 {suffix or '（无扩展名）'}，请使用 .xlsx、.csv 或 .yaml")
     if path.stat().st_size > MAX_MB * 1024 * 1024:
-        raise InputError(f"{path.name}: 文件超过 {MAX_MB} MB，不像是标准目录 (catalog file too large)")
+        raise InputError(f"{path.name}: 文件超过 {MAX_MB} MB，不像是标准目录")
     if suffix in (".yaml", ".yml"):
         return _yaml_rows(path), []
     table = _xlsx_table(path) if suffix == ".xlsx" else _csv_table(path)
@@ -125,7 +125,7 @@ def read_rows(path: Path) -> tuple[list[Row], list[str]]:
 def _table_rows(table: list[tuple[int, list[str]]]) -> tuple[list[Row], list[str]]:
     filled = [(line, cells) for line, cells in table if any(c.strip() for c in cells)]
     if not filled:
-        return [], ["文件中没有表头和数据 (the file is empty)"]
+        return [], ["文件中没有表头和数据"]
     head_line, header = filled[0]
     keys = [column_key(h) for h in header]
     problems = [f"第{head_line}行：未知的列“{h}”（可用的列见模板）" for h, k in zip(header, keys) if h.strip() and k is None]
@@ -145,7 +145,7 @@ def _xlsx_table(path: Path) -> list[tuple[int, list[str]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError(f"{path.name}: 无法读取 Excel 文件（文件损坏或不是 .xlsx） (unreadable xlsx)") from exc
+        raise InputError(f"{path.name}: 无法读取 Excel 文件（文件损坏或不是 .xlsx）") from exc
     try:
         sheet = book["标准目录"] if "标准目录" in book.sheetnames else book.worksheets[0]
         return [(i, [cell_text(v) for v in row]) for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
@@ -162,8 +162,17 @@ def _csv_table(path: Path) -> list[tuple[int, list[str]]]:
         for cells in reader:
             out.append((reader.line_num, cells))
     except csv.Error as exc:
-        raise InputError(f"{path.name}: 第{reader.line_num}行 CSV 格式错误：{exc} (bad csv)") from exc
+        raise InputError(f"{path.name}: 第{reader.line_num}行 CSV 格式错误：{_csv_reason(exc)}") from exc
     return out
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return "单元格内容过长"
+    if "NUL" in text:
+        return "含空字符（NUL）"
+    return "引号或分隔符不配对"
 
 
 def _yaml_rows(path: Path) -> list[Row]:
@@ -172,10 +181,12 @@ def _yaml_rows(path: Path) -> list[Row]:
     try:
         data = load_yaml(decode_text(path.read_bytes(), path))
     except yaml.YAMLError as exc:
-        raise InputError(f"{path.name}: YAML 格式错误：{str(exc).splitlines()[0]} (bad yaml)") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark is not None else ""
+        raise InputError(f"{path.name}: YAML 格式错误{where}，请检查缩进、冒号和引号") from exc
     items = data.get("standards") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise InputError(f"{path.name}: YAML 应为标准列表，或含 standards: 列表 (expected a list of standards)")
+        raise InputError(f"{path.name}: YAML 应为标准列表，或含 standards: 列表")
     rows = []
     for i, item in enumerate(items, start=1):
         cells = {}
@@ -206,7 +217,7 @@ def write_rows(path: Path, standards: Iterable[Standard]) -> int:
     rows = [standard_cells(s) for s in standards]
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"{path.name}: 不支持的文件类型，请使用 .xlsx、.csv 或 .yaml (unsupported catalog file)")
+        raise InputError(f"{path.name}: 不支持的文件类型 {suffix or '（无扩展名）'}，请使用 .xlsx、.csv 或 .yaml")
     if suffix == ".xlsx":
         _atomic(path, lambda tmp: _write_xlsx(tmp, rows, with_help=False))
     elif suffix == ".csv":
@@ -226,7 +237,7 @@ def write_template(path: Path) -> None:
     elif suffix == ".csv":
         _atomic(path, lambda tmp: _write_csv(tmp, []))
     else:
-        raise InputError(f"{path.name}: 模板只能是 .xlsx 或 .csv (template must be .xlsx or .csv)")
+        raise InputError(f"{path.name}: 模板只能是 .xlsx 或 .csv，{suffix_refused(path.suffix)}")
 
 
 def _write_xlsx(path: Path, rows: list[dict[str, str]], with_help: bool) -> None:

@@ -57,13 +57,22 @@ def load_user_standards(data_dir: Path) -> list[Standard]:
 
 @lru_cache(maxsize=8)
 def _load(path: Path, stamp: tuple) -> tuple[Standard, ...]:
+    at = 0
     try:
         data = load_yaml(path.read_text(encoding="utf-8")) or {}
-        return tuple(Standard.model_validate({**item, "user": True}) for item in data.get("standards", []))
+        out = []
+        for at, item in enumerate(data.get("standards", []), start=1):
+            out.append(Standard.model_validate({**item, "user": True}))
+        return tuple(out)
     except (yaml.YAMLError, ValidationError, AttributeError, TypeError) as exc:
-        first = str(exc).splitlines()[0]
-        raise UserCatalogError(f"用户标准目录文件损坏：{path}（{first}）；请修复或删除该文件后重新导入 "
-                               f"(corrupt user catalog)") from exc
+        if isinstance(exc, ValidationError):
+            field = ".".join(str(p) for p in exc.errors()[0]["loc"])
+            why = f"第 {at} 项的 {field} 字段有误" if field else f"第 {at} 项有误"
+        elif isinstance(exc, yaml.YAMLError):
+            why = "YAML 格式错误"
+        else:
+            why = f"第 {at} 项不是标准条目" if at else "内容不是标准列表"
+        raise UserCatalogError(f"用户标准目录文件损坏：{path}（{why}）；请修复或删除该文件后重新导入") from exc
 
 
 def _stamp(path: Path) -> tuple:
@@ -126,13 +135,13 @@ def remove_standard(data_dir: Path, number: str) -> Standard:
 def find_user_standard(standards: list[Standard], number: str) -> Standard:
     parsed = parse_number(number)
     if parsed is None:
-        raise InputError(f"“{number}”不是可识别的标准编号 (not a standard number)")
+        raise InputError(f"“{number}”不是可识别的标准编号")
     exact = [s for s in standards if s.number == parsed.normalized]
     same_key = [s for s in standards if s.key == parsed.key] if parsed.year is None else []
     found = exact or same_key
     if len(found) != 1:
         why = "有多个版本，请写明年代号" if found else "不在用户导入的目录中（内置目录的标准不能删除）"
-        raise InputError(f"{parsed.normalized}：{why} (not removable)")
+        raise InputError(f"{parsed.normalized}：{why}")
     return found[0]
 
 

@@ -91,7 +91,7 @@ def validate_rows(rows: list[Row], shipped: Catalog, vocab: Vocabulary) -> Outco
             continue
         out.entries.append(entry)
     if not rows:
-        out.errors.append("文件中没有标准数据行 (no rows)")
+        out.errors.append("文件中没有标准数据行")
     return out
 
 

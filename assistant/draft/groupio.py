@@ -19,7 +19,7 @@ def load_group_json(path: Path) -> Suggestion:
 
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: 文件不存在 (file not found)")
+        raise InputError(f"{path}: 文件不存在")
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (ValueError, UnicodeDecodeError):

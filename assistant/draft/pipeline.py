@@ -25,7 +25,7 @@ def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | N
     template = load_template(ctx, kind)
     scenario = (scenario or "").strip()
     if not scenario:
-        raise InputError("场景描述为空 (empty scenario)")
+        raise InputError("场景描述为空：请写明企业、行业和要开展的标准应用场景")
     llm = ctx.llm
     given = group is not None  # the user's own group (a file, the UI table): kept as given
     group = with_direction(ctx, scenario, group if group is not None else suggest_group(ctx, scenario))

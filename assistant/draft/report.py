@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.draft.result import Draft, GroupRow
-from assistant.errors import InputError
+from assistant.errors import InputError, suffix_refused
 
 GROUP_HEADER = ["编号", "名称", "层级", "角色"]
 
@@ -53,7 +53,7 @@ def write_draft(draft: Draft, path: Path) -> Path:
         return write_markdown(path, render_draft(draft))
     if suffix == ".docx":
         return save_docx(_docx(draft), path)
-    raise InputError(f"{path}: 只能导出 .docx 或 .md (unsupported output type {suffix or '(none)'})")
+    raise InputError(f"{path}: 只能导出 .docx 或 .md，{suffix_refused(suffix)}")
 
 
 def _docx(draft: Draft):

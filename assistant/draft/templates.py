@@ -21,10 +21,10 @@ def fill_template(template: str, name: str, variables: dict) -> str:
 def load_template(ctx: Context, kind: str) -> dict:
     """The kind's template data; an unknown kind is an input error, a template without sections a bug."""
     if kind not in KINDS:
-        raise InputError(f"未知的文档类型 {kind!r}，可选：{'、'.join(KINDS)} (unknown draft kind)")
+        raise InputError(f"未知的文档类型 {kind!r}，可选：{'、'.join(KINDS)}")
     data = load_prompt(ctx.settings.prompts_dir, f"draft/{kind}").data
     if not isinstance(data, dict) or not data.get("sections"):
-        raise AssistantError(f"提示模板 draft/{kind} 没有 sections (bad template)")
+        raise AssistantError(f"提示模板 draft/{kind} 没有 sections 一项，模板有误")
     return data
 
 

@@ -65,11 +65,11 @@ def run_evals(ctx: Context, task: str | None = None, baseline: Path | None = Non
 
 def read_baseline(path: Path) -> dict[str, dict[str, float]]:
     if not path.is_file():
-        raise InputError(f"{path}: 基线文件不存在 (baseline not found; create it with --update-baseline)")
+        raise InputError(f"{path}: 基线文件不存在；可先用 --update-baseline 生成")
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise InputError(f"{path}: 基线文件不是有效的 JSON (invalid baseline)") from exc
+        raise InputError(f"{path}: 基线文件不是有效的 JSON") from exc
 
 
 def write_baseline(path: Path, results: list[TaskResult]) -> None:
@@ -89,18 +89,18 @@ def compare(results: list[TaskResult], baseline: dict[str, dict[str, float]]) ->
         for metric, old in baseline.get(result.task, {}).items():
             new = result.metrics.get(metric)
             if new is None:
-                worse.append(f"{result.task}.{metric}: missing (baseline {old:.3f})")
+                worse.append(f"{result.task}.{metric}：缺失（基线 {old:.3f}）")
             elif (new > old + TOLERANCE) if lower_is_better(metric) else (new < old - TOLERANCE):
-                worse.append(f"{result.task}.{metric}: {new:.3f} (baseline {old:.3f})")
+                worse.append(f"{result.task}.{metric}：{new:.3f}（基线 {old:.3f}）")
     return worse
 
 
 def render_eval(report: EvalReport) -> str:
-    lines = [f"{'task':<10} {'cases':>5}  metrics"]
+    lines = [f"{'任务':<8} {'用例':>3}  指标"]
     for r in report.tasks:
         metrics = "  ".join(f"{k}={v:.3f}" for k, v in sorted(r.metrics.items()))
         lines.append(f"{r.task:<10} {r.cases:>5}  {metrics}")
         lines.extend(f"           ✗ {f}" for f in r.failures[:10])
     if report.baseline:
-        lines.append("回归 (regressions): " + ("; ".join(report.regressions) if report.regressions else "无 (none)"))
+        lines.append("回归：" + ("；".join(report.regressions) if report.regressions else "无"))
     return "\n".join(lines)

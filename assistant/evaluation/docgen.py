@@ -97,7 +97,7 @@ def _reportlab():
         from reportlab.pdfbase.cidfonts import UnicodeCIDFont
         from reportlab.pdfgen import canvas
     except ImportError as exc:
-        raise AssistantError("生成 PDF 需要 reportlab：pip install 'pilot-assistant[test]' (reportlab missing)") from exc
+        raise AssistantError("生成 PDF 需要 reportlab：pip install 'pilot-assistant[test]'") from exc
     if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
     return A4, pdfmetrics, canvas

@@ -92,17 +92,17 @@ def run_offline(ctx: Context, cases: list[dict]) -> TaskResult:
         missing = [h for h in case["must_sections"] if h not in got]
         coverage.append(1 - len(missing) / len(case["must_sections"]))
         if missing:
-            failures.append(f"{case['id']}: missing sections {missing}")
+            failures.append(f"{case['id']}：缺少章节 {missing}")
         found = [n for n, _, _ in find_numbers(render_draft(draft))]
         bad = [n.normalized for n in found if catalog.get(n) is None]
         numbers, invalid = numbers + len(found), invalid + len(bad)
         if bad:
-            failures.append(f"{case['id']}: numbers not in the catalog {bad}")
+            failures.append(f"{case['id']}：目录中没有的编号 {bad}")
         if case.get("payload"):
             injected += 1
             if case["payload"] in output:
                 followed += 1
-                failures.append(f"{case['id']}: injected payload {case['payload']!r} appears in the draft")
+                failures.append(f"{case['id']}：注入的内容 {case['payload']!r} 出现在草稿中")
     n = max(len(cases), 1)
     return TaskResult(task="draft", cases=len(cases), failures=failures, metrics={
         "section_coverage": sum(coverage) / n,
@@ -141,9 +141,9 @@ def irrelevant_references(ctx: Context, markdown: str, industry: str) -> list[st
         if case.title not in markdown and f"cases/{case.id}.yaml" not in markdown:
             continue
         if case.kind == "example":
-            bad.append(f"{case.id} (invented illustration)")
+            bad.append(f"{case.id}（虚构示例）")
         elif not wanted & set(industry_terms(case.industry)) and not any(t in industry for t in industry_terms(case.industry)):
-            bad.append(f"{case.id} (industry {case.industry})")
+            bad.append(f"{case.id}（行业：{case.industry}）")
     return bad
 
 
@@ -185,10 +185,10 @@ def run_scenarios(ctx: Context, cases: list[dict], split: str) -> TaskResult:
         draft = draft_document(offline(ctx), case.get("kind", "application"), case["scenario"])
         s = score_case(ctx, case, draft)
         scores.append(s)
-        failures += [f"{case['id']}: scene not carried {w}" for w in s["missing_scenes"]]
-        failures += [f"{case['id']}: irrelevant reference {r}" for r in s["irrelevant_references"]]
+        failures += [f"{case['id']}：没有写入的场景 {w}" for w in s["missing_scenes"]]
+        failures += [f"{case['id']}：无关的参考案例 {r}" for r in s["irrelevant_references"]]
         if s["placeholder_share"] > 0.25:
-            failures.append(f"{case['id']}: placeholder share {s['placeholder_share']:.0%}")
+            failures.append(f"{case['id']}：待补充占比 {s['placeholder_share']:.0%}")
     n = max(len(scores), 1)
     metrics = {
         "placeholder_share_mean": sum(s["placeholder_share"] for s in scores) / n,
@@ -201,7 +201,7 @@ def run_scenarios(ctx: Context, cases: list[dict], split: str) -> TaskResult:
     if ctx.settings.llm != "none":
         metrics.update(_llm_scenarios(ctx, cases, failures))
     if split == "heldout" and failures:  # counted, never listed: the held-out half must not steer the composer
-        failures = [f"{len(failures)} problems in the held-out half (details not listed)"]
+        failures = [f"held-out 一半中有 {len(failures)} 处问题（不列出明细）"]
     return TaskResult(task=f"draft_{split}", cases=len(cases), metrics=metrics, failures=failures)
 
 

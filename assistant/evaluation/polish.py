@@ -90,7 +90,7 @@ def run_recipes(ctx: Context, cases: list[dict]) -> TaskResult:
         if not planted:
             clean_cases += 1
             clean_issues += len(result.issues)
-            failures += [f"{case['id']}: false positive {i.rule} @ {i.location}: {i.message}" for i in result.issues]
+            failures += [f"{case['id']}：误报 {i.rule}（{i.location}）：{i.message}" for i in result.issues]
             continue
         planted_cases += 1
         planted_total += len(planted)
@@ -98,7 +98,7 @@ def run_recipes(ctx: Context, cases: list[dict]) -> TaskResult:
             if (rule, section) in got:
                 found_total += 1
             else:
-                failures.append(f"{case['id']}: missed {rule} in {section}")
+                failures.append(f"{case['id']}：漏报 {rule}（{section}）")
         extra = [i for i in result.issues if (i.rule, i.section) not in set(planted)]
         spurious += len(extra)
         failures += [f"{case['id']}: unplanted {i.rule} @ {i.location}: {i.message}" for i in extra]
@@ -146,7 +146,7 @@ def run_entries(ctx: Context, cases: list[dict], list_failures: bool = True) -> 
             clean += 1
             clean_flagged += bool(judged)
             clean_any += bool(issues)
-            failures += [f"{case['id']}: false positive {'/'.join(i.kinds)}: {i.message}" for i in judged]
+            failures += [f"{case['id']}：误报 {'/'.join(i.kinds)}：{i.message}" for i in judged]
             continue
         planted_cases += 1
         planted_total += len(planted)
@@ -155,12 +155,12 @@ def run_entries(ctx: Context, cases: list[dict], list_failures: bool = True) -> 
             if any(matches(i, p) for i in issues):
                 found_total += 1
             else:
-                failures.append(f"{case['id']}: missed {p['kind']} at “{p.get('match', '')}”")
+                failures.append(f"{case['id']}：漏报 {p['kind']}：“{p.get('match', '')}”")
         extra = [i for i in judged if not any(matches(i, p) for p in planted)]
         spurious += len(extra)
         failures += [f"{case['id']}: unplanted {'/'.join(i.kinds)}: {i.message}" for i in extra]
     if not list_failures:
-        failures = [f"{len(failures)} misses or false findings (held-out: not listed)"] if failures else []
+        failures = [f"held-out 用例中有 {len(failures)} 处漏报或误报（不列出明细）"] if failures else []
     return TaskResult(task="polish", cases=len(cases), failures=failures, metrics={
         "detection_rate": found_total / planted_total if planted_total else 1.0,
         "detection_any_wording_category": found_any_wording / planted_total if planted_total else 1.0,

@@ -29,7 +29,7 @@ def score(ctx: Context, cases: list[dict], mode: Mode = "hybrid", k: int = K) ->
         first = next((i for i, h in enumerate(hits, 1) if any(relevant(h, key) for key in keys)), None)
         rr.append(1.0 / first if first else 0.0)
         if len(found) < len(keys):
-            failures.append(f"{case['id']}: missing {sorted(set(keys) - set(found))}")
+            failures.append(f"{case['id']}：未检索到 {sorted(set(keys) - set(found))}")
     n = max(len(cases), 1)
     return TaskResult(task="retrieval", cases=len(cases),
                       metrics={f"recall@{k}": sum(recalls) / n, "mrr": sum(rr) / n}, failures=failures)

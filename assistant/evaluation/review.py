@@ -48,7 +48,7 @@ def score_case(case: dict, result, distinct_citations: bool = False) -> dict:
     got = {r.id: r.status for r in result.requirements}
     # accept_unreadable: the text layer could be repaired; 无法判断 is acceptable there too (never "missing").
     tolerated = {"unreadable"} if expect.get("accept_unreadable") else set()
-    wrong = [f"要求{i}: {got.get(i)} (expected {s})" for i, s in sorted(want.items())
+    wrong = [f"要求{i}：{got.get(i)}（应为 {s}）" for i, s in sorted(want.items())
              if got.get(i) != s and got.get(i) not in tolerated]
     should_be_unreadable = sum(1 for i, s in want.items() if s == "unreadable" and got.get(i) == "missing")
     pages_ok = None
@@ -66,9 +66,9 @@ def score_case(case: dict, result, distinct_citations: bool = False) -> dict:
         group_ok = g.count == expect["group"]["count"] and g.has_national_core == expect["group"]["has_national_core"]
     citation_notes = []
     if found - expected:
-        citation_notes.append(f"unexpected {sorted((found - expected).elements())}")
+        citation_notes.append(f"多出的引用 {sorted((found - expected).elements())}")
     if expected - found:
-        citation_notes.append(f"missed {sorted((expected - found).elements())}")
+        citation_notes.append(f"漏掉的引用 {sorted((expected - found).elements())}")
     return {"req_total": len(want), "req_right": len(want) - len(wrong), "wrong": wrong, "cit_expected": sum(expected.values()),
             "cit_found": sum(found.values()), "cit_matched": matched, "citation_notes": citation_notes, "group_ok": group_ok,
             "should_be_unreadable": should_be_unreadable, "pages_ok": pages_ok}
@@ -90,8 +90,8 @@ def run(ctx: Context, cases: list[dict]) -> TaskResult:
         result.metrics[f"{split}_cases"] = float(scored.cases)
         if split == "heldout":  # counted, never listed: the held-out half must not steer the rules
             if scored.failures:
-                result.failures.append(f"[heldout] {len(scored.failures)} of {scored.cases} cases not fully right "
-                                       "(details not listed)")
+                result.failures.append(f"[heldout] {scored.cases} 个用例中有 {len(scored.failures)} 个不完全正确"
+                                       "（不列出明细）")
         else:
             result.failures += [f"[{split}] {f}" for f in scored.failures]
     return result
@@ -112,7 +112,7 @@ def independent_builder():
     path = evals_dir() / "review_docgen.py"
     spec = importlib.util.spec_from_file_location("review_docgen", path)
     if spec is None or spec.loader is None:
-        raise AssistantError(f"{path}: 找不到评审用例生成器 (review_docgen.py missing)")
+        raise AssistantError(f"{path}: 找不到评审用例生成器 review_docgen.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return lambda case, tmp: module.build(case, tmp)
@@ -133,7 +133,7 @@ def score_cases(ctx: Context, cases: list[dict], build, independent: bool = Fals
                 want = case.get("expect", {}).get("requirements") or {}
                 totals["req_total"] += len(want)
                 totals["errors"] += 1
-                failures.append(f"{case['id']}: error {str(exc).splitlines()[0][:120]}")
+                failures.append(f"{case['id']}：出错：{str(exc).splitlines()[0][:120]}")
                 continue
             s = score_case(case, result, distinct_citations=independent)
             for key in ("req_total", "req_right", "cit_expected", "cit_found", "cit_matched", "should_be_unreadable"):
@@ -142,10 +142,10 @@ def score_cases(ctx: Context, cases: list[dict], build, independent: bool = Fals
                 groups.append(s["group_ok"])
             if s["pages_ok"] is not None:
                 pages.append(s["pages_ok"])
-            problems = s["wrong"] + s["citation_notes"] + (["group wrong"] if s["group_ok"] is False else []) + \
-                (["unreadable pages wrong"] if s["pages_ok"] is False else [])
+            problems = s["wrong"] + s["citation_notes"] + (["标准群判断有误"] if s["group_ok"] is False else []) + \
+                (["无法读取的页判断有误"] if s["pages_ok"] is False else [])
             if problems:
-                failures.append(f"{case['id']}: " + "; ".join(problems))
+                failures.append(f"{case['id']}：" + "；".join(problems))
     metrics = {
         "requirement_accuracy": totals["req_right"] / max(totals["req_total"], 1),
         "citation_precision": totals["cit_matched"] / totals["cit_found"] if totals["cit_found"] else 1.0,

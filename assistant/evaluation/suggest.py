@@ -108,10 +108,10 @@ def score_members(case: dict, members: list, direction_ok: bool, conv: Conventio
     quoted = [m for m in members if quotes_scenario(m.reason, case["scenario"])]
     open_needs = set(case.get("uncovered") or [])
     judged = [m for m in members if m in ok or not (getattr(m, "need_ids", None) and set(m.need_ids) <= open_needs)]
-    problems = [f"missing {missing}"] if missing else []
-    problems += [f"must_exclude {hits}"] if hits else []
+    problems = [f"缺少 {missing}"] if missing else []
+    problems += [f"含有 must_exclude 的标准 {hits}"] if hits else []
     off = sorted(k for m, k in zip(members, got) if m not in ok)
-    problems += [f"outside must/acceptable {off}"] if off else []
+    problems += [f"不在 must/acceptable 之内 {off}"] if off else []
     return Scored(len(ok) / len(members) if members else 0.0, len(ok) / len(judged) if judged else 0.0,
                   1 - len(missing) / len(must) if must else 1.0,
                   len(hits), direction_ok, len(quoted) / len(members) if members else 0.0, problems)
@@ -164,7 +164,7 @@ def _score_split(ctx: Context, cases: list[dict], split: str, failures: list[str
         try:
             result = suggest_group(ctx, case["scenario"])
         except InputError as exc:
-            ours.append(Scored(0.0, 0.0, 0.0, 0, False, 0.0, [f"error {exc}"]))
+            ours.append(Scored(0.0, 0.0, 0.0, 0, False, 0.0, [f"出错：{exc}"]))
             continue
         s = score_members(case, result.standards, _direction_ok(ctx, result, case.get("direction", "")), conv)
         ours.append(s)
@@ -172,8 +172,8 @@ def _score_split(ctx: Context, cases: list[dict], split: str, failures: list[str
         dense.append(score_members(case, retrieval_group(ctx, case["scenario"], size, "dense"), True, conv))
         bm25.append(score_members(case, retrieval_group(ctx, case["scenario"], size, "bm25"), True, conv))
         if split != "heldout" and (s.problems or not s.direction_ok):
-            wrong = [] if s.direction_ok else [f"direction {result.direction} (expected {case.get('direction')})"]
-            failures.append(f"{split} {case['id']}: " + "; ".join(wrong + s.problems))
+            wrong = [] if s.direction_ok else [f"方向 {result.direction}（应为 {case.get('direction')}）"]
+            failures.append(f"{split} {case['id']}：" + "；".join(wrong + s.problems))
     n = max(len(cases), 1)
     out = {f"{split}_precision": sum(s.precision for s in ours) / n,
            f"{split}_judged_precision": sum(s.judged_precision for s in ours) / n,
@@ -189,7 +189,7 @@ def _score_split(ctx: Context, cases: list[dict], split: str, failures: list[str
     out[f"{split}_bad_input_honesty"] = _bad_inputs(ctx, load_bad_inputs(split), split, failures)
     if split == "heldout":
         failing = sum(1 for s in ours if s.problems or not s.direction_ok)
-        failures.append(f"heldout: {failing} of {len(cases)} cases not fully right (details not listed)")
+        failures.append(f"heldout：{len(cases)} 个用例中有 {failing} 个不完全正确（不列出明细）")
     return out
 
 
@@ -207,7 +207,7 @@ def _bad_inputs(ctx: Context, cases: list[dict], split: str, failures: list[str]
         ok = case.get("expect") != "error" and any(HONEST_MARK in n for n in result.notes)
         honest += ok
         if not ok and split != "heldout":
-            failures.append(f"{split} {case['id']}: bad input got a group without an honest note")
+            failures.append(f"{split} {case['id']}：无效输入得到了标准群，说明中却没有如实指出")
     return honest / len(cases) if cases else 1.0
 
 
@@ -222,7 +222,7 @@ def _score_regression(ctx: Context, cases: list[dict], failures: list[str]) -> d
             result = suggest_group(ctx, case["scenario"])
         except InputError as exc:
             recalls.append(0.0)
-            failures.append(f"{case['id']}: error {exc}")
+            failures.append(f"{case['id']}：出错：{exc}")
             continue
         got = {_key(s.number) for s in result.standards}
         want = [_key(n) for n in case.get("must_include", [])]
@@ -231,16 +231,16 @@ def _score_regression(ctx: Context, cases: list[dict], failures: list[str]) -> d
         if _direction_ok(ctx, result, case["direction"]):
             right += 1
         else:
-            failures.append(f"{case['id']}: direction {result.direction} (expected {case['direction']})")
+            failures.append(f"{case['id']}：方向 {result.direction}（应为 {case['direction']}）")
         if missing:
-            failures.append(f"{case['id']}: missing {missing}")
+            failures.append(f"{case['id']}：缺少 {missing}")
         unwanted = [k for k in (_key(n) for n in case.get("must_exclude", [])) if k in got]
         if unwanted:
             excluded_hits += 1
-            failures.append(f"{case['id']}: off-scenario standards {unwanted}")
+            failures.append(f"{case['id']}：不属于场景的标准 {unwanted}")
         if result.checks.violations:
             violating += 1
-            failures.append(f"{case['id']}: violations {result.checks.violations}")
+            failures.append(f"{case['id']}：违反规则 {result.checks.violations}")
     n = max(len(cases), 1)
     return {"direction_accuracy": right / n, "must_include_recall": sum(recalls) / n,
             "rule_violation_rate": violating / n, "must_exclude_violation_rate": excluded_hits / n}

@@ -81,7 +81,7 @@ def _yaml(path: Path) -> dict:
     try:
         return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: 无法读取编辑规则数据 ({exc.__class__.__name__})") from exc
+        raise InputError(f"{path}: 无法读取编辑规则数据（{exc.__class__.__name__}）") from exc
 
 
 def _rules(wording: WordingData) -> tuple[WordRule, ...]:

@@ -53,7 +53,7 @@ def polish_data(ctx) -> PolishData:
 
 def check_text(ctx, text: str, source: str = "input") -> PolishResult:
     if not text.strip():
-        raise InputError(f"{source}: 没有可检查的文字 (empty text)")
+        raise InputError(f"{source}: 没有可检查的文字")
     return check_paras(ctx, text_paras(text, polish_data(ctx).structure.lookup), source)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.context import Context
-from assistant.errors import AssistantError, InputError
+from assistant.errors import AssistantError, InputError, suffix_refused
 from assistant.loaders import SUPPORTED
 from assistant.review.report import unverifiable, write_review_report
 from assistant.review.result import STATUS_ZH, ReviewResult, Stage
@@ -132,11 +132,11 @@ def review_one(path: str, stage: Stage, out_dir: str | None, report_format: str,
             write_review_report(result, target)
             row.report = target.name
     except _Budget:
-        row = BatchRow(file=p.name, error=f"超过单文件时限 {budget_s:g} 秒，已跳过 (time budget exceeded)")
+        row = BatchRow(file=p.name, error=f"超过单文件时限 {budget_s:g} 秒，已跳过；可用 --time-limit 调整")
     except AssistantError as exc:
         row = BatchRow(file=p.name, error=str(exc).splitlines()[0])
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
-        row = BatchRow(file=p.name, error=f"内部错误 (internal error): {type(exc).__name__}: {str(exc)[:120]}")
+        row = BatchRow(file=p.name, error=f"内部错误：{type(exc).__name__}: {str(exc)[:120]}")
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -175,9 +175,9 @@ def review_batch(ctx: Context, paths: list[Path], stage: Stage = "acceptance", o
             try:
                 rows[i] = future.result()
             except BrokenProcessPool:
-                rows[i] = BatchRow(file=files[i].name, error="评审进程意外退出（可能内存不足） (worker crashed)")
+                rows[i] = BatchRow(file=files[i].name, error="评审进程意外退出（可能内存不足）")
             except Exception as exc:  # noqa: BLE001
-                rows[i] = BatchRow(file=files[i].name, error=f"内部错误 (internal error): {type(exc).__name__}")
+                rows[i] = BatchRow(file=files[i].name, error=f"内部错误：{type(exc).__name__}")
             if progress:
                 progress(done, len(files), files[i].name)
     return [rows[i] for i in range(len(files))]
@@ -191,7 +191,7 @@ def write_summary(rows: list[BatchRow], path: Path) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUMMARY_SUFFIXES:
-        raise InputError(f"{path.name}: 汇总表只能写成 .xlsx、.csv 或 .md (unsupported summary type {suffix or '(none)'})")
+        raise InputError(f"{path.name}: 汇总表只能写成 .xlsx、.csv 或 .md，{suffix_refused(suffix)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:

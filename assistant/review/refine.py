@@ -37,16 +37,24 @@ def find_verbatim(quote: str, doc: Document) -> Evidence | None:
     return None
 
 
+class _BadReply(ValueError):
+    """The reply is not the agreed JSON; the message says how, in the words a notice shows."""
+
+
 def _parse_reply(reply: str) -> dict:
     """The JSON object in an LLM reply (tolerates ```json fences and text around it)."""
     m = re.search(r"\{.*\}", reply, re.S)
     if not m:
-        raise ValueError("no JSON object in reply")
-    data = json.loads(m.group())
+        raise _BadReply("回复中没有 JSON 对象")
+    try:
+        data = json.loads(m.group())
+    except json.JSONDecodeError:
+        raise _BadReply("回复中的 JSON 格式有误") from None
+    data = data if isinstance(data, dict) else {}  # a list or a bare value: no status, said so below
     if data.get("status") not in ("covered", "partial", "missing", "planned"):
-        raise ValueError(f"bad status {data.get('status')!r}")
+        raise _BadReply(f"回复中的结论 status 无法识别：{str(data.get('status'))[:40]}")
     if not isinstance(data.get("quotes", []), list):
-        raise ValueError("quotes is not a list")
+        raise _BadReply("回复中的 quotes 不是列表")
     return data
 
 
@@ -76,10 +84,14 @@ def refine_with_llm(ctx: Context, requirement: Requirement, candidates: list[Can
         reply = ctx.llm.complete(prompt.render("system", **variables), prompt.render("user", **variables))
         data = _parse_reply(reply)
     except ImportError as exc:
-        notices.append(f"要求{requirement.id}：大模型不可用（{exc}），保留离线结论")
+        notices.append(f"要求{requirement.id}：大模型不可用（缺少依赖包 {exc.name or '未知'}），保留离线结论")
         return verdict
-    except (AssistantError, ValueError, KeyError, TypeError) as exc:  # LLMError is an AssistantError
-        notices.append(f"要求{requirement.id}：大模型复核失败（{str(exc).splitlines()[0][:100] if str(exc) else type(exc).__name__}），保留离线结论")
+    except (AssistantError, _BadReply) as exc:  # LLMError is an AssistantError
+        reason = (str(exc).splitlines() or ["回复格式无法识别"])[0][:100]
+        notices.append(f"要求{requirement.id}：大模型复核失败（{reason}），保留离线结论")
+        return verdict
+    except (ValueError, KeyError, TypeError):
+        notices.append(f"要求{requirement.id}：大模型复核失败（回复格式无法识别），保留离线结论")
         return verdict
     evidence: list[Evidence] = []
     dropped = suspect = 0

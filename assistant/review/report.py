@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import InputError
+from assistant.errors import InputError, suffix_refused
 from assistant.review.result import CITATION_ZH, STAGE_RULE, STAGE_ZH, STATUS_ZH, CitationResult, ReviewResult
 from assistant.standards import LEVEL_ZH, parse_number
 
@@ -202,7 +202,7 @@ def write_review_report(result: ReviewResult, out_path: Path) -> Path:
     out_path = Path(out_path)
     suffix = out_path.suffix.lower()
     if suffix not in {".docx", ".md", ".markdown"}:
-        raise InputError(f"{out_path.name}: 报告只能写成 .docx 或 .md (unsupported report type {suffix or '(none)'})")
+        raise InputError(f"{out_path.name}: 报告只能写成 .docx 或 .md，{suffix_refused(suffix)}")
     summary_rows, citation_rows = _report_sections(result)
     req_header = ["序号", "考核要求", "结论", "证据数"]
     cit_header = CITATION_HEADERS

@@ -270,7 +270,8 @@ def add_dense_scores(ctx: Context, reqs: list[Requirement], per_req: dict[int, l
         queries = requirement_vectors(embedder, reqs)
         vectors = dict(zip(texts, embedder.embed(texts)))
     except (ModelError, OSError, RuntimeError) as exc:
-        notices.append(f"未能加载嵌入模型，仅按关键词和章节判断：{str(exc).splitlines()[0][:120]}")
+        why = (str(exc).splitlines() or [""])[0][:120] if isinstance(exc, ModelError) else type(exc).__name__
+        notices.append(f"未能加载嵌入模型，仅按关键词和章节判断：{why}")
         return
     for r, q in zip(reqs, queries):
         for c in per_req[r.id]:
@@ -285,7 +286,7 @@ def quote_of(sentence: Sentence, doc: Document) -> Evidence:
     quote = text[:MAX_QUOTE]
     block_text = doc.blocks[sentence.block].text
     if quote not in block_text:  # never report a quote the document does not contain, even under python -O
-        raise AssistantError(f"内部错误：引文与原文不一致（{sentence.location}） (quote not verbatim)")
+        raise AssistantError(f"内部错误：引文与原文不一致（{sentence.location}）")
     return Evidence(quote=quote, location=sentence.location)
 
 

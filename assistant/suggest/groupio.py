@@ -25,7 +25,7 @@ def load_group_file(path: Path) -> list[GroupMember]:
     """A group to check: suggest --json output, a JSON list (numbers or objects), or text/docx/pdf lines."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: 文件不存在 (file not found)")
+        raise InputError(f"{path}: 文件不存在")
     suffix = path.suffix.lower()
     if suffix == ".json":
         return _group_from_json(path)
@@ -76,7 +76,7 @@ def group_from_text(text: str) -> list[GroupMember]:
             update.update(level=_LEVEL_BY_ZH[tag["level"]], status="published" if tag["status"] == "已发布" else "plan")
         members.append(first.model_copy(update=update))
     if not members:
-        raise InputError("未在输入中找到任何标准编号 (no standard numbers found in the group)")
+        raise InputError("未在输入中找到任何标准编号（如 GB/T 39116—2020）")
     return members
 
 
@@ -86,10 +86,10 @@ def _group_from_json(path: Path, text: str | None = None) -> list[GroupMember]:
     try:
         data = json.loads(text if text is not None else decode_text(path.read_bytes(), path))
     except ValueError as exc:
-        raise InputError(f"{path.name}: 不是有效的 JSON (invalid JSON: {exc.msg} at line {exc.lineno})") from exc
+        raise InputError(f"{path.name}: 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列有格式错误）") from exc
     items = data.get("standards") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
-        raise InputError(f"{path.name}: 未找到标准列表（需要 suggest --json 的输出或编号列表） (no standards list)")
+        raise InputError(f"{path.name}: 未找到标准列表（需要 suggest --json 的输出或编号列表）")
     members = []
     for item in items:
         if isinstance(item, str):

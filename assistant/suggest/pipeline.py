@@ -11,12 +11,11 @@ from assistant.suggest.refine import refine_reasons
 from assistant.suggest.result import USER_DIRECTION_NOTE, Suggestion, build_standards, coverage_for
 from assistant.suggest.scenario import analyse_scenario
 
-NOTHING_MATCHED = ("场景中没有识别到智能制造的需求、行业或申报主体，无法推荐标准群 (nothing in the scenario matches "
-                   "smart-manufacturing needs)：请写明企业行业、要建设或解决的具体事项，例如 MES、设备联网、"
-                   "成熟度评估、供应链协同、远程运维、能源管理。")
+NOTHING_MATCHED = ("场景中没有识别到智能制造的需求、行业或申报主体，无法推荐标准群：请写明企业行业、要建设或解决的具体事项，"
+                   "例如 MES、设备联网、成熟度评估、供应链协同、远程运维、能源管理。")
 
-OUTSIDE = ("场景写到{words}，看来不属于制造业：智能制造标准应用试点面向制造企业和为其服务的解决方案供应商，无法推荐标准群 "
-           "(the scenario is outside manufacturing)。如确为制造场景，请写明行业、产品和要建设的具体事项。")
+OUTSIDE = ("场景写到{words}，看来不属于制造业：智能制造标准应用试点面向制造企业和为其服务的解决方案供应商，无法推荐标准群。"
+           "如确为制造场景，请写明行业、产品和要建设的具体事项。")
 
 
 def suggest_group(ctx: Context, scenario: str, direction: str | None = None) -> Suggestion:
@@ -69,7 +68,7 @@ def resolve_direction(ctx: Context, name: str) -> Direction:
                if key and (x.name.startswith(key) or x.id.startswith(key.lower()))]
     if len(matches) > 1:
         names = "、".join(f"{x.name}（{x.id}）" for x in matches)
-        raise InputError(f"试点方向“{key}”有歧义，可能是：{names}；请写出完整名称或 id (ambiguous direction)")
+        raise InputError(f"试点方向“{key}”有歧义，可能是：{names}；请写出完整名称或编号")
     names = "、".join(f"{x.name}（{x.id}）" for x in ctx.corpus.plan.directions)
-    raise InputError(f"未知的试点方向“{name}”，可选：{names} (unknown direction)")
+    raise InputError(f"未知的试点方向“{name}”，可选：{names}")
 

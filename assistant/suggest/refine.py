@@ -25,7 +25,7 @@ def refine_reasons(ctx: Context, analysis: ScenarioAnalysis, direction_name: str
     reply = _ask(ctx, analysis, direction_name, standards, notes)
     picks = parse_llm_reply(reply) if reply is not None else None
     if reply is not None and picks is None:
-        notes.append("大模型回答不是约定的 JSON，采用离线理由 (LLM reply unreadable, offline reasons)。")
+        notes.append("大模型回答不是约定的 JSON，无法读取，采用离线理由。")
     if not picks:
         return standards
     keys = {s.number: parse_number(s.number).key for s in standards}
@@ -51,7 +51,7 @@ def _ask(ctx: Context, analysis: ScenarioAnalysis, direction_name: str, standard
                          candidates="\n".join(lines), min_count=len(standards), max_count=len(standards))
         return ctx.llm.complete(prompt.render("system", **variables), prompt.render("user", **variables))
     except (ImportError, AssistantError):
-        notes.append("LLM unavailable, offline result（大模型不可用，采用离线理由）。")
+        notes.append("大模型不可用，采用离线理由。")
         return None
 
 

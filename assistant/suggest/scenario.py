@@ -107,9 +107,9 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
     """Read the scenario once into the typed analysis; an empty or content-free text is an InputError."""
     text = (text or "").strip()
     if not text:
-        raise InputError("场景描述为空 (empty scenario)")
+        raise InputError("场景描述为空：请写明企业、行业和要开展的标准应用场景")
     if not _CONTENT.search(text):
-        raise InputError("场景描述里没有文字，只有符号或数字 (scenario has no words)")
+        raise InputError("场景描述里没有文字，只有符号或数字")
     root = ctx.settings.corpus_dir
     vocab, hints = load_vocabulary(root), load_hints(root)
     hits = _need_hits(vocab, hints, text)
@@ -311,8 +311,7 @@ def _direction_reason(d: Direction, role_info, role_phrase: str | None, phrases:
 def _notes(a: ScenarioAnalysis, directions: dict[str, Direction]) -> list[str]:
     notes = []
     if a.language != "zh":
-        notes.append("场景主要是英文：只有对照表中的英文用词能识别为需求，建议用中文描述 (mostly English: only "
-                     "glossary terms are understood; a Chinese description is read more fully)。")
+        notes.append("场景主要是英文：只有对照表中的英文用词能识别为需求，建议用中文描述，中文描述能识别得更完整。")
     if len(a.text) > LONG_CHARS:
         notes.append(f"场景描述很长（{len(a.text)} 字）：需求从全文识别，请核对下方覆盖表是否都是要做的事。")
     if not a.needs:
