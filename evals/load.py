@@ -79,6 +79,11 @@ class LoadReport:
     rss_end_mb: float = 0.0
     rss_peak_mb: float = 0.0
     wrong: list[str] = field(default_factory=list)
+    rss_timeline: list[tuple[float, float]] = field(default_factory=list)  # (seconds since start, MB)
+
+    def rss_at(self, seconds: float) -> float:
+        """The first sample at or after `seconds` (the end value when the run was shorter)."""
+        return next((mb for t, mb in self.rss_timeline if t >= seconds), self.rss_end_mb)
 
     @property
     def errors(self) -> list[Sample]:
@@ -245,12 +250,14 @@ def run_load(url: str, work: Workload, sessions: int, seconds: float, server_pid
 
     def sample_memory(stop: threading.Event) -> None:
         while not stop.wait(2.0):
-            peak[0] = max(peak[0], rss_mb(server_pid))
+            now = rss_mb(server_pid)
+            peak[0] = max(peak[0], now)
+            report.rss_timeline.append((time.perf_counter() - started, now))
 
     stop = threading.Event()
+    started = time.perf_counter()
     watcher = threading.Thread(target=sample_memory, args=(stop,), daemon=True)
     watcher.start()
-    started = time.perf_counter()
     threads = [threading.Thread(target=session, args=(k,), name=f"load-{k}", daemon=True) for k in range(sessions)]
     for t in threads:
         t.start()
@@ -323,7 +330,10 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 def table(report: LoadReport) -> str:
-    rows = [("sessions (concurrent clients; UI queue runs 4 events of a kind at once)", f"{report.sessions}"),
+    from assistant.ui.app import CONCURRENCY
+
+    rows = [(f"sessions (concurrent clients; the UI queue runs {CONCURRENCY} events of a kind at once)",
+             f"{report.sessions}"),
             ("wall time", f"{report.wall_seconds:.0f} s"),
             ("requests answered", f"{len(report.samples) - len(report.errors)}"),
             ("errors / timeouts", f"{len(report.errors)}"),
@@ -335,6 +345,10 @@ def table(report: LoadReport) -> str:
     rows += [("server RSS at start (after warm-up) / end / peak",
               f"{report.rss_start_mb:.0f} / {report.rss_end_mb:.0f} / {report.rss_peak_mb:.0f} MB"),
              ("RSS growth start → end (goal ≤ 20 %)", f"{report.growth * 100:+.1f} %")]
+    marks = [m for m in (60, 120, 180, 240) if report.rss_timeline and report.rss_timeline[-1][0] > m]
+    if marks:
+        rows.append(("server RSS after " + " / ".join(f"{m // 60} min" for m in marks) + " / end",
+                     " / ".join(f"{report.rss_at(m):.0f}" for m in marks) + f" / {report.rss_end_mb:.0f} MB"))
     return "\n".join(["| metric | value |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows])
 
 
