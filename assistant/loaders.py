@@ -10,7 +10,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Callable, Literal
 
 from assistant.errors import InputError, os_reason
 from assistant.quality import PageQuality, check_text, docx_page_images, empty_page, problems_of, repair
@@ -450,6 +450,21 @@ def _run_text(run, parts: list[str]) -> None:
             parts.append("\n" if el.get(f"{_W}type", "textWrapping") == "textWrapping" else "")
         elif el.tag in _RUN_TEXT:
             parts.append(_RUN_TEXT[el.tag])
+
+
+def paragraph_style_names(document) -> Callable[[Any], str]:
+    """A lookup paragraph element -> its style name, resolved once per document (python-docx's `paragraph.style`
+    scans every style definition per paragraph: quadratic on long files)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    names, default = {}, ""
+    for style in document.styles:
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            continue
+        names[style.style_id] = style.name or ""
+        if style.element.get(f"{_W}default") in ("1", "true", "on"):
+            default = style.name or ""
+    return lambda p: default if (sid := _paragraph_style_id(p)) is _DEFAULT_STYLE else names.get(sid, "")
 
 
 def _paragraph_style_id(p):

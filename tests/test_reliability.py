@@ -244,6 +244,26 @@ def test_many_paragraph_docx_resolves_styles_once(tmp_path, monkeypatch):
     assert seconds < 30, "a bound against the quadratic reader (~100 s on this machine), not the 1 s goal"
 
 
+def test_many_paragraph_docx_polish_resolves_styles_once(tmp_path, monkeypatch):
+    """Polish reads heading styles too (its heading scheme): the same once-per-document lookup as the loader."""
+    from docx.styles.styles import Styles
+
+    from assistant.polish.structure import _docx_headings
+
+    path = many_paragraphs_docx(tmp_path / "many.docx", 11000)
+    lookups = {"n": 0}
+    real = Styles.default
+
+    def counting(self, *args, **kwargs):
+        lookups["n"] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Styles, "default", counting)
+    levels, _ = _docx_headings(path)
+    assert lookups["n"] <= 5, f"{lookups['n']} style lookups for one document"
+    assert levels == {f"第{i}部分 实施情况": 1 for i in range(1, 12)}
+
+
 @pytest.mark.integration
 def test_many_paragraph_docx_is_reviewed_from_the_cli(real_ctx, tmp_path):
     path = many_paragraphs_docx(tmp_path / "many.docx", 11000)

@@ -164,14 +164,17 @@ def _docx_headings(path: Path) -> tuple[dict[str, int], set[str]]:
     """Heading level of each styled heading paragraph (Heading N / 标题 N / Title), and the bold-only short lines."""
     import docx
 
+    from assistant.loaders import paragraph_style_names
+
     levels: dict[str, int] = {}
     bold: set[str] = set()
     try:
         document = docx.Document(str(path))
     except Exception:  # the loader already reported unreadable files
         return levels, bold
+    style_of = paragraph_style_names(document)
     for p in document.paragraphs:
-        style = (p.style.name if p.style is not None else "") or ""
+        style = style_of(p._p)
         m = re.match(r"(?:heading|标题)\s*(\d)", style, re.I)
         text = p.text.strip()
         if m:
