@@ -666,6 +666,22 @@ def test_application_scenes_are_numbered_third_person_and_every_standard_has_a_u
     assert all(f"场景{c}：" in path for c in "一二三")
 
 
+def test_a_scene_no_need_names_is_kept_and_shown_as_uncovered(ctx):
+    """What the applicant will build is a scene even when the needs vocabulary has no word for it (碳足迹核算);
+    the draft says no catalog standard covers it instead of dropping it or borrowing an unrelated standard."""
+    text = ("我们是浙江一家做不锈钢餐具的中型企业，已建成ERP系统。计划引入冲压线设备联网，建立碳足迹核算体系，"
+            "并上线电商直播销售渠道。")
+    draft = draft_document(ctx, "application", text)
+    lines = [ln for ln in _section(draft, "试点方向与场景").splitlines() if ". 场景" in ln]
+    assert len(lines) == 3, lines  # the self-description and the existing ERP are background, not scenes
+    assert "设备联网" in lines[0] and "暂无对应标准" not in lines[0]
+    for line, words in zip(lines[1:], ("碳足迹核算", "电商直播销售")):
+        assert words in line and "（内置标准目录中暂无对应标准）" in line, line
+    path = _section(draft, "实施内容与路径")
+    block = path[path.index("场景二："):path.index("场景三：")]
+    assert "GB" not in block and "【待补充：本场景适用的标准】" in block
+
+
 def test_application_placeholders_name_what_is_missing_and_stay_few(ctx):
     from assistant.evaluation.draft import body_lines
 

@@ -24,6 +24,9 @@ _FIRST_PERSON = re.compile(r"我们公司|我们|我司|我公司|我厂|我单�
 _COMMIT = re.compile(r"建设|实现|上线|开展|实施|打通|建立|推进|推动|引入|通过|提供|做|完成|统一|部署|改造|形成|搭建|"
                      r"采用|构建|升级|接入|进行|推行|打造|开发|建成|应用|引进|替代|对接|优化")
 _LEAD = re.compile(r"^(?:并且|并|同时|另外|此外|以及|还要|还|一是|二是|三是|四是|五是|第[一二三四五]，?|其[一二三四])")
+# Verbs of building something (a narrower set than _COMMIT: 做/提供/通过 also describe what a company is or does).
+_BUILD = re.compile(r"建设|上线|开展|实施|打通|建立|推进|引入|部署|改造|搭建|构建|升级|接入|推行|打造|开发|建成|引进|对接")
+_EXISTING = re.compile(r"已经|已|现有|目前|原有|曾")  # what the applicant has, not what it will do
 _INTENT = re.compile(r"^(?:计划|拟|想要|想|准备|希望|要|将|需要)")
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?\n]+[：:]?")
 CN_NUM = "一二三四五六七八九十"
@@ -148,6 +151,10 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tup
         elif not hits:  # nothing the applicant wrote is lost: a clause is a scene's, or background
             if groups and _continues(clause):
                 groups[-1][0].append(clause)
+            elif _BUILD.search(clause) and not _EXISTING.search(clause) and not clause.rstrip().endswith(("：", ":")):
+                # Something the applicant will build that no need of the vocabulary names (碳足迹核算, 在线配色):
+                # still a scene, shown as one the catalog does not cover, never dropped into the background.
+                groups.append(([clause], []))
             else:
                 background.append(third_person(clause, subject))
         elif groups and set(h[0] for h in hits) & set(groups[-1][1]):
