@@ -217,25 +217,43 @@ def _layout_tables(page, text: str) -> str:
 
 
 _DIGITS = re.compile(r"\d+")
+MAX_RUNNING_LINE = 60  # characters: a running header or footer is a label, not a paragraph
+
+
+def _furniture_like(line: str) -> bool:
+    """Short and not a finished sentence: what a header or footer looks like."""
+    line = line.strip()
+    return len(line) <= MAX_RUNNING_LINE and not line.endswith(("。", "！", "？", "；"))
 
 
 def strip_running_lines(pages: list[str]) -> list[str]:
-    """Drop running headers and footers: a line at the top or bottom of most pages (page numbers ignored) is the
-    producer's furniture ("销售热线…", "— 3 —"), not the document's text, and never evidence."""
+    """Drop running headers and footers: a short line at the top or bottom of most pages (page numbers ignored)
+    is the producer's furniture ("销售热线…", "— 3 —"), not the document's text, and never evidence. Only the
+    edge lines themselves go: a templated report repeats whole sentences with other figures on every page
+    ("2023年共举办宣贯培训6场…"), and those are the document's text wherever they stand."""
     if len(pages) < 3:
         return pages
-    edges: list[set[str]] = []
-    for text in pages:
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-        edges.append({_DIGITS.sub("#", ln) for ln in lines[:2] + lines[-2:]})
+
+    def key(line: str) -> str:
+        return _DIGITS.sub("#", line.strip())
+
+    def edges(text: str) -> list[int]:
+        idx = [i for i, ln in enumerate(text.splitlines()) if ln.strip()]
+        return sorted(set(idx[:2] + idx[-2:]))
+
     counts: dict[str, int] = {}
-    for keys in edges:
-        for key in keys:
-            counts[key] = counts.get(key, 0) + 1
+    for text in pages:
+        lines = text.splitlines()
+        for k in {key(lines[i]) for i in edges(text) if _furniture_like(lines[i])}:
+            counts[k] = counts.get(k, 0) + 1
     running = {k for k, n in counts.items() if n >= max(3, (len(pages) + 1) // 2)}
     if not running:
         return pages
-    return ["\n".join(ln for ln in text.splitlines() if _DIGITS.sub("#", ln.strip()) not in running) for text in pages]
+    out = []
+    for text in pages:
+        lines, drop = text.splitlines(), set(edges(text))
+        out.append("\n".join(ln for i, ln in enumerate(lines) if not (i in drop and key(ln) in running)))
+    return out
 
 
 SCAN_TEXT_CHARS = 40

@@ -231,3 +231,15 @@ def test_a_wrap_inside_a_number_prefix_joins_without_a_space():
 
     assert _paragraphs(["配套T/CA", "MS 12—2022、Q/H", "X 012—2023 与 English", "words。"]) == [
         ("paragraph", "配套T/CAMS 12—2022、Q/HX 012—2023 与 English words。")]
+
+
+def test_running_headers_go_but_templated_sentences_stay():
+    """A footer on every page is furniture; a sentence a templated report repeats with other figures is text."""
+    from assistant.loaders import strip_running_lines
+
+    pages = [f"某公司试点总结报告\n（第{i}阶段）2023年共举办宣贯培训{i}场，带动中小企业{20 + i}家。\n正文第{i}页内容。\n"
+             f"（第{i}阶段）已编写典型案例一篇。\n— {i} —" for i in range(1, 7)]
+    out = strip_running_lines(pages)
+    for i, text in enumerate(out, 1):
+        assert "某公司试点总结报告" not in text and f"— {i} —" not in text
+        assert f"宣贯培训{i}场" in text and "已编写典型案例一篇" in text and f"正文第{i}页内容" in text
