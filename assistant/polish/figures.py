@@ -44,7 +44,7 @@ def check_figures(ck: _Checker) -> None:
                     continue
                 unitless.add(at)
                 if any(s <= at < e for s, e in std_spans) or _has_unit(sent[m.end("num"):]) \
-                        or sent[:m.start("num")].endswith("百分之"):
+                        or sent[:m.start("num")].endswith("百分之") or _baseline_unit(sent[:m.start("num")]):
                     continue
                 said = _clause_to(sent, m.end("num"))
                 ck.add("figures", sec.label, ck.where(sec, para, at),
@@ -90,7 +90,7 @@ _BASIS = re.compile(
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年[^。；]*?\d[^。；]*?(?:19|20)\d{2}\s*年")
 _UNIT_RE = re.compile(
     r"\s*(?:[%％‰]|个百分点|倍|个|项|台|套|件|人|名|万|亿|千|百|元|天|日|小时|分钟|秒|年|月|周|次|条|家|吨|米|度|"
-    r"瓦|批|类|种|级|分|座|辆|只|片|块|箱|张|份|点|组|道|位|层|期|届|代|公里|平方|立方|升|克|毫|厘|微|兆|千克|帧|轮|单|笔|户|[A-Za-zμΩ℃°])")
+    r"瓦|批|类|种|级|分|座|辆|只|片|块|箱|张|份|点|组|道|位|层|期|届|代|起|宗|公里|平方|立方|升|克|毫|厘|微|兆|千克|帧|轮|单|笔|户|[A-Za-zμΩ℃°])")
 _LEAD = re.compile(r"^(?:并且|并|且|同时|其中|实现了?|推动|带动|促进|使得?|让|整体|总体|均|都|分别|平均|明显|显著|大幅|"
                    r"有效|进一步|累计|约|合计|共)+")
 
@@ -205,6 +205,15 @@ def _has_unit(rest: str) -> bool:
     return bool(_UNIT_RE.match(rest))
 
 
+_FROM_VALUE = re.compile(r"(?<!理)(?:由(?!于)|从(?!而|事))[^，,；;。]*?(?P<num>\d+(?:\.\d+)?)")
+
+
+def _baseline_unit(before: str) -> bool:
+    """"由每百批6.3起降至每百批2.1": the result is in the unit its own clause gave the baseline."""
+    clause = re.split(r"[，,；;。]", before)[-1]
+    return any(_has_unit(clause[m.end("num"):]) for m in _FROM_VALUE.finditer(clause))
+
+
 def _subject(sentence: str, verb_at: int) -> str:
     """The metric a change is about: the clause text before the verb, minus connectives. A clause that only
     names a period ("2023年为94.1%，2024年提升至95.2%") continues the indicator of the clause before it."""
@@ -233,7 +242,7 @@ _TO = (r"(?:降低至|降低到|降至|降到|下降至|下降到|减少至|减�
        r"提升到|增加至|增加到|增长至|增长到|增至|上升至|上升到|达到了|达到|达|保持在|稳定在|为)")
 _BY = rf"(?:{_VERBS})了?"
 _FACT = re.compile(
-    rf"(?P<lead>(?<!理)由|从|{_TO}|{_BY}|(?<=率))(?:改造前的?|实施前的?|原来的?|原先的?|以前的?|上年的?|每[周月天日年])?"
+    rf"(?P<lead>(?<!理)由|从|{_TO}|{_BY}|(?<=率))(?:改造前的?|实施前的?|原来的?|原先的?|以前的?|上年的?|每[周月天日年]|(?:19|20)\d{2}\s*年(?:底|末|初)?的?)?"
     rf"(?:约|近|超过|逾|不足|不到)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})")
 # Time and scope words that say when a figure holds: facts of different periods do not contradict each other.
 # "改造后/目前" is the default time of a result and "改造前" makes a value a baseline, so neither is a period here.
@@ -318,6 +327,8 @@ def _clause_figures(clause: str):
 def _indicator_key(indicator: str) -> str:
     """The indicator without period, time, owner and qualifier words or punctuation, for comparing mentions."""
     key = re.sub(r"[（(][^（）()]*[）)]", "", indicator)
+    # "成功率由2022年的82%提高到90%": the indicator ends where its baseline begins
+    key = re.sub(r"(?<!理)(?:由(?!于)|从(?!而|事))(?=[^，。；]*\d).*$", "", key)
     key = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", key)  # punctuation, spaces and an unclosed （
     key = _TIME_WORDS.sub("", _PERIOD.sub("", key))
     key = _OWNER.sub("", _LEAD.sub("", key))
