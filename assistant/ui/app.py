@@ -69,7 +69,7 @@ def _review_tab(h: Handlers) -> None:
     verdicts = gr.HTML(label="五项考核要求", elem_id="review-verdicts", js_on_load=None)
     group = gr.HTML(elem_id="review-group", js_on_load=None)
     citations = gr.Dataframe(headers=fmt.CITATION_HEADERS, interactive=False, wrap=True, label="标准引用核查",
-                             column_widths=["20%", "20%", "12%", "28%", "20%"],
+                             column_widths=["24%", "17%", "17%", "15%", "6%", "21%"],
                              elem_id="review-citations")
     docx, md = _downloads("review")
     event = run.click(h.review, [upload, stage], [summary, verdicts, citations, group, docx, md])
