@@ -500,3 +500,19 @@ def test_data_source_advice_only_with_figures(fake_ctx: Context, tmp_path: Path)
     reqs = {r.id: r for r in review_file(fake_ctx, path).requirements}
     assert reqs[3].status == reqs[4].status == "covered"
     assert "统计口径" not in reqs[3].advice and "建议核对数据来源和统计口径" in reqs[4].advice
+
+
+def test_false_friends_of_revision_guide_and_promotion(fake_ctx: Context, tmp_path: Path) -> None:
+    """Words that only look like evidence (issue 16): the company's own rules revised, a guide it only studied,
+    its line of business, and it being an SME itself."""
+    doc = tmp_path / "总结.md"
+    doc.write_text(
+        "# 试点总结报告\n\n## 一、企业概况\n\n本公司是专精特新中小企业，业务涵盖零部件制造和船舶动力系统解决方案。\n\n"
+        "## 二、标准化工作\n\n2024年修订了11项内部管理制度和操作规程。2024年9月向协会提出《灌装线批次数据交换规范》"
+        "团体标准立项建议，已列入协会2025年立项计划。\n\n"
+        "## 三、实施指南\n\n项目组组织学习了行业协会发布的《饮料行业智能工厂建设实施指南》，并按其要求对照检查了本厂的建设情况。\n",
+        encoding="utf-8")
+    verdicts = {r.id: r for r in review_file(fake_ctx, doc).requirements}
+    assert verdicts[2].status == "partial" and "缺少修订建议" in verdicts[2].advice
+    assert verdicts[3].status == "missing", verdicts[3].evidence
+    assert verdicts[4].status == "missing", verdicts[4].evidence

@@ -322,10 +322,19 @@ def concrete_plans(req: Requirement, cands: list[Candidate]) -> list[Candidate]:
 _POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附)|详见|附后|另附")
 
 
+def _about(req: Requirement, c: Candidate) -> bool:
+    """Does a candidate say anything of this requirement's deliverable (done, promised, or named)? A sentence that
+    only shares a word with it ("企业年度统计报表") is no reason to think the readable text answers it."""
+    return c.strength in ("strong", "promise") or Senses.of(req).speaks_of_deliverable(
+        f"{c.sentence.header} | {c.sentence.text}" if c.sentence.kind == "table_row" and c.sentence.header
+        else c.sentence.text)
+
+
 def missing_parts(req: Requirement, cands: list[Candidate]) -> list[str]:
     """The halves of a requirement (rubric `parts`) that no candidate among `cands` speaks of."""
+    senses = Senses.of(req)  # a half named only by a false friend (修订了管理制度) is not there
     return [name for name, pattern in req.parts.items()
-            if not any(re.search(pattern, nfkc(f"{c.sentence.header} {c.sentence.text}")) for c in cands)]
+            if not any(re.search(pattern, senses.mask(f"{c.sentence.header} {c.sentence.text}")) for c in cands)]
 
 
 def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
@@ -345,7 +354,8 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     elif (plans or strong) and not missing_parts(req, stated + plans) and stage == "application":
         status = "planned"
         chosen = sorted(strong + plans, key=lambda c: -c.rank)
-    elif doc.unreadable and (not cands or (text and all(_POINTER.search(c.sentence.text) for c in text))):
+    elif doc.unreadable and (not cands or (text and all(_POINTER.search(c.sentence.text) or not _about(req, c)
+                                                          for c in text))):
         # Nothing in the readable text, or only a pointer to an annex: the evidence may sit on the pages that
         # could not be read.
         status, chosen = "unreadable", []
