@@ -225,7 +225,7 @@ class CachedEmbedder:
         return self._lru[key].tolist()
 
     def _remember(self, key: tuple[str, bool], vector: list[float]) -> None:
-        self._lru[key] = array("f", vector)  # 2 KB a vector instead of 16 KB as a list of Python floats
+        self._lru[key] = array("d", vector)  # exact, and 4 KB a vector instead of 16 KB as a list of floats
         while len(self._lru) > self._size:
             self._lru.popitem(last=False)
 
