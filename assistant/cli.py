@@ -303,7 +303,7 @@ def cmd_serve(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)  # copied into each command (whose groups are renamed)
+    common = _ZhParser(add_help=False)  # copied into each command (whose groups are renamed)
     common.add_argument("--json", action="store_true", help="在标准输出打印 JSON（键名为英文，供程序读取）")
     common.add_argument("--data-dir", help="索引与缓存所在目录（环境变量 ASSISTANT_DATA_DIR）")
     common.add_argument("--llm", choices=["none", "openai", "ollama"], help="大模型后端：none 离线、openai 兼容接口、ollama 本地（环境变量 ASSISTANT_LLM）")
@@ -430,6 +430,12 @@ _ARGPARSE_ZH = {
 }
 
 
+# The value placeholder of each option in usage and help lines, by its dest.
+_METAVAR_ZH = {"data_dir": "目录", "model": "模型名", "out": "输出", "summary": "汇总表", "workers": "进程数",
+               "time_limit": "秒数", "scenario": "场景", "group": "文件", "baseline": "文件", "host": "地址",
+               "port": "端口", "k": "数量", "need": "需求", "industry": "行业", "query": "词", "direction": "方向"}
+
+
 @contextlib.contextmanager
 def _argparse_in_chinese():
     saved = argparse._, argparse.ngettext
@@ -452,6 +458,13 @@ class _ZhParser(argparse.ArgumentParser):
         for action in self._actions:
             if isinstance(action, argparse._HelpAction):
                 action.help = "显示本帮助并退出"
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        # argparse shows an option's value as its dest in capitals (--data-dir DATA_DIR): name it in Chinese.
+        if action.option_strings and action.metavar is None and action.choices is None and action.nargs != 0:
+            action.metavar = _METAVAR_ZH.get(action.dest, "值")
+        return action
 
     def parse_known_args(self, args=None, namespace=None):
         with _argparse_in_chinese():

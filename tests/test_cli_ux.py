@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import argparse
 import re
 import subprocess
 import sys
@@ -137,3 +138,18 @@ def test_catalog_help_is_in_chinese():
     for name, p in commands.items():
         for action in p._actions:
             assert action.help and re.search(r"[\u4e00-\u9fff]", action.help), (name, action.dest)
+
+
+def test_option_values_are_named_in_chinese_in_every_help():
+    """Issue 18, one language: `--data-dir 目录`, not `--data-dir DATA_DIR`, in every command's usage and help."""
+    parser = build_parser()
+    todo, seen = [parser], 0
+    while todo:
+        p = todo.pop()
+        seen += 1
+        text = p.format_help()
+        assert not re.search(r"--[a-z-]+ [A-Z][A-Z_]+\b", text), text
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                todo += list(action.choices.values())
+    assert seen >= 15  # the top level, every command and every catalog sub-command
