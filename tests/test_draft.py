@@ -682,6 +682,18 @@ def test_a_scene_no_need_names_is_kept_and_shown_as_uncovered(ctx):
     assert "GB" not in block and "【待补充：本场景适用的标准】" in block
 
 
+def test_scenes_keep_numbered_items_their_commas_and_every_verb(ctx):
+    """A numbered list is read without its numbers, a clause after a comma stays with its scene, and 导入 is a
+    commitment like 引入 (fresh scenarios, issue 19)."""
+    text = "1. 建设智能仓储立体库与WMS系统；2. 对压接机实施设备联网，采集压接高度数据；3. 导入供应商协同平台。"
+    lines = [ln for ln in _section(draft_document(ctx, "application", text), "试点方向与场景").splitlines()
+             if ". 场景" in ln]
+    assert len(lines) == 3, lines
+    assert "拟建设智能仓储立体库" in lines[0] and "拟1." not in lines[0]
+    assert "设备联网，采集压接高度数据" in lines[1]
+    assert "导入供应商协同平台" in lines[2]
+
+
 def test_application_placeholders_name_what_is_missing_and_stay_few(ctx):
     from assistant.evaluation.draft import body_lines
 

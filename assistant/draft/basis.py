@@ -21,12 +21,13 @@ SUBJECT = {"manufacturer": "该企业", "provider": "该单位", "consultant": "
 _FIRST_PERSON = re.compile(r"我们公司|我们|我司|我公司|我厂|我单位|本公司|本单位|本企业|本厂|^(?:公司|企业|单位)(?=[^\u4e00-\u9fff]|[是为有将拟计])")
 # A clause commits the applicant to something when it has one of these verbs; a clause naming a need without
 # one describes the situation (现状: "采购、仓储和配送分属不同系统") and goes to the background.
-_COMMIT = re.compile(r"建设|实现|上线|开展|实施|打通|建立|推进|推动|引入|通过|提供|做|完成|统一|部署|改造|形成|搭建|"
+_COMMIT = re.compile(r"建设|实现|上线|开展|实施|打通|建立|推进|推动|引入|导入|通过|提供|做|完成|统一|部署|改造|形成|搭建|"
                      r"采用|构建|升级|接入|进行|推行|打造|开发|建成|应用|引进|替代|对接|优化")
 _LEAD = re.compile(r"^(?:并且|并|同时|另外|此外|以及|还要|还|一是|二是|三是|四是|五是|第[一二三四五]，?|其[一二三四])")
 # Verbs of building something (a narrower set than _COMMIT: 做/提供/通过 also describe what a company is or does).
-_BUILD = re.compile(r"建设|上线|开展|实施|打通|建立|推进|引入|部署|改造|搭建|构建|升级|接入|推行|打造|开发|建成|引进|对接")
+_BUILD = re.compile(r"建设|上线|开展|实施|打通|建立|推进|引入|导入|部署|改造|搭建|构建|升级|接入|推行|打造|开发|建成|引进|对接")
 _EXISTING = re.compile(r"已经|已|现有|目前|原有|曾")  # what the applicant has, not what it will do
+_LIST_MARK = re.compile(r"^(?:\d{1,2}\s*[.．、)）]\s*|[（(]\d{1,2}[）)]\s*|[①②③④⑤⑥⑦⑧⑨⑩]\s*)")  # "1. 建设…"
 _INTENT = re.compile(r"^(?:计划|拟|想要|想|准备|希望|要|将|需要)")
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?\n]+[：:]?")
 CN_NUM = "一二三四五六七八九十"
@@ -92,7 +93,7 @@ def draft_basis(ctx: Context, scenario: str, group: Suggestion, rows: list[Group
 
 def third_person(clause: str, subject: str) -> str:
     """A scenario clause as the draft states it: no 我们/我司/公司计划, no leading connective."""
-    text = _LEAD.sub("", clause.strip(" ，,：:"))
+    text = _LEAD.sub("", _LIST_MARK.sub("", clause.strip(" ，,：:；;")))
     text = _FIRST_PERSON.sub(subject, text)
     text = re.sub(rf"^{subject}(?:是|为)?", "", text) if text.startswith(subject) and len(text) > 8 else text
     return _INTENT.sub("", text).strip(" ，,")
@@ -140,16 +141,22 @@ def _phrase_re(phrase: str) -> re.Pattern:
 
 def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tuple:
     """Clauses into goal, background and numbered scenes; needs in scenario order."""
-    clauses = [c for c in _CLAUSE.findall(scenario) if c.strip(" ，,：:")]
+    spans = [(m.start(), m.group()) for m in _CLAUSE.finditer(scenario) if m.group().strip(" ，,：:")]
+    clauses = [c for _, c in spans]
+    # A clause after a comma is in the same sentence as the one before ("对压接机实施设备联网，采集压接高度数据").
+    same_sentence = [at > 0 and scenario[at - 1] in "，,、" for at, _ in spans]
     found = [(c, _needs_in(c, vocab) if _COMMIT.search(c) or c.rstrip().endswith(("：", ":")) else [])
              for c in clauses]
     goal, background, groups = None, [], []
+    previous_in_scene = False
     for i, (clause, hits) in enumerate(found):
         later = any(h for _, h in found[i + 1:])
+        in_scene = True
         if hits and clause.rstrip().endswith(("：", ":")) and later:
             goal = third_person(clause, subject)
+            in_scene = False
         elif not hits:  # nothing the applicant wrote is lost: a clause is a scene's, or background
-            if groups and _continues(clause):
+            if groups and (_continues(clause) or (previous_in_scene and same_sentence[i] and not _BUILD.search(clause))):
                 groups[-1][0].append(clause)
             elif _BUILD.search(clause) and not _EXISTING.search(clause) and not clause.rstrip().endswith(("：", ":")):
                 # Something the applicant will build that no need of the vocabulary names (碳足迹核算, 在线配色):
@@ -157,11 +164,13 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tup
                 groups.append(([clause], []))
             else:
                 background.append(third_person(clause, subject))
+                in_scene = False
         elif groups and set(h[0] for h in hits) & set(groups[-1][1]):
             groups[-1][0].append(clause)
             groups[-1][1].extend(h[0] for h in hits if h[0] not in groups[-1][1])
         else:
             groups.append(([clause], [h[0] for h in hits]))
+        previous_in_scene = in_scene
     scenes = [PlannedScene(i + 1, "，".join(third_person(c, subject) for c in cs), tuple(ids))
               for i, (cs, ids) in enumerate(groups)]
     needs = _needs_of(analysis, found, vocab)
