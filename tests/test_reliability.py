@@ -217,15 +217,11 @@ def test_a_docx_with_too_many_parts_is_refused(tmp_path):
         load_document(path)
 
 
-def test_many_paragraph_docx_resolves_styles_once(tmp_path, monkeypatch):
-    """python-docx's per-paragraph style lookup scans every style each time (minutes for 11 000 paragraphs);
-    the reader must not call it per paragraph, and must still see the Heading 1 paragraphs as headings."""
+@pytest.fixture
+def style_lookups(monkeypatch) -> dict:
+    """Counts python-docx's per-paragraph style lookups (Styles.default) made while a test runs."""
     from docx.styles.styles import Styles
 
-    from assistant.loaders import load_document
-
-    path = many_paragraphs_docx(tmp_path / "many.docx", 11000)
-    assert path.stat().st_size < 100 * 1024
     lookups = {"n": 0}
     real = Styles.default
 
@@ -234,33 +230,32 @@ def test_many_paragraph_docx_resolves_styles_once(tmp_path, monkeypatch):
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(Styles, "default", counting)
+    return lookups
+
+
+def test_many_paragraph_docx_resolves_styles_once(tmp_path, style_lookups):
+    """python-docx's per-paragraph style lookup scans every style each time (minutes for 11 000 paragraphs);
+    the reader must not call it per paragraph, and must still see the Heading 1 paragraphs as headings."""
+    from assistant.loaders import load_document
+
+    path = many_paragraphs_docx(tmp_path / "many.docx", 11000)
+    assert path.stat().st_size < 100 * 1024
     started = time.perf_counter()
     doc = load_document(path)
     seconds = time.perf_counter() - started
-    assert lookups["n"] <= 5, f"{lookups['n']} style lookups for one document"
+    assert style_lookups["n"] <= 5, f"{style_lookups['n']} style lookups for one document"
     headings = [b for b in doc.blocks if b.kind == "heading"]
     assert [h.text for h in headings] == [f"第{i}部分 实施情况" for i in range(1, 12)]
     assert len(doc.blocks) == 11011 and doc.blocks[1].location == "“第1部分 实施情况”下第1段"
     assert seconds < 30, "a bound against the quadratic reader (~100 s on this machine), not the 1 s goal"
 
 
-def test_many_paragraph_docx_polish_resolves_styles_once(tmp_path, monkeypatch):
+def test_many_paragraph_docx_polish_resolves_styles_once(tmp_path, style_lookups):
     """Polish reads heading styles too (its heading scheme): the same once-per-document lookup as the loader."""
-    from docx.styles.styles import Styles
-
     from assistant.polish.structure import _docx_headings
 
-    path = many_paragraphs_docx(tmp_path / "many.docx", 11000)
-    lookups = {"n": 0}
-    real = Styles.default
-
-    def counting(self, *args, **kwargs):
-        lookups["n"] += 1
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Styles, "default", counting)
-    levels, _ = _docx_headings(path)
-    assert lookups["n"] <= 5, f"{lookups['n']} style lookups for one document"
+    levels, _ = _docx_headings(many_paragraphs_docx(tmp_path / "many.docx", 11000))
+    assert style_lookups["n"] <= 5, f"{style_lookups['n']} style lookups for one document"
     assert levels == {f"第{i}部分 实施情况": 1 for i in range(1, 12)}
 
 
