@@ -538,3 +538,18 @@ def test_every_tab_in_chinese_for_an_en_us_browser(real_ctx: Context, tmp_path: 
     finally:
         driver.quit()
         demo.close()
+
+
+def test_citation_rows_that_need_action_are_tinted():
+    from assistant.ui.handlers import citation_table
+
+    rows = fmt.citation_rows([
+        {"text": "GB/T 39116—2020", "normalized": "GB/T 39116—2020", "status": "ok", "expected": None, "location": "第1段"},
+        {"text": "GB/T 36073—2018", "normalized": "GB/T 36073—2018", "status": "replaced",
+         "expected": "GB/T 36073—2025", "location": "第2段", "note": "已被 GB/T 36073—2025 代替"}])
+    styled = citation_table(rows)._compute()  # the cell styles Gradio sends with the table
+    tinted = {cell for cell, props in styled.ctx.items() if ("background-color", "#fce8e6") in props}
+    assert rows[0][1] == "GB/T 36073—2018"  # problems first
+    assert tinted == {(0, col) for col in range(len(rows[0]))}  # the whole problem row, nothing else
+    plain = citation_table(rows[1:])  # nothing to act on: a plain table
+    assert isinstance(plain, pd.DataFrame)
