@@ -466,8 +466,10 @@ def test_batch_review_in_chromium(served: str, driver, tmp_path: Path):
     driver.get(served)
     b.wait_status(driver)
     b.open_tab(driver, "review")
-    b.click(driver, "#review-batch")  # the accordion
-    b.css(driver, "#review-batch-files input[type='file']").send_keys("\n".join(str(p) for p in _batch_files(tmp_path)))
+    b.click(driver, "#review-batch")  # the accordion; its content renders after the click, not at once
+    picker = "#review-batch-files input[type='file']"
+    b.wait_for(driver, lambda d: d.find_elements("css selector", picker), 30, "the batch upload zone")
+    b.css(driver, picker).send_keys("\n".join(str(p) for p in _batch_files(tmp_path)))
     b.wait_for(driver, lambda d: "损坏" in b.css(d, "#review-batch-files").text, 30, "uploads shown")
     b.click(driver, "#review-batch-run")
     b.wait_for(driver, lambda d: len(b.table_rows(d, "#review-batch-table")) == 3, what="summary rows")
