@@ -78,6 +78,7 @@ class LoadReport:
     rss_start_mb: float = 0.0
     rss_end_mb: float = 0.0
     rss_peak_mb: float = 0.0
+    rss_connected_mb: float = 0.0  # after every session connected, before any request
     wrong: list[str] = field(default_factory=list)
     rss_timeline: list[tuple[float, float]] = field(default_factory=list)  # (seconds since start, MB)
 
@@ -229,19 +230,32 @@ def run_load(url: str, work: Workload, sessions: int, seconds: float, server_pid
     peak = [rss_mb(server_pid)]
     report = LoadReport([], sessions, 0.0, rss_start_mb=peak[0])
 
+    clock = {"deadline": deadline}
+
+    def start_run() -> None:  # run by the barrier once every session is connected, before any request
+        report.rss_connected_mb = rss_mb(server_pid)
+        clock["deadline"] = time.monotonic() + seconds
+
+    connected = threading.Barrier(sessions + 1, action=start_run)
+
     def session(k: int) -> None:
         try:
             client = _client(url)
         except Exception as exc:  # noqa: BLE001 - a session that cannot even connect is an error
             with lock:
                 samples.append(Sample("connect", 0.0, f"{type(exc).__name__}: {exc}"[:200]))
+            connected.abort()  # the others start at once instead of waiting for this one
             return
         try:
+            connected.wait(timeout=300)
+        except threading.BrokenBarrierError:
+            pass
+        try:
             i = k
-            while time.monotonic() < deadline:
+            while time.monotonic() < clock["deadline"]:
                 action = ACTIONS[i % len(ACTIONS)]
                 item = work.item(action, i // len(ACTIONS))
-                sample = _one(client, action, item, deadline + grace, answers)
+                sample = _one(client, action, item, clock["deadline"] + grace, answers)
                 with lock:
                     samples.append(sample)
                 i += 1
@@ -262,8 +276,12 @@ def run_load(url: str, work: Workload, sessions: int, seconds: float, server_pid
     for t in threads:
         t.start()
         time.sleep(0.05)  # staggered like real users, not one burst of connects
+    try:  # every session connected, none has sent anything yet: what 50 idle users cost
+        connected.wait(timeout=300)
+    except threading.BrokenBarrierError:
+        pass
     for t in threads:
-        t.join(timeout=max(1.0, deadline + grace + 30 - time.monotonic()))
+        t.join(timeout=max(1.0, clock["deadline"] + grace + 30 - time.monotonic()))
     stop.set()
     report.samples, report.wrong = samples, answers.wrong
     report.wall_seconds = time.perf_counter() - started
@@ -344,7 +362,9 @@ def table(report: LoadReport) -> str:
                                                   f"{percentile(times, 0.95):.1f} s"))
     rows += [("server RSS at start (after warm-up) / end / peak",
               f"{report.rss_start_mb:.0f} / {report.rss_end_mb:.0f} / {report.rss_peak_mb:.0f} MB"),
-             ("RSS growth start → end (goal ≤ 20 %)", f"{report.growth * 100:+.1f} %")]
+             ("RSS growth start → end (goal ≤ 20 %)", f"{report.growth * 100:+.1f} %"),
+             ("server RSS with every session connected, before any request",
+              f"{report.rss_connected_mb:.0f} MB")]
     marks = [m for m in (60, 120, 180, 240) if report.rss_timeline and report.rss_timeline[-1][0] > m]
     if marks:
         rows.append(("server RSS after " + " / ".join(f"{m // 60} min" for m in marks) + " / end",
