@@ -15,7 +15,7 @@ from typing import Any, Callable, NoReturn
 from pydantic import ValidationError
 
 from assistant.context import Context
-from assistant.errors import AssistantError, InputError, os_reason, suffix_refused
+from assistant.errors import AssistantError, InputError, checked_suffix, os_reason
 from assistant.settings import get_settings
 
 
@@ -58,10 +58,10 @@ def _direction_help() -> str:
     import yaml
 
     from assistant.settings import _shipped_dir
+    from assistant.yamlio import load_yaml
 
     try:
-        plan = yaml.load((_shipped_dir("corpus") / "plan" / "plan.yaml").read_text(encoding="utf-8"),
-                         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        plan = load_yaml((_shipped_dir("corpus") / "plan" / "plan.yaml").read_text(encoding="utf-8"))
         values = "、".join(f"{d['id']}（{d['name']}）" for d in plan["directions"])
     except (OSError, KeyError, TypeError, yaml.YAMLError):
         values = "见 corpus/plan/plan.yaml"
@@ -154,10 +154,7 @@ def _out_checked(args: argparse.Namespace, *inputs: str | None, what: str = "",
 
     inputs = [p for p in inputs if p]
     if args.out:
-        suffix = Path(args.out).suffix.lower()
-        if suffix not in types:
-            shown = " 或 ".join(t for t in types if t != ".markdown")
-            raise InputError(f"{args.out}: {what}只能写成 {shown}，{suffix_refused(suffix)}")
+        checked_suffix(args.out, types, what, name=args.out)
         check_output(args.out, inputs, args.force)
     return inputs
 
@@ -196,9 +193,8 @@ def _review_batch(ctx: Context, args: argparse.Namespace, paths: list[Path]) -> 
     """Many submissions: one row each (a failing file gets its reason), reports into --out DIR, --summary FILE."""
     from assistant.review.batch import SUMMARY_SUFFIXES, collect_paths, render_rows, review_batch, write_summary
 
-    if args.summary and Path(args.summary).suffix.lower() not in SUMMARY_SUFFIXES:
-        raise InputError(f"{args.summary}: 汇总表只能写成 .xlsx、.csv 或 .md，"
-                         f"{suffix_refused(Path(args.summary).suffix)}")
+    if args.summary:
+        checked_suffix(args.summary, SUMMARY_SUFFIXES, "汇总表", name=args.summary)
     out_dir = Path(args.out) if args.out else None
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: 批量评审的 --out 应是文件夹")

@@ -6,12 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel
 
 from assistant.loaders import Block, Document, load_document, text_blocks
 from assistant.standards import LEVEL_ZH, STATUS_ZH, Catalog, load_catalog
-from assistant.yamlio import SAFE_LOADER
+from assistant.yamlio import load_yaml
 
 
 class Direction(BaseModel):
@@ -127,7 +126,7 @@ class Corpus:
 
 
 def _yaml(path: Path) -> dict:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    return load_yaml(path.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=4)

@@ -61,6 +61,20 @@ def os_reason(exc: OSError) -> str:
     return f"系统错误 {_errno.errorcode[exc.errno]}" if exc.errno in _errno.errorcode else "系统错误"
 
 
+def checked_suffix(path, allowed, what: str = "", name: str | None = None) -> str:
+    """The lower-case suffix of `path` when it is one of `allowed`, else one line naming the file and the types:
+    “报告.txt: 报告只能写成 .docx 或 .md，不支持 .txt” (.markdown is accepted but not listed)."""
+    from pathlib import Path
+
+    suffix = Path(path).suffix.lower()
+    if suffix in allowed:
+        return suffix
+    shown = [t for t in allowed if t != ".markdown"]
+    listed = "、".join(shown[:-1]) + " 或 " + shown[-1] if len(shown) > 1 else "".join(shown)
+    label = Path(path).name if name is None else name
+    raise InputError(f"{label}: {what}只能写成 {listed}，{suffix_refused(suffix)}")
+
+
 def suffix_refused(suffix: str) -> str:
     """The second half of “只能写成 .docx 或 .md，…”: the suffix that was given, or that there was none."""
     return f"不支持 {suffix}" if suffix else "文件名没有扩展名"

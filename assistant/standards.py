@@ -7,11 +7,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Literal
 
-import yaml
 from pydantic import BaseModel, field_validator, model_validator
 
 from assistant.errors import InputError
 from assistant.textnorm import DASHES, nfkc
+from assistant.yamlio import load_yaml
 
 Level = Literal["national", "industry", "local", "group", "enterprise"]
 LEVEL_ZH = {"national": "国家标准", "industry": "行业标准", "local": "地方标准", "group": "团体标准", "enterprise": "企业标准"}
@@ -379,7 +379,7 @@ class Catalog:
 
 def load_catalog(corpus_dir: Path) -> Catalog:
     path = corpus_dir / "standards" / "catalog.yaml"
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     return Catalog([Standard.model_validate(item) for item in data["standards"]])
 
 

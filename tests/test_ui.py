@@ -84,7 +84,7 @@ def test_review_summary_counts_and_group_checks():
 
 def test_citation_and_issue_rows():
     ok = {"status": "ok", "expected": None}
-    rows = fmt.citation_rows([
+    rows = fmt.citation_rows(citations := [
         {"text": "GB/T 39116—2020", "normalized": "GB/T 39116—2020", "location": "第1段", **ok},
         {"text": "GB/T 23031-2018", "normalized": "GB/T 23031—2018", "location": "第3段", **ok},
         {"text": "GB/T 39116—2020", "normalized": "GB/T 39116—2020", "location": "表1第2行", **ok},
@@ -97,7 +97,7 @@ def test_citation_and_issue_rows():
                      "GB/T 39116—2020", "2", "第2段、第9段"],
                     ["✓ 正确", "GB/T 39116—2020", "GB/T 39116—2020", "", "2", "第1段、表1第2行"],
                     ["✓ 正确", "GB/T 23031—2018", "GB/T 23031-2018", "", "1", "第3段"]]
-    assert fmt.citation_needs_action(rows) == [True, False, False]
+    assert [line.needs_action for line in fmt.citation_lines(citations)] == [True, False, False]
     assert fmt.issue_rows([{"rule": "banned", "location": "第1段", "message": "套话", "fix": None}]) == [
         ["banned", "第1段", "套话", ""]]  # an unknown rule id is shown as it is
 
@@ -545,13 +545,14 @@ def test_every_tab_in_chinese_for_an_en_us_browser(real_ctx: Context, tmp_path: 
 def test_citation_rows_that_need_action_are_tinted():
     from assistant.ui.handlers import citation_table
 
-    rows = fmt.citation_rows([
+    citations = [
         {"text": "GB/T 39116—2020", "normalized": "GB/T 39116—2020", "status": "ok", "expected": None, "location": "第1段"},
         {"text": "GB/T 36073—2018", "normalized": "GB/T 36073—2018", "status": "replaced",
-         "expected": "GB/T 36073—2025", "location": "第2段", "note": "已被 GB/T 36073—2025 代替"}])
-    styled = citation_table(rows)._compute()  # the cell styles Gradio sends with the table
+         "expected": "GB/T 36073—2025", "location": "第2段", "note": "已被 GB/T 36073—2025 代替"}]
+    rows = fmt.citation_rows(citations)
+    styled = citation_table(citations)._compute()  # the cell styles Gradio sends with the table
     tinted = {cell for cell, props in styled.ctx.items() if ("background-color", "#fce8e6") in props}
     assert rows[0][1] == "GB/T 36073—2018"  # problems first
     assert tinted == {(0, col) for col in range(len(rows[0]))}  # the whole problem row, nothing else
-    plain = citation_table(rows[1:])  # nothing to act on: a plain table
+    plain = citation_table(citations[:1])  # nothing to act on: a plain table
     assert isinstance(plain, pd.DataFrame)

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Callable
 
 from assistant.context import Context
-from assistant.errors import AssistantError, InputError, suffix_refused
+from assistant.errors import AssistantError, checked_suffix
 from assistant.loaders import SUPPORTED
 from assistant.review.report import unverifiable, write_review_report
 from assistant.review.result import STATUS_ZH, ReviewResult, Stage
 from assistant.settings import Settings
 
-SUMMARY_SUFFIXES = {".xlsx", ".csv", ".md"}
+SUMMARY_SUFFIXES = (".xlsx", ".csv", ".md")  # in the order messages list them
 REPORT_SUFFIXES = {"docx": ".docx", "md": ".md"}
 HEADERS = ["文件", "企业", "申报方向", "要求1 标准群应用情况", "要求2 修订与立项建议", "要求3 实施指南或解决方案",
            "要求4 面向中小企业推广", "要求5 标准应用案例", "引用问题", "标准群问题", "无法读取的页", "错误", "报告"]
@@ -189,9 +189,7 @@ def review_batch(ctx: Context, paths: list[Path], stage: Stage = "acceptance", o
 def write_summary(rows: list[BatchRow], path: Path) -> Path:
     """One row per submission as .xlsx (filters, frozen header), .csv (UTF-8 with BOM for Excel) or .md."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUMMARY_SUFFIXES:
-        raise InputError(f"{path.name}: 汇总表只能写成 .xlsx、.csv 或 .md，{suffix_refused(suffix)}")
+    suffix = checked_suffix(path, SUMMARY_SUFFIXES, "汇总表")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import InputError, suffix_refused
+from assistant.errors import checked_suffix
 from assistant.review.result import CITATION_ZH, STAGE_RULE, STAGE_ZH, STATUS_ZH, CitationResult, ReviewResult
 from assistant.standards import LEVEL_ZH, parse_number
 
@@ -64,11 +64,6 @@ class CitationLine:
         return "、".join(loc + (f"（{n}处）" if n > 1 else "") for loc, n in counts.items())
 
     @property
-    def needs_action(self) -> bool:
-        c = self.citation
-        return (c.status != "ok" and not unverifiable(c)) or bool(c.status == "ok" and c.expected)
-
-    @property
     def rank(self) -> int:
         c = self.citation
         if c.status != "ok" and not unverifiable(c):
@@ -76,6 +71,11 @@ class CitationLine:
         if c.status == "ok" and c.expected:  # a plan number now published: replace it
             return len(_PROBLEM_ORDER) + 1
         return len(_PROBLEM_ORDER) + (2 if unverifiable(c) else 3)
+
+    @property
+    def needs_action(self) -> bool:
+        """A problem or a plan number to replace; what only a person can check, and correct ones, are not."""
+        return self.rank <= len(_PROBLEM_ORDER) + 1
 
 
 def merged_citations(citations: list[CitationResult]) -> list[CitationLine]:
@@ -200,9 +200,7 @@ def write_review_report(result: ReviewResult, out_path: Path) -> Path:
     from assistant.export import add_table, docx_document, markdown_table, save_docx, write_markdown
 
     out_path = Path(out_path)
-    suffix = out_path.suffix.lower()
-    if suffix not in {".docx", ".md", ".markdown"}:
-        raise InputError(f"{out_path.name}: 报告只能写成 .docx 或 .md，{suffix_refused(suffix)}")
+    suffix = checked_suffix(out_path, (".docx", ".md", ".markdown"), "报告")
     summary_rows, citation_rows = _report_sections(result)
     req_header = ["序号", "考核要求", "结论", "证据数"]
     cit_header = CITATION_HEADERS

@@ -199,7 +199,7 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
                 out.append(Candidate(s, 0.0, 0, True, "neutral", "weak"))
             continue
         row = s.kind == "table_row" and bool(s.header)
-        text = f"{s.header} | {s.text}" if row else s.text
+        text = _evidence_text(s)
         masked = senses.mask(text)
         own = [(k, a, b) for k, a, b in kw.matches(text) if req.id in kw.owners[k]]
         hits = [(k, a, b) for k, a, b in own if "＿" not in masked[a:b]]
@@ -322,12 +322,15 @@ def concrete_plans(req: Requirement, cands: list[Candidate]) -> list[Candidate]:
 _POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附)|详见|附后|另附")
 
 
+def _evidence_text(s: Sentence) -> str:
+    """What a sentence says as evidence: a table row with its header row ("推广企业 | 2024年 | 27家")."""
+    return f"{s.header} | {s.text}" if s.kind == "table_row" and s.header else s.text
+
+
 def _about(req: Requirement, c: Candidate) -> bool:
     """Does a candidate say anything of this requirement's deliverable (done, promised, or named)? A sentence that
     only shares a word with it ("企业年度统计报表") is no reason to think the readable text answers it."""
-    return c.strength in ("strong", "promise") or Senses.of(req).speaks_of_deliverable(
-        f"{c.sentence.header} | {c.sentence.text}" if c.sentence.kind == "table_row" and c.sentence.header
-        else c.sentence.text)
+    return c.strength in ("strong", "promise") or Senses.of(req).speaks_of_deliverable(_evidence_text(c.sentence))
 
 
 def missing_parts(req: Requirement, cands: list[Candidate]) -> list[str]:

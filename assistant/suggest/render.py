@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.errors import InputError, suffix_refused
+from assistant.errors import checked_suffix
 from assistant.standards import LEVEL_ZH, GroupChecks
 from assistant.suggest.result import USER_DIRECTION_NOTE, Suggestion
 
@@ -66,9 +66,7 @@ def write_suggestion(result: Suggestion, out_path: Path) -> Path:
     from assistant.export import add_table, docx_document, markdown_table, save_docx, write_markdown
 
     out_path = Path(out_path)
-    suffix = out_path.suffix.lower()
-    if suffix not in {".docx", ".md", ".markdown"}:
-        raise InputError(f"{out_path.name}: 只能写成 .docx 或 .md，{suffix_refused(suffix)}")
+    suffix = checked_suffix(out_path, (".docx", ".md", ".markdown"))
     title, direction = "标准群建议", f"试点方向：{result.direction}。{result.direction_reason}"
     checks = render_checks(result.checks).splitlines()
     if suffix == ".docx":

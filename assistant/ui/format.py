@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 
 from assistant.labels import source_label
 from assistant.polish.result import rule_name
-from assistant.review.report import CITATION_HEADERS, citation_row, merged_citations
+from assistant.review.report import CITATION_HEADERS, CitationLine, citation_row, merged_citations  # noqa: F401 (fmt.CITATION_HEADERS)
 from assistant.review.result import CITATION_ZH, CitationResult  # noqa: F401  (one wording: CLI, report and UI)
 from assistant.standards import LEVEL_ZH, GroupMember
 
@@ -208,15 +208,13 @@ def verdicts_html(requirements: Iterable[Any]) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
+def citation_lines(citations: Iterable[Any]) -> list[CitationLine]:
+    """The report's citation lines: repeated citations merged, what needs action first (CLI and report alike)."""
+    return merged_citations([c if isinstance(c, CitationResult) else CitationResult(**c) for c in citations or []])
+
+
 def citation_rows(citations: Iterable[Any]) -> list[list[str]]:
-    """The report's citation table: repeated citations merged, what needs action first (CLI and report alike)."""
-    items = [c if isinstance(c, CitationResult) else CitationResult(**c) for c in citations or []]
-    return [citation_row(line) for line in merged_citations(items)]
-
-
-def citation_needs_action(rows: list[list[str]]) -> list[bool]:
-    """Rows the reviewer must act on (marked ✗ or !), for highlighting."""
-    return [bool(r) and r[0][:1] in {"✗", "!"} for r in rows]
+    return [citation_row(line) for line in citation_lines(citations)]
 
 
 def stage_of(label: str | None) -> str:

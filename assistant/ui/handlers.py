@@ -101,10 +101,11 @@ def frame(rows: list[list[Any]], headers: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=headers)
 
 
-def citation_table(rows: list[list[Any]]):
+def citation_table(citations: list[Any]):
     """The citation table with the rows that need action tinted red (Gradio renders a pandas Styler's colours)."""
-    table = frame(rows, fmt.CITATION_HEADERS)
-    flags = fmt.citation_needs_action(rows)
+    lines = fmt.citation_lines(citations)
+    table = frame([fmt.citation_row(line) for line in lines], fmt.CITATION_HEADERS)
+    flags = [line.needs_action for line in lines]
     if not any(flags):
         return table
     return table.style.apply(lambda row: ["background-color:#fce8e6;color:#202124" if flags[row.name] else ""] * len(row),
@@ -257,7 +258,7 @@ class Handlers:
         chosen = fmt.stage_of(stage)
         result = self._on_upload(upload, lambda path: review_file(self.ctx, path, chosen))
         docx, md = export_pair(write_review_report, result, "评审报告")
-        citations = citation_table(fmt.citation_rows(result.citations))
+        citations = citation_table(result.citations)
         return (fmt.review_summary_html(result), fmt.verdicts_html(result.requirements), citations,
                 fmt.group_checks_html(result.standard_group), gr.update(value=docx, visible=True),
                 gr.update(value=md, visible=True))
