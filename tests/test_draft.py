@@ -737,3 +737,32 @@ def test_draft_scenario_eval_runs_on_the_dev_half(ctx):
     result = run_scenarios(ctx, cases[:3], "dev")
     assert result.metrics["placeholder_share_max"] <= 0.25 and result.metrics["irrelevant_references"] == 0
     assert result.metrics["scenes_carried"] == 1.0, result.failures
+
+
+def test_sources_in_drafts_and_suggestions_are_labels_not_paths(ctx):
+    """Issue 18: a draft's 参考来源 and a suggestion's 来源 name the catalog, the plan and cases as people do."""
+    from assistant.suggest import render_suggestion
+
+    md = render_draft(draft_document(ctx, "application", TILES))
+    sources = md[md.index("## 参考来源"):]
+    text = render_suggestion(suggest_group(ctx, TILES))
+    for shown in (sources, "\n".join(ln for ln in text.splitlines() if "来源：" in ln)):
+        assert "标准目录《" in shown
+        assert not any(p in shown for p in (".yaml", "plan.txt", "第8行", " · ")), shown
+
+
+def test_a_restricted_catalog_entry_is_no_reference_for_another_industry(ctx):
+    """A standard the catalog restricts to an industry or technology (机器人工作站 …) is not quoted as a source of
+    a dairy plant's draft, by the same rule suggest uses for members."""
+    from assistant.draft.basis import case_allowed, draft_basis
+    from assistant.suggest import suggest_group
+
+    restricted = next(s for s in ctx.corpus.catalog.standards if s.industries)
+    dairy = "我们是乳制品企业，计划建设灌装车间的MES并开展智能制造能力成熟度自评估。"
+    basis = draft_basis(ctx, dairy, suggest_group(ctx, dairy), [])
+    assert not case_allowed(ctx, "standards/catalog.yaml", dairy, basis, restricted.number)
+    open_entry = next(s for s in ctx.corpus.catalog.standards if not s.industries)
+    assert case_allowed(ctx, "standards/catalog.yaml", dairy, basis, open_entry.number)
+    own = f"我们是{restricted.industries[0]}企业，计划建设MES。"
+    assert case_allowed(ctx, "standards/catalog.yaml", own, draft_basis(ctx, own, suggest_group(ctx, own), []),
+                        restricted.number)

@@ -75,6 +75,7 @@ class DraftBasis:
     needs: list[Need]
     uses: list[StandardUse]
     uncovered: list[Need] = field(default_factory=list)
+    industry_terms: list[str] = field(default_factory=list)  # the analysis' industry and technology words
 
 
 def draft_basis(ctx: Context, scenario: str, group: Suggestion, rows: list[GroupRow]) -> DraftBasis:
@@ -88,7 +89,8 @@ def draft_basis(ctx: Context, scenario: str, group: Suggestion, rows: list[Group
     uses = [_use(ctx, r, scenes, needs, covered) for r in rows]
     uncovered = [n for n in needs if not covered.get(n.need_id)]
     industry = getattr(analysis, "industry", None)
-    return DraftBasis(subject, role, industry, goal, background, scenes, needs, uses, uncovered)
+    return DraftBasis(subject, role, industry, goal, background, scenes, needs, uses, uncovered,
+                      list(getattr(analysis, "industry_terms", []) or []))
 
 
 def third_person(clause: str, subject: str) -> str:
@@ -273,8 +275,14 @@ def relevant_cases(ctx: Context, scenario: str, basis: DraftBasis) -> list[dict]
     return out
 
 
-def case_allowed(ctx: Context, source: str, scenario: str, basis: DraftBasis) -> bool:
-    """May a retrieved passage from this source be quoted? Cases only when public and of the same industry."""
+def case_allowed(ctx: Context, source: str, scenario: str, basis: DraftBasis, location: str = "") -> bool:
+    """May a retrieved passage from this source be quoted? Cases only when public and of the same industry;
+    a catalog entry restricted to industries or technologies only when the scenario names one (as in suggest)."""
+    if source == "standards/catalog.yaml":
+        from assistant.suggest.candidates import fits_industry
+
+        entry = ctx.corpus.catalog.get(location) if location else None
+        return entry is None or fits_industry(entry, basis.industry_terms)
     if not source.startswith("cases/"):
         return True
     case_id = source.removeprefix("cases/").removesuffix(".yaml")

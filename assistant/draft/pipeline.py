@@ -14,7 +14,7 @@ from assistant.draft.safety import strip_injections, user_keys, verify_numbers
 from assistant.draft.templates import fill_template, load_template, rule_vars, template_variables
 from assistant.errors import InputError
 from assistant.prompts import load_prompt
-from assistant.suggest import Source, Suggestion, suggest_group
+from assistant.suggest import Suggestion, labelled, suggest_group
 
 HITS_PER_SECTION = 5
 
@@ -72,7 +72,7 @@ def _draft_section(job: DraftJob, spec: dict,
     job.emit(f"\n## {heading}\n\n" + (group_markdown(rows) + "\n\n" if spec.get("table") else ""))
     query = fill_template(spec["query"], f"draft/{job.kind}:query", job.variables)
     hits = [h for h in job.ctx.retriever().search(query, k=HITS_PER_SECTION)
-            if case_allowed(job.ctx, h.source, job.scenario, job.basis)]
+            if case_allowed(job.ctx, h.source, job.scenario, job.basis, h.location)]
     for h in hits:
         job.flagged += strip_injections(h.text)[1]
     text, used, scrubbed = llm_section(job, spec, hits) if job.llm_up else (None, hits, False)
@@ -89,7 +89,7 @@ def _draft_section(job: DraftJob, spec: dict,
         job.emit(_check_note(removed, checked, scrubbed))
     job.emit("\n")
     section = Section(heading=heading, text=text, composer=composer, table=bool(spec.get("table")),
-                      sources=[Source(source=h.source, location=h.location) for h in used])
+                      sources=[labelled(job.ctx, h.source, h.location) for h in used])
     return section, checked, removed
 
 

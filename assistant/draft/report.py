@@ -5,6 +5,7 @@ from pathlib import Path
 
 from assistant.draft.result import Draft, GroupRow
 from assistant.errors import InputError, suffix_refused
+from assistant.suggest.result import sources_text
 
 GROUP_HEADER = ["编号", "名称", "层级", "角色"]
 
@@ -38,7 +39,7 @@ def render_draft(draft: Draft) -> str:
     out += ["## 参考来源", ""]
     for s in draft.sections:
         if s.sources:
-            out.append(f"- {s.heading}：" + "；".join(f"{src.source} · {src.location}" for src in s.sources))
+            out.append(f"- {s.heading}：" + sources_text(s.sources))
     if draft.notices:
         out += ["", "## 生成说明", ""] + [f"- {n}" for n in document_notices(draft)]
     return "\n".join(out).rstrip() + "\n"
@@ -68,8 +69,8 @@ def _docx(draft: Draft):
         _docx_text(doc, s.text)
     doc.add_heading("参考来源", level=1)
     for s in draft.sections:
-        for src in s.sources:
-            doc.add_paragraph(f"{s.heading}：{src.source} · {src.location}", style="List Bullet")
+        if s.sources:  # one line a section, as in the Markdown
+            doc.add_paragraph(f"{s.heading}：{sources_text(s.sources)}", style="List Bullet")
     if draft.notices:
         doc.add_heading("生成说明", level=1)
         for n in document_notices(draft):

@@ -10,7 +10,15 @@ from assistant.suggest.groupio import load_group_file
 from assistant.suggest.pipeline import resolve_direction, suggest_group
 from assistant.suggest.refine import parse_llm_reply
 from assistant.suggest.render import coverage_rows, render_checks, render_suggestion, user_chose_direction, write_suggestion
-from assistant.suggest.result import USER_DIRECTION_NOTE, Coverage, Source, SuggestedStandard, Suggestion
+from assistant.suggest.result import (
+    USER_DIRECTION_NOTE,
+    Coverage,
+    Source,
+    SuggestedStandard,
+    Suggestion,
+    labelled,
+    sources_text,
+)
 from assistant.suggest.scenario import NeedHit, ScenarioAnalysis, Scene, analyse_scenario, infer_direction
 
 __all__ = [
@@ -20,6 +28,8 @@ __all__ = [
     "ScenarioAnalysis",
     "Scene",
     "Source",
+    "labelled",
+    "sources_text",
     "SuggestedStandard",
     "Suggestion",
     "analyse_scenario",

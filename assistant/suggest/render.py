@@ -5,7 +5,7 @@ from pathlib import Path
 
 from assistant.errors import checked_suffix
 from assistant.standards import LEVEL_ZH, GroupChecks
-from assistant.suggest.result import USER_DIRECTION_NOTE, Suggestion
+from assistant.suggest.result import USER_DIRECTION_NOTE, Suggestion, sources_text
 
 ROLE_ZH = {"need": "对应需求", "companion": "配套", "filler": "补足项数", "user": "用户添加"}
 COVERAGE_HEADER = ["需求", "场景原文", "标准", "说明"]
@@ -49,7 +49,7 @@ def render_suggestion(result: Suggestion) -> str:
         mark = "★" if s.core else " "
         lines.append(f"{i:>2}. {mark} {s.number}  《{s.title}》  [{_status(s)}]  〔{ROLE_ZH[s.role]}〕")
         lines.append(f"      理由：{s.reason}")
-        lines.append("      来源：" + "；".join(f"{src.source} {src.location}" for src in s.sources))
+        lines.append("      来源：" + sources_text(s.sources))
     lines += ["", "规则检查：", *("  " + ln for ln in render_checks(result.checks).splitlines())]
     if result.notes:
         lines += ["", "说明：", *(f"  · {n}" for n in result.notes)]

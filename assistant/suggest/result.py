@@ -20,12 +20,28 @@ from assistant.suggest.scenario import ScenarioAnalysis
 USER_DIRECTION_NOTE = "试点方向由用户指定"
 UNCOVERED_ADVICE = ("目录中没有服务这项需求的标准。可以：在场景中写明拟采用的标准编号；用 `assistant catalog import` "
                     "导入本企业或行业的标准目录后重试；或在申报中删去这项需求。")
-RESTRICTED_ADVICE = "目录中只有面向特定行业的标准服务这项需求（{items}），场景没有写到这些行业；如确属该行业，请在场景中写明。"
+# An entry's `industries` are industry or technology words (开关设备, 船舶; 远程运维, 增材制造): the advice names both.
+RESTRICTED_ADVICE = ("目录中只有面向特定行业或技术的标准服务这项需求（{items}），场景没有写到这些行业或技术用语；"
+                     "如确属其中之一，请在场景中写明。")
 
 
 class Source(BaseModel):
-    source: str
+    source: str  # machine fields, kept in --json
     location: str
+    label: str = ""  # what a person reads (assistant/labels.py): 标准目录《…》（编号，现行）, never a path
+
+
+def labelled(ctx: Context, source: str, location: str) -> Source:
+    from assistant.labels import source_label
+
+    return Source(source=source, location=location, label=source_label(source, location, ctx.corpus))
+
+
+def sources_text(sources: list[Source]) -> str:
+    """Sources as people name them, each once."""
+    from assistant.labels import source_label
+
+    return "；".join(dict.fromkeys(s.label or source_label(s.source, s.location) for s in sources))
 
 
 class SuggestedStandard(BaseModel):
@@ -115,16 +131,16 @@ def _scope(scope: str) -> str:
 
 def sources_for(ctx: Context, m: Member) -> list[Source]:
     plan_lines = _plan_lines(ctx.settings.corpus_dir)
-    out = [Source(source="standards/catalog.yaml", location=m.number)]
+    out = [labelled(ctx, "standards/catalog.yaml", m.number)]
     for number in [m.number, m.cand.via, m.cand.std.part_of]:
         parsed = parse_number(number) if number else None
         if parsed and parsed.key in plan_lines:
-            out.append(Source(source="plan/plan.txt", location=plan_lines[parsed.key]))
+            out.append(labelled(ctx, "plan/plan.txt", plan_lines[parsed.key]))
             break
     key = m.cand.std.key
     for case in ctx.corpus.cases:
         if case.kind == "public" and any((p := parse_number(n)) and p.key == key for n in case.standards):
-            out.append(Source(source=f"cases/{case.id}.yaml", location="二、标准群构成（公开案例）"))
+            out.append(labelled(ctx, f"cases/{case.id}.yaml", "二、标准群构成（公开案例）"))
     return out
 
 
