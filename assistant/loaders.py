@@ -593,13 +593,17 @@ _BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 def decode_text(raw: bytes, path: Path | None = None) -> str:
     """UTF-8 (with or without BOM), UTF-16 (with BOM, or without one when it reads as text), else GB18030
     (a superset of GBK and GB2312)."""
+    name = path.name if path else "input"
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
-            return raw.decode(encoding)
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:  # a BOM followed by a cut-off or foreign byte stream
+                shown = encoding.upper().removesuffix("-SIG")
+                raise InputError(f"{name}: 文件开头标明 {shown} 编码，但内容不是有效的 {shown} 文本（可能已截断或损坏）") from exc
     if b"\x00" in raw[:4096]:
         text = _utf16_without_bom(raw)
         if text is None:
-            name = path.name if path else "input"
             raise InputError(f"{name}: 看起来是二进制文件，不是文本")
         return text
     try:
@@ -609,7 +613,6 @@ def decode_text(raw: bytes, path: Path | None = None) -> str:
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
-        name = path.name if path else "input"
         raise InputError(f"{name}: 无法识别文本编码（支持 UTF-8、GBK/GB18030、UTF-16）") from exc
 
 

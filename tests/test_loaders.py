@@ -243,3 +243,15 @@ def test_running_headers_go_but_templated_sentences_stay():
     for i, text in enumerate(out, 1):
         assert "某公司试点总结报告" not in text and f"— {i} —" not in text
         assert f"宣贯培训{i}场" in text and "已编写典型案例一篇" in text and f"正文第{i}页内容" in text
+
+
+def test_a_bom_over_broken_text_is_one_clear_line(tmp_path):
+    """A UTF-16 or UTF-8 byte-order mark followed by bytes that do not decode: an input error, not an internal one."""
+    from assistant.errors import InputError
+    from assistant.loaders import load_document
+
+    for name, raw, shown in (("cut.md", b"\xff\xfe\x00", "UTF-16"), ("bad.txt", b"\xef\xbb\xbf\xff\xfe\xfa", "UTF-8")):
+        path = tmp_path / name
+        path.write_bytes(raw)
+        with pytest.raises(InputError, match=f"{name}: 文件开头标明 {shown} 编码"):
+            load_document(path)
