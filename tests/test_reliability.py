@@ -404,6 +404,59 @@ def test_rebuilds_leave_no_orphaned_segment_folders(tmp_path):
     assert hits, "the index is still searchable after the clean-up"
 
 
+# ---- the UI server's memory under load ---------------------------------------------------------------------
+# Under 50 sessions the server's memory grew with every round of requests: a PDF reader and its pages form
+# reference cycles, and with the catalog and index in the heap the collector's full pass came only rarely. The
+# load run's figures are printed by `python evals/load.py` (README); these tests hold the mechanism.
+
+
+def _without_automatic_collection(fn):
+    """Run fn with the collector's own schedule off, so only our code can collect."""
+    import gc
+
+    gc.disable()
+    try:
+        return fn()
+    finally:
+        gc.enable()
+
+
+def test_a_ui_request_leaves_no_pdf_reader_behind(tmp_path):
+    import gc
+
+    import pypdf
+
+    from assistant.context import Context
+    from assistant.review import review_file
+    from assistant.ui import memory
+    from assistant.ui.handlers import guarded
+
+    pdf = make_document(tmp_path / "a.pdf", [("一、标准群应用情况", ["已应用GB/T 39116—2020开展评估。"])])
+    ctx = Context(make_settings(tmp_path / "data"))
+    memory._last[0] = 0.0  # as if the previous collection was long ago
+
+    def readers() -> int:
+        return sum(isinstance(o, pypdf.PdfReader) for o in gc.get_objects())
+
+    before = readers()
+    result = _without_automatic_collection(lambda: (guarded(review_file)(ctx, pdf), readers())[1])
+    assert result == before, "the request's PDF reader is still in memory after the request"
+
+
+def test_serve_freezes_what_it_loaded_before_the_first_request(real_ctx):
+    import gc
+
+    from assistant.ui.app import warm
+
+    gc.unfreeze()
+    try:
+        warm(real_ctx)
+        frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()  # the rest of the test session collects as usual
+    assert frozen > 10_000  # the catalog, the corpus and the index's objects
+
+
 # ---- what already holds ---------------------------------------------------------------------------------
 
 

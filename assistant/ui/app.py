@@ -7,7 +7,7 @@ import sys
 import gradio as gr
 
 from assistant.context import Context
-from assistant.errors import InputError
+from assistant.errors import AssistantError, InputError
 from assistant.loaders import SUPPORTED
 from assistant.ui import format as fmt
 from assistant.ui import locale
@@ -210,9 +210,24 @@ def parse_auth(value: str) -> tuple[str, str] | None:
     return user, password
 
 
+def warm(ctx: Context) -> None:
+    """Load what every request reads before the first user arrives (the index only if it exists: the page builds
+    it with progress otherwise), then keep it out of the garbage collector's way."""
+    from assistant.index import Manifest
+    from assistant.ui.memory import freeze_long_lived
+
+    ctx.corpus
+    if Manifest.read(ctx.settings.index_dir) is not None:
+        try:
+            ctx.retriever()
+        except AssistantError:  # the first request that needs the index reports it on the page
+            pass
+    freeze_long_lived()
+
+
 def serve(ctx: Context, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Start the UI and block until interrupted."""
-    from assistant.ui.handlers import limit_arenas
+    from assistant.ui.memory import limit_arenas
 
     limit_arenas()
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -222,6 +237,8 @@ def serve(ctx: Context, host: str = "127.0.0.1", port: int = 7860) -> None:
     print(f"界面地址：http://{host}:{port}  首次启动时页面会显示建立索引的进度", file=sys.stderr)
     theme = gr.themes.Default(font=["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "sans-serif"],
                               font_mono=["Noto Sans Mono CJK SC", "monospace"])
-    build_app(ctx).launch(server_name=host, server_port=port, auth=auth, auth_message="请登录" if auth else None,
+    demo = build_app(ctx)
+    warm(ctx)
+    demo.launch(server_name=host, server_port=port, auth=auth, auth_message="请登录" if auth else None,
                           theme=theme, show_error=False, quiet=True, footer_links=["api", "settings"],
                           run_history=False, app_kwargs=locale.app_kwargs())

@@ -18,6 +18,7 @@ from assistant.context import Context
 from assistant.errors import AssistantError
 from assistant.ui import format as fmt
 from assistant.ui.files import display_name, export_pair, friendly_error, store_upload
+from assistant.ui.memory import release_memory
 
 log = logging.getLogger(__name__)
 GENERIC_ERROR = "处理失败：发生内部错误，请重试；如反复出现请联系管理员查看服务日志"
@@ -31,37 +32,6 @@ def _user_error(exc: BaseException) -> gr.Error:
         return gr.Error(fmt.esc(fmt.one_line(str(exc))), title="无法完成", print_exception=False)
     log.exception("UI callback failed")  # the trace goes to the server log, never to the page
     return gr.Error(GENERIC_ERROR, title="出错了", print_exception=False)
-
-
-@functools.lru_cache(maxsize=1)
-def _glibc():
-    """glibc's allocator controls, where the process runs on glibc (Linux); None elsewhere."""
-    import ctypes
-    import ctypes.util
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
-    except OSError:
-        return None
-
-
-def limit_arenas(arenas: int = 2) -> None:
-    """Few malloc arenas for the server's worker threads. With glibc's default (8 per core) every worker thread
-    kept its own heap and the server's memory grew round after round under load; call before threads start."""
-    libc = _glibc()
-    if libc is not None:
-        libc.mallopt(-8, arenas)  # M_ARENA_MAX
-
-
-def release_memory() -> None:
-    """Hand freed heap pages back to the system after a request (documents and tables are large and short-lived)."""
-    libc = _glibc()
-    if libc is not None:
-        libc.malloc_trim(0)
 
 
 def guarded(fn: Callable) -> Callable:
