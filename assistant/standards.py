@@ -268,6 +268,8 @@ class Standard(BaseModel):
     part_of: str | None = None
     # Industry-specific standards (开关设备, 船舶…) fit a scenario only when it names one of these industries.
     industries: list[str] = []
+    # A local standard (DB…) applies where it was issued: it fits a scenario only when it names one of these places.
+    regions: list[str] = []
     needs: list[str] = []  # ids from corpus/needs.yaml this standard serves
     accompanies: list[str] = []  # foundational standards (terms, architectures): the need ids they accompany
     companions: list[str] = []  # standards a pilot applies together with this one

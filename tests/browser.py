@@ -57,9 +57,12 @@ def make_driver(download_dir: Path, width: int = 1400, height: int = 1000, lang:
 
 
 def wait_for(driver: Any, condition: Callable[[Any], Any], timeout: float = WAIT, what: str = "") -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.3).until(condition, message=f"timed out waiting for {what}")
+    # A table Gradio re-renders between finding a row and reading it is read again at the next poll.
+    return WebDriverWait(driver, timeout, poll_frequency=0.3, ignored_exceptions=(StaleElementReferenceException,)
+                         ).until(condition, message=f"timed out waiting for {what}")
 
 
 def css(driver: Any, selector: str) -> Any:

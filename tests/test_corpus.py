@@ -136,3 +136,19 @@ def test_invented_examples_never_carry_evidence_confidence(corpus):
     for case in corpus.cases:
         if case.kind == "example":
             assert case.confidence not in {"H", "M"}, case.id
+
+
+def test_staged_candidates_are_sourced_entries_not_yet_in_the_catalog(corpus):
+    """corpus/standards/candidates.yaml holds sourced standards held back from the catalog (see its header): each
+    validates as a catalog entry, has a source, and is not already in the catalog under any edition."""
+    from assistant.standards import Standard
+
+    data = yaml.safe_load((CORPUS / "standards" / "candidates.yaml").read_text(encoding="utf-8"))
+    entries = [Standard.model_validate(e) for e in data["standards"]]
+    assert len(entries) >= 50
+    have = {s.parsed.key for s in corpus.catalog.standards}
+    for e in entries:
+        assert e.source and e.confidence in {"H", "M"}, e.number
+        assert e.parsed.key not in have, e.number
+        if e.level == "local":
+            assert e.regions, f"{e.number}: a local standard names where it applies"

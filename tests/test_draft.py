@@ -694,6 +694,19 @@ def test_scenes_keep_numbered_items_their_commas_and_every_verb(ctx):
     assert "导入供应商协同平台" in lines[2]
 
 
+def test_a_further_commitment_after_a_comma_is_a_scene_of_its_own(ctx):
+    """"…开展设备预测性维护，并对两家整机厂客户实现…": the clause after 并 is a new commitment, not the previous
+    scene's tail, even when no need names it; and a scope that already ends in 要求 is not followed by another
+    的要求 (both found on a fresh scenario)."""
+    text = "我们是一家注塑件企业。计划上线MES管理工单和模具，开展设备预测性维护，并对两家整机厂客户实现碳足迹数据互通。"
+    draft = draft_document(ctx, "application", text)
+    lines = [ln for ln in _section(draft, "试点方向与场景").splitlines() if ". 场景" in ln]
+    assert len(lines) == 3, lines
+    assert "预测性维护" in lines[1] and "碳足迹" not in lines[1]
+    assert "碳足迹数据互通" in lines[2] and "暂无对应标准" in lines[2]
+    assert "的要求的要求" not in render_draft(draft)
+
+
 def test_application_placeholders_name_what_is_missing_and_stay_few(ctx):
     from assistant.evaluation.draft import body_lines
 

@@ -525,6 +525,14 @@ def test_contradictory_figures_name_both_values_and_where(ctx):
     assert "四、应用成效 第1段" in issue.message and issue.location.startswith("五、推广经验 第1段")
 
 
+def test_contradictory_figures_in_one_paragraph_name_the_place_once(ctx):
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["项目实施后生产效率较改造前提升30%；经测算，生产效率较改造前提升了25%。"]
+    (issue,) = [i for i in check_text(ctx, as_text(s)).issues if "figure_conflict" in i.kinds]
+    assert "30%" in issue.message and "25%" in issue.message
+    assert issue.message.count("四、应用成效 第1段") == 1 and "先写" in issue.message and "后写" in issue.message
+
+
 def test_figures_of_different_periods_or_products_do_not_conflict(ctx):
     s = clean_sections(ctx)
     s["四、应用成效"] = ["2023年不良率为1.5%，2024年不良率降至1.1%。", "A产品一次合格率提升至99.2%，较改造前提高2个百分点。",

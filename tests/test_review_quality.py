@@ -103,6 +103,21 @@ def test_false_friends_are_not_evidence(fake_ctx: Context, tmp_path: Path) -> No
     assert status[3] == "missing" and status[4] != "covered" and status[5] == "missing"
 
 
+def test_a_sales_plan_is_not_a_promise_to_promote_to_smes(fake_ctx: Context, tmp_path: Path) -> None:
+    """A plan counts for a requirement only when it speaks of the deliverable, as a done sentence must; a sales
+    department's 推广 of the company's products is neither evidence nor a promise (found on a fresh submission)."""
+    sales = "公司销售部门将加大漆包线产品在华东地区的推广力度。"
+    result = _review(fake_ctx, tmp_path, [{"heading": "五、推广计划", "paragraphs": [sales]}])
+    req4 = result.requirements[3]
+    assert req4.status == "missing", req4.status
+    assert all(sales.rstrip("。") not in e.quote for e in req4.evidence)
+    smes = "计划于2026年下半年面向省内20家中小铜加工企业开展成熟度自评培训。"
+    planned = _review(fake_ctx, tmp_path, [{"heading": "五、推广计划", "paragraphs": [smes, sales]}])
+    req4 = planned.requirements[3]
+    assert req4.status == "partial" and any("中小铜加工企业" in e.quote for e in req4.evidence)
+    assert all("漆包线" not in e.quote for e in req4.evidence)
+
+
 def test_listing_members_is_not_applying(fake_ctx: Context, tmp_path: Path) -> None:
     table = [["序号", "标准编号", "标准名称", "层级"], ["1", "GB/T 39116—2020", "智能制造能力成熟度模型", "国家标准"],
              ["2", "GB/T 40647—2021", "智能制造 系统架构", "国家标准"]]

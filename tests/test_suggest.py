@@ -436,3 +436,21 @@ def test_cli_suggest_json_out_and_check_group_exit_codes(real_ctx, tmp_path):
     for args in (["suggest", "。。。！！"], ["suggest", "我想开一家奶茶店"], ["suggest", AUTO_PARTS, "--direction", "航天类"]):
         proc = _cli(real_ctx, *args)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_local_standard_fits_only_a_scenario_that_names_its_region():
+    from assistant.standards import Standard
+    from assistant.suggest.candidates import fits_industry
+
+    local = Standard(number="DB32/T 5058—2025", title="制造业质量管理数字化水平评价规范", year=2025, level="local",
+                     status="published", regions=["江苏"], needs=["quality_traceability"], source="test", confidence="M")
+    assert fits_industry(local, [], ["江苏"])
+    assert not fits_industry(local, [], [])
+    assert not fits_industry(local, ["纺织"], ["浙江"])
+
+
+def test_order_and_inventory_sharing_with_customers_is_a_supply_chain_need(fake_ctx):
+    from assistant.suggest.scenario import analyse_scenario
+
+    analysis = analyse_scenario(fake_ctx, "计划上线MES管理工单，并对主要客户（两家整机厂）实现订单和库存信息共享。")
+    assert "supply_chain_management" in [n.need_id for n in analysis.needs]

@@ -76,6 +76,7 @@ class DraftBasis:
     uses: list[StandardUse]
     uncovered: list[Need] = field(default_factory=list)
     industry_terms: list[str] = field(default_factory=list)  # the analysis' industry and technology words
+    places: list[str] = field(default_factory=list)  # the analysis' regions (for local standards)
 
 
 def draft_basis(ctx: Context, scenario: str, group: Suggestion, rows: list[GroupRow]) -> DraftBasis:
@@ -90,7 +91,7 @@ def draft_basis(ctx: Context, scenario: str, group: Suggestion, rows: list[Group
     uncovered = [n for n in needs if not covered.get(n.need_id)]
     industry = getattr(analysis, "industry", None)
     return DraftBasis(subject, role, industry, goal, background, scenes, needs, uses, uncovered,
-                      list(getattr(analysis, "industry_terms", []) or []))
+                      list(getattr(analysis, "industry_terms", []) or []), list(getattr(analysis, "places", []) or []))
 
 
 def third_person(clause: str, subject: str) -> str:
@@ -158,9 +159,12 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tup
             goal = third_person(clause, subject)
             in_scene = False
         elif not hits:  # nothing the applicant wrote is lost: a clause is a scene's, or background
-            if groups and (_continues(clause) or (previous_in_scene and same_sentence[i] and not _BUILD.search(clause))):
+            adds = _ADDS.match(clause)  # "并对主要客户实现…": a further commitment, not the previous scene's tail
+            if groups and not adds and (_continues(clause) or (previous_in_scene and same_sentence[i]
+                                                               and not _BUILD.search(clause))):
                 groups[-1][0].append(clause)
-            elif _BUILD.search(clause) and not _EXISTING.search(clause) and not clause.rstrip().endswith(("：", ":")):
+            elif ((_BUILD.search(clause) or (adds and "实现" in clause)) and not _EXISTING.search(clause)
+                  and not clause.rstrip().endswith(("：", ":"))):
                 # Something the applicant will build that no need of the vocabulary names (碳足迹核算, 在线配色):
                 # still a scene, shown as one the catalog does not cover, never dropped into the background.
                 groups.append(([clause], []))
@@ -177,6 +181,9 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tup
               for i, (cs, ids) in enumerate(groups)]
     needs = _needs_of(analysis, found, vocab)
     return goal, [b for b in background if b], scenes, needs
+
+
+_ADDS = re.compile(r"\s*(?:并且?|同时|另外|此外|还将|还要)")
 
 
 def _continues(clause: str) -> bool:
@@ -282,7 +289,7 @@ def case_allowed(ctx: Context, source: str, scenario: str, basis: DraftBasis, lo
         from assistant.suggest.candidates import fits_industry
 
         entry = ctx.corpus.catalog.get(location) if location else None
-        return entry is None or fits_industry(entry, basis.industry_terms)
+        return entry is None or fits_industry(entry, basis.industry_terms, basis.places)
     if not source.startswith("cases/"):
         return True
     case_id = source.removeprefix("cases/").removesuffix(".yaml")

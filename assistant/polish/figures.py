@@ -379,8 +379,10 @@ def _abbreviations(figures: list[Figure]) -> dict[str, str]:
 def _add_conflict(ck: _Checker, a: Figure, b: Figure) -> None:
     sec = ck.sections[b.pos[0]]
     name = _TIME_WORDS.sub("", _PERIOD.sub("", _OWNER.sub("", a.indicator.strip("，,；;：:、 ")))) or a.key
+    # Both in one paragraph: say so once instead of naming the same place twice.
+    first, then = (f"{a.where}先写", "后写") if a.where == b.where else (f"{a.where}写", f"{b.where}写")
     ck.add("figures", sec.label, b.where,
-           f"同一指标“{name}”前后数值不一致：{a.where}写“{a.written}”（{a.value:g}{a.unit}），"
-           f"{b.where}写“{b.written}”（{b.value:g}{b.unit}）",
+           f"同一指标“{name}”前后数值不一致：{first}“{a.written}”（{a.value:g}{a.unit}），"
+           f"{then}“{b.written}”（{b.value:g}{b.unit}）",
            f"核对后统一为同一数值；如两处统计口径或时间不同，分别写明口径和统计期（如“2024年全年”“焊接工序”）",
            b.pos, ("figure_conflict",), f"{a.written} / {b.written}", f"{a.sentence} / {b.sentence}")

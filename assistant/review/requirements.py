@@ -230,7 +230,9 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
                                                                           (deliverable and senses.deliverable is not None)))
         if status == "done" and relevant and deliverable:
             strength = "strong"
-        elif status in ("promise", "incomplete"):
+        elif status in ("promise", "incomplete") and (deliverable or senses.deliverable is None):
+            # A plan counts for this requirement only when it speaks of the deliverable, as a done sentence must:
+            # "销售部门将加大产品的推广力度" promises sales, not 面向中小企业推广.
             strength = "promise"
         else:
             strength = "weak"

@@ -20,8 +20,9 @@ from assistant.suggest.scenario import ScenarioAnalysis
 USER_DIRECTION_NOTE = "试点方向由用户指定"
 UNCOVERED_ADVICE = ("目录中没有服务这项需求的标准。可以：在场景中写明拟采用的标准编号；用 `assistant catalog import` "
                     "导入本企业或行业的标准目录后重试；或在申报中删去这项需求。")
-# An entry's `industries` are industry or technology words (开关设备, 船舶; 远程运维, 增材制造): the advice names both.
-RESTRICTED_ADVICE = ("目录中只有面向特定行业或技术的标准服务这项需求（{items}），场景没有写到这些行业或技术用语；"
+# An entry's `industries` are industry or technology words (开关设备, 船舶; 远程运维, 增材制造), a local entry's `regions`
+# places (江苏): the advice names all three.
+RESTRICTED_ADVICE = ("目录中只有面向特定行业、技术或地区的标准服务这项需求（{items}），场景没有写到这些用语；"
                      "如确属其中之一，请在场景中写明。")
 
 
@@ -162,7 +163,7 @@ def coverage_for(analysis: ScenarioAnalysis, group: Group, restricted: dict[str,
         advice = ""
         if not numbers:
             held = restricted.get(n.need_id) or []
-            advice = (RESTRICTED_ADVICE.format(items="、".join(f"{s.number}（{'、'.join(s.industries[:2])}等）"
+            advice = (RESTRICTED_ADVICE.format(items="、".join(f"{s.number}（{'、'.join((s.industries or s.regions)[:2])}等）"
                                                                for s in held[:3])) if held else UNCOVERED_ADVICE)
         out.append(Coverage(need_id=n.need_id, name=n.name, phrase=n.phrase, standards=numbers,
                             uncovered=not numbers, advice=advice))

@@ -57,6 +57,7 @@ class ScenarioAnalysis:
     direction_reason: str
     notes: list[str] = field(default_factory=list)
     industry_terms: list[str] = field(default_factory=list)  # every industry word named (for restricted entries)
+    places: list[str] = field(default_factory=list)  # the local standards' regions it names (江苏, 嘉兴…)
     direction_confidence: float = 0.0  # the winner's share of the direction evidence (not shown as a score)
     direction_keywords: list[str] = field(default_factory=list)  # the direction's plan keywords the text uses
     outside: list[str] = field(default_factory=list)  # sectors outside manufacturing it names (医院, 餐饮)
@@ -124,7 +125,8 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
         industry=next((t for t in industry_terms if t in hints.industries), industry_terms[0] if industry_terms else None),
         products=_products(text), needs=needs, scenes=_scenes(text, hits), direction=direction.id,
         direction_reason=reason, industry_terms=industry_terms, direction_confidence=confidence,
-        direction_keywords=keywords.get(direction.id, []))
+        direction_keywords=keywords.get(direction.id, []),
+        places=sorted({r for s in ctx.corpus.catalog.standards for r in s.regions if r in text}))
     analysis.notes += _notes(analysis, directions)
     analysis.outside = [o for o in hints.outside if o in text] if not industry_terms else []
     return analysis
