@@ -56,15 +56,24 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
 
 
+# GB/T 1.1-style clause numbers: "1 项目基本情况", "4.2 实施路径" (a number, a space, a title). A count is not one:
+# "3 家企业参加…", "12 月完成…".
+_SPACED_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\s+(?![家台个人次年月日天条套种名吨万亿余多届批位只件]|项(?!目))"
+                            r"(?=[\u4e00-\u9fff])")
+
+
 def is_heading(line: str, max_len: int = 40) -> bool:
-    """A short line that starts with a Chinese outline marker is a heading."""
+    """A short line that starts with a Chinese outline marker or a clause number is a heading."""
     line = line.strip()
     if not line or len(line) > max_len:
         return False
-    if not HEADING_RE.match(line):
-        return False
+    marker = HEADING_RE.match(line)
+    if not marker:
+        marker = _SPACED_NUMBER.match(line)
+        if not marker or line.endswith(tuple("。；！？，,：:")):
+            return False
     # "1.智能工厂建设应用类。围绕…" is a numbered paragraph, not a heading: it runs on past a full stop.
-    body = HEADING_RE.sub("", line, count=1)
+    body = line[marker.end():]
     return not any(p in body[:-1] for p in "。；！？")
 
 

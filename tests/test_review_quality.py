@@ -219,3 +219,17 @@ def test_obedient_model_cannot_raise_verdicts_on_injection(tmp_path: Path) -> No
         assert INJECTION not in user
         assert user.index("<<<材料开始>>>") < user.index("<<<材料结束>>>")
     assert "疑似写给评审助手的指令" in render_review(result)
+
+
+def test_clause_numbered_pdf_headings_and_a_published_group_standard(fake_ctx: Context, tmp_path: Path) -> None:
+    """GB/T 1.1-style headings ("3 标准化工作") stand on their own lines in a PDF instead of being glued to the
+    next paragraph, and a group standard the applicant led and published is the 新标准 half of requirement 2
+    (both found on a fresh submission)."""
+    published = "集团已主导制定团体标准T/CMIF 218—2024《工程机械结构件智能焊接车间 通用要求》，于2024年8月发布。"
+    pdf = make_document(tmp_path / "a.pdf", [("3 标准化工作", ["项目组尚未形成标准修订建议，相关工作将在验收前完成。", published]),
+                                             ("4 推广", ["3 家企业参加了现场会。"])])
+    doc = load_document(pdf, 50, 500)
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert headings == ["3 标准化工作", "4 推广"], headings  # a count ("3 家企业…") is no heading
+    req2 = review_file(fake_ctx, pdf).requirements[1]
+    assert req2.status == "partial" and any("T/CMIF 218" in e.quote for e in req2.evidence)
