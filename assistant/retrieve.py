@@ -179,6 +179,15 @@ def open_retriever(settings: Settings, embedder: Embedder, progress: Progress = 
         return Retriever(settings, embedder, Manifest.read(settings.index_dir))  # type: ignore[arg-type]
 
 
+def index_is_current(settings: Settings, embedder: Embedder) -> bool:
+    """An index exists and would be opened as it is (nothing to build or refresh first)."""
+    try:
+        manifest = Manifest.read(settings.index_dir)
+    except IndexStoreError:
+        return False
+    return manifest is not None and not _stale(settings, embedder, manifest)
+
+
 def _stale(settings: Settings, embedder: Embedder, manifest: Manifest) -> bool:
     corpus = corpus_sources(settings.corpus_dir)[0]
     entry = manifest.sources.get("corpus")

@@ -443,6 +443,22 @@ def test_a_ui_request_leaves_no_pdf_reader_behind(tmp_path):
     assert result == before, "the request's PDF reader is still in memory after the request"
 
 
+def test_serve_leaves_a_missing_index_to_the_page(tmp_path):
+    """Without a current index serve starts at once: the page builds it with progress, not the warm-up unseen."""
+    import gc
+
+    from assistant.context import Context
+    from assistant.index import Manifest
+    from assistant.ui.app import warm
+
+    ctx = Context(make_settings(tmp_path / "data"))
+    try:
+        warm(ctx)
+    finally:
+        gc.unfreeze()
+    assert ctx._retriever is None and Manifest.read(ctx.settings.index_dir) is None
+
+
 def test_serve_freezes_what_it_loaded_before_the_first_request(real_ctx):
     import gc
 

@@ -211,13 +211,13 @@ def parse_auth(value: str) -> tuple[str, str] | None:
 
 
 def warm(ctx: Context) -> None:
-    """Load what every request reads before the first user arrives (the index only if it exists: the page builds
-    it with progress otherwise), then keep it out of the garbage collector's way."""
-    from assistant.index import Manifest
+    """Load what every request reads before the first user arrives (the index only if it is current: the page
+    builds or refreshes it with progress otherwise), then keep it out of the garbage collector's way."""
+    from assistant.retrieve import index_is_current
     from assistant.ui.memory import freeze_long_lived
 
     ctx.corpus
-    if Manifest.read(ctx.settings.index_dir) is not None:
+    if index_is_current(ctx.settings, ctx.embedder):
         try:
             ctx.retriever()
         except AssistantError:  # the first request that needs the index reports it on the page
