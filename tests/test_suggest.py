@@ -440,13 +440,13 @@ def test_cli_suggest_json_out_and_check_group_exit_codes(real_ctx, tmp_path):
 
 def test_a_local_standard_fits_only_a_scenario_that_names_its_region():
     from assistant.standards import Standard
-    from assistant.suggest.candidates import fits_industry
+    from assistant.suggest.candidates import fits_scenario
 
     local = Standard(number="DB32/T 5058—2025", title="制造业质量管理数字化水平评价规范", year=2025, level="local",
                      status="published", regions=["江苏"], needs=["quality_traceability"], source="test", confidence="M")
-    assert fits_industry(local, [], ["江苏"])
-    assert not fits_industry(local, [], [])
-    assert not fits_industry(local, ["纺织"], ["浙江"])
+    assert fits_scenario(local, [], ["江苏"])
+    assert not fits_scenario(local, [], [])
+    assert not fits_scenario(local, ["纺织"], ["浙江"])
 
 
 def test_order_and_inventory_sharing_with_customers_is_a_supply_chain_need(fake_ctx):

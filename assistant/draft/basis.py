@@ -286,10 +286,10 @@ def case_allowed(ctx: Context, source: str, scenario: str, basis: DraftBasis, lo
     """May a retrieved passage from this source be quoted? Cases only when public and of the same industry;
     a catalog entry restricted to industries or technologies only when the scenario names one (as in suggest)."""
     if source == "standards/catalog.yaml":
-        from assistant.suggest.candidates import fits_industry
+        from assistant.suggest.candidates import fits_scenario
 
         entry = ctx.corpus.catalog.get(location) if location else None
-        return entry is None or fits_industry(entry, basis.industry_terms, basis.places)
+        return entry is None or fits_scenario(entry, basis.industry_terms, basis.places)
     if not source.startswith("cases/"):
         return True
     case_id = source.removeprefix("cases/").removesuffix(".yaml")

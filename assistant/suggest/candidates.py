@@ -85,7 +85,7 @@ def current_edition(catalog: Catalog, std: Standard, root) -> tuple[Standard, st
         seen.add(std.number)
 
 
-def fits_industry(std: Standard, industry_terms: list[str], places: list[str]) -> bool:
+def fits_scenario(std: Standard, industry_terms: list[str], places: list[str]) -> bool:
     """An industry- or technology-specific entry fits only a scenario that names one of its industries
     (`industry_terms`: the scenario analysis' industry words), a local standard only one that names its region."""
     return ((not std.industries or any(t in industry_terms for t in std.industries))
@@ -95,7 +95,7 @@ def fits_industry(std: Standard, industry_terms: list[str], places: list[str]) -
 def _candidate(ctx: Context, std: Standard, analysis: ScenarioAnalysis, ranks: dict[str, int]) -> Candidate | None:
     root = ctx.settings.corpus_dir
     resolved = current_edition(ctx.corpus.catalog, std, root)
-    if resolved is None or not fits_industry(resolved[0], analysis.industry_terms, analysis.places) or resolved[0].series:
+    if resolved is None or not fits_scenario(resolved[0], analysis.industry_terms, analysis.places) or resolved[0].series:
         return None
     entry, via = resolved
     direction = next(d for d in ctx.corpus.plan.directions if d.id == analysis.direction)
@@ -126,7 +126,7 @@ def gather_candidates(ctx: Context, analysis: ScenarioAnalysis) -> Candidates:
             continue
         cand = _candidate(ctx, std, analysis, ranks)
         if cand is None:
-            if (std.industries or std.regions) and not fits_industry(std, analysis.industry_terms, analysis.places):
+            if (std.industries or std.regions) and not fits_scenario(std, analysis.industry_terms, analysis.places):
                 for nid in served:
                     restricted[nid].append(std)
             continue
