@@ -707,6 +707,25 @@ def test_a_further_commitment_after_a_comma_is_a_scene_of_its_own(ctx):
     assert "的要求的要求" not in render_draft(draft)
 
 
+def test_every_item_the_applicant_enumerates_is_a_scene(ctx):
+    """一是/二是/三是 and 首先/其次/最后 are the applicant's own list of commitments: each item is a scene, even one
+    with no verb or need of ours, and a clause finishing an item's sentence lends it its need (故障预警) — all
+    three found on fresh scenarios, where the third item had gone to the background and its tail to item two."""
+    text = ("我厂做家用燃气灶和热水器，年销40万台。明年重点有三件事：一是总装线引入扫码报工；二是在售后端上线远程监测，"
+            "热水器联网后能主动推送故障预警；三是和30家核心供应商共享库存与交货计划，减少缺料停线。")
+    draft = draft_document(ctx, "application", text)
+    lines = [ln for ln in _section(draft, "试点方向与场景").splitlines() if ". 场景" in ln]
+    assert len(lines) == 3, lines
+    assert "故障预警" in lines[1] and "设备运维与预测性维护" in lines[1] and "缺料" not in lines[1]
+    assert "共享库存与交货计划，减少缺料停线" in lines[2] and "二是" not in lines[1] and "三是" not in lines[2]
+    assert "共享库存" not in _section(draft, "项目概况")
+    text = "首先，把冲压车间的压力机接入数据平台；其次，上线设备健康管理；最后，培训20名班组长掌握标准化作业方法。"
+    draft = draft_document(ctx, "application", text)
+    lines = [ln for ln in _section(draft, "试点方向与场景").splitlines() if ". 场景" in ln]
+    assert len(lines) == 3 and "培训20名班组长" in lines[2], lines
+    assert "首先" not in render_draft(draft) and "最后" not in render_draft(draft)
+
+
 def test_application_placeholders_name_what_is_missing_and_stay_few(ctx):
     from assistant.evaluation.draft import body_lines
 

@@ -23,7 +23,7 @@ _FIRST_PERSON = re.compile(r"我们公司|我们|我司|我公司|我厂|我单�
 # one describes the situation (现状: "采购、仓储和配送分属不同系统") and goes to the background.
 _COMMIT = re.compile(r"建设|实现|上线|开展|实施|打通|建立|推进|推动|引入|导入|通过|提供|做|完成|统一|部署|改造|形成|搭建|"
                      r"采用|构建|升级|接入|进行|推行|打造|开发|建成|应用|引进|替代|对接|优化")
-_LEAD = re.compile(r"^(?:并且|并|同时|另外|此外|以及|还要|还|一是|二是|三是|四是|五是|第[一二三四五]，?|其[一二三四])")
+_LEAD = re.compile(r"^(?:并且|并|同时|另外|此外|以及|还要|还|[一二三四五六七八九十]是|第[一二三四五六七八九十](?:是|，)?|其[一二三四五六七八九十]，?)")
 # Verbs of building something (a narrower set than _COMMIT: 做/提供/通过 also describe what a company is or does).
 _BUILD = re.compile(r"建设|上线|开展|实施|打通|建立|推进|引入|导入|部署|改造|搭建|构建|升级|接入|推行|打造|开发|建成|引进|对接")
 _EXISTING = re.compile(r"已经|已|现有|目前|原有|曾")  # what the applicant has, not what it will do
@@ -145,24 +145,37 @@ def _phrase_re(phrase: str) -> re.Pattern:
 def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tuple:
     """Clauses into goal, background and numbered scenes; needs in scenario order."""
     spans = [(m.start(), m.group()) for m in _CLAUSE.finditer(scenario) if m.group().strip(" ，,：:")]
+    # "首先，…；其次，…；最后，…": a bare enumerator marks the next clause as a listed item and is not itself text.
+    marked = {i + 1 for i, (_, c) in enumerate(spans) if _BARE_ENUMERATOR.fullmatch(c.strip(" ，,、"))}
+    kept = [i for i, (_, c) in enumerate(spans) if not _BARE_ENUMERATOR.fullmatch(c.strip(" ，,、"))]
+    listed_at = {j for j, i in enumerate(kept) if i in marked}
+    spans = [spans[i] for i in kept]
     clauses = [c for _, c in spans]
     # A clause after a comma is in the same sentence as the one before ("对压接机实施设备联网，采集压接高度数据").
     same_sentence = [at > 0 and scenario[at - 1] in "，,、" for at, _ in spans]
-    found = [(c, _needs_in(c, vocab) if _COMMIT.search(c) or c.rstrip().endswith(("：", ":")) else [])
-             for c in clauses]
+    named = [_needs_in(c, vocab) for c in clauses]
+    found = [(c, hits if _COMMIT.search(c) or c.rstrip().endswith(("：", ":")) else [])
+             for c, hits in zip(clauses, named)]
     goal, background, groups = None, [], []
     previous_in_scene = False
     for i, (clause, hits) in enumerate(found):
         later = any(h for _, h in found[i + 1:])
         in_scene = True
+        # "一是…；二是…；三是…": the applicant lists its commitments itself; each item is a scene even when
+        # it has no verb of ours (三是和供应商共享库存) or no need of the vocabulary.
+        listed = (i in listed_at or bool(_ENUMERATED.match(clause))) and not _EXISTING.search(clause)
         if hits and clause.rstrip().endswith(("：", ":")) and later:
             goal = third_person(clause, subject)
             in_scene = False
+        elif listed and not clause.rstrip().endswith(("：", ":")):
+            groups.append(([clause], [h[0] for h in named[i]]))
         elif not hits:  # nothing the applicant wrote is lost: a clause is a scene's, or background
             adds = _ADDS.match(clause)  # "并对主要客户实现…": a further commitment, not the previous scene's tail
             if groups and not adds and (_continues(clause) or (previous_in_scene and same_sentence[i]
                                                                and not _BUILD.search(clause))):
                 groups[-1][0].append(clause)
+                # The tail of a scene's sentence may name its need (联网后能主动推送故障预警).
+                groups[-1][1].extend(h[0] for h in named[i] if h[0] not in groups[-1][1])
             elif ((_BUILD.search(clause) or (adds and "实现" in clause)) and not _EXISTING.search(clause)
                   and not clause.rstrip().endswith(("：", ":"))):
                 # Something the applicant will build that no need of the vocabulary names (碳足迹核算, 在线配色):
@@ -184,6 +197,9 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tup
 
 
 _ADDS = re.compile(r"\s*(?:并且?|同时|另外|此外|还将|还要)")
+_BARE_ENUMERATOR = re.compile(r"首先|其次|再次|然后|最后|此外|另外|第[一二三四五六七八九十]|其[一二三四五六七八九十]")
+_ENUMERATED = re.compile(r"\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十](?:是|[，,、])|其[一二三四五六七八九十][，,、]?|"
+                         r"\d{1,2}\s*[.．、)）]|[（(][一二三四五六七八九十\d]{1,2}[）)]|[①②③④⑤⑥⑦⑧⑨⑩])")
 
 
 def _continues(clause: str) -> bool:
