@@ -47,3 +47,24 @@ def test_lower_is_better_metrics_regress_upwards():
     assert compare([result], {"draft": {"invalid_number_rate": 0.0, "section_coverage": 1.0}}) == [
         "draft.invalid_number_rate：0.100（基线 0.000）"]
     assert compare([result], {"draft": {"invalid_number_rate": 0.2, "section_coverage": 0.9}}) == []
+
+
+def test_growth_judgements_extend_a_case_and_never_change_it():
+    """The blind judgements of entries added after a case was written (evals/suggest_catalog_growth.yaml) name
+    only held-back or catalog entries and existing case ids, and add to a case's lists without editing it."""
+    import yaml
+
+    from assistant.evaluation.suggest import _key, load_growth_judgements, with_growth_judgements
+
+    growth = load_growth_judgements()
+    ids = {c["id"] for split in ("dev", "heldout") for c in load_cases(f"suggest_{split}")}
+    assert growth and set(growth) <= ids
+    root = evals_dir().parent / "corpus" / "standards"
+    known = {_key(s["number"]) for f in ("catalog.yaml", "candidates.yaml")
+             for s in yaml.safe_load((root / f).read_text(encoding="utf-8"))["standards"]}
+    named = {k for j in growth.values() for k in [*(j.get("acceptable") or []), *(j.get("must_exclude") or [])]}
+    assert named and named <= known, sorted(named - known)
+    case = {"id": "x", "acceptable": ["GB/T 1"], "must_exclude": []}
+    out = with_growth_judgements([case], {"x": {"acceptable": ["GB/T 2"], "must_exclude": ["GB/T 3"]}})[0]
+    assert out["acceptable"] == ["GB/T 1", "GB/T 2"] and out["must_exclude"] == ["GB/T 3"]
+    assert case == {"id": "x", "acceptable": ["GB/T 1"], "must_exclude": []}
