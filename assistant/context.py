@@ -51,7 +51,7 @@ class Context:
         embedder = self.embedder
         with self._lock:
             if self._retriever is None:
-                self._retriever = open_retriever(self.settings, embedder, progress)
+                self._retriever = open_retriever(self.settings, embedder, progress, self.corpus.catalog.restrictions())
             return self._retriever
 
     def reload(self) -> None:

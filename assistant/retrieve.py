@@ -19,6 +19,7 @@ from assistant.index import (
 )
 from assistant.settings import Settings
 from assistant.standards import number_keys
+from assistant.textnorm import nfkc
 from assistant.tokenize import tokenize_query
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -45,7 +46,8 @@ class Hit:
 class Retriever:
     """One loaded generation of the index, ready to answer queries (load once, search many times)."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, manifest: Manifest) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, manifest: Manifest,
+                 restrictions: dict[str, tuple[str, ...]] | None = None) -> None:
         from rank_bm25 import BM25Okapi
 
         self.settings, self.embedder, self.manifest = settings, embedder, manifest
@@ -60,6 +62,11 @@ class Retriever:
         # the number it is the entry of.
         self.cited = {r["id"]: set(number_keys(r["text"])) for r in self.records}
         self.entry_of = {r["id"]: number_keys(r["location"]) for r in self.records if r["doc_type"] == "standard"}
+        # Catalog entries written for some industries, technologies or regions (catalog `industries`, `regions`):
+        # the words a query must name for the entry to rank among the others.
+        restrictions = restrictions or {}
+        self.restricted = {cid: restrictions[keys[0]] for cid, keys in self.entry_of.items()
+                           if len(keys) == 1 and restrictions.get(keys[0])}
 
     def __len__(self) -> int:
         return len(self.records)
@@ -76,7 +83,8 @@ class Retriever:
         scores = fuse(ranked)
         if mode == "hybrid":
             self._boost_numbers(query, scores, doc_types)
-        hits = self._distinct(sorted(scores.items(), key=lambda kv: -kv[1]), k)
+        unfit = self._unfitting(query, scores)
+        hits = self._distinct(sorted(scores.items(), key=lambda kv: (kv[0] in unfit, -kv[1])), k)
         for hit in hits:
             hit.similarity = round(similarity.get(hit.id, 0.0), 4)
         return hits
@@ -95,6 +103,16 @@ class Retriever:
         if words and any(words <= set(self.by_id[h.id]["tokens"]) for h in hits if h.id in self.by_id):
             return True
         return any(h.similarity >= RELEVANCE_FLOOR for h in hits)
+
+    def _unfitting(self, query: str, scores: dict[str, float]) -> set[str]:
+        """Entries for an industry, technology or region the query does not name, nor their number: they rank
+        after every other hit, as suggest and draft leave them out (another region's local standard, a textile
+        group standard, must not top a search for 评估数字化水平)."""
+        low = nfkc(query).lower()
+        keys = set(number_keys(query))
+        return {cid for cid in scores if cid in self.restricted
+                and not any(term.lower() in low for term in self.restricted[cid])
+                and not keys & set(self.entry_of.get(cid, []))}
 
     def _distinct(self, ranked: list[tuple[str, float]], k: int) -> list[Hit]:
         """The top k with repeated passages (the same sentence in several cases) shown once."""
@@ -160,8 +178,10 @@ def fuse(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
     return scores
 
 
-def open_retriever(settings: Settings, embedder: Embedder, progress: Progress = _noop) -> Retriever:
-    """The current index, built or refreshed first when missing, corrupt, stale or made by another model."""
+def open_retriever(settings: Settings, embedder: Embedder, progress: Progress = _noop,
+                   restrictions: dict[str, tuple[str, ...]] | None = None) -> Retriever:
+    """The current index, built or refreshed first when missing, corrupt, stale or made by another model.
+    `restrictions`: catalog key → the industry, technology or region words an entry is written for."""
     try:
         manifest = Manifest.read(settings.index_dir)
     except IndexStoreError:
@@ -170,13 +190,13 @@ def open_retriever(settings: Settings, embedder: Embedder, progress: Progress = 
         build_index(settings, embedder, progress=progress)
         manifest = Manifest.read(settings.index_dir)
     try:
-        return Retriever(settings, embedder, manifest)  # type: ignore[arg-type]
+        return Retriever(settings, embedder, manifest, restrictions)  # type: ignore[arg-type]
     except StoreUnavailable:
         raise
     except Exception as exc:  # a damaged store fails in chroma's own error types as well as ours
         progress(0.0, "索引损坏，正在重建")
         build_index(settings, embedder, rebuild=True, progress=progress)
-        return Retriever(settings, embedder, Manifest.read(settings.index_dir))  # type: ignore[arg-type]
+        return Retriever(settings, embedder, Manifest.read(settings.index_dir), restrictions)  # type: ignore[arg-type]
 
 
 def index_is_current(settings: Settings, embedder: Embedder) -> bool:

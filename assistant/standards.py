@@ -337,6 +337,15 @@ class Catalog:
         parsed = parse_number(number) if isinstance(number, str) else number
         return self.by_number.get(parsed.normalized) if parsed else None
 
+    def restrictions(self) -> dict[str, tuple[str, ...]]:
+        """Year-less key → the industry, technology and region words its entries are written for (restricted
+        entries only): what a scenario or query must name for them to fit."""
+        out: dict[str, tuple[str, ...]] = {}
+        for s in self.standards:
+            if s.industries or s.regions:
+                out[s.key] = tuple(dict.fromkeys([*out.get(s.key, ()), *s.industries, *s.regions]))
+        return out
+
     def successor(self, entry: Standard) -> str | None:
         """The number that stands for `entry` today: the end of its replaced_by chain (None when it has none)."""
         seen = {entry.number}

@@ -133,3 +133,18 @@ def test_repeated_passages_are_shown_once(fake_ctx):
     hits = fake_ctx.retriever().search("公开来源未载明本项目采用的标准", k=10)
     texts = [" ".join(h.text.split()) for h in hits]
     assert len(texts) == len(set(texts)) == 10
+
+
+def test_an_entry_for_another_industry_or_region_ranks_after_the_rest(real_ctx):
+    """A catalog entry written for some industries or regions (预拌混凝土 智能工厂评价) ranks after every other hit
+    unless the query names one of its words or its number — the rule suggest and draft already apply — so a
+    concrete plant's group standard does not top a search for 智能工厂评价要求 (real index, real model)."""
+    retriever = real_ctx.retriever()
+    concrete = {"T/CBMF 89—2020", "T/CCPA 16—2020"}
+    generic = [h.location for h in retriever.search("智能工厂评价要求", k=5, doc_types=["standard"])]
+    assert not concrete & set(generic), generic
+    assert generic[0] == "GB/T 46734—2025"
+    named = [h.location for h in retriever.search("预拌混凝土 智能工厂评价", k=3, doc_types=["standard"])]
+    assert named[0] in concrete, named
+    by_number = [h.location for h in retriever.search("T/CCPA 16 智能工厂", k=3, doc_types=["standard"])]
+    assert by_number[0] == "T/CCPA 16—2020", by_number

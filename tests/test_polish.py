@@ -408,6 +408,18 @@ def test_figures_written_in_chinese_words(ctx):
     assert "对比基准" not in issues[0].fix and "对比基准" in issues[2].fix  # the first sentence states its basis
 
 
+def test_a_share_in_words_after_a_change_is_a_figure_without_basis(ctx):
+    """缩短了三分之一 and 下降了一半 are changes written in words with no basis (found on a fresh write-up, where only
+    the percentage beside them was reported); 三分之一的员工 describes a headcount, not a change."""
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["订单交付周期缩短了三分之一，产品不良率下降了一半。", "三分之一的员工参加了培训。"]
+    result = check_text(ctx, as_text(s))
+    issues = found(result, "figures", "应用成效")
+    got = [(re.match(r"“(.+?)”", i.message).group(1), re.search(r"“([\d.]+%)”", i.fix).group(1)) for i in issues]
+    assert got == [("三分之一", "33.3%"), ("一半", "50%")]
+    assert all("对比基准" in i.fix for i in issues)
+
+
 def test_lower_case_national_code_needs_the_house_form(ctx):
     s = clean_sections(ctx)
     s["三、实施路径"][0] += "车间建设同时参照gb/t 37393-2019。"

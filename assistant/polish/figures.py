@@ -107,6 +107,9 @@ _ZH_TENTHS = re.compile(r"(?P<n>[一二两三四五六七八九])成(?![本果�
 _TENTHS_BEFORE = re.compile(rf"(?:^|[\s，,、；;：:（(“]|{_MORE_VERBS}|约|近|超过|超|逾|达到|达|占|将近|接近|不到|不足|仅|"
                             r"只有|了|有)$")
 _ZH_TIMES = re.compile(rf"(?:{_MORE_VERBS})了?(?:近|约|超过)?(?P<n>[一二两三四五六七八九十]{{1,3}})倍")
+# 缩短了三分之一, 下降了一半: a share in words after a change verb (not 三分之一的员工 as a plain description).
+_ZH_SHARE = re.compile(rf"(?:{_MORE_VERBS})了?(?:近|约|超过|将近)?"
+                       r"(?P<share>(?P<d>[二三四五六七八九十])分之(?P<n>[一二三四五六七八九])|一半)")
 _OTHER_FIGURE = re.compile(r"[一二两三四五六七八九十百千万]+(?:倍|个百分点)|翻(?:了)?[一两]?番")
 _NOT_A_FIGURE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*[月日号]")
 
@@ -150,6 +153,12 @@ def _zh_figures(sentence: str):
     for m in _ZH_TENTHS.finditer(sentence):
         if _TENTHS_BEFORE.search(sentence[:m.start()]):
             yield m.start(), m.group(0), _percent(_zh_number(m.group("n")) * 10)  # type: ignore[operator]
+    for m in _ZH_SHARE.finditer(sentence):
+        if m.group("share") == "一半":
+            yield m.start("share"), "一半", "50%"
+        else:
+            share = _zh_number(m.group("n")) / _zh_number(m.group("d"))  # type: ignore[operator]
+            yield m.start("share"), m.group("share"), f"{round(100 * share, 1):g}%"
     for m in _ZH_TIMES.finditer(sentence):
         value = _zh_number(m.group("n"))
         if value is not None:
