@@ -69,6 +69,8 @@ class Requirement(BaseModel):
     # keyword hits inside a false friend ("系统解决方案供应商" for 解决方案) do not count at all.
     deliverable: list[str] = []
     false_friends: list[str] = []
+    # What a false friend is, in a reviewer's words ("写的是产品销售或市场推广"): said when it was all a section had.
+    false_friend_note: str = ""
     # Halves the plan asks for together (name -> pattern): covered needs done evidence of every part.
     parts: dict[str, str] = {}
     sources: str = ""

@@ -388,6 +388,21 @@ def test_admitted_gap_is_missing(fake_ctx: Context, tmp_path: Path) -> None:
     assert [r.status for r in review_file(fake_ctx, path).requirements] == ["missing"] * 5
 
 
+def test_a_missing_that_the_document_explains_quotes_what_it_said(fake_ctx: Context, tmp_path: Path) -> None:
+    """A section that admits the gap, or speaks only of product sales, is "missing" with its own sentence quoted,
+    not "文中未找到" — the reviewer sees it was read (found on a fresh DOCX: 公司产品已推广至全国200余家电池企业
+    under 五、中小企业推广 had counted as promotion to SMEs)."""
+    path = make_document(tmp_path / "gap.docx", [
+        ("四、实施指南", ["公司尚未形成完整的实施指南，相关经验拟在下一阶段整理。"]),
+        ("五、中小企业推广", ["公司产品已推广至全国200余家电池企业，市场占有率居行业前列。"])])
+    verdicts = {r.id: r for r in review_file(fake_ctx, path).requirements}
+    assert verdicts[3].status == verdicts[4].status == "missing"
+    assert "文中写到“公司尚未形成完整的实施指南" in verdicts[3].advice and "尚未完成" in verdicts[3].advice
+    assert "文中写到“公司产品已推广至全国200余家电池企业" in verdicts[4].advice
+    assert "产品销售" in verdicts[4].advice and "文中未找到" not in verdicts[4].advice
+    assert "文中未找到" in verdicts[5].advice  # nothing about a case at all
+
+
 def test_review_eval_cases(fake_ctx: Context) -> None:
     """The eval set doubles as a regression test (dense scores only rank evidence, so the fake embedder agrees)."""
     from assistant.evaluation import load_cases

@@ -27,9 +27,10 @@ def review_document(ctx: Context, doc: Document, stage: Stage = "acceptance") ->
                                    announces=lambda text: bool(section_owners(text, rubric, kw)))
     owners = {s.text: section_owners(s.text, rubric, kw) for s in sentences if s.kind == "heading"}
     notices: list[str] = []
-    per_req = {r.id: find_candidates(sentences, r, kw, owners, markers) for r in reqs}
+    gaps: dict[int, list] = {r.id: [] for r in reqs}
+    per_req = {r.id: find_candidates(sentences, r, kw, owners, markers, gaps[r.id]) for r in reqs}
     add_dense_scores(ctx, reqs, per_req, notices)
-    verdicts = [verdict_for(r, per_req[r.id], doc, stage) for r in reqs]
+    verdicts = [verdict_for(r, per_req[r.id], doc, stage, gaps[r.id]) for r in reqs]
 
     method: Literal["offline", "llm"] = "offline"
     if ctx.settings.llm != "none":

@@ -183,7 +183,11 @@ def _row_status(s: Sentence, markers: Markers | None) -> ClauseState:
 
 
 def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordIndex,
-                    owners: dict[str, set[int]], markers: Markers | None = None) -> list[Candidate]:
+                    owners: dict[str, set[int]], markers: Markers | None = None,
+                    gaps: list[tuple[Sentence, str]] | None = None) -> list[Candidate]:
+    """The sentences that may be evidence for `req`. `gaps` collects, for a "missing" verdict's advice, the
+    sentences that looked like evidence but are not: ("negated", "尚未形成…") or ("false_friend", a sales 推广)."""
+    gaps = [] if gaps is None else gaps
     out: list[Candidate] = []
     negated: set[str] = set()
     senses = Senses.of(req)
@@ -205,6 +209,7 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
         hits = [(k, a, b) for k, a, b in own if "＿" not in masked[a:b]]
         if own and not hits:  # it speaks only of a false friend (a sales 推广, someone else's 案例)
             negated.update(s.sections[-1:])
+            gaps.append((s, "false_friend"))
             continue
         if row:  # keyword places are the header's and the row's; the row's state comes from both
             hits = [(k, 0, 0) for k, _, _ in hits]
@@ -222,6 +227,7 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
         status = _row_status(s, markers) if row else _status_for(s, [(a, b) for _, a, b in hits], req, markers, kw)
         if status == "negated":  # "尚未形成立项建议" confirms the gap; it is not evidence
             negated.update(s.sections[-1:])
+            gaps.append((s, "negated"))
             continue
         deliverable = senses.speaks_of_deliverable(text)
         # In the requirement's own section a sentence about the deliverable counts without a keyword of its own
@@ -343,7 +349,7 @@ def missing_parts(req: Requirement, cands: list[Candidate]) -> list[str]:
 
 
 def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
-                stage: Stage = "acceptance") -> RequirementVerdict:
+                stage: Stage = "acceptance", gaps: list[tuple[Sentence, str]] = ()) -> RequirementVerdict:
     strong = [c for c in cands if c.strength == "strong"]
     promises = [c for c in cands if c.strength == "promise"]
     thin = bool(strong) and not has_substance(req, list({id(c.sentence): c.sentence for c in strong}.values()))
@@ -384,9 +390,21 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     advice = advice_for(req, status, reason == "promise", reason=reason,
                         figures=any(_FIGURE.search(e.quote) for e in evidence), stage=stage,
                         unreadable=[q.where for q in doc.unreadable])
+    if status == "missing" and gaps:
+        advice = _gap_advice(req, gaps, doc)
     if reason == "part" and status == "partial":
         advice = f"只有{'、'.join(n for n in req.parts if n not in lacking)}，缺少{'、'.join(lacking)}。{req.advice}"
     return RequirementVerdict(id=req.id, name=req.name, status=status, evidence=evidence, advice=advice)
+
+
+def _gap_advice(req: Requirement, gaps: list[tuple[Sentence, str]], doc: Document) -> str:
+    """A "missing" the document itself explains: what it said instead, quoted, so the reviewer sees it was read."""
+    sentence, kind = next((g for g in gaps if g[1] == "negated"), gaps[0])
+    e = quote_of(sentence, doc)
+    said = f"文中写到“{e.quote}”（{e.location}）"
+    if kind == "negated":
+        return f"{said}，即尚未完成，没有“{req.name}”的成果。{req.advice}"
+    return f"{said}：{req.false_friend_note or f'只是字面相近，不是“{req.name}”'}。{req.advice}"
 
 
 def advice_for(req: Requirement, status: Status, promised: bool, reason: str = "", figures: bool = False,
