@@ -454,3 +454,17 @@ def test_order_and_inventory_sharing_with_customers_is_a_supply_chain_need(fake_
 
     analysis = analyse_scenario(fake_ctx, "计划上线MES管理工单，并对主要客户（两家整机厂）实现订单和库存信息共享。")
     assert "supply_chain_management" in [n.need_id for n in analysis.needs]
+
+
+def test_what_the_applicant_already_built_is_not_a_need_nor_what_is_listed_with_it(fake_ctx):
+    """已经建了工业互联网平台和数据中台 describes what exists (found on a fresh steel scenario, where the existing
+    platform became the principal need): the platform and the 数据中台 coordinated with it are facts, not
+    commitments; what the sentence then plans (数据治理) still is a need, and so is a plan after a comma."""
+    from assistant.suggest.scenario import analyse_scenario
+
+    text = "集团已经建了工业互联网平台和数据中台，但数据质量差。本次先做工业数据治理，再上人工智能缺陷检测。"
+    needs = [n.need_id for n in analyse_scenario(fake_ctx, text).needs]
+    assert "industrial_cloud" not in needs and needs[0] == "industrial_big_data"
+    assert [n.phrase for n in analyse_scenario(fake_ctx, text).needs][0] == "数据治理"
+    needs = [n.need_id for n in analyse_scenario(fake_ctx, "已有MES，计划建设WMS和AGV物流配送。").needs]
+    assert "mes" not in needs and "logistics_warehousing" in needs

@@ -158,6 +158,9 @@ def _existing(text: str, hit: PhraseHit, cues: tuple[str, ...]) -> bool:
     return False
 
 
+_COORDINATED = re.compile(r"\s*(?:和|及|与|、|以及)\s*")
+
+
 def _heads(hits: list[PhraseHit]) -> list[PhraseHit]:
     """Drop a phrase that only qualifies the next one (焊接机器人设备联网: the robots are what gets networked; in a
     Chinese noun compound the last noun is the head, so the need is 设备联网, not 机器人)."""
@@ -168,8 +171,12 @@ def _heads(hits: list[PhraseHit]) -> list[PhraseHit]:
 def _need_hits(vocab: Vocabulary, hints: Hints, text: str) -> list[PhraseHit]:
     """The needs phrases the text commits to, plus English words whose Chinese terms are needs phrases."""
     found = _heads(find_phrases(vocab, text))
-    hits = [h for h in found if not _negated(text, h, hints.negations) and not _existing(text, h, hints.existing)]
-    taken = [(h.start, h.end) for h in hits]
+    existing: list[PhraseHit] = []
+    for h in found:  # 已经建了工业互联网平台和数据中台: what follows an existing thing after 和/及/、 exists too
+        if _existing(text, h, hints.existing) or (existing and _COORDINATED.fullmatch(text[existing[-1].end:h.start])):
+            existing.append(h)
+    hits = [h for h in found if not _negated(text, h, hints.negations) and h not in existing]
+    taken = [(h.start, h.end) for h in found]  # a phrase set aside (existing, negated) is not read again in English
     low = folded(text)
     for pattern, terms in hints.english:
         for m in pattern.finditer(low):
