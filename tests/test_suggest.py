@@ -468,3 +468,18 @@ def test_what_the_applicant_already_built_is_not_a_need_nor_what_is_listed_with_
     assert [n.phrase for n in analyse_scenario(fake_ctx, text).needs][0] == "数据治理"
     needs = [n.need_id for n in analyse_scenario(fake_ctx, "已有MES，计划建设WMS和AGV物流配送。").needs]
     assert "mes" not in needs and "logistics_warehousing" in needs
+
+
+def test_a_thing_the_sentence_then_calls_done_or_out_of_scope_is_not_a_need(fake_ctx):
+    """数字化车间去年已经建完，这次不在申报范围内 (found on a fresh transformer maker's scenario) and 已经通过两化融合
+    管理体系评定，这次不再重复贯标 name what is done or excluded; a cue followed by its own object
+    (暂不考虑能源管理) leaves the earlier phrase alone."""
+    from assistant.suggest.scenario import analyse_scenario
+
+    text = ("准备为客户提供远程运维服务，平台要通过网络安全等级保护测评。工厂内部的数字化车间去年已经建完，这次不在申报范围内。"
+            "这些企业大多已经通过两化融合管理体系评定，这次不再重复贯标。")
+    needs = [n.need_id for n in analyse_scenario(fake_ctx, text).needs]
+    assert "remote_operations" in needs and "cybersecurity" in needs
+    assert "digital_workshop" not in needs and "integration_management" not in needs
+    needs = [n.need_id for n in analyse_scenario(fake_ctx, "要上线MES，暂不考虑能源管理，设备联网已经完成。").needs]
+    assert needs == ["mes"]

@@ -76,6 +76,7 @@ class Hints:
     roles: tuple[tuple[str, str, str, str | None, tuple[re.Pattern, ...]], ...]  # name, label, category, direction
     counterparts: dict[str, dict[str, str]]  # role → {need direction: the direction it counts for}
     negations: tuple[str, ...]
+    settled: tuple[str, ...]  # said after a phrase: 数字化车间去年已经建完 / 这次不在申报范围内
     existing: tuple[str, ...]  # 已有机器人: equipment already in place is a fact, not a commitment
     industries: tuple[str, ...]
     outside: tuple[str, ...]
@@ -97,6 +98,7 @@ def load_hints(corpus_root: Path) -> Hints:
                    tuple(re.compile(c) for c in r.get("cues") or [])) for name, r in (data.get("roles") or {}).items())
     industries = tuple(sorted((str(i) for i in data.get("industries") or []), key=len, reverse=True))
     return Hints(english, roles, data.get("counterparts") or {}, tuple(data.get("negations") or []),
+                 tuple(data.get("settled_after") or []),
                  tuple(data.get("existing") or []), industries,
                  tuple(str(o) for o in data.get("outside") or []))
 
@@ -144,6 +146,22 @@ def _negated(text: str, hit: PhraseHit, negations: tuple[str, ...]) -> bool:
     return any(n in text[start:hit.start] for n in negations)
 
 
+SETTLED_GAP = 16  # 数字化车间去年已经建完，这次不在申报范围内: the cue may follow in the same sentence
+
+
+def _settled(text: str, hit: PhraseHit, cues: tuple[str, ...], others: list[PhraseHit]) -> bool:
+    """The sentence goes on to say the phrase's thing exists already or is outside this application. A cue
+    after another need phrase is that one's (要上线MES，暂不考虑能源管理: the MES stays)."""
+    end = min((i for i in (text.find(ch, hit.end) for ch in "。！？；;!?\n") if i >= 0), default=len(text))
+    after = text[hit.end:min(end, hit.end + SETTLED_GAP + 8)]
+    for cue in cues:
+        at = after.find(cue)
+        governed = hit.end + at + len(cue)  # a need phrase right after the cue is what the cue is about
+        if 0 <= at <= SETTLED_GAP and not any(hit.end <= o.start < governed + 2 for o in others if o is not hit):
+            return True
+    return False
+
+
 EXISTING_GAP = 6  # 已有20台机器人: at most this many characters between the cue and the phrase it describes
 
 
@@ -175,7 +193,8 @@ def _need_hits(vocab: Vocabulary, hints: Hints, text: str) -> list[PhraseHit]:
     for h in found:  # 已经建了工业互联网平台和数据中台: what follows an existing thing after 和/及/、 exists too
         if _existing(text, h, hints.existing) or (existing and _COORDINATED.fullmatch(text[existing[-1].end:h.start])):
             existing.append(h)
-    hits = [h for h in found if not _negated(text, h, hints.negations) and h not in existing]
+    hits = [h for h in found if not _negated(text, h, hints.negations) and h not in existing
+            and not _settled(text, h, hints.settled, found)]
     taken = [(h.start, h.end) for h in found]  # a phrase set aside (existing, negated) is not read again in English
     low = folded(text)
     for pattern, terms in hints.english:
