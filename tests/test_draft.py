@@ -798,3 +798,36 @@ def test_a_restricted_catalog_entry_is_no_reference_for_another_industry(ctx):
     own = f"我们是{restricted.industries[0]}企业，计划建设MES。"
     assert case_allowed(ctx, "standards/catalog.yaml", own, draft_basis(ctx, own, suggest_group(ctx, own), []),
                         restricted.number)
+
+
+def test_commitments_in_the_words_people_use_are_scenes_and_what_exists_is_not(ctx):
+    """Written by a helper without the composer code (evals/draft_dev.yaml dv2-*), where a fifth of the scenes
+    were lost: a plan list opened by 试点期内/工作内容：, bullets, intent plus an action (想做, 准备建, 要上), an
+    item's whole sentence; and not: what exists (已建成, 去年上线) or is put out of scope (不在本次范围内)."""
+    def scene_lines(text: str) -> list[str]:
+        draft = draft_document(ctx, "application", text)
+        return [ln for ln in _section(draft, "试点方向与场景").splitlines() if ". 场景" in ln]
+
+    lines = scene_lines("某乳制品企业，日处理鲜奶1500吨。试点期内，全面推行HACCP关键控制点的在线监控；"
+                        "对灌装线实行视觉检测全覆盖；力争三年内吨奶综合能耗下降8%；形成标准化人才梯队培养机制。")
+    assert len(lines) == 4 and "HACCP" in lines[0] and "人才梯队" in lines[3], lines
+    lines = scene_lines("本单位为咨询机构。本次试点工作内容：\n• 为5家企业编制智能工厂规划设计方案\n• 组织标准宣贯培训，每年不少于20场\n")
+    assert len(lines) == 2 and "•" not in "".join(lines) and "宣贯培训，每年不少于20场" in lines[1], lines
+    lines = scene_lines("我们2016年就上了ERP，这些都已经有了，这次就不动了。高炉这块，想做一个炉况智能诊断。"
+                        "这次准备建能源管控中心。铁水运输要上智能调度。至于焦化厂的改造，不在本次范围内。")
+    assert len(lines) == 3 and "ERP" not in "".join(lines) and "焦化" not in "".join(lines), lines
+    assert "拟这次" not in lines[1] and "能源管控中心" in lines[1]
+    lines = scene_lines("公司已建成DCS系统，2022年已上线ERP，上述系统不再改造。试点内容：三是面向用户开展机床远程运维服务，"
+                        "提供故障诊断和备件推荐；撮合交易功能去年上线。")
+    assert len(lines) == 1 and "备件推荐" in lines[0] and "DCS" not in lines[0], lines
+
+
+def test_a_word_that_only_contains_an_industry_does_not_make_it_the_applicants(ctx):
+    """A steel plant's 汽车衡 (weighbridge) made 汽车 its industry and cited car-factory pilots (dv2 dev case)."""
+    from assistant.suggest import analyse_scenario
+
+    text = "我们是一家钢铁联合企业，年产粗钢800万吨。铁水运输要上智能调度，火车衡和汽车衡都要联网。"
+    analysis = analyse_scenario(ctx, text)
+    assert analysis.industry == "钢铁" and "汽车" not in analysis.industry_terms
+    md = render_draft(draft_document(ctx, "application", text))
+    assert "新能源汽车" not in md

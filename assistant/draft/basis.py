@@ -27,8 +27,9 @@ _LEAD = re.compile(r"^(?:并且|并|同时|另外|此外|以及|还要|还|[一�
 # Verbs of building something (a narrower set than _COMMIT: 做/提供/通过 also describe what a company is or does).
 _BUILD = re.compile(r"建设|上线|开展|实施|打通|建立|推进|引入|导入|部署|改造|搭建|构建|升级|接入|推行|打造|开发|建成|引进|对接")
 _EXISTING = re.compile(r"已经|已|现有|目前|原有|曾")  # what the applicant has, not what it will do
-_LIST_MARK = re.compile(r"^(?:\d{1,2}\s*[.．、)）]\s*|[（(]\d{1,2}[）)]\s*|[①②③④⑤⑥⑦⑧⑨⑩]\s*)")  # "1. 建设…"
-_INTENT = re.compile(r"^(?:计划|拟|想要|想|准备|希望|要|将|需要)")
+_LIST_MARK = re.compile(r"^(?:\d{1,2}\s*[.．、)）]\s*|[（(][\d一二三四五六七八九十]{1,2}[）)]\s*|[①②③④⑤⑥⑦⑧⑨⑩]\s*|"
+                        r"[•·▪◆●■\-*]\s*)")  # "1. 建设…", "• 建设…"
+_INTENT = re.compile(r"^(?:(?:这次|本次|此次|今年|明年|下一步|本项目|项目)(?:还|也|就)?)?(?:计划|拟|想要|想|准备|打算|希望|要|将|需要)")
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?\n]+[：:]?")
 CN_NUM = "一二三四五六七八九十"
 
@@ -153,22 +154,34 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tup
     clauses = [c for _, c in spans]
     # A clause after a comma is in the same sentence as the one before ("对压接机实施设备联网，采集压接高度数据").
     same_sentence = [at > 0 and scenario[at - 1] in "，,、" for at, _ in spans]
+    segment = [at == 0 or scenario[at - 1] in "；;\n。！？!?：:" or bool(_ENUMERATED.match(c)) for at, c in spans]
+    settled = _settled_clauses(scenario, spans)
+    zone = _plan_zone(scenario, spans)
     named = [_needs_in(c, vocab) for c in clauses]
-    found = [(c, hits if _COMMIT.search(c) or c.rstrip().endswith(("：", ":")) else [])
-             for c, hits in zip(clauses, named)]
+    committed = [bool(_COMMIT.search(c) or _WILL.search(c) or (zone[i] and segment[i])) and not settled[i]
+                 and not (zone[i] and segment[i] and not _WILL.search(c) and _EXISTING.search(c))
+                 for i, c in enumerate(clauses)]
+    found = [(c, hits if committed[i] or c.rstrip().endswith(("：", ":")) else [])
+             for i, (c, hits) in enumerate(zip(clauses, named))]
     goal, background, groups = None, [], []
-    previous_in_scene = False
+    previous_in_scene, item = False, -1  # item: the number of groups when the last listed item began
     for i, (clause, hits) in enumerate(found):
         later = any(h for _, h in found[i + 1:])
         in_scene = True
         # "一是…；二是…；三是…": the applicant lists its commitments itself; each item is a scene even when
         # it has no verb of ours (三是和供应商共享库存) or no need of the vocabulary.
-        listed = (i in listed_at or bool(_ENUMERATED.match(clause))) and not _EXISTING.search(clause)
+        listed = ((i in listed_at or bool(_ENUMERATED.match(clause)) or (zone[i] and segment[i]))
+                  and not _EXISTING.search(clause) and not settled[i])
         if hits and clause.rstrip().endswith(("：", ":")) and later:
             goal = third_person(clause, subject)
             in_scene = False
         elif listed and not clause.rstrip().endswith(("：", ":")):
             groups.append(([clause], [h[0] for h in named[i]]))
+            item = len(groups)
+        elif item == len(groups) and same_sentence[i] and not settled[i]:
+            # The rest of a listed item's sentence is that item (三是…开展机床远程运维服务，提供故障诊断和备件推荐).
+            groups[-1][0].append(clause)
+            groups[-1][1].extend(h[0] for h in named[i] if h[0] not in groups[-1][1])
         elif not hits:  # nothing the applicant wrote is lost: a clause is a scene's, or background
             adds = _ADDS.match(clause)  # "并对主要客户实现…": a further commitment, not the previous scene's tail
             if groups and not adds and (_continues(clause) or (previous_in_scene and same_sentence[i]
@@ -176,8 +189,8 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tup
                 groups[-1][0].append(clause)
                 # The tail of a scene's sentence may name its need (联网后能主动推送故障预警).
                 groups[-1][1].extend(h[0] for h in named[i] if h[0] not in groups[-1][1])
-            elif ((_BUILD.search(clause) or (adds and "实现" in clause)) and not _EXISTING.search(clause)
-                  and not clause.rstrip().endswith(("：", ":"))):
+            elif ((_BUILD.search(clause) or _WILL.search(clause) or (adds and "实现" in clause))
+                  and not _EXISTING.search(clause) and not settled[i] and not clause.rstrip().endswith(("：", ":"))):
                 # Something the applicant will build that no need of the vocabulary names (碳足迹核算, 在线配色):
                 # still a scene, shown as one the catalog does not cover, never dropped into the background.
                 groups.append(([clause], []))
@@ -199,12 +212,62 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tup
 _ADDS = re.compile(r"\s*(?:并且?|同时|另外|此外|还将|还要)")
 _BARE_ENUMERATOR = re.compile(r"首先|其次|再次|然后|最后|此外|另外|第[一二三四五六七八九十]|其[一二三四五六七八九十]")
 _ENUMERATED = re.compile(r"\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十](?:是|[，,、])|其[一二三四五六七八九十][，,、]?|"
-                         r"\d{1,2}\s*[.．、)）]|[（(][一二三四五六七八九十\d]{1,2}[）)]|[①②③④⑤⑥⑦⑧⑨⑩])")
+                         r"\d{1,2}\s*[.．、)）]|[（(][一二三四五六七八九十\d]{1,2}[）)]|[①②③④⑤⑥⑦⑧⑨⑩]|[•·▪◆●■*]|-\s)")
+# Intent plus an action: what the applicant will do, in the words people use (想做…, 准备建…, 要上…, 打算改造…).
+_WILL = re.compile(r"(?:想|准备|打算|拟|计划|将|力争|争取|(?<![需主重只])要(?!求))(?:[\u4e00-\u9fff]{0,3}?)"
+                   r"(?:做|建|上|搞|把|给|对|用|实现|开展|推进|完成|引入|改造|达到|下降|提升|降低|联网|形成|开发|编制|组织)")
+# A sentence that puts its subject outside this application (…这次就不动了, …不在本次范围内).
+_OUT_OF_SCOPE = re.compile(r"不在(?:本次|这次|此次|申报|试点)?(?:的)?(?:申报)?范围|不动了|不纳入|不是(?:这次|本次)?(?:的)?重点|"
+                           r"不再(?:改造|建设|重复|投入)|保持不变|维持现状")
+# Done already: 2016年就上了ERP, 撮合交易功能去年上线 (a year word before a verb of completion).
+_PAST = re.compile(r"(?:建成|上线|上|引入|部署|完成|通过|实施|有)了|(?:去年|前年|上年|此前|早已|已于)[\u4e00-\u9fff\d]{0,6}?"
+                   r"(?:上线|建成|投用|投运|投产|完成|部署|实施|引入|建设)|(?:已经|已)(?:建成|上线|部署|实施|完成|引入|投用|投运)")
+# Opens the list of what the pilot will do: its segments (after ；, a new line or a bullet) are commitments.
+_PLAN_OPEN = re.compile(r"试点期内|试点期间|本次试点|试点工作内容|工作内容|建设内容|重点(?:有|是|工作|任务)|拟开展|主要任务")
 
 
 def _continues(clause: str) -> bool:
-    """A clause that finishes the previous scene's sentence (purpose or effect), not a new fact."""
-    return bool(re.match(r"\s*(?:以|用于|从而|实现|降低|提高|提升|减少|缩短|解决)", clause))
+    """A clause that finishes the previous scene's sentence (purpose or effect, or a pronoun for it), not a new
+    fact."""
+    return bool(re.match(r"\s*(?:以|用于|从而|实现|降低|提高|提升|减少|缩短|解决|这个|这些|这项|此项|它们?|其[^一二三四五六七八九十])",
+                         clause))
+
+
+def _sentences_of(scenario: str, spans: list[tuple[int, str]]) -> list[int]:
+    """The sentence number of each clause (a sentence ends at 。！？ or a new line)."""
+    out, n = [], 0
+    for k, (at, clause) in enumerate(spans):
+        out.append(n)
+        end = at + len(clause)
+        if end < len(scenario) and scenario[end] in "。！？!?\n":
+            n += 1
+    return out
+
+
+def _settled_clauses(scenario: str, spans: list[tuple[int, str]]) -> list[bool]:
+    """Clauses about what exists (2016年就上了ERP) or is out of scope: an out-of-scope clause and the clause of
+    its sentence just before it (至于焦化厂的改造，不在本次范围内; 这些都已经有了，这次就不动了)."""
+    sentence = _sentences_of(scenario, spans)
+    out = [bool(_PAST.search(c)) and not _WILL.search(c) for _, c in spans]
+    for k, (_, clause) in enumerate(spans):
+        if _OUT_OF_SCOPE.search(clause):
+            out[k] = True
+            if k and sentence[k - 1] == sentence[k]:
+                out[k - 1] = True
+    return out
+
+
+def _plan_zone(scenario: str, spans: list[tuple[int, str]]) -> list[bool]:
+    """Clauses inside the list of what the pilot will do: after an opener (试点期内，…; 本次试点工作内容：…) to the
+    end of its sentence, or to the end of the text when the opener ends with a colon."""
+    sentence = _sentences_of(scenario, spans)
+    out, open_until = [], None  # None: no zone; -1: to the end; n: to the end of sentence n
+    for k, (_, clause) in enumerate(spans):
+        inside = open_until is not None and (open_until == -1 or sentence[k] <= open_until)
+        out.append(inside)
+        if _PLAN_OPEN.search(clause) and len(clause) <= 24:
+            open_until = -1 if clause.rstrip().endswith(("：", ":")) else sentence[k]
+    return out
 
 
 def _needs_of(analysis, found, vocab) -> list[Need]:
@@ -281,13 +344,16 @@ def industry_terms(industry: str) -> list[str]:
 
 
 def same_industry(case, scenario: str, industry: str | None) -> bool:
-    text = f"{scenario} {industry or ''}"
+    text = f"{scenario} {industry or ''}"  # the scenario with its industry false friends (汽车衡) blanked
     return any(t in text for t in industry_terms(case.industry))
 
 
 def relevant_cases(ctx: Context, scenario: str, basis: DraftBasis) -> list[dict]:
     """Public cases of the applicant's industry, each with why it is cited. Invented illustrations
     (kind: example) are never references; another industry's case is not one either."""
+    from assistant.suggest.scenario import load_hints, without_false_friends
+
+    scenario = without_false_friends(load_hints(ctx.settings.corpus_dir), scenario)
     out = []
     for case in ctx.corpus.cases:
         if case.kind != "public" or not same_industry(case, scenario, basis.industry):
@@ -310,6 +376,9 @@ def case_allowed(ctx: Context, source: str, scenario: str, basis: DraftBasis, lo
         return True
     case_id = source.removeprefix("cases/").removesuffix(".yaml")
     case = next((c for c in ctx.corpus.cases if c.id == case_id), None)
+    from assistant.suggest.scenario import load_hints, without_false_friends
+
+    scenario = without_false_friends(load_hints(ctx.settings.corpus_dir), scenario)
     return case is not None and case.kind == "public" and same_industry(case, scenario, basis.industry)
 
 

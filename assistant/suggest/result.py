@@ -118,7 +118,7 @@ def reason_for(m: Member, core: bool, analysis: ScenarioAnalysis, names: dict[st
     if std.level != "national":
         text += f"（{LEVEL_ZH[std.level]}，配套细化国家标准）"
     if m.cand.via:
-        text += f"（目录注明 {m.cand.via} 已由本版本代替或落到此项）"
+        text += f"（{m.cand.via} 已被本版本代替）"
     if std.status == "plan":
         text += "（在研计划号，发布后请改用正式编号）"
     return text

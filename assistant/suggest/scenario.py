@@ -79,6 +79,7 @@ class Hints:
     settled: tuple[str, ...]  # said after a phrase: 数字化车间去年已经建完 / 这次不在申报范围内
     existing: tuple[str, ...]  # 已有机器人: equipment already in place is a fact, not a commitment
     industries: tuple[str, ...]
+    industry_false_friends: tuple[str, ...]  # 汽车衡 at a steel plant is a weighbridge, not the car industry
     outside: tuple[str, ...]
 
 
@@ -100,6 +101,7 @@ def load_hints(corpus_root: Path) -> Hints:
     return Hints(english, roles, data.get("counterparts") or {}, tuple(data.get("negations") or []),
                  tuple(data.get("settled_after") or []),
                  tuple(data.get("existing") or []), industries,
+                 tuple(sorted((str(w) for w in data.get("industry_false_friends") or []), key=len, reverse=True)),
                  tuple(str(o) for o in data.get("outside") or []))
 
 
@@ -257,17 +259,27 @@ def _role(hints: Hints, text: str) -> tuple[str, str | None]:
     return role, text[start:start + len(cue)]
 
 
+def without_false_friends(hints: Hints, text: str) -> str:
+    """The text with words that only contain an industry's name (汽车衡, 汽车吊) blanked, same length."""
+    for word in hints.industry_false_friends:
+        text = text.replace(word, "＿" * len(word))
+    return text
+
+
 def _industry_terms(ctx: Context, hints: Hints, text: str) -> list[str]:
-    """Industry words the text names: the hints' industries and every restricted catalog entry's industries."""
+    """Industry words the text names: the hints' industries and every restricted catalog entry's industries.
+    The applicant's own industry is usually named first (我们是一家钢铁联合企业…汽车衡): earliest first."""
     from assistant.tokenize import tokenize_query
 
+    text = without_false_friends(hints, text)
     terms = list(hints.industries)
     for s in ctx.corpus.catalog.standards:
         terms += [t for t in s.industries if t not in terms]
     low, tokens = folded(text), set(tokenize_query(text, ctx.settings.data_dir / "cache"))
     # A term of one or two characters must begin a word: 增材 in 增材制造, but not 化工 inside 固化工序, 船 in 船舶.
-    return [t for t in sorted(terms, key=len, reverse=True)
-            if (any(w.startswith(t) for w in tokens) if len(t) <= 2 else t.lower() in low)]
+    found = [t for t in sorted(terms, key=len, reverse=True)
+             if (any(w.startswith(t) for w in tokens) if len(t) <= 2 else t.lower() in low)]
+    return sorted(found, key=lambda t: low.find(t.lower()) if t.lower() in low else len(low))
 
 
 def _products(text: str) -> list[str]:
