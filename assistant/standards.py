@@ -506,10 +506,21 @@ class GroupMember(BaseModel):
     core: bool = False
 
 
+class MemberCheck(BaseModel):
+    """One member as the catalog knows it: what a reviewer needs to see for every number of a group."""
+
+    number: str  # as the house writes it (GB/T 39116—2020)
+    title: str = ""
+    level: str = ""  # 国家标准, 行业标准…
+    status: str  # 现行 | 在研计划 | 已被 X 代替 | 已废止 | 年份不符 | 目录未收录…
+    core: bool = False
+
+
 class GroupChecks(BaseModel):
     count: int
     has_national_core: bool
     violations: list[str]
+    checked: list[MemberCheck] = []  # every member with its catalog status
 
 
 def check_group(members: Iterable[GroupMember], catalog: Catalog, min_count: int = 5, max_count: int = 20) -> GroupChecks:
@@ -535,7 +546,30 @@ def check_group(members: Iterable[GroupMember], catalog: Catalog, min_count: int
     if count > max_count:
         violations.append(f"标准数量 {count} 项，超过方案要求的 {max_count} 项")
     violations += _core_problems(members, catalog)
-    return GroupChecks(count=count, has_national_core=_has_national_core(members, catalog), violations=violations)
+    return GroupChecks(count=count, has_national_core=_has_national_core(members, catalog), violations=violations,
+                       checked=[member_check(m, catalog) for m in members])
+
+
+def member_check(member: GroupMember, catalog: Catalog) -> MemberCheck:
+    """A member's catalog status in words (numbers that cannot be checked say so, never pass silently)."""
+    parsed = parse_number(member.number)
+    if parsed is None:
+        return MemberCheck(number=member.number, title=member.title or "", status="无法识别的编号", core=member.core)
+    entry = catalog.get(parsed)
+    level = member_level(member, catalog)
+    level_zh = LEVEL_ZH.get(level, "") if level else ""
+    status, expected = check_number(catalog, parsed, None)
+    if entry is None:
+        words = ("目录未收录，请核实编号" if parsed.level == "national"
+                 else f"目录未收录，无法核实（{level_zh or '非国家标准'}，可用 assistant catalog import 导入）")
+        return MemberCheck(number=parsed.normalized, title=member.title or "", level=level_zh, status=words,
+                           core=member.core)
+    said = {"ok": "现行" if entry.status == "published" else "在研计划号", "wrong_year": f"年份不符，目录中为 {expected}",
+            "replaced": lifecycle_note(catalog, entry), "abolished": lifecycle_note(catalog, entry)}.get(status, "现行")
+    if entry.user:
+        said += "（用户导入）"
+    return MemberCheck(number=parsed.normalized if status == "wrong_year" else entry.number, title=entry.title,
+                       level=level_zh, status=said, core=member.core)
 
 
 def member_level(member: GroupMember, catalog: Catalog) -> Level | None:

@@ -483,3 +483,21 @@ def test_a_thing_the_sentence_then_calls_done_or_out_of_scope_is_not_a_need(fake
     assert "digital_workshop" not in needs and "integration_management" not in needs
     needs = [n.need_id for n in analyse_scenario(fake_ctx, "要上线MES，暂不考虑能源管理，设备联网已经完成。").needs]
     assert needs == ["mes"]
+
+
+def test_check_group_says_what_the_catalog_knows_of_every_member(fake_ctx):
+    """Every number of a checked group gets a status line — current, replaced (with the successor), unknown
+    national (check the number), or another level's number the catalog cannot verify (import it) — instead of
+    passing silently when it breaks no rule (found checking a fresh group with a Q/ and a DB32 member)."""
+    from assistant.standards import check_group, parse_group_text
+    from assistant.suggest import render_checks
+
+    group = parse_group_text("GB/T 39116-2020 核心\nGB/T 36073—2018\nQ/ABC 001—2024\nGB/T 99999—2021\n")
+    checks = check_group(group, fake_ctx.corpus.catalog)
+    status = {m.number: m.status for m in checks.checked}
+    assert status["GB/T 39116—2020"] == "现行"
+    assert status["GB/T 36073—2018"].startswith("已被 GB/T 36073—2025 代替")
+    assert "无法核实" in status["Q/ABC 001—2024"] and "请核实编号" in status["GB/T 99999—2021"]
+    text = render_checks(checks)
+    assert "★ GB/T 39116—2020《智能制造能力成熟度模型》［国家标准］：现行" in text
+    assert all(n in text for n in status)

@@ -12,8 +12,13 @@ COVERAGE_HEADER = ["需求", "场景原文", "标准", "说明"]
 MEMBER_HEADER = ["序号", "核心", "标准编号", "标准名称", "层级·状态", "角色", "理由"]
 
 
-def render_checks(checks: GroupChecks) -> str:
+def render_checks(checks: GroupChecks, members: bool = True) -> str:
+    """The rule checks; with `members`, every member's catalog status first (a suggestion lists them itself)."""
     lines = [f"标准数量：{checks.count} 项", f"含国家标准核心：{'是' if checks.has_national_core else '否'}"]
+    if members and checks.checked:
+        lines.append("逐项核对：")
+        lines += [f"  {'★' if m.core else ' '} {m.number}" + (f"《{m.title}》" if m.title else "")
+                  + (f"［{m.level}］" if m.level else "") + f"：{m.status}" for m in checks.checked]
     if checks.violations:
         lines.append("不符合方案规则：")
         lines += [f"  ✗ {v}" for v in checks.violations]
@@ -50,7 +55,7 @@ def render_suggestion(result: Suggestion) -> str:
         lines.append(f"{i:>2}. {mark} {s.number}  《{s.title}》  [{_status(s)}]  〔{ROLE_ZH[s.role]}〕")
         lines.append(f"      理由：{s.reason}")
         lines.append("      来源：" + sources_text(s.sources))
-    lines += ["", "规则检查：", *("  " + ln for ln in render_checks(result.checks).splitlines())]
+    lines += ["", "规则检查：", *("  " + ln for ln in render_checks(result.checks, members=False).splitlines())]
     if result.notes:
         lines += ["", "说明：", *(f"  · {n}" for n in result.notes)]
     return "\n".join(lines)
@@ -68,7 +73,7 @@ def write_suggestion(result: Suggestion, out_path: Path) -> Path:
     out_path = Path(out_path)
     suffix = checked_suffix(out_path, (".docx", ".md", ".markdown"))
     title, direction = "标准群建议", f"试点方向：{result.direction}。{result.direction_reason}"
-    checks = render_checks(result.checks).splitlines()
+    checks = render_checks(result.checks, members=False).splitlines()
     if suffix == ".docx":
         doc = docx_document(title)
         doc.add_paragraph(direction)
