@@ -649,3 +649,28 @@ def test_an_undated_figure_equal_to_a_dated_one_takes_its_period(ctx):
     s["五、推广经验"] = ["2024年一次染色合格率达到96.0%，经验已向同行业中小企业推广。"]
     (conflict,) = [i for i in check_text(ctx, as_text(s)).issues if "figure_conflict" in i.kinds]
     assert "95.2%" in conflict.message and "96%" in conflict.message
+
+
+def test_fresh_phrasings_plan_numbers_parts_and_points(ctx):
+    """From 14 dev entries a helper wrote without the polish code (evals/polish_dev.yaml pd3-*): new phrasings of
+    absolute, ranking, endorsement and unverifiable claims; a plan number since published; a standard published
+    in parts cited without its part; "提升了12%" after 由81%提高到93% (12 points, a 14.8% rise); a % missing on
+    the result; and no finding for "…由97.4%提高到99.1%，提高1.7个百分点" in a clean entry."""
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["项目彻底告别了人工看色分级，杜绝了一切人为差错，稳居国内行业头部阵营，在国内行业尚属首例。",
+                    "多位省市领导莅临调研并对项目给予充分肯定，关键指标优于海外同类产线。",
+                    "订单准时交付率由81%提高到93%，提升了12%；一次合格率由97.4%提高到99.1%，提高1.7个百分点。",
+                    "数据采集率由82.1%提高到86.4。"]
+    s["二、标准群构成"][0] += "另参照20202868—T—339和GB/T 39466—2020。"
+    result = check_text(ctx, as_text(s))
+    kinds = [k for i in result.issues for k in i.kinds]
+    for kind in ("wording:absolute", "wording:ranking", "wording:endorsement", "wording:unverifiable"):
+        assert kind in kinds, kind
+    points = [i for i in result.issues if "figure_conflict" in i.kinds]
+    assert len(points) == 1 and "12个百分点" in points[0].message and "14.8%" in points[0].message
+    assert not any("1.7个百分点" in i.message for i in result.issues)
+    assert any("figure_no_unit" in i.kinds and "86.4" in i.message for i in result.issues)
+    plan = [i for i in result.issues if "20202868" in i.message and "replaced_edition" in i.kinds]
+    assert plan and "GB/T 43553.1—2023" in plan[0].message
+    series = [i for i in result.issues if "39466—2020" in i.message]
+    assert series and series[0].kinds == ["number_form"] and "GB/T 39466.1" in series[0].message

@@ -35,6 +35,12 @@ def check_citations(ck: _Checker) -> None:
             pos = (si, pi, hit.start)
             if status != "ok":
                 _invalid(ck, hit, status, expected, title, entry, sec, loc, pos)
+            elif entry is not None and entry.status == "plan" and expected:
+                # A plan number a source links to its published standard: the write-up should cite the standard.
+                published = ck.catalog.get(expected)
+                ck.add("citation_valid", sec.label, loc,
+                       f"写作“{hit.written}”：该计划号已发布为 {expected}", f"改为：{published.display() if published else expected}",
+                       pos, ("replaced_edition",), hit.written)
             first = hit.number.key not in first_seen
             first_seen.add(hit.number.key)
             if entry is None or status in _NUMBER_PROBLEMS or _series_mention(text, hit.end):
@@ -76,6 +82,13 @@ def _invalid(ck: _Checker, hit: NumberHit, status: str, expected: str | None, ti
     # GB 39116 for GB/T 39116: unknown as written, and a form problem (the prefix) when the catalog has the sibling
     wrong_prefix = status == "unknown" and bool(expected)
     kinds = [_NUMBER_PROBLEMS.get(status, status)] + (["number_form"] if hit.changes or wrong_prefix else [])
+    parts = [s for s in ck.catalog.standards if s.key.startswith(hit.number.key + ".")] if status == "unknown" else []
+    if parts and "." not in hit.number.code:
+        # GB/T 39466—2020 for a standard published in parts: the number is missing its part, not unknown.
+        names = "、".join(f"{s.number}《{s.title}》" for s in sorted(parts, key=lambda s: s.number)[:3])
+        ck.add("citation_form", sec.label, loc, f"“{raw}”是分部分发布的标准，编号缺少部分号：目录中有 {names}"
+               + ("等" if len(parts) > 3 else ""), "写明所引用的部分，如 " + parts[0].display(), pos, ("number_form",), raw)
+        return
     if status == "unknown":
         hint = f"；是否应为 {expected}？" if expected else ""
         written = f"，规范写法为 {hit.normalized}{form}" if hit.changes else ""

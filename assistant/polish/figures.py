@@ -11,7 +11,9 @@ from assistant.standards import find_numbers
 # -- 5 figures
 
 def check_figures(ck: _Checker) -> None:
-    stated = _based_results(extract_figures(ck))
+    figures = extract_figures(ck)
+    aliases = _abbreviations(figures)  # OEE stands for 设备综合效率（OEE） once introduced
+    stated = {aliases.get(k, k) for k in _based_results(figures)}
     for si, sec, pi, para in ck.body():
         text = para.text
         std_spans = [(s, e) for _, s, e in find_numbers(text)]
@@ -23,8 +25,13 @@ def check_figures(ck: _Checker) -> None:
                     continue
                 claim = m.group(0)
                 obj = (m.group("obj") or "").strip()
+                restated = None if obj else _restates(sent, m.start())
+                if restated is not None:  # "由97.4%提高到99.1%，提高1.7个百分点": the change of the clause before
+                    _check_points(ck, (si, pi, sent_start + m.start()), sec, para, m, restated)
+                    continue
                 subject = _clean_subject(obj) if obj else _subject(sent, m.start())
-                based = _clause_basis(sent, m.start()) or _indicator_key(subject) in stated
+                key = _indicator_key(subject)
+                based = _clause_basis(sent, m.start()) or aliases.get(key, key) in stated
                 if based and subject:
                     continue
                 lacking = [] if subject else ["指标（什么提升或降低了）"]
@@ -210,6 +217,35 @@ def _clause_basis(sentence: str, at: int) -> bool:
     return False
 
 
+_FROM_TO = re.compile(r"(?<!理)(?:由(?!于)|从(?!而|事))[^，,；;]*?(?P<a>\d+(?:\.\d+)?)\s*(?P<ua>[%％])?[^，,；;\d]*?(?:到|至)\s*"
+                      r"(?P<b>\d+(?:\.\d+)?)\s*(?P<ub>[%％])?")
+
+
+def _restates(sentence: str, at: int) -> re.Match | None:
+    """The from–to figures of the clause just before a change that names no indicator of its own, if any."""
+    clauses = re.split(r"[，,；;]", sentence[:at])
+    if len(clauses) < 2 or _clean_subject(clauses[-1]):
+        return None
+    return _FROM_TO.search(clauses[-2])
+
+
+def _check_points(ck: _Checker, pos: tuple, sec, para, change: re.Match, basis: re.Match) -> None:
+    """A rate's change restated in % must be its points (由81%提高到93% is 12 个百分点, a 14.8% rise): "提升了12%"
+    after it says the one while meaning the other."""
+    if change.group("unit") not in ("%", "％") or not (basis.group("ua") or basis.group("ub")):
+        return
+    a, b, value = float(basis.group("a")), float(basis.group("b")), float(change.group("num"))
+    points = abs(b - a)
+    relative = points / a * 100 if a else None
+    if abs(value - points) < 0.051 and (relative is None or abs(value - relative) > 0.5):
+        said = change.group(0)
+        ck.add("figures", sec.label, ck.where(sec, para, pos[2]),
+               f"“{said}”与前文“{basis.group(0)}”不一致：由{a:g}%到{b:g}%是{change.group('verb')}{points:g}个百分点"
+               + (f"（相对{change.group('verb')}{relative:.1f}%）" if relative else ""),
+               f"改为“{change.group('verb')}{points:g}个百分点”" + (f"，或写相对变化“{relative:.1f}%”" if relative else ""),
+               pos, ("figure_conflict",), said, basis.group(0))
+
+
 def _has_unit(rest: str) -> bool:
     return bool(_UNIT_RE.match(rest))
 
@@ -220,7 +256,9 @@ _FROM_VALUE = re.compile(r"(?<!理)(?:由(?!于)|从(?!而|事))[^，,；;。]*?
 def _baseline_unit(before: str) -> bool:
     """"由每百批6.3起降至每百批2.1": the result is in the unit its own clause gave the baseline."""
     clause = re.split(r"[，,；;。]", before)[-1]
-    return any(_has_unit(clause[m.end("num"):]) for m in _FROM_VALUE.finditer(clause))
+    # A percentage is written on both values (由82.1%提高到86.4 lacks it); other units may be said once.
+    return any(_has_unit(clause[m.end("num"):]) and not re.match(r"\s*[%％‰]", clause[m.end("num"):])
+               for m in _FROM_VALUE.finditer(clause))
 
 
 def _subject(sentence: str, verb_at: int) -> str:
@@ -247,7 +285,7 @@ def _clean_subject(clause: str) -> str:
 
 _UNIT = (r"(?:%|％|‰|个百分点|ppm|PPM|小时|h|分钟|min|秒|天|个工作日|工作日|日|周|个月|万元|亿元|元|万件|件|台套|台|套|"
          r"人|次|万吨|吨|千瓦时|kWh|倍|项|条|米|mm|km)")
-_TO = (r"(?:降低至|降低到|降至|降到|下降至|下降到|减少至|减少到|减至|缩短至|缩短到|缩减至|压缩至|控制在|提高至|提高到|提升至|"
+_TO = (r"(?:降低至|降低到|降至|降到|下降至|下降到|减少至|减少到|减至|缩短至|缩短到|缩减至|压缩至|压缩到|控制在|提高至|提高到|提升至|"
        r"提升到|增加至|增加到|增长至|增长到|增至|上升至|上升到|达到了|达到|达|保持在|稳定在|为)")
 _BY = rf"(?:{_VERBS})了?"
 _FACT = re.compile(
@@ -347,7 +385,7 @@ def _indicator_key(indicator: str) -> str:
 def check_figure_conflicts(ck: _Checker) -> None:
     """The same indicator with different values in one write-up: name both values and where each stands."""
     figures = [f for f in extract_figures(ck) if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", f.key)) >= 2]
-    aliases = _abbreviations(figures)
+    aliases = {**_same_baseline(figures), **_abbreviations(figures)}
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
         # Only the same indicator counts: 设备联网率 and 关键设备联网率 are two scopes, not one figure told twice.
@@ -374,6 +412,18 @@ def _group_conflicts(ck: _Checker, group: list[Figure]) -> None:
         if clash is not None:
             reported.add(f.value)
             _add_conflict(ck, clash, f)
+
+
+def _same_baseline(figures: list[Figure]) -> dict[str, str]:
+    """单批次追溯时间 and 追溯时间, both from the same 4小时: one indicator named twice, once in full. A shorter
+    name with another baseline stays another scope (设备联网率 vs 关键设备联网率)."""
+    out: dict[str, str] = {}
+    bases = [f for f in figures if f.role == "baseline"]
+    for a in bases:
+        for b in bases:
+            if a.key != b.key and a.key.endswith(b.key) and a.value == b.value and a.unit == b.unit:
+                out[a.key] = b.key
+    return out
 
 
 def _abbreviations(figures: list[Figure]) -> dict[str, str]:

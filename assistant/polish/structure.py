@@ -345,7 +345,7 @@ def check_sections(ck: _Checker) -> None:
             ck.add("sections", s.written, ck.heading_where(s), f"“{s.written}”不是案例模板中的章节",
                    "将本节内容并入模板中的相应章节（" + "、".join(template) + "），并删除该标题", (si, -1, 0),
                    ("section_unknown",), s.written, s.written)
-        elif not "".join(p.text for p in s.paras).strip():
+        elif not "".join(p.text for p in s.paras).strip() and not _has_subsections(ck.sections, si):
             ck.add("sections", s.name, ck.heading_where(s), f"章节“{s.name}”没有正文",
                    f"补写本节：{ck.data.structure.hint(s.name)}", (si, -1, 0), ("section_empty", "missing_section"),
                    s.written, s.written)  # a heading without text leaves the section missing all the same
@@ -432,3 +432,10 @@ def _sentences(text: str) -> list[tuple[int, str]]:
         out.append((start, s))
         pos = start + len(s)
     return out
+
+
+def _has_subsections(sections: list[_Section], si: int) -> bool:
+    """"1 项目概况" followed by "1.1 企业基本情况": its text sits in numbered subsections, it is not empty."""
+    number = re.match(r"\s*(\d+)(?:\s|[.．、](?!\d))", sections[si].written)
+    nxt = sections[si + 1].written if si + 1 < len(sections) else ""
+    return bool(number) and bool(re.match(rf"\s*{number.group(1)}[.．]\d", nxt))
