@@ -22,7 +22,7 @@ _SLASHES = str.maketrans("∕⁄", "//")  # division and fraction slashes, typed
 _GAP = r"[ \t\u3000\u00a0]*\n?[ \t\u3000\u00a0]*"  # a PDF line break may fall anywhere inside a number
 # Prefixes: GB, GB/T, GB/Z; industry XX/T; local DB11/T; group T/CAMS; enterprise Q/ABC. Letters may be full width.
 # Users type the national prefix in lower case too (gb/t 39116); other prefixes stay upper case to avoid noise.
-_PREFIX = r"(?:[Gg][Bb](?:\s*/\s*[TtZz])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}|[A-Z]{2}\s*/\s*[TZ])"
+_PREFIX = r"(?:[Gg] ?[Bb](?:\s*/\s*[TtZz])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}|[A-Z]{2}\s*/\s*[TZ])"
 # One dash before the year; Chinese typing often gives the two-em 破折号 "——" instead, read as one.
 _YEAR = rf"(?:{_GAP}{_D}{{1,2}}{_GAP}(?P<year>(?:19|20)\d{{2}})(?!\d))?"
 STD_RE = re.compile(

@@ -531,3 +531,33 @@ def test_false_friends_of_revision_guide_and_promotion(fake_ctx: Context, tmp_pa
     assert verdicts[2].status == "partial" and "缺少修订建议" in verdicts[2].advice
     assert verdicts[3].status == "missing", verdicts[3].evidence
     assert verdicts[4].status == "missing", verdicts[4].evidence
+
+
+def test_admissions_titles_and_staff_training_from_fresh_cases(fake_ctx: Context, tmp_path: Path) -> None:
+    """From a second dev set written without the review code (evals/review_dev2.yaml): an admission in the
+    readable text is "missing" even when other pages could not be read; a deliverable named by its title in a
+    mixed section (《…实施指南》1部 under 五、预期成果与推广) is planned at application; training the company's own
+    staff and a 解决方案事业部 are not promotion or a solution."""
+    path = make_document(tmp_path / "app.docx", [
+        ("五、预期成果与推广", ["2026年9月前，形成《汽车零部件工业数据空间标准应用实施指南》1部，并发布数据空间连接器软件1套。"])])
+    verdicts = {r.id: r for r in review_file(fake_ctx, path, "application").requirements}
+    assert verdicts[3].status == "planned"
+    path = make_document(tmp_path / "own.docx", [
+        ("三、推广应用", ["公司标准化室对一线员工开展作业标准培训12期，累计培训本公司员工860人次，考核合格率99%。"])])
+    assert {r.id: r.status for r in review_file(fake_ctx, path).requirements}[4] == "missing"
+
+
+def test_an_admission_in_readable_text_is_missing_despite_unreadable_pages(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev2.yaml rd3-robotcell-pua-pdf, built as a real PDF whose last page has no usable text:
+    "本项目暂未开展面向中小企业…推广活动" on a readable page makes requirement 4 missing, not 无法判断; the case
+    on the unreadable page stays 无法判断."""
+    import yaml
+
+    from assistant.evaluation import evals_dir
+    from assistant.evaluation.review import independent_builder
+
+    case = next(c for c in yaml.safe_load((evals_dir() / "review_dev2.yaml").read_text(encoding="utf-8"))["cases"]
+                if c["id"] == "rd3-robotcell-pua-pdf")
+    result = review_file(fake_ctx, independent_builder()(case, tmp_path), "acceptance")
+    verdicts = {r.id: r.status for r in result.requirements}
+    assert result.unreadable_pages and verdicts[4] == "missing" and verdicts[5] == "unreadable"

@@ -222,7 +222,10 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
         # A sentence in another requirement's section must be clearly about this one (two specific keywords),
         # except a standard cited as applied, which always speaks to requirement 1.
         need = 2 if elsewhere else 1
-        if not in_section and unique < need and not (applied and unique >= 1):
+        # …or names its deliverable by title: 《汽车零部件工业数据空间标准应用实施指南》1部 under 预期成果与推广.
+        titled = any(a >= m.start() and b <= m.end() for m in _BOOK_TITLE.finditer(text) for k, a, b in hits
+                     if kw.weight.get(k, 1.0) >= 1.0)
+        if not in_section and unique < need and not ((applied or titled) and unique >= 1):
             continue
         status = _row_status(s, markers) if row else _status_for(s, [(a, b) for _, a, b in hits], req, markers, kw)
         if status == "negated":  # "尚未形成立项建议" confirms the gap; it is not evidence
@@ -298,6 +301,7 @@ def quote_of(sentence: Sentence, doc: Document) -> Evidence:
     return Evidence(quote=quote, location=sentence.location)
 
 
+_BOOK_TITLE = re.compile(r"《[^《》]{2,80}》")
 _NAMED = re.compile(r"《[^《》]{2,}》|“[^“”]{2,}”")
 _FIGURE = re.compile(_UNIT_DONE)
 _NOT_CONTENT = re.compile(r"[\s，。；：、,.;:！？!?（）()“”《》]")
@@ -365,8 +369,9 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     elif (plans or strong) and not missing_parts(req, stated + plans) and stage == "application":
         status = "planned"
         chosen = sorted(strong + plans, key=lambda c: -c.rank)
-    elif doc.unreadable and (not cands or (text and all(_POINTER.search(c.sentence.text) or not _about(req, c)
-                                                          for c in text))):
+    elif doc.unreadable and not any(kind == "negated" for _, kind in gaps) and (
+            not cands or (text and all(_POINTER.search(c.sentence.text) or not _about(req, c) for c in text))):
+        # (An admission in the readable text, 暂未开展…推广, answers the question whatever the unread pages hold.)
         # Nothing in the readable text, or only a pointer to an annex: the evidence may sit on the pages that
         # could not be read.
         status, chosen = "unreadable", []
