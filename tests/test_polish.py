@@ -674,3 +674,20 @@ def test_fresh_phrasings_plan_numbers_parts_and_points(ctx):
     assert plan and "GB/T 43553.1—2023" in plan[0].message
     series = [i for i in result.issues if "39466—2020" in i.message]
     assert series and series[0].kinds == ["number_form"] and "GB/T 39466.1" in series[0].message
+
+
+def test_thousands_full_width_bilingual_headings_and_a_basis_in_the_next_sentence(ctx):
+    """From a second dev set written without the polish code (evals/polish_dev2.yaml): "员工约1,260人" is one number
+    with its unit, "由９６．２％提高到９８．７％" is read like its half-width form, "## 实施路径 Implementation" and
+    "## Project Overview 项目概况" name their sections, and "下降41%。对比口径：2022年…2024年…" has its basis;
+    image words (一张亮丽名片, 引领…发展方向) are reported."""
+    text = ("## Project Overview 项目概况\n某企业员工约1,260人，年产18万台。\n\n## 标准群构成 Standards\n"
+            "以GB/T 39116—2020《智能制造能力成熟度模型》为核心。\n\n## 实施路径 Implementation\n按GB/T 39116—2020开展自评估。\n\n"
+            "## 应用成效 Results\n设备非计划停机时间下降41%。对比口径：2022年全年为1,260小时，2024年全年为743小时。"
+            "一次合格率由９６．２％提高到９８．７％（2024年对比2022年）。\n\n## 推广经验 Lessons learned\n"
+            "做法已成为行业的一张亮丽名片，引领了区域数字化转型发展方向。\n")
+    result = check_text(ctx, text)
+    kinds = [k for i in result.issues for k in i.kinds]
+    assert "missing_section" not in kinds and "section_unknown" not in kinds, [i.message for i in result.issues]
+    assert not [i for i in result.issues if "figure_no_unit" in i.kinds or "figure_no_baseline" in i.kinds]
+    assert kinds.count("wording:unverifiable") >= 2
