@@ -561,3 +561,15 @@ def test_an_admission_in_readable_text_is_missing_despite_unreadable_pages(fake_
     result = review_file(fake_ctx, independent_builder()(case, tmp_path), "acceptance")
     verdicts = {r.id: r.status for r in result.requirements}
     assert result.unreadable_pages and verdicts[4] == "missing" and verdicts[5] == "unreadable"
+
+
+def test_a_scheduled_step_in_an_application_is_a_plan(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev2.yaml rd4-*: in an application, "2025年5月—2025年12月，按GB/T 38994—2020…完成…改造" and a
+    table row ending in its deadline are what will be done (planned), not done (covered); at acceptance the same
+    past range is a report, never a plan. A product launch with signed customers is not promotion to SMEs."""
+    blocks = [("二、标准群应用计划", ["2025年5月—2025年12月，按GB/T 38994—2020打通设计BOM与车间派工数据，完成8条分段流水线的协同制造改造。"]),
+              ("五、推广", ["2024年举办平台产品发布会5场，签约中小企业客户83家，平台订阅收入同比增长46%。"])]
+    path = make_document(tmp_path / "plan.docx", blocks)
+    assert {r.id: r.status for r in review_file(fake_ctx, path, "application").requirements}[1] == "planned"
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, path, "acceptance").requirements}
+    assert verdicts[1] in ("covered", "partial") and verdicts[4] == "missing"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from assistant.context import Context
@@ -330,6 +330,8 @@ def concrete_plans(req: Requirement, cands: list[Candidate]) -> list[Candidate]:
             and _CONCRETE.search(c.sentence.text) and senses.speaks_of_deliverable(c.sentence.text)]
 
 
+_SCHEDULED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月?\s*(?:[—–~～-]{1,2}|至)\s*(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月"
+                        r"|\|\s*(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|前|末)?\s*\|?\s*$")
 # "见附件2（扫描件）": the text only points at material elsewhere in the file.
 _POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附)|详见|附后|另附")
 
@@ -354,6 +356,11 @@ def missing_parts(req: Requirement, cands: list[Candidate]) -> list[str]:
 
 def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
                 stage: Stage = "acceptance", gaps: list[tuple[Sentence, str]] = ()) -> RequirementVerdict:
+    if stage == "application":
+        # In an application a scheduled step ("2025年5月—2025年12月，按…完成…改造", a table row ending in its
+        # deadline) is what will be done, not what was: a plan however it is worded.
+        cands = [replace(c, status="promise", strength="promise")
+                 if c.strength == "strong" and _SCHEDULED.search(_evidence_text(c.sentence)) else c for c in cands]
     strong = [c for c in cands if c.strength == "strong"]
     promises = [c for c in cands if c.strength == "promise"]
     thin = bool(strong) and not has_substance(req, list({id(c.sentence): c.sentence for c in strong}.values()))
