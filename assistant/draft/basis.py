@@ -236,7 +236,7 @@ def _continues(clause: str) -> bool:
 def _sentences_of(scenario: str, spans: list[tuple[int, str]]) -> list[int]:
     """The sentence number of each clause (a sentence ends at 。！？ or a new line)."""
     out, n = [], 0
-    for k, (at, clause) in enumerate(spans):
+    for at, clause in spans:
         out.append(n)
         end = at + len(clause)
         if end < len(scenario) and scenario[end] in "。！？!?\n":
