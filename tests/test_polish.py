@@ -691,3 +691,14 @@ def test_thousands_full_width_bilingual_headings_and_a_basis_in_the_next_sentenc
     assert "missing_section" not in kinds and "section_unknown" not in kinds, [i.message for i in result.issues]
     assert not [i for i in result.issues if "figure_no_unit" in i.kinds or "figure_no_baseline" in i.kinds]
     assert kinds.count("wording:unverifiable") >= 2
+
+
+def test_a_table_whose_header_names_the_baseline_gives_its_rows_a_basis(ctx):
+    """evals/polish_dev2.yaml pd4-clean-table-logistics: "| 指标 | 基线（2022年） | 2024年 | 变化 |" under 应用成效,
+    after another table in 实施路径: its rows' changes have their basis; the same row without such a header does not."""
+    head = "## 三、实施路径\n| 阶段 | 时间 | 工作内容 |\n|---|---|---|\n| 第一阶段 | 2023.01—2023.06 | 梳理流程 |\n\n## 四、应用成效\n"
+    rows = "| 供应商准时交货率 | 88.5% | 96.2% | 提高7.7个百分点 |\n"
+    with_basis = check_text(ctx, head + "| 指标 | 基线（2022年） | 2024年 | 变化 |\n|---|---|---|---|\n" + rows)
+    assert not [i for i in with_basis.issues if "figure_no_baseline" in i.kinds]
+    without = check_text(ctx, head + "| 指标 | 数值一 | 数值二 | 变化 |\n|---|---|---|---|\n" + rows)
+    assert [i for i in without.issues if "figure_no_baseline" in i.kinds]

@@ -15,7 +15,11 @@ def check_figures(ck: _Checker) -> None:
     figures = extract_figures(ck)
     aliases = _abbreviations(figures)  # OEE stands for 设备综合效率（OEE） once introduced
     stated = {aliases.get(k, k) for k in _based_results(figures)}
+    header, previous = "", None  # a table's first row is its header (Markdown rows carry no header of their own)
     for si, sec, pi, para in ck.body():
+        if para.kind == "table_row" and (previous is None or previous[1].kind != "table_row" or previous[0] != si):
+            header = getattr(para, "header", "") or para.text
+        previous = (si, para)
         text = _fold(para.text)
         std_spans = [(s, e) for _, s, e in find_numbers(text)]
         sentences = list(_sentences(text))
@@ -24,7 +28,7 @@ def check_figures(ck: _Checker) -> None:
             # "…下降41%。对比口径：2022年全年为1,260小时，2024年全年为743小时。": the next sentence gives the basis.
             basis_next = k + 1 < len(sentences) and bool(_BASIS_SENTENCE.match(sentences[k + 1][1]))
             # A table row under a header that names the baseline column (基线（2022年）| 2024年 | 变化).
-            basis_row = para.kind == "table_row" and bool(_BASIS.search(getattr(para, "header", "") or ""))
+            basis_row = para.kind == "table_row" and para.text != header and bool(_BASIS.search(header))
             for m in _CHANGE.finditer(sent):
                 at = sent_start + m.start()
                 if any(s <= at < e for s, e in std_spans):
