@@ -68,3 +68,13 @@ def test_growth_judgements_extend_a_case_and_never_change_it():
     out = with_growth_judgements([case], {"x": {"acceptable": ["GB/T 2"], "must_exclude": ["GB/T 3"]}})[0]
     assert out["acceptable"] == ["GB/T 1", "GB/T 2"] and out["must_exclude"] == ["GB/T 3"]
     assert case == {"id": "x", "acceptable": ["GB/T 1"], "must_exclude": []}
+
+
+def test_the_text_report_says_how_many_failures_it_left_out():
+    """A reader of `assistant eval` must not take the failure lines for all of them (two dev failures were hidden
+    behind a silent cut at ten)."""
+    from assistant.evaluation import EvalReport, TaskResult, render_eval
+
+    report = EvalReport(tasks=[TaskResult(task="x", cases=30, failures=[f"case {i}" for i in range(25)], metrics={})])
+    text = render_eval(report)
+    assert "case 19" in text and "case 20" not in text and "另有 5 条未列出" in text

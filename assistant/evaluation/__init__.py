@@ -95,12 +95,17 @@ def compare(results: list[TaskResult], baseline: dict[str, dict[str, float]]) ->
     return worse
 
 
+MAX_FAILURE_LINES = 20
+
+
 def render_eval(report: EvalReport) -> str:
     lines = [f"{'任务':<8} {'用例':>3}  指标"]
     for r in report.tasks:
         metrics = "  ".join(f"{k}={v:.3f}" for k, v in sorted(r.metrics.items()))
         lines.append(f"{r.task:<10} {r.cases:>5}  {metrics}")
-        lines.extend(f"           ✗ {f}" for f in r.failures[:10])
+        lines.extend(f"           ✗ {f}" for f in r.failures[:MAX_FAILURE_LINES])
+        if len(r.failures) > MAX_FAILURE_LINES:  # say so: a reader must not take the list for all of them
+            lines.append(f"           … 另有 {len(r.failures) - MAX_FAILURE_LINES} 条未列出（--json 输出全部）")
     if report.baseline:
         lines.append("回归：" + ("；".join(report.regressions) if report.regressions else "无"))
     return "\n".join(lines)
