@@ -155,8 +155,9 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tup
     # A clause after a comma is in the same sentence as the one before ("对压接机实施设备联网，采集压接高度数据").
     same_sentence = [at > 0 and scenario[at - 1] in "，,、" for at, _ in spans]
     segment = [at == 0 or scenario[at - 1] in "；;\n。！？!?：:" or bool(_ENUMERATED.match(c)) for at, c in spans]
-    settled = _settled_clauses(scenario, spans)
-    zone = _plan_zone(scenario, spans)
+    sentence = _sentences_of(scenario, spans)
+    settled = _settled_clauses(spans, sentence)
+    zone = _plan_zone(spans, sentence)
     named = [_needs_in(c, vocab) for c in clauses]
     committed = [bool(_COMMIT.search(c) or _WILL.search(c) or (zone[i] and segment[i])) and not settled[i]
                  and not (zone[i] and segment[i] and not _WILL.search(c) and _EXISTING.search(c))
@@ -244,10 +245,9 @@ def _sentences_of(scenario: str, spans: list[tuple[int, str]]) -> list[int]:
     return out
 
 
-def _settled_clauses(scenario: str, spans: list[tuple[int, str]]) -> list[bool]:
+def _settled_clauses(spans: list[tuple[int, str]], sentence: list[int]) -> list[bool]:
     """Clauses about what exists (2016年就上了ERP) or is out of scope: an out-of-scope clause and the clause of
     its sentence just before it (至于焦化厂的改造，不在本次范围内; 这些都已经有了，这次就不动了)."""
-    sentence = _sentences_of(scenario, spans)
     out = [bool(_PAST.search(c)) and not _WILL.search(c) for _, c in spans]
     for k, (_, clause) in enumerate(spans):
         if _OUT_OF_SCOPE.search(clause):
@@ -257,10 +257,9 @@ def _settled_clauses(scenario: str, spans: list[tuple[int, str]]) -> list[bool]:
     return out
 
 
-def _plan_zone(scenario: str, spans: list[tuple[int, str]]) -> list[bool]:
+def _plan_zone(spans: list[tuple[int, str]], sentence: list[int]) -> list[bool]:
     """Clauses inside the list of what the pilot will do: after an opener (试点期内，…; 本次试点工作内容：…) to the
     end of its sentence, or to the end of the text when the opener ends with a colon."""
-    sentence = _sentences_of(scenario, spans)
     out, open_until = [], None  # None: no zone; -1: to the end; n: to the end of sentence n
     for k, (_, clause) in enumerate(spans):
         inside = open_until is not None and (open_until == -1 or sentence[k] <= open_until)
@@ -343,22 +342,27 @@ def industry_terms(industry: str) -> list[str]:
     return [t for t in _INDUSTRY_SPLIT.split(industry or "") if len(t) >= 2 and t != "跨行业"]
 
 
-def same_industry(case, scenario: str, industry: str | None) -> bool:
-    text = f"{scenario} {industry or ''}"  # the scenario with its industry false friends (汽车衡) blanked
+def _industry_text(ctx: Context, scenario: str, industry: str | None) -> str:
+    """Where a case's industry words are looked for: the scenario, its industry false friends (汽车衡) blanked,
+    and the analysis' industry."""
+    from assistant.suggest.scenario import load_hints, without_false_friends
+
+    return f"{without_false_friends(load_hints(ctx.settings.corpus_dir), scenario)} {industry or ''}"
+
+
+def same_industry(case, text: str) -> bool:
     return any(t in text for t in industry_terms(case.industry))
 
 
 def relevant_cases(ctx: Context, scenario: str, basis: DraftBasis) -> list[dict]:
     """Public cases of the applicant's industry, each with why it is cited. Invented illustrations
     (kind: example) are never references; another industry's case is not one either."""
-    from assistant.suggest.scenario import load_hints, without_false_friends
-
-    scenario = without_false_friends(load_hints(ctx.settings.corpus_dir), scenario)
+    text = _industry_text(ctx, scenario, basis.industry)
     out = []
     for case in ctx.corpus.cases:
-        if case.kind != "public" or not same_industry(case, scenario, basis.industry):
+        if case.kind != "public" or not same_industry(case, text):
             continue
-        terms = [t for t in industry_terms(case.industry) if t in f"{scenario} {basis.industry or ''}"]
+        terms = [t for t in industry_terms(case.industry) if t in text]
         out.append({"title": case.title, "company": case.company, "batch": case.batch or "",
                     "source": f"cases/{case.id}.yaml", "why": f"同属{'、'.join(terms)}行业（{case.direction}）"})
     return out
@@ -376,10 +380,8 @@ def case_allowed(ctx: Context, source: str, scenario: str, basis: DraftBasis, lo
         return True
     case_id = source.removeprefix("cases/").removesuffix(".yaml")
     case = next((c for c in ctx.corpus.cases if c.id == case_id), None)
-    from assistant.suggest.scenario import load_hints, without_false_friends
-
-    scenario = without_false_friends(load_hints(ctx.settings.corpus_dir), scenario)
-    return case is not None and case.kind == "public" and same_industry(case, scenario, basis.industry)
+    return (case is not None and case.kind == "public"
+            and same_industry(case, _industry_text(ctx, scenario, basis.industry)))
 
 
 def basis_vars(basis: DraftBasis, references: list[dict]) -> dict:

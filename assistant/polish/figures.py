@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from assistant.polish.structure import _Checker, _sentences
 from assistant.standards import find_numbers
-from assistant.textnorm import nfkc
+from assistant.textnorm import width_fold
 
 # -- 5 figures
 
@@ -20,7 +20,7 @@ def check_figures(ck: _Checker) -> None:
         if para.kind == "table_row" and (previous is None or previous[1].kind != "table_row" or previous[0] != si):
             header = getattr(para, "header", "") or para.text
         previous = (si, para)
-        text = _fold(para.text)
+        text = width_fold(para.text)
         std_spans = [(s, e) for _, s, e in find_numbers(text)]
         sentences = list(_sentences(text))
         for k, (sent_start, sent) in enumerate(sentences):
@@ -90,10 +90,8 @@ def check_figures(ck: _Checker) -> None:
 # figures ------------------------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
-    """Full-width digits and signs as ASCII (９６．２％ → 96.2%), same length, so offsets still point into the text."""
-    out = nfkc(text)
-    return out if len(out) == len(text) else text
+# A figure as written: 1,260 (thousands separators) or 96.2. Parsed by _value.
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
 def _value(number: str) -> float:
@@ -102,14 +100,14 @@ def _value(number: str) -> float:
 _VERBS = "提升|提高|降低|下降|缩短|减少|增加|增长|节约|节省|压缩|缩减|上升|减低|降幅|增幅|降至|降到|升至|升到"
 _CHANGE = re.compile(
     rf"(?P<verb>{_VERBS})(?:了)?(?P<obj>(?![至到])[\u4e00-\u9fff]{{1,8}}?(?=约|近|超过|逾|\d))?(?:至|到)?(?:约|近|超过|逾|达)?\s*"
-    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>[%％‰]|个百分点|倍)")  # obj: 降低生产成本15% names its metric after the verb
-_NO_UNIT = re.compile(rf"(?:{_VERBS}|达到|达)[\u4e00-\u9fff]{{0,6}}?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.]|,\d{{3}})")
+    rf"(?P<num>{_NUM})\s*(?P<unit>[%％‰]|个百分点|倍)")  # obj: 降低生产成本15% names its metric after the verb
+_NO_UNIT = re.compile(rf"(?:{_VERBS}|达到|达)[\u4e00-\u9fff]{{0,6}}?\s*(?P<num>{_NUM})(?![\d.]|,\d{{3}})")
 # "合格率为99.5": a value stated of a rate, time or amount, with no unit after it
 _NO_UNIT_STATE = re.compile(r"(?:率|量|值|时间|周期|成本|效率|能耗|产能|产值|次数|天数|工时)(?:为|是|保持在|控制在|稳定在)"
-                            r"(?:约|近)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.]|,\d{3})")
+                            rf"(?:约|近)?\s*(?P<num>{_NUM})(?![\d.]|,\d{{3}})")
 # "员工1600，年产整机2600。": a number that ends a clause right after a Chinese word, with nothing after it
 _BARE_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])(?<!第)(?<!型号)(?<!编号)(?<!批号)(?<!代号)(?<!版本)"
-                          r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?!,\d{3})(?=\s*(?:[，。；、,;]|$))")
+                          rf"(?P<num>{_NUM})(?!,\d{{3}})(?=\s*(?:[，。；、,;]|$))")
 _BASIS = re.compile(
     r"由(?!于)[^。；]{0,40}?(?:至|到|为)|从(?!而|事)[^。；]{0,40}?(?:至|到|为)|较|同比|环比|相比|相较|对比"
     r"|(?<![无对])比(?!例|重|率|如|较|赛|特)|之前|以前|(?<![目当提])前的|基准|基线|同期|上年|去年|上一年"
@@ -239,8 +237,8 @@ def _clause_basis(sentence: str, at: int) -> bool:
     return False
 
 
-_FROM_TO = re.compile(r"(?<!理)(?:由(?!于)|从(?!而|事))[^，,；;]*?(?P<a>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<ua>[%％])?[^，,；;\d]*?(?:到|至)\s*"
-                      r"(?P<b>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<ub>[%％])?")
+_FROM_TO = re.compile(rf"(?<!理)(?:由(?!于)|从(?!而|事))[^，,；;]*?(?P<a>{_NUM})\s*(?P<ua>[%％])?[^，,；;\d]*?(?:到|至)\s*"
+                      rf"(?P<b>{_NUM})\s*(?P<ub>[%％])?")
 
 
 def _restates(sentence: str, at: int) -> re.Match | None:
@@ -272,7 +270,7 @@ def _has_unit(rest: str) -> bool:
     return bool(_UNIT_RE.match(rest))
 
 
-_FROM_VALUE = re.compile(r"(?<!理)(?:由(?!于)|从(?!而|事))[^，,；;。]*?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+_FROM_VALUE = re.compile(rf"(?<!理)(?:由(?!于)|从(?!而|事))[^，,；;。]*?(?P<num>{_NUM})")
 
 
 def _baseline_unit(before: str) -> bool:
@@ -312,7 +310,7 @@ _TO = (r"(?:降低至|降低到|降至|降到|下降至|下降到|减少至|减�
 _BY = rf"(?:{_VERBS})了?"
 _FACT = re.compile(
     rf"(?P<lead>(?<!理)由|从|{_TO}|{_BY}|(?<=率))(?:改造前的?|实施前的?|原来的?|原先的?|以前的?|上年的?|每[周月天日年]|(?:19|20)\d{2}\s*年(?:底|末|初)?的?)?"
-    rf"(?:约|近|超过|逾|不足|不到)?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})")
+    rf"(?:约|近|超过|逾|不足|不到)?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 # Time and scope words that say when a figure holds: facts of different periods do not contradict each other.
 # "改造后/目前" is the default time of a result and "改造前" makes a value a baseline, so neither is a period here.
 _PERIOD = re.compile(r"(?:19|20)\d{2}\s*年(?:上半年|下半年|[一二三四1-4]季度|\d{1,2}月)?|上半年|下半年|[一二三四]季度|同期")
@@ -345,7 +343,7 @@ def extract_figures(ck: _Checker) -> list[Figure]:
     out: list[Figure] = []
     for si, sec, pi, para in ck.body():
         std_spans = [(s, e) for _, s, e in find_numbers(para.text)]
-        for sent_start, sent in _sentences(_fold(para.text)):
+        for sent_start, sent in _sentences(width_fold(para.text)):
             last = ""  # "2023年为94.1%，2024年提升至95.2%": a period-only clause continues the indicator before it
             for c_start, clause in _clauses(sent):
                 for fig in _clause_figures(clause):

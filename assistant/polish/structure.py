@@ -70,9 +70,8 @@ def _strip_heading(text: str) -> str:
 def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
     """The template section a heading names (`names`: every name and alias → template name): exact, or (for a
     marked heading) a short one containing a name."""
-    # "实施路径 Implementation", "推广经验 Lessons learned": a bilingual heading is named by its Chinese part.
     s = _strip_heading(text)
-    if s not in names:  # "Project Overview 项目概况" (spaces are gone by now): the Chinese part names it
+    if s not in names:  # a bilingual heading (实施路径 Implementation, Project Overview 项目概况): its Chinese part
         s = re.sub(r"^[A-Za-z][A-Za-z&/,.-]*(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff）)])[A-Za-z][A-Za-z&/,.-]*$", "", s)
     if s in names:
         return names[s]

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.standards import Standard
-from assistant.textnorm import nfkc
+from assistant.textnorm import width_fold
 from assistant.yamlio import load_yaml
 
 NEEDS_FILE = "needs.yaml"
@@ -72,7 +72,7 @@ def load_vocabulary(corpus_root: Path) -> Vocabulary:
 
 def folded(text: str) -> str:
     """Width-folded, lower-cased text of the same length, so spans map back onto the original."""
-    out = nfkc(text).lower()
+    out = width_fold(text).lower()
     return out if len(out) == len(text) else text.lower()
 
 
