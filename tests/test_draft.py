@@ -831,3 +831,14 @@ def test_a_word_that_only_contains_an_industry_does_not_make_it_the_applicants(c
     assert analysis.industry == "钢铁" and "汽车" not in analysis.industry_terms
     md = render_draft(draft_document(ctx, "application", text))
     assert "新能源汽车" not in md
+
+
+def test_an_enumerated_item_does_not_take_a_later_sentences_tail(ctx):
+    """Found reading a fresh tyre plant's draft: "三是能源管控，…计量。另外公司去年已经上了ERP，这次不动。" gave scene
+    three the tail "这次不动" — the item's sentence had ended; and 追溯到…批次 is a traceability commitment."""
+    text = ("轮胎企业。今年想做三件事：一是硫化车间设备联网；二是上线MES，胎胚条码一胎一码追溯到炼胶批次；"
+            "三是能源管控，蒸汽和氮气分车间计量。另外公司去年已经上了ERP，这次不动。")
+    draft = draft_document(ctx, "application", text)
+    lines = [ln for ln in _section(draft, "试点方向与场景").splitlines() if ". 场景" in ln]
+    assert len(lines) == 3 and "不动" not in lines[2] and "ERP" not in "".join(lines), lines
+    assert "质量管理与产品追溯" in lines[1]

@@ -179,7 +179,7 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis) -> tup
         elif listed and not clause.rstrip().endswith(("：", ":")):
             groups.append(([clause], [h[0] for h in named[i]]))
             item = len(groups)
-        elif item == len(groups) and same_sentence[i] and not settled[i]:
+        elif item == len(groups) and previous_in_scene and same_sentence[i] and not settled[i]:
             # The rest of a listed item's sentence is that item (三是…开展机床远程运维服务，提供故障诊断和备件推荐).
             groups[-1][0].append(clause)
             groups[-1][1].extend(h[0] for h in named[i] if h[0] not in groups[-1][1])
@@ -218,7 +218,8 @@ _ENUMERATED = re.compile(r"\s*(?:[一二三四五六七八九十]是|第[一二�
 _WILL = re.compile(r"(?:想|准备|打算|拟|计划|将|力争|争取|(?<![需主重只])要(?!求))(?:[\u4e00-\u9fff]{0,3}?)"
                    r"(?:做|建|上|搞|把|给|对|用|实现|开展|推进|完成|引入|改造|达到|下降|提升|降低|联网|形成|开发|编制|组织)")
 # A sentence that puts its subject outside this application (…这次就不动了, …不在本次范围内).
-_OUT_OF_SCOPE = re.compile(r"不在(?:本次|这次|此次|申报|试点)?(?:的)?(?:申报)?范围|不动了|不纳入|不是(?:这次|本次)?(?:的)?重点|"
+_OUT_OF_SCOPE = re.compile(r"不在(?:本次|这次|此次|申报|试点)?(?:的)?(?:申报)?范围|不动了|(?:这次|本次|此次)就?不动|不纳入|"
+                           r"不是(?:这次|本次)?(?:的)?重点|"
                            r"不再(?:改造|建设|重复|投入)|保持不变|维持现状")
 # Done already: 2016年就上了ERP, 撮合交易功能去年上线 (a year word before a verb of completion).
 _PAST = re.compile(r"(?:建成|上线|上|引入|部署|完成|通过|实施|有)了|(?:去年|前年|上年|此前|早已|已于)[\u4e00-\u9fff\d]{0,6}?"
