@@ -842,3 +842,29 @@ def test_an_enumerated_item_does_not_take_a_later_sentences_tail(ctx):
     lines = [ln for ln in _section(draft, "试点方向与场景").splitlines() if ". 场景" in ln]
     assert len(lines) == 3 and "不动" not in lines[2] and "ERP" not in "".join(lines), lines
     assert "质量管理与产品追溯" in lines[1]
+
+
+def test_scene_reader_takes_plan_lists_tables_and_english_and_leaves_what_is_settled():
+    """The scene reader (assistant/draft/scenes.py) on layouts the patch-grown reader lost (evals/draft_dev3.yaml):
+    a colon heading of intent opens the plan list, 场景一：/内容： tables, (a)/(b) lists in English; and a cue of
+    settlement covers its segment (…，不属于本项目), a dated past (于2021年上线) and someone else's project."""
+    from assistant.draft.basis import _needs_vocabulary
+    from assistant.draft.basis import _needs_in as needs_in
+    from assistant.draft.scenes import split_scenes
+
+    vocab = _needs_vocabulary(REPO / "corpus")
+
+    def scenes(text: str) -> list[str]:
+        return ["，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, vocab), REPO / "corpus").scenes]
+
+    got = scenes("我们是做铝门窗的，两百人。今年打算搞的是：型材按订单自动排产，下料数据直接发到锯床；"
+                 "成品贴码，装车扫码。ERP于2021年上线，这次不动。")
+    assert len(got) == 2 and "排产" in got[0] and "扫码" in got[1] and "ERP" not in "".join(got), got
+    got = scenes("场景一：冲压车间设备联网\n内容：40台压力机采集压力和节拍。\n场景二：模具管理\n"
+                 "内容：由集团模具中心统一建设，本厂只配合，不属于本项目。")
+    assert len(got) == 1 and "压力机" in got[0] and "模具" not in got[0], got
+    got = scenes("The plant will: (a) roll out MES on both assembly lines; (b) connect 60 presses via OPC UA. "
+                 "The warehouse system is led by the group and is outside the scope of this pilot.")
+    assert len(got) == 2 and "OPC UA" in got[1] and "warehouse" not in "".join(got), got
+    got = scenes("公司计划建设能源管控中心，蒸汽和电分车间计量；海外工厂暂不纳入本次范围。")
+    assert len(got) == 1 and "分车间计量" in got[0] and "海外" not in got[0], got

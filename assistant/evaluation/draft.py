@@ -115,7 +115,7 @@ def run_offline(ctx: Context, cases: list[dict]) -> TaskResult:
 
 PLACEHOLDER = "【待补充"
 SCENES_HEADING = "试点方向与场景"
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "dev3", "heldout")  # dev3: 20 fresh cases (2026-12-03) the scene reader was redesigned on
 
 
 def load_split(split: str) -> list[dict]:
