@@ -63,6 +63,7 @@ class Cues:
     fillers: tuple[str, ...]
     leads: re.Pattern
     self_description: re.Pattern
+    heading_chars: int = 6
 
 
 def _any(patterns: list[str], anchor: str = "") -> re.Pattern:
@@ -81,7 +82,7 @@ def load_cues(corpus_root: Path) -> Cues:
                 _any(words("past")), _any([re.escape(w) for w in words("existing")]), _any(words("others")),
                 _any(words("out_of_scope")),
                 tuple(sorted(words("out_of_scope_fillers"), key=len, reverse=True)),
-                _any(words("leads"), r"^\s*"), _any(words("self_description")))
+                _any(words("leads"), r"^\s*"), _any(words("self_description")), int(data.get("heading_chars") or 6))
 
 
 @dataclass
@@ -205,7 +206,8 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
         if c.heading and later and c.stance != "settled":
             if c.needs and goal is None:
                 goal = c.text
-            elif not (cues.plan_openers.search(c.text) or cues.heading_intent.search(c.text)):
+            elif not (cues.plan_openers.search(c.text) or cues.heading_intent.search(c.text)
+                      or len(c.text.strip(" ，,：:")) <= cues.heading_chars):  # 现状是： is only structure
                 background.append(c)
             current = None
             continue
