@@ -450,9 +450,9 @@ def title_near(text: str, start: int, end: int) -> str | None:
 def check_number(catalog: Catalog, number: StdNumber, title: str | None) -> tuple[CitationStatus, str | None]:
     """Status of one cited number against the catalog, with the expected form when it is wrong.
 
-    `replaced` and `abolished` carry the successor's number (None when an abolished one has none). `expected`
-    also carries a hint on two otherwise-ok or unknown cases: a plan number the catalog links to its published
-    number, and a number written with the wrong national prefix (GB for GB/T).
+    `replaced` and `abolished` carry the successor's number (None when an abolished one has none); a plan number
+    the catalog links to its published standard is `replaced` by it. `expected` also carries a hint on an unknown
+    number written with the wrong national prefix (GB for GB/T).
     """
     entry = catalog.get(number)
     if entry is None:
@@ -465,7 +465,9 @@ def check_number(catalog: Catalog, number: StdNumber, title: str | None) -> tupl
     if entry.status in ("replaced", "abolished"):
         return entry.status, catalog.successor(entry)
     published = catalog.edition(entry.replaced_by) if entry.status == "plan" and entry.replaced_by else None
-    return "ok", published.number if published else None
+    if published is not None:  # a plan number since published: superseded by its standard, cite that instead
+        return "replaced", published.number
+    return "ok", None
 
 
 def _other_national_prefix(catalog: Catalog, number: StdNumber) -> Standard | None:

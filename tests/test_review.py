@@ -52,7 +52,7 @@ PDF_CITATIONS = [
     ("GB/T 40647—2021", "GB/T 40647—2021", "title_mismatch", "《智能制造 系统架构》（GB/T 40647—2021）", "第2页"),
     ("GB/T 99999—2020", "GB/T 99999—2020", "unknown", None, "第2页"),
     # A plan number that has since been published: ok, with the published number as a hint.
-    ("20202868-T-339", "20202868—T—339", "ok", "GB/T 43553.1—2023", "第2页"),
+    ("20202868-T-339", "20202868—T—339", "replaced", "GB/T 43553.1—2023", "第2页"),
 ]
 
 GOOD_GROUP = [

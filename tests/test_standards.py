@@ -82,7 +82,7 @@ def test_citation_statuses(catalog):
         ("GB/T 39116—2019", "wrong_year", "GB/T 39116—2020"),
         ("GB/T 40647—2021", "title_mismatch", "《智能制造 系统架构》（GB/T 40647—2021）"),
         ("GB/T 99999—2020", "unknown", None),
-        ("20202868—T—339", "ok", "GB/T 43553.1—2023"),  # ok, with the number it was published under
+        ("20202868—T—339", "replaced", "GB/T 43553.1—2023"),  # published since: cite the standard
     ]
 
 

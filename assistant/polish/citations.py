@@ -33,9 +33,10 @@ def check_citations(ck: _Checker) -> None:
             status, expected = _catalog_status(ck, hit, title, entry)
             loc = ck.where(sec, para, hit.start)
             pos = (si, pi, hit.start)
-            if status != "ok":
+            published_plan = entry is not None and entry.status == "plan" and status == "replaced"
+            if status != "ok" and not published_plan:
                 _invalid(ck, hit, status, expected, title, entry, sec, loc, pos)
-            elif entry is not None and entry.status == "plan" and expected:
+            elif published_plan and expected:
                 # A plan number a source links to its published standard: the write-up should cite the standard.
                 published = ck.catalog.get(expected)
                 ck.add("citation_valid", sec.label, loc,
@@ -43,7 +44,7 @@ def check_citations(ck: _Checker) -> None:
                        pos, ("replaced_edition",), hit.written)
             first = hit.number.key not in first_seen
             first_seen.add(hit.number.key)
-            if entry is None or status in _NUMBER_PROBLEMS or _series_mention(text, hit.end):
+            if entry is None or (status in _NUMBER_PROBLEMS and not published_plan) or _series_mention(text, hit.end):
                 continue
             titled = para.kind == "table_row" and _title_in_row(text, entry)
             problems, kinds = _form_problems(text, hit, entry,

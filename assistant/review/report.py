@@ -15,14 +15,19 @@ def unverifiable(c: CitationResult) -> bool:
     return c.status == "unknown" and parsed is not None and parsed.level != "national"
 
 
+def _plan_number(c: CitationResult) -> bool:
+    parsed = parse_number(c.normalized)
+    return parsed is not None and parsed.prefix == "PLAN"
+
+
 def citation_note(c: CitationResult) -> str:
     """The human status of one citation, with the hint `expected` carries."""
+    if c.status == "replaced" and _plan_number(c):
+        return f"在研计划号，已发布为 {c.expected}，建议改用正式编号"
     if c.status in ("replaced", "abolished"):
         return (c.note or CITATION_ZH[c.status]) + ("，建议改用现行版本" if c.expected else "")
-    if c.status == "ok" and c.note and not c.expected:
+    if c.status == "ok" and c.note:
         return f"正确（{c.note}）"
-    if c.status == "ok" and c.expected:
-        return f"在研计划号，已发布为 {c.expected}，建议改用正式编号"
     if c.status == "unknown" and c.expected:
         return f"目录未收录，是否应为 {c.expected}？"
     if unverifiable(c):
@@ -68,8 +73,6 @@ class CitationLine:
         c = self.citation
         if c.status != "ok" and not unverifiable(c):
             return _PROBLEM_ORDER.index(c.status) if c.status in _PROBLEM_ORDER else len(_PROBLEM_ORDER)
-        if c.status == "ok" and c.expected:  # a plan number now published: replace it
-            return len(_PROBLEM_ORDER) + 1
         return len(_PROBLEM_ORDER) + (2 if unverifiable(c) else 3)
 
     @property
@@ -135,8 +138,8 @@ def make_summary(result: ReviewResult, group_where: str = "", llm_name: str = ""
     if gaps:
         parts.append("需要补充的是" + "，".join(gaps))
     cannot = [c for c in result.citations if unverifiable(c)]
-    bad = [c for c in result.citations if c.status != "ok" and not unverifiable(c)]
-    published = [c for c in result.citations if c.status == "ok" and c.expected]
+    published = [c for c in result.citations if c.status == "replaced" and _plan_number(c)]
+    bad = [c for c in result.citations if c.status != "ok" and not unverifiable(c) and c not in published]
     if result.citations:
         kinds = "、".join(f"{CITATION_ZH[s]}{k}处" for s in ("wrong_year", "title_mismatch", "replaced", "abolished", "unknown")
                          if (k := sum(1 for c in bad if c.status == s)))
