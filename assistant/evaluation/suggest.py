@@ -20,7 +20,7 @@ from assistant.standards import parse_number
 from assistant.yamlio import load_yaml
 
 # next_*: cases written for the grown catalog (candidates.yaml merged); scored, not in the baseline yet
-SPLITS = ("dev", "heldout", "next_dev", "next_heldout")
+SPLITS = ("dev", "heldout", "next_dev", "next_heldout", "dev3")
 HONEST_MARK = "没有识别到"  # how suggest's notes say that nothing in the scenario matched
 _QUOTED = re.compile(r"“([^”]{1,60})”")
 
@@ -247,7 +247,9 @@ def _score_regression(ctx: Context, cases: list[dict], failures: list[str]) -> d
             "rule_violation_rate": violating / n, "must_exclude_violation_rate": excluded_hits / n}
 
 
-GROWTH_FILE = "suggest_catalog_growth.yaml"
+# Blind judgements of entries added after the cases were written: the 103 held-back candidates, then the 76
+# entries merged into the catalog after the cases (part 2).
+GROWTH_FILES = ("suggest_catalog_growth.yaml", "suggest_catalog_growth2.yaml")
 
 
 def with_growth_judgements(cases: list[dict], judgements: dict[str, dict]) -> list[dict]:
@@ -266,9 +268,15 @@ def with_growth_judgements(cases: list[dict], judgements: dict[str, dict]) -> li
 def load_growth_judgements() -> dict[str, dict]:
     from assistant.evaluation import evals_dir
 
-    path = evals_dir() / GROWTH_FILE
-    data = (load_yaml(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
-    return data.get("judgements") or {}
+    merged: dict[str, dict] = {}
+    for name in GROWTH_FILES:
+        path = evals_dir() / name
+        data = (load_yaml(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
+        for case_id, j in (data.get("judgements") or {}).items():
+            into = merged.setdefault(case_id, {"acceptable": [], "must_exclude": []})
+            into["acceptable"] += list(j.get("acceptable") or [])
+            into["must_exclude"] += list(j.get("must_exclude") or [])
+    return merged
 
 
 def run(ctx: Context, cases: list[dict]) -> TaskResult:
