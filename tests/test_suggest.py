@@ -501,3 +501,32 @@ def test_check_group_says_what_the_catalog_knows_of_every_member(fake_ctx):
     text = render_checks(checks)
     assert "★ GB/T 39116—2020《智能制造能力成熟度模型》［国家标准］：现行" in text
     assert all(n in text for n in status)
+
+
+def test_what_the_applicant_names_decides_direction_members_and_what_it_sets_aside(real_ctx):
+    """Found on fresh dev cases (evals/suggest_dev3.yaml): a direction the text names (本次申报新技术融合创新类) is
+    the direction and its words are no need (系统集成服务类 is not the need 系统集成); a standard named by title
+    (按智能制造单元成熟度评估方法) joins; a theme said to be done or out of scope (去年已通过绿色工厂评价, 本次不再
+    涉及) opens no entry about it; a clause the sentence puts out of scope (…由客户自行完成，不在本项目范围内) is
+    no need."""
+    text = ("我们是太原一家做机器人自动化单元的公司。本次申报系统集成服务类试点：为锻造企业建设机器人上下料单元，完成单元的"
+            "安全设计，并按智能制造单元成熟度评估方法对交付单元分级。与客户ERP的对接由客户自行完成，不在本项目范围内。")
+    result, a = suggest_group(real_ctx, text), analyse_scenario(real_ctx, text)
+    assert a.direction == "integration" and "系统集成服务类" in a.direction_reason
+    assert "system_integration" not in [n.need_id for n in a.needs]
+    assert "GB/T 47860" in _keys(result)
+    assert any("场景写明采用“智能制造单元成熟度评估方法”" in m.reason for m in result.standards if m.number.startswith("GB/T 47860"))
+    text = ("佛山一家陶瓷砖企业，计划建设数字化车间，窑炉天然气分线计量并纳入能效分析。公司去年已通过省级绿色工厂评价，"
+            "本次不再涉及绿色工厂创建。")
+    result = suggest_group(real_ctx, text)
+    assert not any("绿色工厂" in m.title for m in result.standards), [m.title for m in result.standards]
+    assert "energy_management" in [n.need_id for n in analyse_scenario(real_ctx, text).needs]
+
+
+def test_an_activity_on_a_thing_keeps_the_thing_as_a_need(fake_ctx):
+    """车间级数字化改造规划: the planning is of a digital workshop, so both needs stand (a qualifier before
+    设备联网 is dropped, one before 规划 is not)."""
+    needs = [n.need_id for n in analyse_scenario(fake_ctx, "为15家企业做车间级数字化改造规划。").needs]
+    assert "digital_workshop" in needs and "planning_design" in needs
+    needs = [n.need_id for n in analyse_scenario(fake_ctx, "焊接机器人设备联网。").needs]
+    assert needs == ["equipment_networking"]

@@ -1,101 +1,15 @@
-"""Scenes: what the applicant commits to in this pilot, read from the scenario clause by clause.
+"""Scenes: the committed clauses of a scenario (assistant/clauses.py), grouped into the scenes of a draft.
 
-The scenario is read once, in three stages:
-- segment: clauses, each with its sentence and segment (a segment begins after ；, a colon, a new line or at an
-  enumerator), whether it is an item the applicant enumerates, opens with an additive lead (同时, 另外) or is a
-  heading (ends with a colon);
-- stance: each clause is settled (exists already, someone else's, out of this application), committed (inside
-  the list of what the pilot will do, in a sentence of intent, with a verb of building, an enumerated item) or
-  context;
-- scenes: committed clauses grouped: a new scene at each item, segment or lead, and where a clause takes up a
-  need of its own with a verb of its own; the rest of a sentence stays with its scene.
-The cue words are data (corpus/plan/scene_cues.yaml); the needs vocabulary names the needs of each clause.
+A new scene begins at each item the applicant enumerates, each segment and each additive lead, and where a
+clause takes up a need of its own with a verb of its own; the rest of a sentence stays with its scene, and an
+item keeps its whole segment. An item whose content the scenario puts out of scope is no scene.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 
-from assistant.yamlio import load_yaml
-
-CUES_FILE = Path("plan") / "scene_cues.yaml"
-
-# A clause ends at Chinese or ASCII punctuation, a new line, or an English full stop before a capital letter
-# (English applicants write sentences, not 。).
-_CLAUSE = re.compile(r"(?:[^，,。；;：:！？!?\n.]|\.(?!\s+[A-Z(]))+[：:]?")
-# Verbs of committing: a clause with one names a need it will act on ("建设MES"); with none it describes the
-# situation ("采购、仓储和配送分属不同系统").
-_COMMIT = re.compile(r"建设|实现|上线|开展|实施|打通|建立|推进|推动|引入|导入|通过|提供|做|完成|统一|部署|改造|形成|搭建|"
-                     r"采用|构建|升级|接入|进行|推行|打造|开发|建成|应用|引进|替代|对接|优化|"
-                     r"\b(?:deploy|build|implement|introduce|connect|assign|establish|set up|roll out)")
-# Verbs of building something (narrower: 做/提供/通过 also describe what a company is or does).
-_BUILD = re.compile(r"建设|上线|开展|实施|打通|建立|推进|引入|导入|部署|改造|搭建|构建|升级|接入|推行|打造|开发|建成|引进|对接|"
-                    r"\b(?:deploy|build|implement|introduce|connect|assign|establish|set up|roll out)")
-# Intent plus an action, in the words people use (想做…, 准备建…, 要上…, 打算改造…, the Company will …).
-_WILL = re.compile(r"(?:想|准备|打算|拟|计划|将|力争|争取|(?<![需主重只])要(?!求))(?:[\u4e00-\u9fff]{0,3}?)"
-                   r"(?:做|建|上|搞|把|给|对|用|弄|记|实现|开展|推进|完成|引入|改造|达到|下降|提升|降低|联网|形成|开发|编制|组织)"
-                   r"|\b(?:will|plans? to|intends? to)\b", re.IGNORECASE)
-_INTENT = re.compile(r"^(?:(?:这次|本次|此次|本期|今年|明年|下一步|本项目|项目|我们|公司|我司|企业|集团)(?:还|也|就)?)?"
-                     r"(?:计划|拟|想要|想|准备|打算|希望|要|将|需要)|拟")  # 拟 is intent wherever it stands
-_ENUMERATED = re.compile(r"\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十](?:是|[，,、])|其[一二三四五六七八九十][，,、]?|"
-                         r"\d{1,2}\s*[.．、)）]|[（(](?:[一二三四五六七八九十\d]{1,2}|[a-zA-Z])[）)]|[①②③④⑤⑥⑦⑧⑨⑩]|[•·▪◆●■*]|-\s)")
-# "首先，…；其次，…", "场景一：…": the enumerator marks the next clause as an item and is not itself text.
-_BARE_ENUMERATOR = re.compile(r"首先|其次|再次|然后|最后|此外|另外|第[一二三四五六七八九十]|其[一二三四五六七八九十]|"
-                              r"场景[一二三四五六七八九十\d]{1,2}")
-# Purpose or effect of the previous clause, or a pronoun for it: the clause finishes that scene's sentence.
-_CONTINUES = re.compile(r"\s*(?:以|用于|从而|实现|降低|提高|提升|减少|缩短|解决|这个|这些|这项|此项|它们?|其[^一二三四五六七八九十])")
-_SENTENCE_END = "。！？!?\n"
-_SEGMENT_START = "；;\n。！？!?：:"
-
-
-@dataclass(frozen=True)
-class Cues:
-    plan_openers: re.Pattern
-    heading_intent: re.Pattern
-    labels: frozenset[str]
-    past: re.Pattern
-    existing: re.Pattern
-    others: re.Pattern
-    out_of_scope: re.Pattern
-    fillers: tuple[str, ...]
-    leads: re.Pattern
-    self_description: re.Pattern
-    heading_chars: int = 6
-
-
-def _any(patterns: list[str], anchor: str = "") -> re.Pattern:
-    return re.compile(anchor + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.IGNORECASE) if patterns \
-        else re.compile(r"(?!)")
-
-
-@lru_cache(maxsize=4)
-def load_cues(corpus_root: Path) -> Cues:
-    data = load_yaml((Path(corpus_root) / CUES_FILE).read_text(encoding="utf-8")) or {}
-
-    def words(key: str) -> list[str]:
-        return [str(w) for w in data.get(key) or []]
-
-    return Cues(_any(words("plan_openers")), _any(words("heading_intent")), frozenset(words("labels")),
-                _any(words("past")), _any([re.escape(w) for w in words("existing")]), _any(words("others")),
-                _any(words("out_of_scope")),
-                tuple(sorted(words("out_of_scope_fillers"), key=len, reverse=True)),
-                _any(words("leads"), r"^\s*"), _any(words("self_description")), int(data.get("heading_chars") or 6))
-
-
-@dataclass
-class Clause:
-    text: str
-    start: int
-    sentence: int
-    segment: int  # clauses of one segment share it; a segment begins after ；, a colon, a new line, an item
-    listed: bool  # an item the applicant enumerates (一是…, 1., ①, (a), the clause after 首先 or 场景一：)
-    lead: bool  # opens with 同时/另外/再就是…: a further commitment
-    heading: bool  # ends with a colon: introduces what follows
-    needs: list[tuple[str, str]]  # (need id, phrase) the clause names
-    stance: str = "context"  # "settled" | "committed" | "weak" (a verb of committing and a need only) | "context"
+from assistant.clauses import BUILD, COMMIT, CONTINUES, WILL, Clause, Cues, load_cues, read_clauses
 
 
 @dataclass(frozen=True)
@@ -110,85 +24,6 @@ class SceneSplit:
     background: list[str]  # clauses that are no scene, in order: nothing the applicant wrote is lost
     scenes: list[SceneGroup]
     clauses: list[Clause]
-
-
-def segment(scenario: str, needs_in) -> list[Clause]:
-    """The scenario's clauses; bare enumerators (首先, 场景一：) are dropped and mark the next clause as an item."""
-    raw = [(m.start(), m.group()) for m in _CLAUSE.finditer(scenario) if m.group().strip(" ，,：:.")]
-    out: list[Clause] = []
-    sentence = seg = 0
-    mark_next = False
-    for k, (at, text) in enumerate(raw):
-        before = scenario[at - 1] if at > 0 else "\n"
-        if k and (before in _SENTENCE_END or (before == "." and scenario[at - 2:at - 1] != ".")):
-            sentence += 1
-        new_segment = k == 0 or before in _SEGMENT_START or before == "." or bool(_ENUMERATED.match(text))
-        if _BARE_ENUMERATOR.fullmatch(text.strip(" ，,、：:")):
-            mark_next = True
-            seg += 1
-            continue
-        if new_segment or mark_next:
-            seg += k > 0
-        out.append(Clause(text, at, sentence, seg, mark_next or bool(_ENUMERATED.match(text)), False,
-                          text.rstrip().endswith(("：", ":")), needs_in(text)))
-        mark_next = False
-    return out
-
-
-def _residue(text: str, cue: re.Match, fillers: tuple[str, ...]) -> str:
-    rest = text[:cue.start()] + text[cue.end():]
-    for w in fillers:
-        rest = rest.replace(w, "")
-    return re.sub(r"[\W_\d]+", "", rest)
-
-
-def stance(clauses: list[Clause], cues: Cues) -> None:
-    """Settled, committed, weak or context, for every clause in place."""
-    for c in clauses:
-        c.lead = bool(cues.leads.match(c.text))
-        if cues.past.search(c.text) and not _WILL.search(c.text) or cues.others.search(c.text):
-            c.stance = "settled"
-    for k, c in enumerate(clauses):
-        m = cues.out_of_scope.search(c.text)
-        if not m:
-            continue
-        c.stance = "settled"
-        if len(_residue(c.text, m, cues.fillers)) <= 2:  # "…，不属于本项目": the cue is about its segment
-            for earlier in clauses[:k]:
-                if earlier.segment == c.segment and earlier.sentence == c.sentence:
-                    earlier.stance = "settled"
-    # A settled clause's tail (…于2022年全面上线，实现了采购与财务一体化) is settled with it.
-    for prev, c in pairwise(clauses):
-        if prev.stance == "settled" and c.stance != "settled" and c.sentence == prev.sentence \
-                and not c.lead and not c.listed and not _WILL.search(c.text) and _CONTINUES.match(c.text):
-            c.stance = "settled"
-    zone_until: int | None = None  # None: no plan list; -1: to the end of the text; n: to the end of sentence n
-    intent_sentence = committed_segment = -1
-    for c in clauses:
-        if c.stance == "settled":
-            continue
-        in_zone = zone_until is not None and (zone_until == -1 or c.sentence <= zone_until)
-        opener = bool(cues.plan_openers.search(c.text)) and len(c.text) <= 30
-        opens = opener or (c.heading and bool(cues.heading_intent.search(c.text) or _WILL.search(c.text)))
-        if opens:
-            ends_list = c.heading or bool(re.search(r"如下|以下", c.text))
-            zone_until = -1 if ends_list else max(zone_until or 0, c.sentence) if zone_until != -1 else -1
-        intent = bool(_WILL.search(c.text) or _INTENT.search(c.text.strip()))
-        if intent:
-            intent_sentence = c.sentence
-        existing = bool(cues.existing.search(c.text)) and not intent
-        if cues.self_description.search(c.text.strip(" ，,")) and not intent and not c.listed:
-            c.stance = "context"
-        elif c.listed and not existing:
-            c.stance = "committed"
-        elif intent or not existing and (_BUILD.search(c.text) or in_zone or c.sentence == intent_sentence
-                                         or c.segment == committed_segment):
-            # a verb of building, inside the plan list, in a sentence of intent, or the tail of a commitment
-            c.stance = "committed"
-        elif _COMMIT.search(c.text) and c.needs and not existing:
-            c.stance = "weak"
-        if c.stance == "committed":
-            committed_segment = c.segment
 
 
 def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], list[list[Clause]]]:
@@ -221,8 +56,8 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
         new = current is None or c.listed or (not in_item and (
                c.lead
                or (c.segment != current[-1].segment and not attach)
-               or (ids and not ids & own and _COMMIT.search(c.text) and not _CONTINUES.match(c.text))
-               or (not ids and _BUILD.search(c.text) and not _CONTINUES.match(c.text))))
+               or (ids and not ids & own and COMMIT.search(c.text) and not CONTINUES.match(c.text))
+               or (not ids and BUILD.search(c.text) and not CONTINUES.match(c.text))))
         if new:
             current = [c]
             scenes.append(current)
@@ -242,7 +77,7 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
 
 def _dropped_after(item: Clause, clauses: list[Clause]) -> bool:
     """The item is only a title (no verb) and the clauses of its block are all settled."""
-    if _COMMIT.search(item.text) or _WILL.search(item.text):
+    if COMMIT.search(item.text) or WILL.search(item.text):
         return False
     after = [c for c in clauses if c.start > item.start]
     block = []
@@ -255,8 +90,7 @@ def _dropped_after(item: Clause, clauses: list[Clause]) -> bool:
 
 def split_scenes(scenario: str, needs_in, corpus_root: Path) -> SceneSplit:
     cues = load_cues(Path(corpus_root))
-    clauses = segment(scenario, needs_in)
-    stance(clauses, cues)
+    clauses = read_clauses(scenario, needs_in, corpus_root)
     goal, background, scenes = group(clauses, cues)
     return SceneSplit(goal, [c.text for c in background],
                       [SceneGroup(tuple(c.text for c in s), tuple(dict.fromkeys(n for c in s for n, _ in c.needs)))

@@ -5,6 +5,7 @@ the entries that serve the same need (after the plan's own examples and national
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.context import Context
@@ -39,19 +40,67 @@ class Candidate:
         industry, in the plan's list; retrieval only breaks the remaining ties."""
         return (self.std.status != "published", self.std.level != "national",
                 self.info.needs.index(need_id) if need_id in self.info.needs else len(self.info.needs),
-                not self.example, -self.specificity(phrases[:1]), not self.names(phrases), not self.names(synonyms),
-                not self.std.industries,
+                not (self.example and self.carries(phrases[:1])), not self.specificity(phrases[:1]), not self.example,
+                -self.specificity(phrases[:1]), not self.names(phrases), not self.names(synonyms),
+                not self.std.industries, self.part > 1,
                 not self.std.in_plan, self.rank if self.rank is not None else RANK_HITS, self.number)
 
     def specificity(self, phrases: tuple[str, ...]) -> float:
-        """The share of the shortest title naming one of the phrases that the phrase makes up (0: not named)."""
-        titles = [_squeeze(t) for t in [self.std.title, *self.std.alt_titles] if t]
+        """The share of the shortest title naming one of the phrases that the phrase makes up (0: not named).
+        A title's introductory element is its field (信息技术 数字孪生 第1部分：通用要求): it says nothing about
+        which of the field's standards the scenario needs, so it is left out of the measure. A part's title is
+        its series' title and its own subtitle, each measured alone: a phrase in the series' title makes every
+        part tie (安全仪表 in all parts of 安全仪表系统的功能安全), and part 1 then leads."""
+        titles = [_squeeze(x) for t in [self.std.title, *self.std.alt_titles] if t
+                  for x in _PART_LABEL.split(_subject(t)) if _squeeze(x)]
         return max((len(_squeeze(p)) / len(t) for p in phrases for t in titles if p and _squeeze(p) in t), default=0.0)
+
+    @property
+    def part(self) -> int:
+        """The part number (GB/T 21109.3 → 3; 0 for a standard without parts)."""
+        m = re.search(r"\.(\d+)(?:—|$)", self.number)
+        return int(m.group(1)) if m else 0
+
+    def carries(self, phrases: tuple[str, ...]) -> bool:
+        """Whether the title or the catalog's keywords carry one of the phrases."""
+        return self.names(phrases) or any(_squeeze(p) in _squeeze(k) for p in phrases for k in self.std.keywords if p)
 
     def names(self, phrases: tuple[str, ...]) -> bool:
         """Whether the standard's own title carries one of the phrases (MES in 制造执行系统（MES）规范)."""
         own = "|".join(_squeeze(t) for t in [self.std.title, *self.std.alt_titles])
         return any(_squeeze(p) in own for p in phrases)
+
+
+_PART_LABEL = re.compile(r"第\d+部分[:：]")  # numbering, not words
+_ELEMENTS = re.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")  # not the space inside OPC UA
+# Elements that only state an aspect of the subject before them (智能工厂 通用技术要求): such a title has no
+# introductory element to leave out.
+_ASPECT = re.compile(r"(?:第\d+部分[:：])?(?:通用|总体|基本|一般)?(?:技术|功能|性能)?"
+                     r"(?:要求|规范|指南|导则|通则|总则|术语|参考架构|参考模型|体系架构|架构|框架|评价通则|评价方法)")
+
+
+def _subject(title: str) -> str:
+    """A title without its introductory element (GB/T 1.1 titles: introductory, main and part elements,
+    separated by spaces; 批控制 第4部分：批生产记录 has no introductory element, 人工智能 知识图谱技术框架 has one)."""
+    parts = _ELEMENTS.split(title.strip())
+    has_part = bool(parts) and parts[-1].startswith("第") and "部分" in parts[-1]
+    if len(parts) <= (2 if has_part else 1) or all(_ASPECT.fullmatch(p) for p in parts[1:]):
+        return title
+    return " ".join(parts[1:])
+
+
+def title_forms(std: Standard) -> list[str]:
+    """How an applicant may name a standard by title: its subject (without the introductory element and the part
+    label) and, for a part, its series' subject alone; squeezed."""
+    out = []
+    for t in [std.title, *std.alt_titles]:
+        if not t:
+            continue
+        pieces = _PART_LABEL.split(_subject(t))
+        for form in ("".join(pieces), pieces[0]):
+            if _squeeze(form) and _squeeze(form) not in out:
+                out.append(_squeeze(form))
+    return out
 
 
 def _squeeze(text: str) -> str:
@@ -114,6 +163,13 @@ def retrieval_ranks(ctx: Context, analysis: ScenarioAnalysis) -> dict[str, int]:
     return ranks
 
 
+def _about_set_aside(cand: Candidate, analysis: ScenarioAnalysis) -> bool:
+    """The title is about something the scenario says exists already or is out of scope (公司去年已通过绿色工厂
+    评价 → 绿色工厂评价通则), and names none of the phrases it commits to."""
+    live = [p for n in analysis.needs for p in (n.phrase, *n.also)]
+    return cand.names(tuple(analysis.set_aside)) and not cand.names(tuple(live))
+
+
 def gather_candidates(ctx: Context, analysis: ScenarioAnalysis) -> Candidates:
     """Per need, the entries serving it (industry restrictions respected, retired editions resolved)."""
     ranks = retrieval_ranks(ctx, analysis) if analysis.needs else {}
@@ -125,6 +181,8 @@ def gather_candidates(ctx: Context, analysis: ScenarioAnalysis) -> Candidates:
         if not served:
             continue
         cand = _candidate(ctx, std, analysis, ranks)
+        if cand is not None and _about_set_aside(cand, analysis):
+            continue
         if cand is None:
             if (std.industries or std.regions) and not fits_scenario(std, analysis.industry_terms, analysis.places):
                 for nid in served:

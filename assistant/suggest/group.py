@@ -16,7 +16,8 @@ from assistant.suggest.scenario import ScenarioAnalysis
 PER_NEED = 1  # entries per need: the best one (the principal need gets PRINCIPAL_PER_NEED)
 PRINCIPAL_PER_NEED = 2
 MAX_CORE = 3
-ACCOMPANY_MAX = 2  # foundational entries (terms, architectures) that accompany the named needs
+ACCOMPANY_MAX = 2
+NAMED = "场景点名采用"  # why of a member the applicant names by number or title  # foundational entries (terms, architectures) that accompany the named needs
 
 
 @dataclass
@@ -58,10 +59,24 @@ def assemble(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates) -> Gro
         take = PRINCIPAL_PER_NEED if n.need_id == principal else PER_NEED
         for c in ranked[:take]:
             _add(members, c, "need", [n.need_id])
+        # The best entry written for the scenario's own industry, technology or region joins its need: the plan
+        # puts industry, local and group standards beside the national core (船舶数字化协同制造 for a shipyard's
+        # collaborative design, a Beijing 中成药 standard for a Beijing plant).
+        own = next((c for c in ranked if c.std.industries or c.std.regions), None)
+        if own is not None:
+            _add(members, own, "need", [n.need_id])
         for phrase in n.also:  # OPC UA and 工业无线 are two commitments of one need: each gets its standard
             named = next((c for c in ranked if c.names((phrase,)) and c.info.needs[:1] == (n.need_id,)), None)
             if named is not None and named.number not in members:
                 _add(members, named, "need", [n.need_id], phrase=phrase)
+    for number, quote in analysis.named_standards.items():  # the applicant names it: it is in, whatever the ranking
+        std = ctx.corpus.catalog.get(number)
+        c = cands.make(ctx, std, analysis) if std is not None else None
+        if c is not None:
+            served = [n.need_id for n in analysis.needs if n.need_id in c.info.needs]
+            _add(members, c, "need", served, why=NAMED, phrase=quote)
+            m = members[c.number]
+            m.role, m.why, m.phrase = "need", NAMED, quote
     _add_companions(ctx, analysis, cands, members, principal)
     _add_accompanying(ctx, analysis, cands, members)
     notes = _fill(ctx, analysis, cands, members, rules.min_count)

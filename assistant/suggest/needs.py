@@ -28,6 +28,7 @@ class Need:
     name: str
     phrases: tuple[str, ...]
     directions: tuple[str, ...]
+    takes_object: bool = False  # an activity on a thing (车间级数字化改造规划): the thing it plans is a need too
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def load_vocabulary(corpus_root: Path) -> Vocabulary:
     data = load_yaml((Path(corpus_root) / NEEDS_FILE).read_text(encoding="utf-8")) or {}
     generic = frozenset(str(w) for w in data.get("generic_words") or [])
     needs = {str(n["id"]): Need(str(n["id"]), str(n["name"]), tuple(str(p) for p in n.get("phrases") or []),
-                                tuple(str(d) for d in n.get("directions") or [])) for n in data.get("needs") or []}
+                                tuple(str(d) for d in n.get("directions") or []), bool(n.get("takes_object")))
+             for n in data.get("needs") or []}
     pairs = [(p, n.id) for n in needs.values() for p in n.phrases if p not in generic]
     pairs.sort(key=lambda pn: -len(pn[0]))
     return Vocabulary(needs, generic, tuple((_pattern(p), nid) for p, nid in pairs))

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from assistant.context import Context
 from assistant.standards import LEVEL_ZH, GroupChecks, Level, find_numbers, parse_number
-from assistant.suggest.group import Group, Member
+from assistant.suggest.group import NAMED, Group, Member
 from assistant.suggest.scenario import ScenarioAnalysis
 
 # Notes starting with this mark a direction fixed by the user (--direction / the UI dropdown).
@@ -107,7 +107,9 @@ def reason_for(m: Member, core: bool, analysis: ScenarioAnalysis, names: dict[st
     std, scope = m.cand.std, m.cand.info.scope or f"标准名称为《{m.cand.std.title}》"
     quote = f"“{m.phrase}”" if m.phrase else _quote(analysis, m.need_ids)
     what = "、".join(names[nid] for nid in m.need_ids if nid in names)
-    if m.role == "need":
+    if m.role == "need" and m.why == NAMED:
+        text = f"场景写明采用{quote}{('（需求：' + what + '）') if what else ''}；本标准{_scope(scope)}"
+    elif m.role == "need":
         text = f"场景写到{quote}（需求：{what}）；本标准{_scope(scope)}"
     elif m.role == "companion":
         text = f"{m.why}{'，' if m.why else ''}服务场景中的{quote}（{what}）；本标准{_scope(scope)}"

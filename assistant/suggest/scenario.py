@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.clauses import read_clauses
 from assistant.context import Context
 from assistant.corpus import Direction
 from assistant.errors import InputError
@@ -61,6 +62,8 @@ class ScenarioAnalysis:
     direction_confidence: float = 0.0  # the winner's share of the direction evidence (not shown as a score)
     direction_keywords: list[str] = field(default_factory=list)  # the direction's plan keywords the text uses
     outside: list[str] = field(default_factory=list)  # sectors outside manufacturing it names (医院, 餐饮)
+    set_aside: list[str] = field(default_factory=list)  # needs phrases it says exist already or are out of scope
+    named_standards: dict[str, str] = field(default_factory=dict)  # catalog number → how the text cites it
 
     def need(self, need_id: str) -> NeedHit | None:
         return next((n for n in self.needs if n.need_id == need_id), None)
@@ -117,20 +120,29 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
         raise InputError("场景描述里没有文字，只有符号或数字")
     root = ctx.settings.corpus_dir
     vocab, hints = load_vocabulary(root), load_hints(root)
-    hits = _need_hits(vocab, hints, text)
+    settled = _settled_spans(text, root)
+    # 本次申报系统集成服务类试点 names a direction, not the need 系统集成: direction names are read as such only.
+    named = [d for d in ctx.corpus.plan.directions if d.name in text]
+    plain = _blank(text, [(m.start(), m.end()) for d in named for m in re.finditer(re.escape(d.name), text)])
+    hits, aside = _need_hits(vocab, hints, plain, settled)
     needs = _distinct_needs(vocab, hits)
     role, role_phrase = _role(hints, text)
-    industry_terms = _industry_terms(ctx, hints, text)
+    # An industry or technology named only where the text says it is done or out of scope (去年已通过绿色工厂评价，
+    # 本次不再涉及) does not open the entries restricted to it.
+    industry_terms = _industry_terms(ctx, hints, _blank(text, settled))
     directions = {d.id: d for d in ctx.corpus.plan.directions}
     keywords = _direction_keywords(ctx, vocab, text)
-    direction, reason, confidence = _direction(ctx, hints, vocab, needs, role, role_phrase, keywords)
+    direction, reason, confidence = _direction(ctx, hints, vocab, needs, role, role_phrase, keywords,
+                                               named[0] if len(named) == 1 else None)
     analysis = ScenarioAnalysis(
         text=text, language=_language(text), role=role, role_phrase=role_phrase,
         industry=next((t for t in industry_terms if t in hints.industries), industry_terms[0] if industry_terms else None),
         products=_products(text), needs=needs, scenes=_scenes(text, hits), direction=direction.id,
         direction_reason=reason, industry_terms=industry_terms, direction_confidence=confidence,
         direction_keywords=keywords.get(direction.id, []),
-        places=sorted({r for s in ctx.corpus.catalog.standards for r in s.regions if r in text}))
+        places=sorted({r for s in ctx.corpus.catalog.standards for r in s.regions if r in text}),
+        set_aside=[p for p in aside if all(p != n.phrase and p not in n.also for n in needs)],
+        named_standards=_named_standards(ctx, _blank(text, settled)))
     analysis.notes += _notes(analysis, directions)
     analysis.outside = [o for o in hints.outside if o in text] if not industry_terms else []
     return analysis
@@ -181,22 +193,59 @@ def _existing(text: str, hit: PhraseHit, cues: tuple[str, ...]) -> bool:
 _COORDINATED = re.compile(r"\s*(?:和|及|与|、|以及)\s*")
 
 
-def _heads(hits: list[PhraseHit]) -> list[PhraseHit]:
+def _heads(vocab: Vocabulary, hits: list[PhraseHit]) -> list[PhraseHit]:
     """Drop a phrase that only qualifies the next one (焊接机器人设备联网: the robots are what gets networked; in a
-    Chinese noun compound the last noun is the head, so the need is 设备联网, not 机器人)."""
+    Chinese noun compound the last noun is the head, so the need is 设备联网, not 机器人). Not before an
+    activity on a thing (车间级数字化改造规划): what it plans is what the pilot will build."""
     return [h for h, nxt in zip(hits, [*hits[1:], None])
-            if nxt is None or nxt.start != h.end or nxt.need_id == h.need_id]
+            if nxt is None or nxt.start != h.end or nxt.need_id == h.need_id or vocab.needs[nxt.need_id].takes_object]
 
 
-def _need_hits(vocab: Vocabulary, hints: Hints, text: str) -> list[PhraseHit]:
-    """The needs phrases the text commits to, plus English words whose Chinese terms are needs phrases."""
-    found = _heads(find_phrases(vocab, text))
+def _settled_spans(text: str, corpus_root: Path) -> list[tuple[int, int]]:
+    """The clauses the scene reader finds settled: done already, someone else's, out of this application."""
+    clauses = read_clauses(text, lambda _: [], corpus_root)
+    return [(c.start, c.start + len(c.text)) for c in clauses if c.stance == "settled"]
+
+
+NAMED_TITLE_CHARS = 8  # 数字孪生通用要求: a shorter title (智能工厂) is a topic, not the name of a standard
+
+
+def _named_standards(ctx: Context, text: str) -> dict[str, str]:
+    """Catalog entries the applicant cites by number (依据GB/T 42405.1) or by title (按智能制造单元成熟度评估方法,
+    依据北京市中成药智能制造技术规范), outside what it says is done or out of scope."""
+    from assistant.standards import find_numbers
+    from assistant.suggest.candidates import title_forms
+
+    cited = {n.key: text[a:b] for n, a, b in find_numbers(text)}
+    low = text.lower()
+    out: dict[str, str] = {}
+    for std in ctx.corpus.catalog.standards:
+        key = std.number.split("—")[0]
+        titled = next((t for t in title_forms(std) if len(t) >= NAMED_TITLE_CHARS and t in low), None)
+        if key in cited or titled:
+            at = low.find(titled) if titled else -1
+            out[std.number] = cited.get(key) or text[at:at + len(titled)]
+    return out
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+def _need_hits(vocab: Vocabulary, hints: Hints, text: str,
+               settled: list[tuple[int, int]]) -> tuple[list[PhraseHit], list[str]]:
+    """The needs phrases the text commits to, plus English words whose Chinese terms are needs phrases; and the
+    phrases it sets aside (exist already, negated, out of scope)."""
+    found = _heads(vocab, find_phrases(vocab, text))
     existing: list[PhraseHit] = []
     for h in found:  # 已经建了工业互联网平台和数据中台: what follows an existing thing after 和/及/、 exists too
         if _existing(text, h, hints.existing) or (existing and _COORDINATED.fullmatch(text[existing[-1].end:h.start])):
             existing.append(h)
     hits = [h for h in found if not _negated(text, h, hints.negations) and h not in existing
-            and not _settled(text, h, hints.settled, found)]
+            and not _settled(text, h, hints.settled, found)
+            and not any(a <= h.start < b for a, b in settled)]
     taken = [(h.start, h.end) for h in found]  # a phrase set aside (existing, negated) is not read again in English
     low = folded(text)
     for pattern, terms in hints.english:
@@ -206,7 +255,8 @@ def _need_hits(vocab: Vocabulary, hints: Hints, text: str) -> list[PhraseHit]:
             for need_id in needs_of_terms(vocab, list(terms)):
                 hits.append(PhraseHit(need_id, text[m.start():m.end()], m.start(), m.end()))
                 taken.append((m.start(), m.end()))
-    return sorted(hits, key=lambda h: h.start)
+    aside = list(dict.fromkeys(h.phrase for h in found if h not in hits))
+    return sorted(hits, key=lambda h: h.start), aside
 
 
 def _distinct_needs(vocab: Vocabulary, hits: list[PhraseHit]) -> list[NeedHit]:
@@ -307,8 +357,11 @@ PRIMARY_EDGE = 0.01
 
 
 def _direction(ctx: Context, hints: Hints, vocab: Vocabulary, needs: list[NeedHit], role: str,
-               role_phrase: str | None, keywords: dict[str, list[str]]) -> tuple[Direction, str, float]:
+               role_phrase: str | None, keywords: dict[str, list[str]],
+               named: Direction | None = None) -> tuple[Direction, str, float]:
     plan = ctx.corpus.plan
+    if named is not None:  # the applicant says which direction it applies under
+        return named, f"场景写明申报“{named.name}”。", 1.0
     role_info = next((r for r in hints.roles if r[0] == role), None)
     moves = hints.counterparts.get(role, {})
     votes = {d.id: 0.0 for d in plan.directions}
