@@ -11,6 +11,7 @@ import json
 import re
 
 from assistant.context import Context
+from assistant.errors import InputError
 from assistant.evaluation import TaskResult
 from assistant.standards import find_numbers
 
@@ -115,7 +116,7 @@ def run_offline(ctx: Context, cases: list[dict]) -> TaskResult:
 
 PLACEHOLDER = "【待补充"
 SCENES_HEADING = "试点方向与场景"
-SPLITS = ("dev", "dev3", "heldout")  # dev3: 20 fresh cases (2026-12-03) the scene reader was redesigned on
+SPLITS = ("dev", "dev3", "dev4", "heldout")  # dev3: the scene reader was redesigned on it; dev4: written after
 
 
 def load_split(split: str) -> list[dict]:
@@ -155,6 +156,8 @@ def score_case(ctx: Context, case: dict, draft) -> dict:
     lines = body_lines(md)
     scenes_text = next((s.text for s in draft.sections if s.heading == SCENES_HEADING), "")
     carried = [any(w in scenes_text for w in words) for words in case["scenes"]]
+    # Words only the done / someone else's / out-of-scope parts of the scenario use (cases that list them).
+    leaked = [w for w in case.get("not_scenes") or [] if w in scenes_text]
     names = _need_names(ctx)
     named = [names.get(n, n) in md for n in case["needs"]]
     catalog = ctx.corpus.catalog
@@ -164,6 +167,7 @@ def score_case(ctx: Context, case: dict, draft) -> dict:
             "needs_named": sum(named) / max(len(named), 1),
             "invalid_numbers": len(invalid),
             "irrelevant_references": irrelevant_references(ctx, md, case.get("industry", "")),
+            "settled_leaks": leaked,
             "missing_scenes": [w for w, ok in zip(case["scenes"], carried) if not ok]}
 
 
@@ -182,11 +186,18 @@ def run_scenarios(ctx: Context, cases: list[dict], split: str) -> TaskResult:
 
     scores, failures = [], []
     for case in cases:
-        draft = draft_document(offline(ctx), case.get("kind", "application"), case["scenario"])
+        try:
+            draft = draft_document(offline(ctx), case.get("kind", "application"), case["scenario"])
+        except InputError as e:  # the one-line refusal a user gets: every scene of the case is lost
+            failures.append(f"{case['id']}：没有生成文稿（{e}）")
+            scores.append({"placeholder_share": 0.0, "scenes_carried": 0.0, "needs_named": 0.0, "invalid_numbers": 0,
+                           "irrelevant_references": [], "settled_leaks": [], "missing_scenes": case["scenes"]})
+            continue
         s = score_case(ctx, case, draft)
         scores.append(s)
         failures += [f"{case['id']}：没有写入的场景 {w}" for w in s["missing_scenes"]]
         failures += [f"{case['id']}：无关的参考案例 {r}" for r in s["irrelevant_references"]]
+        failures += [f"{case['id']}：写进了场景的已有/范围外内容 {w}" for w in s["settled_leaks"]]
         if s["placeholder_share"] > 0.25:
             failures.append(f"{case['id']}：待补充占比 {s['placeholder_share']:.0%}")
     n = max(len(scores), 1)
@@ -195,6 +206,7 @@ def run_scenarios(ctx: Context, cases: list[dict], split: str) -> TaskResult:
         "placeholder_share_max": max((s["placeholder_share"] for s in scores), default=0.0),
         "scenes_carried": sum(s["scenes_carried"] for s in scores) / n,
         "needs_named": sum(s["needs_named"] for s in scores) / n,
+        "settled_leaks": float(sum(len(s["settled_leaks"]) for s in scores)),
         "invalid_numbers": float(sum(s["invalid_numbers"] for s in scores)),
         "irrelevant_references": float(sum(len(s["irrelevant_references"]) for s in scores)),
     }
