@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -32,15 +33,26 @@ COMMIT = re.compile(r"建设|实现|上线|开展|实施|打通|建立|推进|�
                      r"\b(?:deploy|build|implement|introduce|connect|assign|establish|set up|roll out)")
 # Verbs of building something (narrower: 做/提供/通过 also describe what a company is or does).
 BUILD = re.compile(r"建设|上线|开展|实施|打通|建立|推进|引入|导入|部署|改造|搭建|构建|升级|接入|推行|打造|开发|建成|引进|对接|"
+                   r"编制|制定|研制|"
                     r"\b(?:deploy|build|implement|introduce|connect|assign|establish|set up|roll out)")
 # Intent plus an action, in the words people use (想做…, 准备建…, 要上…, 打算改造…, the Company will …).
 WILL = re.compile(r"(?:想|准备|打算|拟|计划|将|力争|争取|(?<![需主重只])要(?!求))(?:[\u4e00-\u9fff]{0,3}?)"
                    r"(?:做|建|上|搞|把|给|对|用|弄|记|实现|开展|推进|完成|引入|改造|达到|下降|提升|降低|联网|形成|开发|编制|组织)"
                    r"|\b(?:will|plans? to|intends? to)\b", re.IGNORECASE)
 _INTENT = re.compile(r"^(?:(?:这次|本次|此次|本期|今年|明年|下一步|本项目|项目|我们|公司|我司|企业|集团)(?:还|也|就)?)?"
-                     r"(?:计划|拟|想要|想|准备|打算|希望|要|将|需要)|拟")  # 拟 is intent wherever it stands
+                     r"(?:计划|拟|想要|想|准备|打算|希望|要(?!求)|将|需要)|^(?:这次|本次|此次|本期)")
+_INTENT_ANYWHERE = re.compile(r"拟(?!定)")  # 拟 is intent wherever it stands (本期拟基于…建设)
 _ENUMERATED = re.compile(r"\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十](?:是|[，,、])|其[一二三四五六七八九十][，,、]?|"
-                         r"\d{1,2}\s*[.．、)）]|[（(](?:[一二三四五六七八九十\d]{1,2}|[a-zA-Z])[）)]|[①②③④⑤⑥⑦⑧⑨⑩]|[•·▪◆●■*]|-\s)")
+                         r"第[一二三四五六七八九十]个(?:是)?|\d\ufe0f?\u20e3|"
+                         r"\d{1,2}\s*[.．、)）]|[（(](?:[一二三四五六七八九十\d]{1,2}|[a-zA-Z])[）)]|[①②③④⑤⑥⑦⑧⑨⑩]|"
+                         r"[•·▪◆●■*▶►➤✅✔☑]|-\s)")
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}\s*[.．、)）]|[（(]?[一二三四五六七八九十\d]{1,2}[）)]|[•·▪◆●■*▶►➤\-]|\d\ufe0f?\u20e3)\s*")
+# A dated completion (2016年上线用友ERP, 设备上云1.1万台（2022—2025年完成）): done when the year is past.
+_DATED = re.compile(r"(\d{4})\s*年(?:\d{1,2}\s*月)?[^，,。；;\d]{0,10}?(?:上线|建成|投用|投运|投产|完成|部署|实施|引入|交付|"
+                    r"通过|验收|上了|引进|改造)")
+# Pasted tables: cells separated by tabs or |; spoken text: clauses separated by spaces only.
+_CELL = re.compile(r"\t+| ?[|｜] ?")
+_SPOKEN_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 # "首先，…；其次，…", "场景一：…": the enumerator marks the next clause as an item and is not itself text.
 _BARE_ENUMERATOR = re.compile(r"首先|其次|再次|然后|最后|此外|另外|第[一二三四五六七八九十]|其[一二三四五六七八九十]|"
                               r"场景[一二三四五六七八九十\d]{1,2}")
@@ -63,6 +75,8 @@ class Cues:
     leads: re.Pattern
     self_description: re.Pattern
     heading_chars: int = 6
+    table_headers: frozenset[str] = frozenset()
+    settled_headings: re.Pattern = re.compile(r"(?!)")
 
 
 def _any(patterns: list[str], anchor: str = "") -> re.Pattern:
@@ -81,7 +95,8 @@ def load_cues(corpus_root: Path) -> Cues:
                 _any(words("past")), _any([re.escape(w) for w in words("existing")]), _any(words("others")),
                 _any(words("out_of_scope")),
                 tuple(sorted(words("out_of_scope_fillers"), key=len, reverse=True)),
-                _any(words("leads"), r"^\s*"), _any(words("self_description")), int(data.get("heading_chars") or 6))
+                _any(words("leads"), r"^\s*"), _any(words("self_description")), int(data.get("heading_chars") or 6),
+                frozenset(words("table_headers")), _any(words("settled_headings"), "^"))
 
 
 @dataclass
@@ -94,28 +109,63 @@ class Clause:
     lead: bool  # opens with 同时/另外/再就是…: a further commitment
     heading: bool  # ends with a colon: introduces what follows
     needs: list[tuple[str, str]]  # (need id, phrase) the clause names
+    line_end: bool = False  # the clause ends its line (▶ 本期试点（2026—2027） on a line of its own)
+    row: bool = False  # a cell of a pasted table row
     stance: str = "context"  # "settled" | "committed" | "weak" (a verb of committing and a need only) | "context"
 
 
-def segment(scenario: str, needs_in) -> list[Clause]:
-    """The scenario's clauses; bare enumerators (首先, 场景一：) are dropped and mark the next clause as an item."""
-    raw = [(m.start(), m.group()) for m in _CLAUSE.finditer(scenario) if m.group().strip(" ，,：:.")]
+def _normalised(scenario: str) -> tuple[str, set[int]]:
+    """The text with table cells and spoken pauses turned into commas (same length, so spans stay), and the
+    starts of the lines that are table rows."""
+    chars, rows = list(scenario), set()
+    at = 0
+    for line in scenario.split("\n"):
+        if _CELL.search(line) and len(_CELL.findall(line)) >= 1 and (line.count("\t") or line.count("|") >= 2):
+            rows.add(at)
+            for m in _CELL.finditer(line):
+                chars[at + m.start()] = "，"
+                for k in range(at + m.start() + 1, at + m.end()):
+                    chars[k] = " "
+        elif not re.search(r"[，。；,;]", line) and len(_SPOKEN_GAP.findall(line)) >= 2:
+            for m in _SPOKEN_GAP.finditer(line):
+                chars[at + m.start()] = "，"
+        at += len(line) + 1
+    return "".join(chars), rows
+
+
+def segment(scenario: str, needs_in, headers: frozenset[str] = frozenset()) -> list[Clause]:
+    """The scenario's clauses; bare enumerators (首先, 场景一：) and row numbers are dropped and mark the next clause
+    as an item; a table row is one item; a table's header row is no text."""
+    text_, rows = _normalised(scenario)
+    raw = [(m.start(), scenario[m.start():m.end()]) for m in _CLAUSE.finditer(text_)
+           if m.group().strip(" ，,：:.")]
     out: list[Clause] = []
     sentence = seg = 0
-    mark_next = False
+    mark_next, header_line = False, -1
     for k, (at, text) in enumerate(raw):
-        before = scenario[at - 1] if at > 0 else "\n"
-        if k and (before in _SENTENCE_END or (before == "." and scenario[at - 2:at - 1] != ".")):
+        line_start = text_.rfind("\n", 0, at) + 1
+        before = text_[at - 1] if at > 0 else "\n"
+        if k and (before in _SENTENCE_END or (before == "." and text_[at - 2:at - 1] != ".")):
             sentence += 1
-        new_segment = k == 0 or before in _SEGMENT_START or before == "." or bool(_ENUMERATED.match(text))
-        if _BARE_ENUMERATOR.fullmatch(text.strip(" ，,、：:")):
+        row_start = line_start in rows and not text_[line_start:at].strip(" ，")
+        text = _CELL.sub("，", text).strip(" ，") if line_start in rows else text
+        cells = [c.strip(" ，") for c in re.split(r"[，,]", text)]
+        if line_start == header_line or (line_start in rows and row_start and cells
+                                         and all(c in headers for c in cells if c)):
+            header_line = line_start
+            continue  # 序号  建设内容  预期目标  完成时间
+        new_segment = k == 0 or before in _SEGMENT_START or before == "." or bool(_ENUMERATED.match(text)) or row_start
+        bare = text.strip(" ，,、：:")
+        if _BARE_ENUMERATOR.fullmatch(bare) or (line_start in rows and re.fullmatch(r"\d{1,3}", bare)):
             mark_next = True
             seg += 1
             continue
         if new_segment or mark_next:
             seg += k > 0
-        out.append(Clause(text, at, sentence, seg, mark_next or bool(_ENUMERATED.match(text)), False,
-                          text.rstrip().endswith(("：", ":")), needs_in(text)))
+        end = at + len(raw[k][1])
+        out.append(Clause(text, at, sentence, seg, mark_next or row_start or bool(_ENUMERATED.match(text)), False,
+                          text.rstrip().endswith(("：", ":")), needs_in(text),
+                          line_end=end >= len(text_) or text_[end] == "\n", row=line_start in rows))
         mark_next = False
     return out
 
@@ -129,9 +179,13 @@ def _residue(text: str, cue: re.Match, fillers: tuple[str, ...]) -> str:
 
 def stance(clauses: list[Clause], cues: Cues) -> None:
     """Settled, committed, weak or context, for every clause in place."""
+    this_year = date.today().year
     for c in clauses:
         c.lead = bool(cues.leads.match(c.text))
-        if cues.past.search(c.text) and not WILL.search(c.text) or cues.others.search(c.text):
+        dated = any(int(m.group(1)) < this_year for m in _DATED.finditer(c.text))
+        # A heading's past participle names its item (已交付车辆：…); headings settle by settled_headings only.
+        if not c.heading and ((cues.past.search(c.text) or dated) and not WILL.search(c.text)
+                              or cues.others.search(c.text)):
             c.stance = "settled"
     for k, c in enumerate(clauses):
         m = cues.out_of_scope.search(c.text)
@@ -142,6 +196,21 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
             for earlier in clauses[:k]:
                 if earlier.segment == c.segment and earlier.sentence == c.sentence:
                     earlier.stance = "settled"
+    # A heading that says its list is done, someone else's or later (已建系统：…, 二期再做：…, 不在范围：…) settles
+    # the block it introduces, to the next item or heading.
+    for k, c in enumerate(clauses):
+        if c.heading and (c.stance == "settled" or cues.settled_headings.search(_LIST_MARK.sub("", c.text.strip()))):
+            c.stance = "settled"
+            for after in clauses[k + 1:]:
+                if after.listed or after.heading:
+                    break
+                after.stance = "settled"
+    # A table row is one item: a cell saying it is done or someone else's (已上线, 合作方负责, 客户项目，不申报)
+    # settles the row.
+    settled_rows = {c.segment for c in clauses if c.row and c.stance == "settled"}
+    for c in clauses:
+        if c.row and c.segment in settled_rows:
+            c.stance = "settled"
     # A settled clause's tail (…于2022年全面上线，实现了采购与财务一体化) is settled with it.
     for prev, c in pairwise(clauses):
         if prev.stance == "settled" and c.stance != "settled" and c.sentence == prev.sentence \
@@ -156,9 +225,10 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
         opener = bool(cues.plan_openers.search(c.text)) and len(c.text) <= 30
         opens = opener or (c.heading and bool(cues.heading_intent.search(c.text) or WILL.search(c.text)))
         if opens:
-            ends_list = c.heading or bool(re.search(r"如下|以下", c.text))
+            # to the end of the text after a colon, 如下, or an opener that is a line of its own (▶ 本期试点（2026—2027）)
+            ends_list = c.heading or bool(re.search(r"如下|以下", c.text)) or (c.line_end and len(c.text.strip()) <= 30)
             zone_until = -1 if ends_list else max(zone_until or 0, c.sentence) if zone_until != -1 else -1
-        intent = bool(WILL.search(c.text) or _INTENT.search(c.text.strip()))
+        intent = bool(WILL.search(c.text) or _INTENT.match(c.text.strip()) or _INTENT_ANYWHERE.search(c.text))
         if intent:
             intent_sentence = c.sentence
         existing = bool(cues.existing.search(c.text)) and not intent
@@ -180,6 +250,7 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
 
 def read_clauses(text: str, needs_in, corpus_root: Path) -> list[Clause]:
     """The scenario's clauses with their stance; `needs_in(clause)` gives the (need id, phrase) pairs it names."""
-    clauses = segment(text, needs_in)
-    stance(clauses, load_cues(Path(corpus_root)))
+    cues = load_cues(Path(corpus_root))
+    clauses = segment(text, needs_in, cues.table_headers)
+    stance(clauses, cues)
     return clauses

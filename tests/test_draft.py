@@ -868,3 +868,28 @@ def test_scene_reader_takes_plan_lists_tables_and_english_and_leaves_what_is_set
     assert len(got) == 2 and "OPC UA" in got[1] and "warehouse" not in "".join(got), got
     got = scenes("公司计划建设能源管控中心，蒸汽和电分车间计量；海外工厂暂不纳入本次范围。")
     assert len(got) == 1 and "分车间计量" in got[0] and "海外" not in got[0], got
+
+
+def test_scene_reader_takes_pasted_tables_bullets_emoji_and_spoken_text():
+    """Layouts of evals/draft_dev4.yaml, in new words: a tab table with its header and a done row, a | table whose
+    status cell puts a row out, ▶/· slides with a later phase, emoji keycaps, a text of spoken pauses; and a year
+    before this one dates a completion (2019年上线), a later one does not (力争明年底前完成)."""
+    from assistant.draft.basis import _needs_vocabulary
+    from assistant.draft.basis import _needs_in as needs_in
+    from assistant.draft.scenes import split_scenes
+
+    vocab = _needs_vocabulary(REPO / "corpus")
+
+    def scenes(text: str) -> list[str]:
+        return ["，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, vocab), REPO / "corpus").scenes]
+
+    got = scenes("序号\t建设内容\t完成时间\n1\t冲床联网，采集冲次\t2027.03\n2\t（已完成）OA系统升级\t2024.05\n")
+    assert len(got) == 1 and "冲床联网" in got[0] and "序号" not in got[0], got
+    got = scenes("名称 | 状态 | 责任单位\n喷涂线能耗计量 | 本期新建 | 制造部\n厂区安防 | 客户项目，不申报 | 物业\n")
+    assert len(got) == 1 and "喷涂线" in got[0], got
+    got = scenes("▶ 本期试点（2027）\n · 模具寿命预测：采集压铸机压射数据\n · 集中采购\n▶ 二期再做：供应链金融\n")
+    assert len(got) == 2 and "压射" in got[0] and "金融" not in "".join(got), got
+    got = scenes("老师好\n1️⃣ 想把车床联起来\n2️⃣ 仓库扫码出入库\nERP是2019年上线的不用管\n")
+    assert len(got) == 2 and "扫码" in got[1] and "ERP" not in "".join(got), got
+    got = scenes("我们做不锈钢锅 现在想做的第一个是抛光车间的粉尘监测 第二个是订单排产 食堂那个是园区统一装的也不算")
+    assert len(got) == 2 and "粉尘" in got[0] and "排产" in got[1] and "食堂" not in "".join(got), got

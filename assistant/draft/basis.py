@@ -22,8 +22,8 @@ SUBJECT = {"manufacturer": "该企业", "provider": "该单位", "consultant": "
 _FIRST_PERSON = re.compile(r"我们公司|我们|我司|我公司|我厂|我单位|本公司|本单位|本企业|本厂|^(?:公司|企业|单位)(?=[^\u4e00-\u9fff]|[是为有将拟计])")
 _LEAD = re.compile(r"^(?:并且|并|同时|另外|此外|以及|还要|再就是|还有|再者|还|[一二三四五六七八九十]是|第[一二三四五六七八九十](?:是|，)?|其[一二三四五六七八九十]，?)")
 _LIST_MARK = re.compile(r"^(?:\d{1,2}\s*[.．、)）]\s*|[（(](?:[\d一二三四五六七八九十]{1,2}|[a-zA-Z])[）)]\s*|[①②③④⑤⑥⑦⑧⑨⑩]\s*|"
-                        r"[•·▪◆●■\-*]\s*)")  # "1. 建设…", "• 建设…"
-_INTENT = re.compile(r"^(?:(?:这次|本次|此次|本期|今年|明年|下一步|本项目|项目)(?:还|也|就)?)?(?:计划|拟|想要|想|准备|打算|希望|要|将|需要)")
+                        r"[•·▪◆●■▶►➤✅✔☑\-*]\s*|\d\ufe0f?\u20e3\s*|第[一二三四五六七八九十]个(?:是)?)")  # "1. 建设…", "• 建设…", 1️⃣
+_INTENT = re.compile(r"^(?:(?:这次|本次|此次|本期|今年|明年|下一步|本项目|项目)(?:还|也|就)?)?(?:计划|拟|想要|想|准备|打算|希望|要(?!求)|将|需要)")
 CN_NUM = "一二三四五六七八九十"
 
 
@@ -221,11 +221,13 @@ def industry_terms(industry: str) -> list[str]:
 
 
 def _industry_text(ctx: Context, scenario: str, industry: str | None) -> str:
-    """Where a case's industry words are looked for: the scenario, its industry false friends (汽车衡) blanked,
-    and the analysis' industry."""
+    """Where a case's industry words are looked for: the sentence where the applicant says who it is (the first),
+    its industry false friends (汽车衡) blanked, and the analysis' industry. Not the whole text: a tractor maker's
+    发动机转速 (engine speed) does not make it an engine maker."""
     from assistant.suggest.scenario import load_hints, without_false_friends
 
-    return f"{without_false_friends(load_hints(ctx.settings.corpus_dir), scenario)} {industry or ''}"
+    first = re.split(r"[。！？!?\n]", scenario.strip(), maxsplit=1)[0]
+    return f"{without_false_friends(load_hints(ctx.settings.corpus_dir), first)} {industry or ''}"
 
 
 def same_industry(case, text: str) -> bool:

@@ -38,6 +38,15 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
         if c.heading and c.text.strip(" ，,：:") in cues.labels:
             attach = current is not None
             continue
+        opener = bool(cues.plan_openers.search(c.text) or cues.heading_intent.search(c.text))
+        if c.heading and c.listed and later and c.stance != "settled" and not opener:
+            current = [c]  # · 模具寿命预测：采集…: an item's title; its block follows
+            scenes.append(current)
+            attach = True
+            continue
+        if not c.heading and c.listed and cues.plan_openers.search(c.text) and not c.needs and len(c.text) <= 30:
+            current = None  # ▶ 本期试点（2027）: a heading of the plan list, not a scene
+            continue
         if c.heading and later and c.stance != "settled":
             if c.needs and goal is None:
                 goal = c.text
@@ -67,25 +76,26 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
     # An item whose content turned out to be out of scope (场景三：成品物流 / 内容：…不作为本试点场景) is no scene.
     kept = []
     for s in scenes:
-        if len(s) == 1 and s[0].listed and _dropped_after(s[0], clauses):
-            background.append(s[0])
+        if len(s) == 1 and s[0].listed and (s[0].heading or _dropped_after(s[0], clauses, cues.labels)):
+            background.append(s[0])  # a title with nothing committed under it (1. 企业名称：××阀门)
         else:
             kept.append(s)
     background.sort(key=lambda c: c.start)
     return goal, background, kept
 
 
-def _dropped_after(item: Clause, clauses: list[Clause]) -> bool:
-    """The item is only a title (no verb) and the clauses of its block are all settled."""
+def _dropped_after(item: Clause, clauses: list[Clause], labels: frozenset[str]) -> bool:
+    """The item is only a title (no verb), its block is introduced by a label (场景三：成品物流 / 内容：…) and all
+    of that block is settled."""
     if COMMIT.search(item.text) or WILL.search(item.text):
         return False
-    after = [c for c in clauses if c.start > item.start]
     block = []
-    for c in after:
+    for c in (c for c in clauses if c.start > item.start):
         if c.listed:
             break
         block.append(c)
-    return bool(block) and all(c.stance == "settled" or c.heading for c in block)
+    return (bool(block) and block[0].heading and block[0].text.strip(" ，,：:") in labels
+            and all(c.stance == "settled" or c.heading for c in block))
 
 
 def split_scenes(scenario: str, needs_in, corpus_root: Path) -> SceneSplit:
