@@ -65,6 +65,8 @@ class Requirement(BaseModel):
     not_incomplete: list[str] = []
     # For `covered`, the done evidence must have substance: a 《》/“” name, or this many characters in all.
     min_evidence_chars: int = 0
+    # Or: for `covered`, a done sentence must name what it is about (a standard number, a 《title》, a clause).
+    substance: list[str] = []
     # Senses (review): done evidence must speak of the deliverable itself, i.e. match one of these patterns;
     # keyword hits inside a false friend ("系统解决方案供应商" for 解决方案) do not count at all.
     deliverable: list[str] = []
@@ -73,6 +75,9 @@ class Requirement(BaseModel):
     false_friend_note: str = ""
     # Halves the plan asks for together (name -> pattern): covered needs done evidence of every part.
     parts: dict[str, str] = {}
+    # A part that is about standards of some levels only (修订建议: the plan asks for national and industry ones):
+    # a sentence citing standards, none of these levels, does not count for it.
+    part_levels: dict[str, list[str]] = {}
     sources: str = ""
 
 

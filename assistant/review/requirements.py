@@ -12,6 +12,7 @@ from assistant.errors import AssistantError, ModelError
 from assistant.loaders import Document
 from assistant.review.result import MAX_EVIDENCE, MAX_QUOTE, Evidence, RequirementVerdict, Stage, Status
 from assistant.review.sentences import _UNIT_DONE, ClauseState, Markers, Sentence, _alternation, clause_state
+from assistant.standards import find_numbers
 from assistant.textnorm import HEADING_RE
 from assistant.textnorm import nfkc as _nfkc_uncached
 
@@ -310,6 +311,8 @@ _NOT_CONTENT = re.compile(r"[\s，。；：、,.;:！？!?（）()“”《》]"
 def has_substance(req: Requirement, sentences: list[Sentence]) -> bool:
     """Done evidence that is more than a bare count, for requirements that ask for it (min_evidence_chars): a
     named item (《》/“”), or that many characters of content across the done sentences."""
+    if req.substance:  # 共形成标准修订建议3条 names no standard: a count, not a suggestion one can check
+        return any(find_numbers(s.text) or any(re.search(p, s.text) for p in req.substance) for s in sentences)
     if req.min_evidence_chars <= 0:
         return True
     if any(_NAMED.search(s.text) for s in sentences):
@@ -347,11 +350,25 @@ def _about(req: Requirement, c: Candidate) -> bool:
     return c.strength in ("strong", "promise") or Senses.of(req).speaks_of_deliverable(_evidence_text(c.sentence))
 
 
+_LEVEL_WORDS = (("国家标准", "national"), ("国标", "national"), ("行业标准", "industry"), ("行标", "industry"),
+                ("地方标准", "local"), ("团体标准", "group"), ("企业标准", "enterprise"), ("企标", "enterprise"))
+
+
 def missing_parts(req: Requirement, cands: list[Candidate]) -> list[str]:
     """The halves of a requirement (rubric `parts`) that no candidate among `cands` speaks of."""
     senses = Senses.of(req)  # a half named only by a false friend (修订了管理制度) is not there
-    return [name for name, pattern in req.parts.items()
-            if not any(re.search(pattern, senses.mask(f"{c.sentence.header} {c.sentence.text}")) for c in cands)]
+
+    def speaks(name: str, pattern: str, c: Candidate) -> bool:
+        text = senses.mask(f"{c.sentence.header} {c.sentence.text}")
+        if not re.search(pattern, text):
+            return False
+        levels = req.part_levels.get(name)
+        cited = [n.level for n, _, _ in find_numbers(c.sentence.text)]
+        cited += [lv for word, lv in _LEVEL_WORDS if word in c.sentence.text]
+        # 针对T/CBCSA 68—2025…提交修订意见: a group standard's revision is not the national/industry one asked for
+        return not levels or not cited or any(lv in levels for lv in cited)
+
+    return [name for name, pattern in req.parts.items() if not any(speaks(name, pattern, c) for c in cands)]
 
 
 def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
@@ -370,8 +387,13 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     stated = [c for c in cands if c.strength in ("strong", "weak") and c.sentence.kind != "heading"]
     lacking = missing_parts(req, stated)
     text = [c for c in cands if c.sentence.kind != "heading"]
-    if strong and not thin and not lacking:
-        status: Status = "covered"
+    # "…已盖章报送，报送函扫描件附后" with that page unread: the done sentence only points at what cannot be read.
+    pointer_only = bool(strong) and doc.unreadable and all(_POINTER.search(c.sentence.text) for c in strong)
+    if pointer_only and not any(kind == "negated" for _, kind in gaps):
+        status: Status = "unreadable"
+        chosen = []
+    elif strong and not thin and not lacking:
+        status = "covered"
         chosen = sorted(strong, key=lambda c: -c.rank)
     elif (plans or strong) and not missing_parts(req, stated + plans) and stage == "application":
         status = "planned"
