@@ -573,3 +573,18 @@ def test_a_scheduled_step_in_an_application_is_a_plan(fake_ctx: Context, tmp_pat
     assert {r.id: r.status for r in review_file(fake_ctx, path, "application").requirements}[1] == "planned"
     verdicts = {r.id: r.status for r in review_file(fake_ctx, path, "acceptance").requirements}
     assert verdicts[1] in ("covered", "partial") and verdicts[4] == "missing"
+
+
+def test_a_group_the_text_says_is_larger_than_it_lists_is_not_called_too_small(fake_ctx: Context, tmp_path: Path) -> None:
+    """"…配套GB/T 25485—2010、GB/T 38619—2020等6项标准" lists three of six: saying the group breaks the 5–20 rule
+    would be a wrong answer that looks right; the review says the list is short instead."""
+    path = tmp_path / "group.md"
+    path.write_text("# 验收报告\n\n## 一、标准群应用情况\n公司以GB/T 37393—2019为核心，配套GB/T 25485—2010、GB/T 38619—2020等6项"
+                    "标准，已完成车间改造。\n", encoding="utf-8")
+    group = review_file(fake_ctx, path).standard_group
+    assert group.count == 3
+    assert not any(v.startswith("标准数量") for v in group.violations), group.violations
+    assert any("文中称标准群共6项，只列出3项" in v for v in group.violations), group.violations
+    path.write_text("# 验收报告\n\n## 一、标准群应用情况\n标准群为GB/T 37393—2019、GB/T 25485—2010、GB/T 38619—2020。\n",
+                    encoding="utf-8")
+    assert any(v.startswith("标准数量 3 项") for v in review_file(fake_ctx, path).standard_group.violations)

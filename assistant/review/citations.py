@@ -217,9 +217,25 @@ def review_group(ctx: Context, doc: Document) -> tuple[StandardGroupResult, str]
     rules = ctx.corpus.plan.group_rules
     catalog = ctx.corpus.catalog
     checks = check_group(members, catalog, rules.min_count, rules.max_count)
+    stated = _stated_count(doc.text)
+    if stated and stated > len(members):
+        # "配套GB/T 25485、GB/T 38619等6项标准" lists three of six: the list is short, not necessarily the group.
+        checks.violations = [v for v in checks.violations if not v.startswith("标准数量")] + [
+            f"文中称标准群共{stated}项，只列出{len(members)}项，请补全清单后再核对数量"
+            + ("" if rules.min_count <= stated <= rules.max_count else
+               f"（{stated}项也不在方案要求的{rules.min_count}–{rules.max_count}项之内）")]
     found = [GroupMemberResult(number=m.number, title=m.title or _catalog_title(catalog, m.number),
                                level=member_level(m, catalog), core=m.core) for m in members]
     return StandardGroupResult(**checks.model_dump(), members=found), where
+
+
+_STATED = re.compile(r"(?:等|共|计)\s*(\d{1,2})\s*项(?:国家|行业|相关)?标准|标准群[^。；\n]{0,40}?(?:共|等|计|包括)\s*(\d{1,2})\s*项")
+
+
+def _stated_count(text: str) -> int | None:
+    """How many members the document says its group has (等6项标准, 标准群共8项)."""
+    m = _STATED.search(text)
+    return int(m.group(1) or m.group(2)) if m else None
 
 
 def _catalog_title(catalog: Catalog, number: str) -> str:
