@@ -26,7 +26,9 @@ _PREFIX = r"(?:[Gg] ?[Bb](?:\s*/\s*[TtZz])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A
 # One dash before the year; Chinese typing often gives the two-em 破折号 "——" instead, read as one.
 _YEAR = rf"(?:{_GAP}{_D}{{1,2}}{_GAP}(?P<year>(?:19|20)\d{{2}})(?!\d))?"
 STD_RE = re.compile(
-    rf"(?<![A-Za-z/])(?P<prefix>{_PREFIX}){_GAP}(?P<code>\d(?:\n?\d){{0,5}}(?!\d)(?:{_GAP}\.{_GAP}\d{{1,3}})*){_YEAR}"
+    # A dash or colon typed between prefix and code (GB/T-20720.1—2019, GB/T：39116) is a form slip, read through.
+    rf"(?<![A-Za-z/])(?P<prefix>{_PREFIX}){_GAP}(?:(?:{_D}|[:：]){_GAP})?(?P<code>\d(?:\n?\d){{0,5}}(?!\d)"
+    rf"(?:{_GAP}\.{_GAP}\d{{1,3}})*){_YEAR}"
 )
 # Companies also drop the slash (GBT39116—2019, GB T 39116-2019). Accepted for the national prefix only, with a
 # 4–5 digit code, and only where it cannot be an English part number: a year follows or Chinese text is adjacent.
@@ -167,7 +169,8 @@ def form_changes(raw: str, number: StdNumber) -> tuple[str, ...]:
         changes.append("代号中补上斜线“/”")
     if number.prefix != "PLAN":
         changes += _spacing_changes(flat, number)
-    dash = re.search(f"{_D}+", flat)
+    # the dash before the year only (a plan number's dashes are all of its form)
+    dash = re.search(f"{_D}+", flat) if number.prefix == "PLAN" else re.search(rf"{_D}+(?=\s*(?:19|20)\d{{2}}$)", flat)
     if dash and len(dash.group(0)) > 1:
         changes.append("年代号前只用一个一字线“—”（不用破折号“——”）")
     elif dash and dash.group(0) != EM:
@@ -183,6 +186,8 @@ def one_line(raw: str) -> str:
 def _spacing_changes(one_line: str, number: StdNumber) -> list[str]:
     head = _prefix_part(one_line, number.prefix)
     out = []
+    if re.match(rf"\s*(?:{_D}|[:：])", one_line[len(head):]):
+        return ["代号与顺序号之间空一格，不用“-”或“：”"]
     if re.search(r"\s/|/\s", head):
         out.append("代号内不留空格")
     if not re.search(r"\s$", head):

@@ -172,6 +172,8 @@ def test_pasted_group_text_marks_the_core():
     ("gb/t 39116—2020", "GB/T 39116—2020", "代号改为大写字母"),
     ("GB / T 39116 — 2020", "GB/T 39116—2020", "代号内不留空格"),
     ("采用GBT 39116开展自评", "GB/T 39116", "代号中补上斜线“/”"),
+    ("GB/T-20720.1—2019", "GB/T 20720.1—2019", "代号与顺序号之间空一格，不用“-”或“：”"),  # polish dev2
+    ("GB/T：39116—2020", "GB/T 39116—2020", "代号与顺序号之间空一格，不用“-”或“：”"),
 ])
 def test_reader_reports_what_it_normalised(written, normalized, change):
     (hit,) = read_numbers(written)
