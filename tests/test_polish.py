@@ -702,3 +702,18 @@ def test_a_table_whose_header_names_the_baseline_gives_its_rows_a_basis(ctx):
     assert not [i for i in with_basis.issues if "figure_no_baseline" in i.kinds]
     without = check_text(ctx, head + "| 指标 | 数值一 | 数值二 | 变化 |\n|---|---|---|---|\n" + rows)
     assert [i for i in without.issues if "figure_no_baseline" in i.kinds]
+
+
+def test_a_short_group_heading_and_a_restated_change_after_thousands_are_not_problems(ctx, tmp_path):
+    """Two false positives on clean entries of evals/polish_dev2.yaml, in new words: 二、标准群（共6项） is the group
+    section (标准群 only as the whole heading, so 标准群应用情况 still means other writing), and "下降39.8%" right
+    after "由1,260小时降至743小时" restates that from–to (the thousands comma used to cut the clause)."""
+    text = ("一、项目概况\n某泵业公司，员工400人。\n\n二、标准群（共6项）\n以GB/T 37393—2019《数字化车间 通用技术要求》为核心。\n\n"
+            "三、实施路径\n按GB/T 37393—2019完成车间改造。\n\n四、应用成效\n设备非计划停机时间由2022年的 1,260 小时降至2024年的 743 小时，"
+            "下降41.0%。\n\n五、推广经验\n向3家同行提供联网配置模板。\n")
+    path = tmp_path / "pump.txt"
+    path.write_text(text, encoding="utf-8")
+    result = polish_file(ctx, path)
+    kinds = [(k, i.message) for i in result.issues for k in i.kinds]
+    assert not any(k == "missing_section" for k, _ in kinds), kinds
+    assert not any("下降41.0%" in m for _, m in kinds), kinds

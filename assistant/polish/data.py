@@ -19,6 +19,12 @@ class TemplateSection(BaseModel):
     name: str
     hint: str
     aliases: list[str] = []
+    # Names matched only as the whole heading (标准群（共7项）): as a part of longer headings they mean another thing
+    # (标准群应用情况 is 实施 or 成效 writing).
+    exact: list[str] = []
+
+
+EXACT = "="  # lookup keys of exact-only names carry this mark, so that containment never finds them
 
 
 class StructureData(BaseModel):
@@ -35,6 +41,7 @@ class StructureData(BaseModel):
     def lookup(self) -> dict[str, str]:
         """Every name and alias → the template name; longest first, so containment finds the most specific."""
         pairs = [(n, s.name) for s in self.sections for n in [s.name, *s.aliases]]
+        pairs += [(EXACT + n, s.name) for s in self.sections for n in s.exact]
         return dict(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
     def hint(self, name: str) -> str:

@@ -237,13 +237,15 @@ def _clause_basis(sentence: str, at: int) -> bool:
     return False
 
 
-_FROM_TO = re.compile(rf"(?<!理)(?:由(?!于)|从(?!而|事))[^，,；;]*?(?P<a>{_NUM})\s*(?P<ua>[%％])?[^，,；;\d]*?(?:到|至)\s*"
+# Clauses end at commas, but not at the comma of a thousands separator (18,600 小时).
+_CLAUSE_SPLIT = re.compile(r"[，；;]|,(?!\d{3}(?!\d))")
+_FROM_TO = re.compile(rf"(?<!理)(?:由(?!于)|从(?!而|事))[^，；;]*?(?P<a>{_NUM})\s*(?P<ua>[%％])?[^，,；;\d]*?(?:到|至)\s*"
                       rf"(?P<b>{_NUM})\s*(?P<ub>[%％])?")
 
 
 def _restates(sentence: str, at: int) -> re.Match | None:
     """The from–to figures of the clause just before a change that names no indicator of its own, if any."""
-    clauses = re.split(r"[，,；;]", sentence[:at])
+    clauses = _CLAUSE_SPLIT.split(sentence[:at])
     if len(clauses) < 2 or _clean_subject(clauses[-1]):
         return None
     return _FROM_TO.search(clauses[-2])

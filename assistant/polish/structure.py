@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.polish.data import PolishData
+from assistant.polish.data import EXACT, PolishData
 from assistant.polish.result import RULES, PolishIssue
 from assistant.standards import Catalog
 from assistant.textnorm import HEADING_RE, heading_level, is_heading, join_lines, split_sentences
@@ -75,6 +75,9 @@ def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
         s = re.sub(r"^[A-Za-z][A-Za-z&/,.-]*(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff）)])[A-Za-z][A-Za-z&/,.-]*$", "", s)
     if s in names:
         return names[s]
+    bare = re.sub(r"[（(][^（）()]{0,12}[）)]$", "", s)  # 标准群（共7项）
+    if EXACT + bare in names or bare in names:
+        return names.get(EXACT + bare) or names[bare]
     if marked and len(s) <= 16:
         for name, canonical in names.items():
             if name in s:
