@@ -717,3 +717,12 @@ def test_a_short_group_heading_and_a_restated_change_after_thousands_are_not_pro
     kinds = [(k, i.message) for i in result.issues for k in i.kinds]
     assert not any(k == "missing_section" for k, _ in kinds), kinds
     assert not any("下降41.0%" in m for _, m in kinds), kinds
+
+
+def test_doubled_in_words_is_a_figure_without_its_own_basis(ctx, tmp_path):
+    """"产能翻了一番" after a from–to of another indicator (evals/polish_dev2.yaml pd4-news-ev-plant, in new words):
+    the other figure's basis is not this one's."""
+    path = tmp_path / "ev.txt"
+    path.write_text("四、应用成效\n投产后，单台工时由12.5小时降至9.8小时，日产量翻了一番。\n", encoding="utf-8")
+    issues = [i for i in polish_file(ctx, path).issues if i.quote == "翻了一番"]
+    assert issues and "figure_no_baseline" in issues[0].kinds and "100%" in issues[0].fix, issues

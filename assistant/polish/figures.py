@@ -72,10 +72,12 @@ def check_figures(ck: _Checker) -> None:
             words = list(_zh_figures(sent))
             for start, written, arabic in words:
                 at = sent_start + start
+                based = _clause_basis(sent, start)  # the basis of another figure in the sentence is not this one's
                 ck.add("figures", sec.label, ck.where(sec, para, at),
-                       f"“{written}”用汉字书写数据", f"改为阿拉伯数字“{arabic}”"
-                       + ("" if has_basis else "，并写明对比基准（由多少到多少，或较何时）"), (si, pi, at),
-                       ("figure_words",) if has_basis else ("figure_words", "figure_no_baseline"), written)
+                       f"“{written}”" + ("只说了倍数，没有给出数据" if _DOUBLED.fullmatch(written) else "用汉字书写数据"),
+                       f"改为阿拉伯数字“{arabic}”"
+                       + ("" if based else "，并写明对比基准（由多少到多少，或较何时）"), (si, pi, at),
+                       ("figure_words",) if based else ("figure_words", "figure_no_baseline"), written)
             vague = _vague_claim(sent, [(s - sent_start, e - sent_start) for s, e in std_spans])
             if vague is not None and not words:
                 at = sent_start + vague.start()
@@ -136,6 +138,7 @@ _ZH_TIMES = re.compile(rf"(?:{_MORE_VERBS})了?(?:近|约|超过)?(?P<n>[一二�
 # 缩短了三分之一, 下降了一半: a share in words after a change verb (not 三分之一的员工 as a plain description).
 _ZH_SHARE = re.compile(rf"(?:{_MORE_VERBS})了?(?:近|约|超过|将近)?"
                        r"(?P<share>(?P<d>[二三四五六七八九十])分之(?P<n>[一二三四五六七八九])|一半)")
+_DOUBLED = re.compile(r"翻了?(?P<n>一)?番")
 _OTHER_FIGURE = re.compile(r"[一二两三四五六七八九十百千万]+(?:倍|个百分点)|翻(?:了)?[一两]?番")
 _NOT_A_FIGURE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*[月日号]")
 
@@ -185,6 +188,8 @@ def _zh_figures(sentence: str):
         else:
             share = _zh_number(m.group("n")) / _zh_number(m.group("d"))  # type: ignore[operator]
             yield m.start("share"), m.group("share"), f"{round(100 * share, 1):g}%"
+    for m in _DOUBLED.finditer(sentence):  # 产能翻了一番: doubled, a change in words like the others
+        yield m.start(), m.group(0), "增长100%（为原来的2倍）" if m.group("n") in ("一", None) else m.group(0)
     for m in _ZH_TIMES.finditer(sentence):
         value = _zh_number(m.group("n"))
         if value is not None:
