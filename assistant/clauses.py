@@ -37,16 +37,19 @@ BUILD = re.compile(r"建设|上线|开展|实施|打通|建立|推进|引入|导
                     r"\b(?:deploy|build|implement|introduce|connect|assign|establish|set up|roll out)")
 # Intent plus an action, in the words people use (想做…, 准备建…, 要上…, 打算改造…, the Company will …).
 WILL = re.compile(r"(?:想|准备|打算|拟|计划|将|力争|争取|(?<![需主重只])要(?!求))(?:[\u4e00-\u9fff]{0,3}?)"
-                   r"(?:做|建|上|搞|把|给|对|用|弄|记|实现|开展|推进|完成|引入|改造|达到|下降|提升|降低|联网|形成|开发|编制|组织)"
+                   r"(?:做|建|上|搞|把|给|对|用|弄|记|实现|开展|推进|完成|引入|改造|达到|下降|提升|降低|联网|形成|开发|编制|组织|扩展|扩大|"
+                   r"延伸|推广|升级|覆盖|接入)"
                    r"|\b(?:will|plans? to|intends? to)\b", re.IGNORECASE)
 _INTENT = re.compile(r"^(?:(?:这次|本次|此次|本期|今年|明年|下一步|本项目|项目|我们|公司|我司|企业|集团)(?:还|也|就)?)?"
                      r"(?:计划|拟|想要|想|准备|打算|希望|要(?!求)|将|需要)|^(?:这次|本次|此次|本期)")
-_INTENT_ANYWHERE = re.compile(r"拟(?!定)")  # 拟 is intent wherever it stands (本期拟基于…建设)
-_ENUMERATED = re.compile(r"\s*(?:[一二三四五六七八九十]是|第[一二三四五六七八九十](?:是|[，,、])|其[一二三四五六七八九十][，,、]?|"
+# 拟 is intent wherever it stands (本期拟基于…建设), and so is what this application covers (本次只申报…)
+_INTENT_ANYWHERE = re.compile(r"拟(?!定)|(?:本次|这次|此次|本期)(?:只|主要|重点)?(?:申报|做|建|包括|涉及|实施)")
+_ENUMERATED = re.compile(r"\s*(?:[一二三四五六七八九十]是|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十](?:是|[，,、])|其[一二三四五六七八九十][，,、]?|"
                          r"第[一二三四五六七八九十]个(?:是)?|\d\ufe0f?\u20e3|"
                          r"\d{1,2}\s*[.．、)）]|[（(](?:[一二三四五六七八九十\d]{1,2}|[a-zA-Z])[）)]|[①②③④⑤⑥⑦⑧⑨⑩]|"
                          r"[•·▪◆●■*▶►➤✅✔☑]|-\s)")
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}\s*[.．、)）]|[（(]?[一二三四五六七八九十\d]{1,2}[）)]|[•·▪◆●■*▶►➤\-]|\d\ufe0f?\u20e3)\s*")
+_ACTS_ON = re.compile(r"(?:对|把|将|在|基于|围绕|依托|利用|针对|结合)[^，,。；;]{0,12}$")
 # A dated completion (2016年上线用友ERP, 设备上云1.1万台（2022—2025年完成）): done when the year is past.
 _DATED = re.compile(r"(\d{4})\s*年(?:\d{1,2}\s*月)?[^，,。；;\d]{0,10}?(?:上线|建成|投用|投运|投产|完成|部署|实施|引入|交付|"
                     r"通过|验收|上了|引进|改造)")
@@ -77,6 +80,8 @@ class Cues:
     heading_chars: int = 6
     table_headers: frozenset[str] = frozenset()
     settled_headings: re.Pattern = re.compile(r"(?!)")
+    form_labels: frozenset[str] = frozenset()
+    meta: re.Pattern = re.compile(r"(?!)")
 
 
 def _any(patterns: list[str], anchor: str = "") -> re.Pattern:
@@ -96,7 +101,8 @@ def load_cues(corpus_root: Path) -> Cues:
                 _any(words("out_of_scope")),
                 tuple(sorted(words("out_of_scope_fillers"), key=len, reverse=True)),
                 _any(words("leads"), r"^\s*"), _any(words("self_description")), int(data.get("heading_chars") or 6),
-                frozenset(words("table_headers")), _any(words("settled_headings"), "^"))
+                frozenset(words("table_headers")), _any(words("settled_headings"), "^"),
+                frozenset(words("form_labels")), _any(words("meta")))
 
 
 @dataclass
@@ -193,9 +199,12 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
             continue
         c.stance = "settled"
         if len(_residue(c.text, m, cues.fillers)) <= 2:  # "…，不属于本项目": the cue is about its segment
-            for earlier in clauses[:k]:
-                if earlier.segment == c.segment and earlier.sentence == c.sentence:
-                    earlier.stance = "settled"
+            # back to the segment's start, or to a clause already settled (清梳联改造去年已经做完了，不用写: the cue
+            # is about that one, not the commitment before it)
+            for earlier in reversed(clauses[:k]):
+                if earlier.segment != c.segment or earlier.sentence != c.sentence or earlier.stance == "settled":
+                    break
+                earlier.stance = "settled"
     # A heading that says its list is done, someone else's or later (已建系统：…, 二期再做：…, 不在范围：…) settles
     # the block it introduces, to the next item or heading.
     for k, c in enumerate(clauses):
@@ -205,6 +214,15 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
                 if after.listed or after.heading:
                     break
                 after.stance = "settled"
+    # A form field (时间：…, 联系人：…) and what follows it to the next item or heading are context.
+    form: set[int] = set()
+    for k, c in enumerate(clauses):
+        if c.heading and _LIST_MARK.sub("", c.text.strip()).strip(" ，,：:") in cues.form_labels:
+            form.add(k)
+            for j in range(k + 1, len(clauses)):
+                if clauses[j].listed or clauses[j].heading:
+                    break
+                form.add(j)
     # A table row is one item: a cell saying it is done or someone else's (已上线, 合作方负责, 客户项目，不申报)
     # settles the row.
     settled_rows = {c.segment for c in clauses if c.row and c.stance == "settled"}
@@ -218,8 +236,11 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
             c.stance = "settled"
     zone_until: int | None = None  # None: no plan list; -1: to the end of the text; n: to the end of sentence n
     intent_sentence = committed_segment = -1
-    for c in clauses:
+    for k, c in enumerate(clauses):
         if c.stance == "settled":
+            continue
+        if k in form or cues.meta.search(c.text.strip(" ，,")):
+            c.stance = "context"
             continue
         in_zone = zone_until is not None and (zone_until == -1 or c.sentence <= zone_until)
         opener = bool(cues.plan_openers.search(c.text)) and len(c.text) <= 30
@@ -231,10 +252,15 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
         intent = bool(WILL.search(c.text) or _INTENT.match(c.text.strip()) or _INTENT_ANYWHERE.search(c.text))
         if intent:
             intent_sentence = c.sentence
-        existing = bool(cues.existing.search(c.text)) and not intent
+        # 现有的MES is what exists; 对基地现有23套信息系统做架构梳理 acts on it (an object marker before the cue)
+        cue = cues.existing.search(c.text)
+        existing = bool(cue) and not intent and not _ACTS_ON.search(c.text[:cue.start()])
         if cues.self_description.search(c.text.strip(" ，,")) and not intent and not c.listed:
             c.stance = "context"
-        elif c.listed and not existing:
+        elif c.listed and not existing and (in_zone or intent or c.sentence == intent_sentence or c.needs
+                                            or COMMIT.search(c.text) or not c.line_end or c.row):
+            # an enumerated item, unless it is a verbless, needless name listed outside any plan (集团下属三家子公司：
+            # 一是XX热轧公司，二是…)
             c.stance = "committed"
         elif intent or not existing and (BUILD.search(c.text) or in_zone or c.sentence == intent_sentence
                                          or c.segment == committed_segment):

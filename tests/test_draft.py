@@ -893,3 +893,24 @@ def test_scene_reader_takes_pasted_tables_bullets_emoji_and_spoken_text():
     assert len(got) == 2 and "扫码" in got[1] and "ERP" not in "".join(got), got
     got = scenes("我们做不锈钢锅 现在想做的第一个是抛光车间的粉尘监测 第二个是订单排产 食堂那个是园区统一装的也不算")
     assert len(got) == 2 and "粉尘" in got[0] and "排产" in got[1] and "食堂" not in "".join(got), got
+
+
+def test_scene_reader_takes_deliverable_lists_forms_and_extensions_of_what_exists():
+    """Layouts of evals/draft_dev5.yaml, in new words: 一、二、 items under 交付物：, an item that excludes (不含…), a
+    form field (联系人：), a clause about the application itself, work on an existing system (对现有…做…; 已建成的
+    MES将扩展到…), and a cue after a settled clause that is about that clause only (…去年已经做完了，不用写)."""
+    from assistant.draft.basis import _needs_vocabulary
+    from assistant.draft.basis import _needs_in as needs_in
+    from assistant.draft.scenes import split_scenes
+
+    vocab = _needs_vocabulary(REPO / "corpus")
+
+    def scenes(text: str) -> list[str]:
+        return ["，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, vocab), REPO / "corpus").scenes]
+
+    got = scenes("本次以该项目申报试点。交付物：\n一、压铸车间MES；\n二、不含厂房改造；\n三、模具仓库扫码出入库。\n联系人：张工\n")
+    assert len(got) == 2 and "MES" in got[0] and "扫码" in got[1] and "厂房" not in "".join(got), got
+    got = scenes("工作包括：对车间现有12套系统做接口梳理；已建成的MES将在本期扩展到装配车间。")
+    assert len(got) == 2 and "接口梳理" in got[0] and "装配车间" in got[1], got
+    got = scenes("本次只申报注塑机联网，干燥机改造去年已经做完了，不用写。")
+    assert len(got) == 1 and "注塑机联网" in got[0] and "干燥机" not in got[0], got
