@@ -48,7 +48,9 @@ _ENUMERATED = re.compile(r"\s*(?:[一二三四五六七八九十]是|[一二三�
                          r"第[一二三四五六七八九十]个(?:是)?|\d\ufe0f?\u20e3|"
                          r"\d{1,2}\s*[.．、)）]|[（(](?:[一二三四五六七八九十\d]{1,2}|[a-zA-Z])[）)]|[①②③④⑤⑥⑦⑧⑨⑩]|"
                          r"[•·▪◆●■*▶►➤✅✔☑]|-\s)")
-_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}\s*[.．、)）]|[（(]?[一二三四五六七八九十\d]{1,2}[）)]|[•·▪◆●■*▶►➤\-]|\d\ufe0f?\u20e3)\s*")
+# An item's marker, to leave out of its text: 1. / （一） / (a) / ① / • ▶ / 1️⃣ / 一、 / 第一个是
+LIST_MARK = re.compile(r"^\s*(?:\d{1,2}\s*[.．、)）]|[（(](?:[\d一二三四五六七八九十]{1,2}|[a-zA-Z])[）)]|[一二三四五六七八九十]{1,3}、|"
+                       r"[①②③④⑤⑥⑦⑧⑨⑩]|[•·▪◆●■*▶►➤✅✔☑\-]|\d\ufe0f?\u20e3|第[一二三四五六七八九十]个(?:是)?)\s*")
 _ACTS_ON = re.compile(r"(?:对|把|将|在|基于|围绕|依托|利用|针对|结合)[^，,。；;]{0,12}$")
 # A dated completion (2016年上线用友ERP, 设备上云1.1万台（2022—2025年完成）): done when the year is past.
 _DATED = re.compile(r"(\d{4})\s*年(?:\d{1,2}\s*月)?[^，,。；;\d]{0,10}?(?:上线|建成|投用|投运|投产|完成|部署|实施|引入|交付|"
@@ -208,7 +210,7 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
     # A heading that says its list is done, someone else's or later (已建系统：…, 二期再做：…, 不在范围：…) settles
     # the block it introduces, to the next item or heading.
     for k, c in enumerate(clauses):
-        if c.heading and (c.stance == "settled" or cues.settled_headings.search(_LIST_MARK.sub("", c.text.strip()))):
+        if c.heading and (c.stance == "settled" or cues.settled_headings.search(LIST_MARK.sub("", c.text.strip()))):
             c.stance = "settled"
             for after in clauses[k + 1:]:
                 if after.listed or after.heading:
@@ -217,7 +219,7 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
     # A form field (时间：…, 联系人：…) and what follows it to the next item or heading are context.
     form: set[int] = set()
     for k, c in enumerate(clauses):
-        if c.heading and _LIST_MARK.sub("", c.text.strip()).strip(" ，,：:") in cues.form_labels:
+        if c.heading and LIST_MARK.sub("", c.text.strip()).strip(" ，,：:") in cues.form_labels:
             form.add(k)
             for j in range(k + 1, len(clauses)):
                 if clauses[j].listed or clauses[j].heading:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.clauses import LIST_MARK
 from assistant.context import Context
 from assistant.draft.result import GroupRow
 from assistant.draft.scenes import split_scenes
@@ -21,8 +22,6 @@ from assistant.yamlio import load_yaml
 SUBJECT = {"manufacturer": "该企业", "provider": "该单位", "consultant": "该单位", "platform": "该平台运营单位"}
 _FIRST_PERSON = re.compile(r"我们公司|我们|我司|我公司|我厂|我单位|本公司|本单位|本企业|本厂|^(?:公司|企业|单位)(?=[^\u4e00-\u9fff]|[是为有将拟计])")
 _LEAD = re.compile(r"^(?:并且|并|同时|另外|此外|以及|还要|再就是|还有|再者|还|[一二三四五六七八九十]是|第[一二三四五六七八九十](?:是|，)?|其[一二三四五六七八九十]，?)")
-_LIST_MARK = re.compile(r"^(?:\d{1,2}\s*[.．、)）]\s*|[（(](?:[\d一二三四五六七八九十]{1,2}|[a-zA-Z])[）)]\s*|[①②③④⑤⑥⑦⑧⑨⑩]\s*|"
-                        r"[•·▪◆●■▶►➤✅✔☑\-*]\s*|\d\ufe0f?\u20e3\s*|第[一二三四五六七八九十]个(?:是)?)")  # "1. 建设…", "• 建设…", 1️⃣
 _INTENT = re.compile(r"^(?:(?:这次|本次|此次|本期|今年|明年|下一步|本项目|项目)(?:还|也|就)?)?(?:计划|拟|想要|想|准备|打算|希望|要(?!求)|将|需要)")
 CN_NUM = "一二三四五六七八九十"
 
@@ -90,7 +89,7 @@ def draft_basis(ctx: Context, scenario: str, group: Suggestion, rows: list[Group
 
 def third_person(clause: str, subject: str) -> str:
     """A scenario clause as the draft states it: no 我们/我司/公司计划, no leading connective."""
-    text = _LEAD.sub("", _LIST_MARK.sub("", clause.strip(" ，,：:；;")))
+    text = _LEAD.sub("", LIST_MARK.sub("", clause.strip(" ，,：:；;")))
     text = _FIRST_PERSON.sub(subject, text)
     text = re.sub(rf"^{subject}(?:是|为)?", "", text) if text.startswith(subject) and len(text) > 8 else text
     return _INTENT.sub("", text).strip(" ，,")
