@@ -378,6 +378,14 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         # deadline) is what will be done, not what was: a plan however it is worded.
         cands = [replace(c, status="promise", strength="promise")
                  if c.strength == "strong" and _SCHEDULED.search(_evidence_text(c.sentence)) else c for c in cands]
+    # A sentence holding a false friend of this requirement that, once it is masked, no longer speaks of the
+    # deliverable (将SaaS平台向中小企业推广销售，新增付费客户32家) says nothing of it, whatever keyword is left.
+    senses = Senses.of(req)
+    cands = [c for c in cands if not (senses.false_friend is not None
+                                      and senses.false_friend.search(nfkc(_evidence_text(c.sentence)))
+                                      and not senses.speaks_of_deliverable(_evidence_text(c.sentence)))]
+    if cands and all(c.sentence.kind == "heading" for c in cands) and any(k == "false_friend" for _, k in gaps):
+        cands = []  # 五、推广应用 over nothing but product sales: the heading is no evidence of its own
     strong = [c for c in cands if c.strength == "strong"]
     promises = [c for c in cands if c.strength == "promise"]
     thin = bool(strong) and not has_substance(req, list({id(c.sentence): c.sentence for c in strong}.values()))
