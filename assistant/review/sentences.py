@@ -73,10 +73,15 @@ def carry_promise(clauses: list[tuple[str, ClauseState]], planned: bool) -> list
 ClauseState = Literal["done", "promise", "negated", "incomplete", "neutral"]
 
 
+_TOPIC = re.compile(r"(?:在|关于|对于|至于)?[^，,。；;]{1,16}(?:方面|而言|来说)")
+
+
 def clause_state(clause: str, markers: Markers, not_incomplete: list[str] = ()) -> ClauseState:
     """The first marker in the clause decides: "已将…推广" is done, "将完成…" is a promise. Unfinished work
     ("已完成初稿", "正在编写") is incomplete wherever its marker sits, unless a negation comes first; words in
     `not_incomplete` (a requirement's own milestones) are not counted as unfinished."""
+    if _TOPIC.fullmatch(clause.strip()):
+        return "neutral"  # 新的标准立项方面 names a topic; the clause after it says whether it is done
     masked = _NOT_PROMISE.sub(lambda m: "＿" * len(m.group()), clause)
     found: list[tuple[int, int, ClauseState]] = []
     for kind, pattern in (("negated", markers.negation), ("promise", markers.promise), ("done", markers.done)):
