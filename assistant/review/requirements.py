@@ -406,9 +406,11 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     elif (plans or strong) and not missing_parts(req, stated + plans) and stage == "application":
         status = "planned"
         chosen = sorted(strong + plans, key=lambda c: -c.rank)
-    elif doc.unreadable and not any(kind == "negated" for _, kind in gaps) and (
+    elif doc.unreadable and not any(kind == "negated" for _, kind in gaps) and not (
+            text and any(kind == "false_friend" for _, kind in gaps)) and (
             not cands or (text and all(_POINTER.search(c.sentence.text) or not _about(req, c) for c in text))):
-        # (An admission in the readable text, 暂未开展…推广, answers the question whatever the unread pages hold.)
+        # (An admission in the readable text, 暂未开展…推广, answers the question whatever the unread pages hold;
+        # so does readable text that was read and found to be only a false friend, such as a bare member list.)
         # Nothing in the readable text, or only a pointer to an annex: the evidence may sit on the pages that
         # could not be read.
         status, chosen = "unreadable", []
