@@ -119,6 +119,7 @@ class Clause:
     needs: list[tuple[str, str]]  # (need id, phrase) the clause names
     line_end: bool = False  # the clause ends its line (▶ 本期试点（2026—2027） on a line of its own)
     row: bool = False  # a cell of a pasted table row
+    end: int = -1  # where the clause ends in the scenario (a table cell's text is tidied, so not start + len)
     stance: str = "context"  # "settled" | "committed" | "weak" (a verb of committing and a need only) | "context"
 
 
@@ -173,7 +174,7 @@ def segment(scenario: str, needs_in, headers: frozenset[str] = frozenset()) -> l
         end = at + len(raw[k][1])
         out.append(Clause(text, at, sentence, seg, mark_next or row_start or bool(_ENUMERATED.match(text)), False,
                           text.rstrip().endswith(("：", ":")), needs_in(text),
-                          line_end=end >= len(text_) or text_[end] == "\n", row=line_start in rows))
+                          line_end=end >= len(text_) or text_[end] == "\n", row=line_start in rows, end=end))
         mark_next = False
     return out
 

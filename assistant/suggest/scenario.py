@@ -204,7 +204,7 @@ def _heads(vocab: Vocabulary, hits: list[PhraseHit]) -> list[PhraseHit]:
 def _settled_spans(text: str, corpus_root: Path) -> list[tuple[int, int]]:
     """The clauses the scene reader finds settled: done already, someone else's, out of this application."""
     clauses = read_clauses(text, lambda _: [], corpus_root)
-    return [(c.start, c.start + len(c.text)) for c in clauses if c.stance == "settled"]
+    return [(c.start, c.end) for c in clauses if c.stance == "settled"]
 
 
 NAMED_TITLE_CHARS = 8  # 数字孪生通用要求: a shorter title (智能工厂) is a topic, not the name of a standard
