@@ -16,8 +16,8 @@ from assistant.suggest.scenario import ScenarioAnalysis
 PER_NEED = 1  # entries per need: the best one (the principal need gets PRINCIPAL_PER_NEED)
 PRINCIPAL_PER_NEED = 2
 MAX_CORE = 3
-ACCOMPANY_MAX = 2
-NAMED = "场景点名采用"  # why of a member the applicant names by number or title  # foundational entries (terms, architectures) that accompany the named needs
+ACCOMPANY_MAX = 2  # foundational entries (terms, architectures) that accompany the named needs
+NAMED = "场景点名采用"  # why of a member the applicant names by number or title
 
 
 @dataclass
