@@ -129,7 +129,7 @@ def _normalised(scenario: str) -> tuple[str, set[int]]:
     chars, rows = list(scenario), set()
     at = 0
     for line in scenario.split("\n"):
-        if _CELL.search(line) and len(_CELL.findall(line)) >= 1 and (line.count("\t") or line.count("|") >= 2):
+        if "\t" in line or line.count("|") >= 2:
             rows.add(at)
             for m in _CELL.finditer(line):
                 chars[at + m.start()] = "，"
@@ -211,21 +211,12 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
     # A heading that says its list is done, someone else's or later (已建系统：…, 二期再做：…, 不在范围：…) settles
     # the block it introduces, to the next item or heading.
     for k, c in enumerate(clauses):
-        if c.heading and (c.stance == "settled" or cues.settled_headings.search(LIST_MARK.sub("", c.text.strip()))):
-            c.stance = "settled"
-            for after in clauses[k + 1:]:
-                if after.listed or after.heading:
-                    break
-                after.stance = "settled"
+        if c.heading and (c.stance == "settled" or cues.settled_headings.search(_label(c))):
+            for j in (k, *_block(clauses, k)):
+                clauses[j].stance = "settled"
     # A form field (时间：…, 联系人：…) and what follows it to the next item or heading are context.
-    form: set[int] = set()
-    for k, c in enumerate(clauses):
-        if c.heading and LIST_MARK.sub("", c.text.strip()).strip(" ，,：:") in cues.form_labels:
-            form.add(k)
-            for j in range(k + 1, len(clauses)):
-                if clauses[j].listed or clauses[j].heading:
-                    break
-                form.add(j)
+    form = {j for k, c in enumerate(clauses) if c.heading and _label(c).strip(" ，,：:") in cues.form_labels
+            for j in (k, *_block(clauses, k))}
     # A table row is one item: a cell saying it is done or someone else's (已上线, 合作方负责, 客户项目，不申报)
     # settles the row.
     settled_rows = {c.segment for c in clauses if c.row and c.stance == "settled"}
@@ -251,7 +242,7 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
         if opens:
             # to the end of the text after a colon, 如下, or an opener that is a line of its own (▶ 本期试点（2026—2027）)
             ends_list = c.heading or bool(re.search(r"如下|以下", c.text)) or (c.line_end and len(c.text.strip()) <= 30)
-            zone_until = -1 if ends_list else max(zone_until or 0, c.sentence) if zone_until != -1 else -1
+            zone_until = -1 if ends_list or zone_until == -1 else c.sentence  # sentences only grow
         intent = bool(WILL.search(c.text) or _INTENT.match(c.text.strip()) or _INTENT_ANYWHERE.search(c.text))
         if intent:
             intent_sentence = c.sentence
@@ -275,6 +266,19 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
             committed_segment = c.segment
 
 
+def _label(c: Clause) -> str:
+    """A heading's words without its item marker (3. 已建系统： → 已建系统：)."""
+    return LIST_MARK.sub("", c.text.strip())
+
+
+def _block(clauses: list[Clause], k: int) -> list[int]:
+    """The clauses a heading introduces: those after it, to the next item or heading."""
+    out = []
+    for j in range(k + 1, len(clauses)):
+        if clauses[j].listed or clauses[j].heading:
+            break
+        out.append(j)
+    return out
 
 
 def read_clauses(text: str, needs_in, corpus_root: Path) -> list[Clause]:

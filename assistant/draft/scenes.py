@@ -33,8 +33,9 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
     scenes: list[list[Clause]] = []
     current: list[Clause] | None = None
     attach = False  # after an item's label (内容：) the next clause is the item's, not a new scene
+    last = max((k for k, c in enumerate(clauses) if c.stance in ("committed", "weak")), default=-1)
     for k, c in enumerate(clauses):
-        later = any(o.stance in ("committed", "weak") for o in clauses[k + 1:])
+        later = k < last  # something committed follows
         if c.heading and c.text.strip(" ，,：:") in cues.labels:
             attach = current is not None
             continue
@@ -50,8 +51,7 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
         if c.heading and later and c.stance != "settled":
             if c.needs and goal is None:
                 goal = c.text
-            elif not (cues.plan_openers.search(c.text) or cues.heading_intent.search(c.text)
-                      or len(c.text.strip(" ，,：:")) <= cues.heading_chars):  # 现状是： is only structure
+            elif not (opener or len(c.text.strip(" ，,：:")) <= cues.heading_chars):  # 现状是： is only structure
                 background.append(c)
             current = None
             continue

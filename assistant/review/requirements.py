@@ -12,7 +12,7 @@ from assistant.errors import AssistantError, ModelError
 from assistant.loaders import Document
 from assistant.review.result import MAX_EVIDENCE, MAX_QUOTE, Evidence, RequirementVerdict, Stage, Status
 from assistant.review.sentences import _UNIT_DONE, ClauseState, Markers, Sentence, _alternation, clause_state
-from assistant.standards import find_numbers
+from assistant.standards import LEVEL_ZH, find_numbers
 from assistant.textnorm import HEADING_RE
 from assistant.textnorm import nfkc as _nfkc_uncached
 
@@ -350,8 +350,9 @@ def _about(req: Requirement, c: Candidate) -> bool:
     return c.strength in ("strong", "promise") or Senses.of(req).speaks_of_deliverable(_evidence_text(c.sentence))
 
 
-_LEVEL_WORDS = (("国家标准", "national"), ("国标", "national"), ("行业标准", "industry"), ("行标", "industry"),
-                ("地方标准", "local"), ("团体标准", "group"), ("企业标准", "enterprise"), ("企标", "enterprise"))
+# A level named in words (国家标准, 团体标准 …, and the short forms people write)
+_LEVEL_WORDS = tuple((zh, lv) for lv, zh in LEVEL_ZH.items()) + (("国标", "national"), ("行标", "industry"),
+                                                                 ("企标", "enterprise"))
 
 
 def missing_parts(req: Requirement, cands: list[Candidate]) -> list[str]:

@@ -51,8 +51,7 @@ class Candidate:
         which of the field's standards the scenario needs, so it is left out of the measure. A part's title is
         its series' title and its own subtitle, each measured alone: a phrase in the series' title makes every
         part tie (安全仪表 in all parts of 安全仪表系统的功能安全), and part 1 then leads."""
-        titles = [_squeeze(x) for t in [self.std.title, *self.std.alt_titles] if t
-                  for x in _PART_LABEL.split(_subject(t)) if _squeeze(x)]
+        titles = [_squeeze(x) for t in [self.std.title, *self.std.alt_titles] if t for x in _pieces(t) if _squeeze(x)]
         return max((len(_squeeze(p)) / len(t) for p in phrases for t in titles if p and _squeeze(p) in t), default=0.0)
 
     @property
@@ -89,6 +88,11 @@ def _subject(title: str) -> str:
     return " ".join(parts[1:])
 
 
+def _pieces(title: str) -> list[str]:
+    """A title without its introductory element, split at its part label: series title, part subtitle."""
+    return _PART_LABEL.split(_subject(title))
+
+
 def title_forms(std: Standard) -> list[str]:
     """How an applicant may name a standard by title: its subject (without the introductory element and the part
     label) and, for a part, its series' subject alone; squeezed."""
@@ -96,7 +100,7 @@ def title_forms(std: Standard) -> list[str]:
     for t in [std.title, *std.alt_titles]:
         if not t:
             continue
-        pieces = _PART_LABEL.split(_subject(t))
+        pieces = _pieces(t)
         for form in ("".join(pieces), pieces[0]):
             if _squeeze(form) and _squeeze(form) not in out:
                 out.append(_squeeze(form))
