@@ -848,14 +848,11 @@ def test_scene_reader_takes_plan_lists_tables_and_english_and_leaves_what_is_set
     """The scene reader (assistant/draft/scenes.py) on layouts the patch-grown reader lost (evals/draft_dev3.yaml):
     a colon heading of intent opens the plan list, 场景一：/内容： tables, (a)/(b) lists in English; and a cue of
     settlement covers its segment (…，不属于本项目), a dated past (于2021年上线) and someone else's project."""
-    from assistant.draft.basis import _needs_vocabulary
     from assistant.draft.basis import _needs_in as needs_in
     from assistant.draft.scenes import split_scenes
 
-    vocab = _needs_vocabulary(REPO / "corpus")
-
     def scenes(text: str) -> list[str]:
-        return ["，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, vocab), REPO / "corpus").scenes]
+        return ["，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, REPO / "corpus"), REPO / "corpus").scenes]
 
     got = scenes("我们是做铝门窗的，两百人。今年打算搞的是：型材按订单自动排产，下料数据直接发到锯床；"
                  "成品贴码，装车扫码。ERP于2021年上线，这次不动。")
@@ -874,14 +871,11 @@ def test_scene_reader_takes_pasted_tables_bullets_emoji_and_spoken_text():
     """Layouts of evals/draft_dev4.yaml, in new words: a tab table with its header and a done row, a | table whose
     status cell puts a row out, ▶/· slides with a later phase, emoji keycaps, a text of spoken pauses; and a year
     before this one dates a completion (2019年上线), a later one does not (力争明年底前完成)."""
-    from assistant.draft.basis import _needs_vocabulary
     from assistant.draft.basis import _needs_in as needs_in
     from assistant.draft.scenes import split_scenes
 
-    vocab = _needs_vocabulary(REPO / "corpus")
-
     def scenes(text: str) -> list[str]:
-        return ["，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, vocab), REPO / "corpus").scenes]
+        return ["，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, REPO / "corpus"), REPO / "corpus").scenes]
 
     got = scenes("序号\t建设内容\t完成时间\n1\t冲床联网，采集冲次\t2027.03\n2\t（已完成）OA系统升级\t2024.05\n")
     assert len(got) == 1 and "冲床联网" in got[0] and "序号" not in got[0], got
@@ -899,14 +893,11 @@ def test_scene_reader_takes_deliverable_lists_forms_and_extensions_of_what_exist
     """Layouts of evals/draft_dev5.yaml, in new words: 一、二、 items under 交付物：, an item that excludes (不含…), a
     form field (联系人：), a clause about the application itself, work on an existing system (对现有…做…; 已建成的
     MES将扩展到…), and a cue after a settled clause that is about that clause only (…去年已经做完了，不用写)."""
-    from assistant.draft.basis import _needs_vocabulary
     from assistant.draft.basis import _needs_in as needs_in
     from assistant.draft.scenes import split_scenes
 
-    vocab = _needs_vocabulary(REPO / "corpus")
-
     def scenes(text: str) -> list[str]:
-        return ["，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, vocab), REPO / "corpus").scenes]
+        return ["，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, REPO / "corpus"), REPO / "corpus").scenes]
 
     got = scenes("本次以该项目申报试点。交付物：\n一、压铸车间MES；\n二、不含厂房改造；\n三、模具仓库扫码出入库。\n联系人：张工\n")
     assert len(got) == 2 and "MES" in got[0] and "扫码" in got[1] and "厂房" not in "".join(got), got

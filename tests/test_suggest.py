@@ -530,3 +530,22 @@ def test_an_activity_on_a_thing_keeps_the_thing_as_a_need(fake_ctx):
     assert "digital_workshop" in needs and "planning_design" in needs
     needs = [n.need_id for n in analyse_scenario(fake_ctx, "焊接机器人设备联网。").needs]
     assert needs == ["equipment_networking"]
+
+
+def test_needs_vocabulary_pairs_read_everyday_wording_and_leave_false_friends():
+    """A thing and what is done to it, apart in one clause (corpus/needs.yaml `pairs`), names a need that no
+    listed phrase holds; a listed phrase keeps its span; a product word (配方奶粉) or a clause break is no pair."""
+    from assistant.suggest.needs import find_phrases
+
+    vocab = load_vocabulary(REPO / "corpus")
+
+    def ids(text: str) -> list[str]:
+        return [h.need_id for h in find_phrases(vocab, text)]
+
+    assert "energy_management" in ids("全厂天然气按窑炉分别计量")
+    assert "energy_management" in ids("想降低蒸汽消耗")
+    assert "equipment_networking" in ids("采集压机运行状态")
+    assert "batch_process" in ids("按配方自动配料并记录每批投料")
+    assert [h.phrase for h in find_phrases(vocab, "建设能源管理系统")] == ["能源管理"]
+    assert "batch_process" not in ids("婴幼儿配方奶粉全链条追溯")
+    assert "energy_management" not in ids("天然气管道由燃气公司铺设。我们计划优化排产")

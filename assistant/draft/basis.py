@@ -1,21 +1,21 @@
 """What the offline composer writes from: the scenario's scenes and needs, and which standard serves which.
 
-The suggest step owns scenario analysis (`assistant.suggest.analyse_scenario`, `Suggestion.coverage`). This
-module is the one adapter to it: when suggest does not (yet) provide them, an equivalent analysis is made here
-from corpus/needs.yaml, so a change of suggest's interface is a change in this file only.
+The suggest step owns scenario analysis (`assistant.suggest.analyse_scenario`, `Suggestion.coverage`) and the
+needs vocabulary's one phrase matcher (`find_phrases`); this module reads both, so a draft names a need exactly
+when suggest does, and per clause with the same matcher.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from assistant.clauses import LIST_MARK
 from assistant.context import Context
 from assistant.draft.result import GroupRow
 from assistant.draft.scenes import split_scenes
-from assistant.suggest import Suggestion
+from assistant.suggest import Suggestion, analyse_scenario
+from assistant.suggest.needs import NEEDS_FILE, find_phrases, load_vocabulary
 from assistant.yamlio import load_yaml
 
 # Who the applicant is, in formal third person (no pasted first-person text in a draft).
@@ -74,17 +74,17 @@ class DraftBasis:
 
 def draft_basis(ctx: Context, scenario: str, group: Suggestion, rows: list[GroupRow]) -> DraftBasis:
     """The scenes, needs and per-standard uses of one draft (from suggest's analysis when it has one)."""
-    vocab = _needs_vocabulary(Path(ctx.settings.corpus_dir))
-    analysis = _suggest_analysis(ctx, scenario)
-    role = getattr(analysis, "role", None) or _role(scenario)
+    root = Path(ctx.settings.corpus_dir)
+    vocab = _needs_vocabulary(root)
+    analysis = analyse_scenario(ctx, scenario)
+    role = analysis.role if analysis.role != "unknown" else _role(scenario)
     subject = SUBJECT.get(role, "申报单位")
-    goal, background, scenes, needs = _split(scenario, vocab, subject, analysis, Path(ctx.settings.corpus_dir))
-    covered = _coverage(ctx, group, rows, needs, vocab)
+    goal, background, scenes, needs = _split(scenario, vocab, subject, analysis, root)
+    covered = _coverage(ctx, group, rows, needs, root)
     uses = [_use(ctx, r, scenes, needs, covered) for r in rows]
     uncovered = [n for n in needs if not covered.get(n.need_id)]
-    industry = getattr(analysis, "industry", None)
-    return DraftBasis(subject, role, industry, goal, background, scenes, needs, uses, uncovered,
-                      list(getattr(analysis, "industry_terms", []) or []), list(getattr(analysis, "places", []) or []))
+    return DraftBasis(subject, role, analysis.industry, goal, background, scenes, needs, uses, uncovered,
+                      list(analysis.industry_terms), list(analysis.places))
 
 
 def third_person(clause: str, subject: str) -> str:
@@ -95,49 +95,28 @@ def third_person(clause: str, subject: str) -> str:
     return _INTENT.sub("", text).strip(" ，,")
 
 
-# ---- analysis: suggest's, else the needs vocabulary ----------------------------------------------------
+# ---- analysis: suggest's, with its needs vocabulary and phrase matcher -----------------------------------
 
 
-def _suggest_analysis(ctx: Context, scenario: str):
-    try:
-        from assistant.suggest import analyse_scenario  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return analyse_scenario(ctx, scenario)
-
-
-@lru_cache(maxsize=4)
 def _needs_vocabulary(corpus_dir: Path) -> dict[str, dict]:
-    path = corpus_dir / "needs.yaml"
-    data = load_yaml(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    return {n["id"]: n for n in (data or {}).get("needs", [])}
+    """need id → {name, indicators}: the one vocabulary suggest reads (corpus/needs.yaml)."""
+    vocab = load_vocabulary(corpus_dir)
+    data = load_yaml((corpus_dir / NEEDS_FILE).read_text(encoding="utf-8")) or {}
+    indicators = {str(n["id"]): list(n.get("indicators") or []) for n in data.get("needs") or []}
+    return {nid: {"name": n.name, "indicators": indicators.get(nid, [])} for nid, n in vocab.needs.items()}
 
 
-def _needs_in(clause: str, vocab: dict[str, dict]) -> list[tuple[str, str]]:
-    """(need id, phrase) named in a clause; a phrase inside a longer matched phrase does not count twice."""
-    low = clause.lower()
-    found = []
-    for need_id, need in vocab.items():
-        phrases = sorted(need.get("phrases", []), key=len, reverse=True)
-        hit = next((m.group(0) for p in phrases if (m := _phrase_re(p.lower()).search(low))), None)
-        if hit:
-            found.append((need_id, hit))
-    return found
-
-
-@lru_cache(maxsize=2048)
-def _phrase_re(phrase: str) -> re.Pattern:
-    """A Chinese phrase of four or more characters also matches with up to two characters inside it
-    (能耗监测 in 能耗在线监测, 设备联网 in 设备全面联网)."""
-    if len(phrase) >= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in phrase):
-        half = len(phrase) // 2
-        return re.compile(re.escape(phrase[:half]) + r"[\u4e00-\u9fff]{0,2}" + re.escape(phrase[half:]))
-    return re.compile(re.escape(phrase))
+def _needs_in(clause: str, corpus_dir: Path) -> list[tuple[str, str]]:
+    """(need id, phrase) named in a clause, first phrase per need, by suggest's matcher (phrases and pairs)."""
+    found: dict[str, str] = {}
+    for hit in find_phrases(load_vocabulary(corpus_dir), clause):
+        found.setdefault(hit.need_id, hit.phrase)
+    return list(found.items())
 
 
 def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis, corpus_root: Path) -> tuple:
     """Goal, background and numbered scenes (assistant/draft/scenes.py); needs in scenario order."""
-    split = split_scenes(scenario, lambda clause: _needs_in(clause, vocab), corpus_root)
+    split = split_scenes(scenario, lambda clause: _needs_in(clause, corpus_root), corpus_root)
     goal = third_person(split.goal, subject) if split.goal else None
     background = [t for t in (third_person(c, subject) for c in split.background) if t]
     scenes = [PlannedScene(i + 1, "，".join(third_person(c, subject) for c in g.clauses), g.need_ids)
@@ -147,8 +126,7 @@ def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis, corpus
 
 
 def _needs_of(analysis, found, vocab) -> list[Need]:
-    hits = [(h.need_id, h.phrase) for h in getattr(analysis, "needs", [])] if analysis is not None else []
-    hits = hits or [h for _, hs in found for h in hs]
+    hits = [(h.need_id, h.phrase) for h in analysis.needs] or [h for _, hs in found for h in hs]
     out, seen = [], set()
     for need_id, phrase in hits:
         if need_id in seen or need_id not in vocab:
@@ -172,14 +150,14 @@ def _role(scenario: str) -> str:
 
 
 def _coverage(ctx: Context, group: Suggestion, rows: list[GroupRow], needs: list[Need],
-              vocab: dict[str, dict]) -> dict[str, list[str]]:
+              corpus_dir: Path) -> dict[str, list[str]]:
     """need id → numbers of the group that serve it (suggest's coverage map when present)."""
     listed = getattr(group, "coverage", None)
     if listed:
         return {_get(c, "need_id"): list(_get(c, "standards") or []) for c in listed if not _get(c, "uncovered")}
     out: dict[str, list[str]] = {}
     for row in rows:
-        served = _served(ctx, row, vocab)
+        served = _served(ctx, row, corpus_dir)
         for need in needs:
             if need.need_id in served:
                 out.setdefault(need.need_id, []).append(row.number)
@@ -190,14 +168,14 @@ def _get(item, key: str):
     return item.get(key) if isinstance(item, dict) else getattr(item, key, None)
 
 
-def _served(ctx: Context, row: GroupRow, vocab: dict[str, dict]) -> set[str]:
+def _served(ctx: Context, row: GroupRow, corpus_dir: Path) -> set[str]:
     """Need ids a standard serves: the catalog's `needs` field, else its title and keywords against the phrases."""
     entry = ctx.corpus.catalog.get(row.number)
     declared = getattr(entry, "needs", None) if entry is not None else None
     if declared:
         return set(declared)
     words = " ".join([row.title] + (list(entry.keywords) if entry is not None else []))
-    return {need_id for need_id, _ in _needs_in(words, vocab)}
+    return {need_id for need_id, _ in _needs_in(words, corpus_dir)}
 
 
 def _use(ctx: Context, row: GroupRow, scenes: list[PlannedScene], needs: list[Need],

@@ -35,7 +35,7 @@ class Need:
 class Vocabulary:
     needs: dict[str, Need]
     generic: frozenset[str]
-    patterns: tuple[tuple[re.Pattern, str], ...]  # (phrase pattern, need id), longest phrase first
+    patterns: tuple[tuple[re.Pattern, str], ...]  # (phrase pattern, need id), longest phrase first, then pairs
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,20 @@ def load_vocabulary(corpus_root: Path) -> Vocabulary:
     needs = {str(n["id"]): Need(str(n["id"]), str(n["name"]), tuple(str(p) for p in n.get("phrases") or []),
                                 tuple(str(d) for d in n.get("directions") or []), bool(n.get("takes_object")))
              for n in data.get("needs") or []}
-    pairs = [(p, n.id) for n in needs.values() for p in n.phrases if p not in generic]
-    pairs.sort(key=lambda pn: -len(pn[0]))
-    return Vocabulary(needs, generic, tuple((_pattern(p), nid) for p, nid in pairs))
+    phrases = [(p, n.id) for n in needs.values() for p in n.phrases if p not in generic]
+    phrases.sort(key=lambda pn: -len(pn[0]))
+    pairs = [(_pair_pattern(pair), str(n["id"])) for n in data.get("needs") or [] for pair in n.get("pairs") or []]
+    return Vocabulary(needs, generic, tuple((_pattern(p), nid) for p, nid in phrases) + tuple(pairs))
+
+
+def _pair_pattern(pair: dict) -> re.Pattern:
+    """A thing and what is done to it, a few characters apart in one clause, in either order (电耗分级计量,
+    降低天然气消耗, 采集运行状态): everyday wording no phrase list can hold. Read after the phrases, so a listed
+    phrase keeps its span."""
+    things = "|".join(re.escape(str(w).lower()) for w in sorted(pair["objects"], key=len, reverse=True))
+    acts = "|".join(re.escape(str(w).lower()) for w in sorted(pair["actions"], key=len, reverse=True))
+    gap = rf"[\u4e00-\u9fff、]{{0,{int(pair.get('gap', 4))}}}?"
+    return re.compile(rf"(?:{things}){gap}(?:{acts})|(?:{acts}){gap}(?:{things})")
 
 
 def folded(text: str) -> str:
