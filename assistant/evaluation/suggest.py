@@ -20,7 +20,7 @@ from assistant.standards import parse_number
 from assistant.yamlio import load_yaml
 
 # next_*: cases written for the grown catalog (candidates.yaml merged); scored, not in the baseline yet
-SPLITS = ("dev", "heldout", "next_dev", "next_heldout", "dev3")
+SPLITS = ("dev", "heldout", "next_dev", "next_heldout", "dev3", "dev4")
 HONEST_MARK = "没有识别到"  # how suggest's notes say that nothing in the scenario matched
 _QUOTED = re.compile(r"“([^”]{1,60})”")
 
@@ -160,6 +160,10 @@ def _score_split(ctx: Context, cases: list[dict], split: str, failures: list[str
     from assistant.suggest import suggest_group
 
     conv = load_conventions(split)
+    # A case with no direction (direction: null, must: []) is one where no group should be proposed: it is scored
+    # as a bad input (a one-line refusal or an honest note), not for members.
+    refusals = [c for c in cases if c.get("direction", "") is None]
+    cases = [c for c in cases if c.get("direction", "") is not None]
     ours, dense, bm25 = [], [], []
     for case in cases:
         try:
@@ -187,7 +191,7 @@ def _score_split(ctx: Context, cases: list[dict], split: str, failures: list[str
         out[f"{split}_{name}_precision"] = sum(s.precision for s in scored) / m
         out[f"{split}_{name}_must_recall"] = sum(s.must_recall for s in scored) / m
         out[f"{split}_{name}_must_exclude_violations"] = float(sum(s.exclude_hits for s in scored))
-    out[f"{split}_bad_input_honesty"] = _bad_inputs(ctx, load_bad_inputs(split), split, failures)
+    out[f"{split}_bad_input_honesty"] = _bad_inputs(ctx, load_bad_inputs(split) + refusals, split, failures)
     if split.endswith("heldout"):
         failing = sum(1 for s in ours if s.problems or not s.direction_ok)
         failures.append(f"{split}：{len(cases)} 个用例中有 {failing} 个不完全正确（不列出明细）")
