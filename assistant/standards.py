@@ -24,16 +24,17 @@ _GAP = r"[ \t\u3000\u00a0]*\n?[ \t\u3000\u00a0]*"  # a PDF line break may fall a
 # Users type the national prefix in lower case too (gb/t 39116); other prefixes stay upper case to avoid noise.
 _PREFIX = r"(?:[Gg] ?[Bb](?:\s*/\s*[TtZz])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}|[A-Z]{2}\s*/\s*[TZ])"
 # One dash before the year; Chinese typing often gives the two-em 破折号 "——" instead, read as one.
-_YEAR = rf"(?:{_GAP}{_D}{{1,2}}{_GAP}(?P<year>(?:19|20)\d{{2}})(?!\d))?"
+# A dot typed for the dash (GB/T 39116.2020) is a form slip too: four digits 19xx/20xx are a year, never a part.
+_YEAR = rf"(?:(?:{_GAP}{_D}{{1,2}}{_GAP}|\.)(?P<year>(?:19|20)\d{{2}})(?!\d))?"
 STD_RE = re.compile(
     # A dash or colon typed between prefix and code (GB/T-20720.1—2019, GB/T：39116) is a form slip, read through.
     rf"(?<![A-Za-z/])(?P<prefix>{_PREFIX}){_GAP}(?:(?:{_D}|[:：]){_GAP})?(?P<code>\d(?:\n?\d){{0,5}}(?!\d)"
-    rf"(?:{_GAP}\.{_GAP}\d{{1,3}})*){_YEAR}"
+    rf"(?:{_GAP}\.{_GAP}\d{{1,3}}(?!\d))*){_YEAR}"
 )
 # Companies also drop the slash (GBT39116—2019, GB T 39116-2019). Accepted for the national prefix only, with a
 # 4–5 digit code, and only where it cannot be an English part number: a year follows or Chinese text is adjacent.
 LOOSE_GB_RE = re.compile(
-    rf"(?<![A-Za-z0-9/])(?P<prefix>GB[ \t\u3000]?[TZ])(?![A-Za-z]){_GAP}(?P<code>\d{{4,5}}(?!\d)(?:\.\d{{1,3}})*){_YEAR}"
+    rf"(?<![A-Za-z0-9/])(?P<prefix>GB[ \t\u3000]?[TZ])(?![A-Za-z]){_GAP}(?P<code>\d{{4,5}}(?!\d)(?:\.\d{{1,3}}(?!\d))*){_YEAR}"
 )
 PLAN_RE = re.compile(rf"(?<!\d)(?P<plan>(?:19|20)\d{{6}}){_GAP}{_D}{_GAP}T{_GAP}{_D}{_GAP}(?P<org>\d{{3}})(?!\d)")
 _CJK_NEAR = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef《》（）“”]")
@@ -171,7 +172,9 @@ def form_changes(raw: str, number: StdNumber) -> tuple[str, ...]:
         changes += _spacing_changes(flat, number)
     # the dash before the year only (a plan number's dashes are all of its form)
     dash = re.search(f"{_D}+", flat) if number.prefix == "PLAN" else re.search(rf"{_D}+(?=\s*(?:19|20)\d{{2}}$)", flat)
-    if dash and len(dash.group(0)) > 1:
+    if number.year is not None and number.prefix != "PLAN" and re.search(rf"\.{number.year}$", flat):
+        changes.append("年代号前用一字线“—”，不用点“.”")
+    elif dash and len(dash.group(0)) > 1:
         changes.append("年代号前只用一个一字线“—”（不用破折号“——”）")
     elif dash and dash.group(0) != EM:
         changes.append("连字符改为一字线“—”" if number.prefix == "PLAN" else "年代号前的连字符改为一字线“—”")

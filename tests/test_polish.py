@@ -190,6 +190,27 @@ def test_bare_and_numbered_headings_are_sections(ctx):
     assert check_text(ctx, as_text(s)).issues == []
 
 
+def test_marker_and_tab_headings_are_sections_and_arrows_and_dated_results_are_figures(ctx):
+    """Layouts of evals/polish_dev3.yaml, in new words: symbol-opened headings of a WeChat post or slide (📌, ■),
+    labels of an Excel export (项目概况⇥…), synonyms (推进路线, 经验分享); a change restated after an arrow
+    (71.3% → 79.8%，提高8.5个百分点) is no figure without a basis; a result dated 由2022年的…到2024年的… is a
+    value, so the same indicator told twice with two results is a conflict; 唯一追溯码 is no absolute claim."""
+    s = clean_sections(ctx)
+    paras = list(s.values())
+    posted = "\n\n".join([
+        "📌项目概况", *paras[0], "■ 标准群", *paras[1], "🛠 推进路线", *paras[2],
+        "📈成效（2022年→2024年）", "· 开机率：71.3% → 79.8%，提高8.5个百分点；", "每箱产品赋予唯一追溯码。",
+        "💡经验分享", *paras[4]])
+    assert check_text(ctx, posted).issues == []
+    excel = "\n".join(["项目概况\t" + paras[0][0], "标准群构成", *paras[1], "实施路径\t" + paras[2][0],
+                       "应用成效\t" + paras[3][0], "推广经验\t" + paras[4][0]])
+    assert check_text(ctx, excel).issues == []
+    s["五、推广经验"] = ["通过分步实施，万锭用工由2022年的52人降至2024年的25人。"]
+    s["四、应用成效"] = ["万锭用工由2022年的52人降至2024年的28人。"]
+    conflicts = [i for i in check_text(ctx, as_text(s)).issues if "figure_conflict" in (i.kinds or ())]
+    assert conflicts and "28" in conflicts[0].message and "25" in conflicts[0].message, conflicts
+
+
 def test_length_and_chinese_count(ctx):
     s = clean_sections(ctx)
     s["五、推广经验"] = ["将业务流程模板和检测方案整理成实施指南，通过行业协会向同行业中小企业推广。" * 25]

@@ -217,3 +217,13 @@ def test_slashless_product_names_in_chinese_text_are_not_numbers():
 def test_double_dash_and_other_slashes(written, change):
     (hit,) = read_numbers(written)
     assert hit.normalized == "GB/T 39116—2019" and change in hit.changes
+
+
+def test_a_dot_before_the_year_is_a_form_slip_and_four_digits_are_never_a_part():
+    """GB/T 39116.2020 (evals/polish_dev3.yaml) is GB/T 39116—2020 written with a dot; a part stays a part."""
+    from assistant.standards import read_numbers
+
+    (hit,) = read_numbers("按GB/T 39116.2020自评")
+    assert hit.normalized == "GB/T 39116—2020" and any("点" in c for c in hit.changes)
+    assert [h.normalized for h in read_numbers("GB/T 39561.1—2020、GB/T 33863.1")] == ["GB/T 39561.1—2020",
+                                                                                     "GB/T 33863.1"]

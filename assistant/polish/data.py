@@ -65,6 +65,7 @@ class Category(BaseModel):
 class WordingData(BaseModel):
     categories: dict[str, Category]
     exceptions: list[str]
+    exception_patterns: list[str] = []  # technical uses no phrase list can hold (唯一追溯码, 唯一的产品编码)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ length rules."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +61,7 @@ _PREFIX_END = re.compile(r"(?<![A-Za-z])(?:GB|[A-Z]{2}|T\s*/\s*[A-Z]{2,12}|DB\d{
 
 
 def _strip_heading(text: str) -> str:
-    s = re.sub(r"^#{1,6}\s*", "", text.strip())
+    s = re.sub(r"^#{1,6}\s*", "", _unmarked(text.strip()))
     s = s.strip("*_ \u3000")
     s = HEADING_RE.sub("", s, count=1)
     s = re.sub(r"[\s\u3000]+", "", s)
@@ -85,9 +86,33 @@ def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
     return None
 
 
+def _marker_end(line: str) -> int:
+    """Length of the symbols a line opens with (■, ▶, 📌, 1️⃣ keycaps, ✅): marks that stand for a heading level or a
+    bullet in WeChat posts and slides, never words."""
+    i = 0
+    while i < len(line) and (unicodedata.category(line[i]).startswith("S") or line[i] in "\ufe0f\u200d\u20e3"
+                             or (line[i].isdigit() and line[i + 1:i + 2] in ("\ufe0f", "\u20e3"))):
+        i += 1
+    return i if i < len(line) else 0
+
+
+def _unmarked(line: str) -> str:
+    return line[_marker_end(line):].strip()
+
+
+def _marker_heading(line: str, names: dict[str, str]) -> str | None:
+    """A short line opened by symbols whose words name a template section (📌项目概况, ■ 推进路线): a heading."""
+    if not _marker_end(line):
+        return None
+    text = _unmarked(line)
+    if len(text) > 20 or any(p in text for p in "。；！？，,") or not known_section(text, True, names):
+        return None
+    return text
+
+
 _BRACKET_LINE = re.compile(r"^【(?P<text>[^【】]{1,20})】$")
 # "项目概况：某企业……", "一、项目概况：……", "【项目概况】某企业……": a section label that starts a line of text.
-_LABEL_LINE = re.compile(r"^(?P<head>【[^【】]{1,20}】|[^：:。；，,]{2,20}?[：:])\s*(?P<body>\S.*)$")
+_LABEL_LINE = re.compile(r"^(?P<head>【[^【】]{1,20}】|[^：:。；，,\t]{2,20}?(?:[：:]|\t+))\s*(?P<body>\S.*)$")
 
 
 def _label_split(line: str, names: dict[str, str]) -> tuple[str, str, str] | None:
@@ -95,7 +120,7 @@ def _label_split(line: str, names: dict[str, str]) -> tuple[str, str, str] | Non
     m = _LABEL_LINE.match(line)
     if m is None:
         return None
-    head = m.group("head").strip("【】：: ")
+    head = m.group("head").strip("【】：: \t")
     if not known_section(head, marked=True, names=names) or len(_strip_heading(head)) > 12:
         return None
     return head, ("bracket" if m.group("head").startswith("【") else "label"), m.group("body")
@@ -147,6 +172,9 @@ def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
         elif is_heading(s):
             flush()
             paras.append(_Para(s, f"第{number}行", "heading", heading_level(s), scheme="ordinal"))
+        elif (marker := _marker_heading(s, names)) is not None:
+            flush()
+            paras.append(_Para(marker, f"第{number}行", "heading", None, scheme="marker"))
         elif (bold := _bold_heading(s)) is not None:
             flush()
             level = heading_level(bold) if HEADING_RE.match(bold) else None

@@ -42,6 +42,7 @@ def check_contact_ads(ck: _Checker) -> None:
         taken = [(s, e) for _, s, e in find_numbers(text)]
         taken += _contact_hits(ck, si, sec, pi, para, taken)
         safe = [(m.start(), m.end()) for ex in exceptions for m in re.finditer(re.escape(ex), text)]
+        safe += [(m.start(), m.end()) for ex in ck.data.wording.exception_patterns for m in re.finditer(ex, text)]
         for rule in ck.data.rules:
             for m in rule.regex.finditer(text):
                 s, e = m.span()
