@@ -63,6 +63,9 @@ _BARE_ENUMERATOR = re.compile(r"首先|其次|再次|然后|最后|此外|另外
                               r"场景[一二三四五六七八九十\d]{1,2}")
 # Purpose or effect of the previous clause, or a pronoun for it: the clause finishes that scene's sentence.
 CONTINUES = re.compile(r"\s*(?:以|用于|从而|实现|降低|提高|提升|减少|缩短|解决|这个|这些|这项|此项|它们?|其[^一二三四五六七八九十])")
+# After a settled clause, also what it was done to (2020年建成能源管控中心，对窑炉天然气…进行分项计量); after a
+# committed one, 对… starts a scene of its own (建设能源管理系统，对压机进行联网), so scenes read CONTINUES only.
+_SETTLED_TAIL = re.compile(CONTINUES.pattern + r"|\s*对")
 _SENTENCE_END = "。！？!?\n"
 _SEGMENT_START = "；;\n。！？!?：:"
 
@@ -226,7 +229,7 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
     # A settled clause's tail (…于2022年全面上线，实现了采购与财务一体化) is settled with it.
     for prev, c in pairwise(clauses):
         if prev.stance == "settled" and c.stance != "settled" and c.sentence == prev.sentence \
-                and not c.lead and not c.listed and not WILL.search(c.text) and CONTINUES.match(c.text):
+                and not c.lead and not c.listed and not WILL.search(c.text) and _SETTLED_TAIL.match(c.text):
             c.stance = "settled"
     zone_until: int | None = None  # None: no plan list; -1: to the end of the text; n: to the end of sentence n
     intent_sentence = committed_segment = -1

@@ -549,3 +549,22 @@ def test_needs_vocabulary_pairs_read_everyday_wording_and_leave_false_friends():
     assert [h.phrase for h in find_phrases(vocab, "建设能源管理系统")] == ["能源管理"]
     assert "batch_process" not in ids("婴幼儿配方奶粉全链条追溯")
     assert "energy_management" not in ids("天然气管道由燃气公司铺设。我们计划优化排产")
+
+
+def test_what_a_maker_sells_what_was_done_and_who_the_applicant_is_are_read_as_such(fake_ctx):
+    ctx = fake_ctx
+    """evals/suggest_dev4.yaml, in new words: a maker's products (主营…能源管理系统软件; 主营工业机器人, then 已售机器人)
+    are no needs; a settled clause's tail that says what it was done to (…已建成能源管控中心，对…分项计量) is settled;
+    a hospital saying who it is gets no group; a slogan's 数据更加贯通 is no need."""
+    a = analyse_scenario(ctx, "公司在合肥，主营储能变流器和能源管理系统（EMS）软件。我们想建设数字化车间，上线MES。")
+    assert "energy_management" not in [n.need_id for n in a.needs] and "mes" in [n.need_id for n in a.needs]
+    a = analyse_scenario(ctx, "我们主营搬运工业机器人本体。已售机器人8000台，计划建设机器人远程运维平台。")
+    assert [n.need_id for n in a.needs] == ["remote_operations"], a.needs
+    a = analyse_scenario(ctx, "2019年已建成能源管控中心，对窑炉天然气和空压机用电进行分项计量。本次计划建设MES。")
+    assert [n.need_id for n in a.needs] == ["mes"], a.needs
+    with pytest.raises(InputError, match="医院"):
+        suggest_group(ctx, "我院是一家三级综合医院。拟对大型医疗设备开展远程监控和故障预警，建设能耗在线监测。")
+    group = suggest_group(ctx, "我们是一家为医院生产病床的医疗器械企业，计划建设MES。")
+    assert group.standards
+    a = analyse_scenario(ctx, "集团要推动设备更加先进、数据更加贯通、管理更加精细。")
+    assert not a.needs, a.needs

@@ -56,7 +56,8 @@ def _pattern(phrase: str) -> re.Pattern:
     if _ASCII.match(phrase):
         return re.compile(rf"(?<![a-z0-9]){body}(?![a-z0-9])")
     if _CJK4.match(phrase):
-        return re.compile(rf"{phrase[:2]}(?:[\u4e00-\u9fff]{{1,2}})?{phrase[2:]}")
+        # …but not a degree word (数据更加贯通 in a slogan says how much, not what is built)
+        return re.compile(rf"{phrase[:2]}(?:(?!更|越)[\u4e00-\u9fff]{{1,2}})?{phrase[2:]}")
     return re.compile(body)
 
 

@@ -84,6 +84,8 @@ class Hints:
     industries: tuple[str, ...]
     industry_false_friends: tuple[str, ...]  # 汽车衡 at a steel plant is a weighbridge, not the car industry
     outside: tuple[str, ...]
+    product_leads: re.Pattern | None = None  # 主营…, 主要产品为…, …是我们卖给客户的产品: what a maker sells
+
 
 
 def _english_pattern(term: str) -> re.Pattern:
@@ -105,7 +107,8 @@ def load_hints(corpus_root: Path) -> Hints:
                  tuple(data.get("settled_after") or []),
                  tuple(data.get("existing") or []), industries,
                  tuple(sorted((str(w) for w in data.get("industry_false_friends") or []), key=len, reverse=True)),
-                 tuple(str(o) for o in data.get("outside") or []))
+                 tuple(str(o) for o in data.get("outside") or []),
+                 re.compile("|".join(data["product_leads"])) if data.get("product_leads") else None)
 
 
 # ---- the analysis ----------------------------------------------------------------------------------------
@@ -121,12 +124,16 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
     root = ctx.settings.corpus_dir
     vocab, hints = load_vocabulary(root), load_hints(root)
     settled = _settled_spans(text, root)
+    role, role_phrase = _role(hints, text)
     # 本次申报系统集成服务类试点 names a direction, not the need 系统集成: direction names are read as such only.
     named = [d for d in ctx.corpus.plan.directions if d.name in text]
     plain = _blank(text, [(m.start(), m.end()) for d in named for m in re.finditer(re.escape(d.name), text)])
-    hits, aside = _need_hits(vocab, hints, plain, settled)
+    products = _product_spans(hints, text, role)
+    hits, aside = _need_hits(vocab, hints, plain, settled + products)
+    # A robot maker's 已售机器人 and 机器人远程运维平台 name its product again: the word it sells is no need anywhere.
+    sold = {(h.need_id, h.phrase) for h in find_phrases(vocab, text) if any(a <= h.start < b for a, b in products)}
+    hits = [h for h in hits if not any(n == h.need_id and (h.phrase in p or p in h.phrase) for n, p in sold)]
     needs = _distinct_needs(vocab, hits)
-    role, role_phrase = _role(hints, text)
     # An industry or technology named only where the text says it is done or out of scope (去年已通过绿色工厂评价，
     # 本次不再涉及) does not open the entries restricted to it.
     industry_terms = _industry_terms(ctx, hints, _blank(text, settled))
@@ -144,8 +151,32 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
         set_aside=[p for p in aside if all(p != n.phrase and p not in n.also for n in needs)],
         named_standards=_named_standards(ctx, _blank(text, settled)))
     analysis.notes += _notes(analysis, directions)
-    analysis.outside = [o for o in hints.outside if o in text] if not industry_terms else []
+    analysis.outside = _outside(hints, text, industry_terms)
     return analysis
+
+
+def _product_spans(hints: Hints, text: str, role: str) -> list[tuple[int, int]]:
+    """Clauses where a manufacturer says what it sells (主营储能变流器和能源管理系统（EMS）软件; 主要产品为工业机器人):
+    its products, not its needs. A provider's product is its pilot (供给能力提升), so a serving role's are not read so."""
+    if role in SERVING or hints.product_leads is None:
+        return []
+    return [(m.start(), m.end()) for m in _CLAUSE.finditer(text) if hints.product_leads.search(m.group(0))]
+
+
+_MAKING = re.compile(r"生产|制造|加工|工厂|厂|车间|产线")
+
+
+def _outside(hints: Hints, text: str, industry_terms: list[str]) -> list[str]:
+    """Sectors outside manufacturing the applicant belongs to: named anywhere when no industry is named, or named
+    where the applicant says who it is (the first sentence: 我院是一家三级甲等综合医院) with no industry or making
+    there; the hospital's 医疗设备 later on are what it uses, not what it makes."""
+    first = re.split(r"[。！？!?\n]", text.strip(), maxsplit=1)[0]
+    named = [o for o in hints.outside if o in text]
+    if not industry_terms:
+        return named
+    if _MAKING.search(first) or any(t in first for t in industry_terms):
+        return []
+    return [o for o in named if o in first]
 
 
 def _language(text: str) -> str:
