@@ -66,6 +66,9 @@ CONTINUES = re.compile(r"\s*(?:以|用于|从而|实现|降低|提高|提升|减
 # After a settled clause, also what it was done to (2020年建成能源管控中心，对窑炉天然气…进行分项计量); after a
 # committed one, 对… starts a scene of its own (建设能源管理系统，对压机进行联网), so scenes read CONTINUES only.
 _SETTLED_TAIL = re.compile(CONTINUES.pattern + r"|\s*对")
+# The thing a settling line points back to (烘缸那块…, 熔铸车间那部分…): a demonstrative says it was named before;
+# a plain subject (ERP是2019年上线的) may be new, so it settles only itself.
+_TOPIC = re.compile(r"^(?P<topic>[\u4e00-\u9fffA-Za-z]{2,8}?)(?:那块|那个|那边|这块|那部分|这部分|那件事)")
 _SENTENCE_END = "。！？!?\n"
 _SEGMENT_START = "；;\n。！？!?：:"
 
@@ -123,6 +126,7 @@ class Clause:
     line_end: bool = False  # the clause ends its line (▶ 本期试点（2026—2027） on a line of its own)
     row: bool = False  # a cell of a pasted table row
     end: int = -1  # where the clause ends in the scenario (a table cell's text is tidied, so not start + len)
+    quoted: bool = False  # on a line quoting an earlier message (> 原邮件：…): superseded, never a commitment
     stance: str = "context"  # "settled" | "committed" | "weak" (a verb of committing and a need only) | "context"
 
 
@@ -177,7 +181,8 @@ def segment(scenario: str, needs_in, headers: frozenset[str] = frozenset()) -> l
         end = at + len(raw[k][1])
         out.append(Clause(text, at, sentence, seg, mark_next or row_start or bool(_ENUMERATED.match(text)), False,
                           text.rstrip().endswith(("：", ":")), needs_in(text),
-                          line_end=end >= len(text_) or text_[end] == "\n", row=line_start in rows, end=end))
+                          line_end=end >= len(text_) or text_[end] == "\n", row=line_start in rows, end=end,
+                          quoted=text_[line_start:line_start + 1] in (">", "＞")))
         mark_next = False
     return out
 
@@ -204,6 +209,10 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
         if not m:
             continue
         c.stance = "settled"
+        if c.listed and len(_residue(LIST_MARK.sub("", c.text), m, cues.fillers)) <= 2:
+            # "4. 不在本次范围" then "(1) …; (2) …": an item that is only the cue settles its sub-items
+            for j in _sub_items(clauses, k):
+                clauses[j].stance = "settled"
         if len(_residue(c.text, m, cues.fillers)) <= 2:  # "…，不属于本项目": the cue is about its segment
             # back to the segment's start, or to a clause already settled (清梳联改造去年已经做完了，不用写: the cue
             # is about that one, not the commitment before it)
@@ -225,6 +234,17 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
     settled_rows = {c.segment for c in clauses if c.row and c.stance == "settled"}
     for c in clauses:
         if c.row and c.segment in settled_rows:
+            c.stance = "settled"
+    # A later line that settles a topic it points back to (烘缸那块去年已经做过了，别重复) settles the earlier clauses
+    # that proposed it: in chats and minutes the decision follows the proposal.
+    for k, c in enumerate(clauses):
+        topic = _TOPIC.match(c.text.strip()) if c.stance == "settled" else None
+        if topic:
+            for earlier in clauses[:k]:
+                if topic.group("topic") in earlier.text and not earlier.heading:
+                    earlier.stance = "settled"
+    for c in clauses:
+        if c.quoted:
             c.stance = "settled"
     # A settled clause's tail (…于2022年全面上线，实现了采购与财务一体化) is settled with it.
     for prev, c in pairwise(clauses):
@@ -267,6 +287,23 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
             c.stance = "weak"
         if c.stance == "committed":
             committed_segment = c.segment
+
+
+def _marker_kind(text: str) -> str:
+    """The shape of an item's marker (4. and 5. are one kind, (1) another, 一、 a third)."""
+    m = LIST_MARK.match(text)
+    return re.sub(r"[一二三四五六七八九十]", "一", re.sub(r"\d", "9", re.sub(r"[a-zA-Z]", "a", m.group(0).strip()))) \
+        if m else ""
+
+
+def _sub_items(clauses: list[Clause], k: int) -> list[int]:
+    """The clauses after item k up to the next item of its own kind or a heading: its sub-items."""
+    kind, out = _marker_kind(clauses[k].text), []
+    for j in range(k + 1, len(clauses)):
+        if (clauses[j].listed and _marker_kind(clauses[j].text) == kind) or (clauses[j].heading and not clauses[j].listed):
+            break
+        out.append(j)
+    return out
 
 
 def _label(c: Clause) -> str:

@@ -905,3 +905,25 @@ def test_scene_reader_takes_deliverable_lists_forms_and_extensions_of_what_exist
     assert len(got) == 2 and "接口梳理" in got[0] and "装配车间" in got[1], got
     got = scenes("本次只申报注塑机联网，干燥机改造去年已经做完了，不用写。")
     assert len(got) == 1 and "注塑机联网" in got[0] and "干燥机" not in got[0], got
+
+
+def test_scene_reader_follows_decisions_sub_items_and_quotes():
+    """Layouts of evals/draft_dev6.yaml, in new words: an item that is only an out-of-scope cue settles its sub-items;
+    a later line that points back to a proposal and rules it out (那块…别重复) settles the proposal; a line quoting an
+    earlier mail (> …) is superseded; 暂不改造 / …不做 / 去掉 / leave it out are out of scope."""
+    from assistant.draft.basis import _needs_in as needs_in
+    from assistant.draft.scenes import split_scenes
+
+    def scenes(text: str) -> str:
+        return "|".join("，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, REPO / "corpus"),
+                                                                  REPO / "corpus").scenes)
+
+    got = scenes("试点内容：\n1. 冲压车间\n(1) 压力机联网采集\n2. 不在本次范围\n(1) 喷漆线2023年已改造\n(2) 老厂区明年搬迁，不做投入\n")
+    assert "压力机" in got and "喷漆" not in got and "老厂区" not in got, got
+    got = scenes("刘工：想做窑炉燃气能耗监测。\n刘工：另外空压站的能耗优化也能写。\n陈总：空压站那块前年已经做过了，别重复。\n")
+    assert "窑炉" in got and "空压站" not in got, got
+    got = scenes("调整如下：\n1）注塑机联网采集，保留；\n2）原来说的喷涂机器人去掉。\n> 原邮件：我们打算做注塑机联网和仓库AGV。\n")
+    assert "注塑机" in got and "喷涂" not in got and "AGV" not in got, got
+    got = scenes("我厂本次只做焊接机器人和构件二维码追踪两件事，堆场管理不做。The MES roll-out is run by group IT under a "
+                 "separate budget, so please leave it out.")
+    assert "二维码" in got and "堆场" not in got and "MES" not in got, got
