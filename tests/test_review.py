@@ -588,3 +588,20 @@ def test_a_group_the_text_says_is_larger_than_it_lists_is_not_called_too_small(f
     path.write_text("# 验收报告\n\n## 一、标准群应用情况\n标准群为GB/T 37393—2019、GB/T 25485—2010、GB/T 38619—2020。\n",
                     encoding="utf-8")
     assert any(v.startswith("标准数量 3 项") for v in review_file(fake_ctx, path).standard_group.violations)
+
+
+def test_unusual_wording_rows_and_sales_false_friends(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev4.yaml, in new words: a row of a table headed 依据 | 怎么用 | 用了以后 is application evidence; a
+    suggestion written as 修改条文建议 sent to a standard's 技术委员会 is the revision half; a product promoted at a
+    fair or in a live stream is sales, and a sales platform's 商家案例 is no standard application case."""
+    md = tmp_path / "unusual.md"
+    md.write_text(
+        "# 我们照着哪些规矩做\n\n| 依据 | 在车间怎么用 | 用了以后 |\n|---|---|---|\n"
+        "| GB/T 19892.1—2005 | 把一罐一批定义为批次，建立批控制模型 | 收率由81.2%提高到84.0% |\n\n"
+        "# 规矩哪里还不够用\n\n2025年9月，我们把《关于GB/T 19892.3—2022在连续发酵场景的修改条文建议》寄给了该标准的"
+        "技术委员会，收到了回函。2025年11月，通过行业协会递交了《酱油酿造过程数据字典》团体标准的立项提案。\n\n"
+        "# 推广\n\n2025年5月参加成都糖酒会，推广新款定制礼盒，现场新签经销商12家。抖音直播间每周3场，推广定制服务。\n\n"
+        "# 案例\n\n公司2025年被某电商平台评为“优质定制商家案例”。\n", encoding="utf-8")
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, md).requirements}
+    assert verdicts[1] == "covered" and verdicts[2] == "covered", verdicts
+    assert verdicts[4] == "missing" and verdicts[5] == "missing", verdicts

@@ -217,6 +217,12 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
         applied = req.id == APPLIED_REQ and s.kind != "table_row" and _APPLIED.search(nfkc(s.text))
         if applied:
             hits.append((APPLIED_KEY, applied.start(), applied.end()))
+        elif req.id == APPLIED_REQ and row and find_numbers(s.text) and _APPLIED.search(nfkc(text)) \
+                and senses.speaks_of_deliverable(text):
+            # a row of a table headed 依据 | 在车间怎么用 | 用了以后: a standard, where it was applied, its result (a
+            # bare member list, 序号 | 标准编号 | 名称, has no verb of applying and no result)
+            hits.append((APPLIED_KEY, 0, 0))
+            applied = True
         distinct = {k for k, _, _ in hits}
         score = sum(kw.weight.get(k, 1.0) for k in distinct)
         unique = sum(1 for k in distinct if kw.weight.get(k, 1.0) >= 1.0)
@@ -415,7 +421,11 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         # Nothing in the readable text, or only a pointer to an annex: the evidence may sit on the pages that
         # could not be read.
         status, chosen = "unreadable", []
-    elif cands:
+    elif any(_about(req, c) for c in cands) or (cands and (req.id == APPLIED_REQ or not any(
+            kind == "false_friend" for _, kind in gaps))):
+        # (Where the text's only mentions were false friends, a sentence that merely shares a word with the
+        # requirement, 通过行业协会递交了立项提案 for promotion, does not make it partial. Requirement 1's false
+        # friend is a bare member list, which the plan counts as partial: it stays so.)
         status = "partial"
         chosen = sorted(cands, key=lambda c: -c.rank)
         # Evidence sentences first, bare headings last.
