@@ -605,3 +605,15 @@ def test_unusual_wording_rows_and_sales_false_friends(fake_ctx: Context, tmp_pat
     verdicts = {r.id: r.status for r in review_file(fake_ctx, md).requirements}
     assert verdicts[1] == "covered" and verdicts[2] == "covered", verdicts
     assert verdicts[4] == "missing" and verdicts[5] == "missing", verdicts
+
+
+def test_a_contents_line_is_no_evidence_and_an_admission_outweighs_a_shared_word(fake_ctx: Context,
+                                                                                  tmp_path: Path) -> None:
+    """A contents line (四、推广情况（第2页）) points at a section, and an admission (推广工作暂未开展) answers the
+    requirement: with only a sales sentence beside them, promotion is missing, not partial (evals/review_dev4.yaml)."""
+    md = tmp_path / "toc.md"
+    md.write_text("目录：一、项目概况（第1页）；四、推广情况（第2页）；五、标准应用案例（第3页）。\n\n# 四、推广情况\n\n"
+                  "面向中小企业和同行业的试点经验推广工作暂未开展。试点期间，公司产品进入三家头部企业供应链，"
+                  "2025年销量同比增长21%。\n", encoding="utf-8")
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, md).requirements}
+    assert verdicts[4] == "missing" and verdicts[5] == "missing", verdicts

@@ -342,7 +342,8 @@ def concrete_plans(req: Requirement, cands: list[Candidate]) -> list[Candidate]:
 _SCHEDULED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月?\s*(?:[—–~～-]{1,2}|至)\s*(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月"
                         r"|\|\s*(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|前|末)?\s*\|?\s*$")
 # "见附件2（扫描件）": the text only points at material elsewhere in the file.
-_POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附)|详见|附后|另附")
+# A contents line or an annex list (五、宣贯推广（第2页）; 附件3：推广活动证明材料（第3页，盖章扫描件）) points too.
+_POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附)|详见|附后|另附|[（(]\s*第\s*\d+\s*页|^\s*附件\s*\d+\s*[：:]")
 
 
 def _evidence_text(s: Sentence) -> str:
@@ -421,11 +422,8 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         # Nothing in the readable text, or only a pointer to an annex: the evidence may sit on the pages that
         # could not be read.
         status, chosen = "unreadable", []
-    elif any(_about(req, c) for c in cands) or (cands and (req.id == APPLIED_REQ or not any(
-            kind == "false_friend" for _, kind in gaps))):
-        # (Where the text's only mentions were false friends, a sentence that merely shares a word with the
-        # requirement, 通过行业协会递交了立项提案 for promotion, does not make it partial. Requirement 1's false
-        # friend is a bare member list, which the plan counts as partial: it stays so.)
+    elif _partial(req, [c for c in cands if not _POINTER.search(c.sentence.text)], gaps):
+        # (A contents line or a pointer to an annex that is not there, all pages read, is no evidence: 五、案例（第3页）.)
         status = "partial"
         chosen = sorted(cands, key=lambda c: -c.rank)
         # Evidence sentences first, bare headings last.
@@ -450,6 +448,16 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     if reason == "part" and status == "partial":
         advice = f"只有{'、'.join(n for n in req.parts if n not in lacking)}，缺少{'、'.join(lacking)}。{req.advice}"
     return RequirementVerdict(id=req.id, name=req.name, status=status, evidence=evidence, advice=advice)
+
+
+def _partial(req: Requirement, read: list[Candidate], gaps: list[tuple[Sentence, str]]) -> bool:
+    """Is there something short of evidence (`read`: candidates that are more than a pointer)? A mention of the
+    deliverable is; a sentence that only shares a word (通过行业协会递交了立项提案, for promotion) is not when the
+    text's own mentions were false friends or an admission. Requirement 1's false friend is a bare member list,
+    which the plan counts as partial: it stays so."""
+    if any(_about(req, c) for c in read):
+        return True
+    return bool(read) and (req.id == APPLIED_REQ or not any(kind in ("false_friend", "negated") for _, kind in gaps))
 
 
 def _gap_advice(req: Requirement, gaps: list[tuple[Sentence, str]], doc: Document) -> str:
