@@ -568,3 +568,13 @@ def test_what_a_maker_sells_what_was_done_and_who_the_applicant_is_are_read_as_s
     assert group.standards
     a = analyse_scenario(ctx, "集团要推动设备更加先进、数据更加贯通、管理更加精细。")
     assert not a.needs, a.needs
+
+
+def test_a_pilot_named_by_its_theme_decides_the_direction_and_put_off_needs_are_none(fake_ctx):
+    """我想申报个性化定制那个试点 names the new-mode pilot by its theme even when MES words outnumber it; 先不考虑 and
+    不用搞 after a phrase put it off (evals/suggest_dev4.yaml s6-03, in new words)."""
+    a = analyse_scenario(fake_ctx, "我们做定制门窗，报工靠纸、排产靠人、交期老拖。这次想申报个性化定制那个试点，"
+                                   "客户下单后自动拆单排产。AGV啥的先不考虑，客户投诉能追溯到就行，不用搞大系统。")
+    assert a.direction == "new_mode" and "个性化定制" in a.direction_reason, a.direction_reason
+    ids = [n.need_id for n in a.needs]
+    assert "logistics_warehousing" not in ids and "quality_traceability" not in ids, ids

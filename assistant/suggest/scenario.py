@@ -140,7 +140,7 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
     directions = {d.id: d for d in ctx.corpus.plan.directions}
     keywords = _direction_keywords(ctx, vocab, text)
     direction, reason, confidence = _direction(ctx, hints, vocab, needs, role, role_phrase, keywords,
-                                               named[0] if len(named) == 1 else None)
+                                               named[0] if len(named) == 1 else _theme_named(ctx, vocab, text), text)
     analysis = ScenarioAnalysis(
         text=text, language=_language(text), role=role, role_phrase=role_phrase,
         industry=next((t for t in industry_terms if t in hints.industries), industry_terms[0] if industry_terms else None),
@@ -177,6 +177,20 @@ def _outside(hints: Hints, text: str, industry_terms: list[str]) -> list[str]:
     if _MAKING.search(first) or any(t in first for t in industry_terms):
         return []
     return [o for o in named if o in first]
+
+
+# 我想申报个性化定制那个试点, 拟申报远程运维方向: the pilot named by its theme rather than by its plan name.
+_THEME = re.compile(r"申报(?P<what>[^，,。；;！？!?\n]{2,16}?)(?:那个|这个|的)?(?:试点|方向)")
+
+
+def _theme_named(ctx: Context, vocab: Vocabulary, text: str) -> Direction | None:
+    """The direction a pilot named by a need's phrase belongs to (the need's home direction), if exactly one."""
+    homes = {vocab.needs[h.need_id].directions[0] for m in _THEME.finditer(text)
+             for h in find_phrases(vocab, m.group("what")) if vocab.needs[h.need_id].directions}
+    if len(homes) != 1:
+        return None
+    home = homes.pop()
+    return next((d for d in ctx.corpus.plan.directions if d.id == home), None)
 
 
 def _language(text: str) -> str:
@@ -389,10 +403,12 @@ PRIMARY_EDGE = 0.01
 
 def _direction(ctx: Context, hints: Hints, vocab: Vocabulary, needs: list[NeedHit], role: str,
                role_phrase: str | None, keywords: dict[str, list[str]],
-               named: Direction | None = None) -> tuple[Direction, str, float]:
+               named: Direction | None = None, text: str = "") -> tuple[Direction, str, float]:
     plan = ctx.corpus.plan
-    if named is not None:  # the applicant says which direction it applies under
-        return named, f"场景写明申报“{named.name}”。", 1.0
+    if named is not None:  # the applicant says which direction it applies under, by its name or its theme
+        said = next((m.group("what") for m in _THEME.finditer(text)), "") if named.name not in text else ""
+        return named, (f"场景写明申报“{said}”的试点，属于“{named.name}”。" if said
+                       else f"场景写明申报“{named.name}”。"), 1.0
     role_info = next((r for r in hints.roles if r[0] == role), None)
     moves = hints.counterparts.get(role, {})
     votes = {d.id: 0.0 for d in plan.directions}
