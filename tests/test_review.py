@@ -617,3 +617,14 @@ def test_a_contents_line_is_no_evidence_and_an_admission_outweighs_a_shared_word
                   "2025年销量同比增长21%。\n", encoding="utf-8")
     verdicts = {r.id: r.status for r in review_file(fake_ctx, md).requirements}
     assert verdicts[4] == "missing" and verdicts[5] == "missing", verdicts
+
+
+def test_an_application_dated_in_a_year_to_come_is_planned_not_covered(fake_ctx: Context, tmp_path: Path) -> None:
+    """In an application, 2027年10月形成…案例1个《…》 reads done but is dated ahead: a concrete plan (review_dev4 rd6-14)."""
+    from datetime import date
+
+    year = date.today().year + 1
+    md = tmp_path / "app.md"
+    md.write_text(f"# 六、案例\n\n{year}年10月形成标准应用案例1个《批控制标准群支撑酱油发酵一致性》，{year}年11月报送省市场"
+                  "监督管理局。\n", encoding="utf-8")
+    assert {r.id: r.status for r in review_file(fake_ctx, md, stage="application").requirements}[5] == "planned"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -346,6 +347,11 @@ _SCHEDULED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月?\s*(?:[—–~～
 _POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附)|详见|附后|另附|[（(]\s*第\s*\d+\s*页|^\s*附件\s*\d+\s*[：:]")
 
 
+def _future_year(text: str) -> bool:
+    this_year = date.today().year
+    return any(int(y) > this_year for y in re.findall(r"(?<![\d—–-])((?:19|20)\d{2})\s*年", text))
+
+
 def _evidence_text(s: Sentence) -> str:
     """What a sentence says as evidence: a table row with its header row ("推广企业 | 2024年 | 27家")."""
     return f"{s.header} | {s.text}" if s.kind == "table_row" and s.header else s.text
@@ -384,8 +390,11 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     if stage == "application":
         # In an application a scheduled step ("2025年5月—2025年12月，按…完成…改造", a table row ending in its
         # deadline) is what will be done, not what was: a plan however it is worded.
+        # So is anything dated in a year still to come (2027年10月形成标准应用案例1个; an acceptance report, written
+        # at the pilot's end, may date its results later than today, so this holds for applications only).
         cands = [replace(c, status="promise", strength="promise")
-                 if c.strength == "strong" and _SCHEDULED.search(_evidence_text(c.sentence)) else c for c in cands]
+                 if c.strength == "strong" and (_SCHEDULED.search(_evidence_text(c.sentence))
+                                                or _future_year(_evidence_text(c.sentence))) else c for c in cands]
     # A sentence holding a false friend of this requirement that, once it is masked, no longer speaks of the
     # deliverable (将SaaS平台向中小企业推广销售，新增付费客户32家) says nothing of it, whatever keyword is left.
     senses = Senses.of(req)
