@@ -211,6 +211,16 @@ def test_marker_and_tab_headings_are_sections_and_arrows_and_dated_results_are_f
     assert conflicts and "28" in conflicts[0].message and "25" in conflicts[0].message, conflicts
 
 
+def test_one_indicator_named_twice_from_one_baseline_conflicts_and_is_quoted_as_written(ctx):
+    """产品一次合格率 and 产品一次交检合格率 from the same 96.2% are one indicator told with two results; the finding
+    quotes the entry's own full-width digits (evals/polish_dev2.yaml pd4-word-paste-textile)."""
+    s = clean_sections(ctx)
+    s["一、项目概况"] = s["一、项目概况"] + ["试点后产品一次合格率由96.2%提升至99.1%。"]
+    s["四、应用成效"] = ["产品一次交检合格率由９６．２％提高到９８．７％。"]
+    issues = [i for i in check_text(ctx, as_text(s)).issues if "figure_conflict" in (i.kinds or ())]
+    assert issues and "９８．７％" in issues[0].message and "99.1%" in issues[0].message, issues
+
+
 def test_length_and_chinese_count(ctx):
     s = clean_sections(ctx)
     s["五、推广经验"] = ["将业务流程模板和检测方案整理成实施指南，通过行业协会向同行业中小企业推广。" * 25]

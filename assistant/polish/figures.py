@@ -33,7 +33,7 @@ def check_figures(ck: _Checker) -> None:
                 at = sent_start + m.start()
                 if any(s <= at < e for s, e in std_spans):
                     continue
-                claim = m.group(0)
+                claim = para.text[at:at + len(m.group(0))] if len(text) == len(para.text) else m.group(0)  # as written
                 obj = (m.group("obj") or "").strip()
                 restated = None if obj else _restates(sent, m.start())
                 if restated is not None:  # "由97.4%提高到99.1%，提高1.7个百分点": the change of the clause before
@@ -362,6 +362,10 @@ def extract_figures(ck: _Checker) -> list[Figure]:
                     if any(s <= at < e for s, e in std_spans):
                         continue
                     indicator, role, value, unit, written, period = fig[1:]
+                    # quoted as the entry writes it (９６．２％), not as folded for reading
+                    if len(width_fold(para.text)) == len(para.text) and (k := clause.find(written)) >= 0:
+                        begin = sent_start + c_start + k
+                        written = para.text[begin:begin + len(written)]
                     if not _indicator_key(indicator) and _PERIOD.fullmatch(indicator.strip()) and last:
                         indicator = last
                     last = indicator if _indicator_key(indicator) else last
@@ -446,15 +450,22 @@ def _group_conflicts(ck: _Checker, group: list[Figure]) -> None:
 
 
 def _same_baseline(figures: list[Figure]) -> dict[str, str]:
-    """单批次追溯时间 and 追溯时间, both from the same 4小时: one indicator named twice, once in full. A shorter
+    """单批次追溯时间 and 追溯时间 (一次交检合格率 and 一次合格率), both from the same 4小时: one indicator named twice. A shorter
     name with another baseline stays another scope (设备联网率 vs 关键设备联网率)."""
     out: dict[str, str] = {}
     bases = [f for f in figures if f.role == "baseline"]
     for a in bases:
         for b in bases:
-            if a.key != b.key and a.key.endswith(b.key) and a.value == b.value and a.unit == b.unit:
+            if a.key != b.key and _within(b.key, a.key) and a.value == b.value and a.unit == b.unit:
                 out[a.key] = b.key
     return out
+
+
+def _within(short: str, long: str) -> bool:
+    """The shorter name's characters in order inside the longer one (一次合格率 in 一次交检合格率, 追溯时间 in
+    单批次追溯时间): with the same baseline, one indicator named twice."""
+    it = iter(long)
+    return len(short) >= 3 and all(ch in it for ch in short)
 
 
 def _abbreviations(figures: list[Figure]) -> dict[str, str]:
