@@ -628,3 +628,13 @@ def test_an_application_dated_in_a_year_to_come_is_planned_not_covered(fake_ctx:
     md.write_text(f"# 六、案例\n\n{year}年10月形成标准应用案例1个《批控制标准群支撑酱油发酵一致性》，{year}年11月报送省市场"
                   "监督管理局。\n", encoding="utf-8")
     assert {r.id: r.status for r in review_file(fake_ctx, md, stage="application").requirements}[5] == "planned"
+
+
+def test_an_rd_project_approved_by_a_science_bureau_is_no_new_standard_proposal(fake_ctx: Context,
+                                                                               tmp_path: Path) -> None:
+    """“…研发”项目获市科技局立项 is a research grant, not 新标准立项建议: with a revision suggestion beside it, the
+    requirement is half met (partial), as review_dev4 rd6-13's note reads the plan."""
+    md = tmp_path / "rd.md"
+    md.write_text("# 二、标准修订建议\n\n2025年9月向归口技术委员会提交GB/T 19892.4—2022修订建议，增加调色补加过程的批记录要求。"
+                  "\n\n另外，“水性涂料智能调色系统研发”项目于2025年6月获市科技局立项。\n", encoding="utf-8")
+    assert {r.id: r.status for r in review_file(fake_ctx, md).requirements}[2] == "partial"
