@@ -578,3 +578,13 @@ def test_a_pilot_named_by_its_theme_decides_the_direction_and_put_off_needs_are_
     assert a.direction == "new_mode" and "个性化定制" in a.direction_reason, a.direction_reason
     ids = [n.need_id for n in a.needs]
     assert "logistics_warehousing" not in ids and "quality_traceability" not in ids, ids
+
+
+def test_a_standard_named_by_its_subtitle_or_with_a_de_is_named(fake_ctx):
+    """企业的应用水平与绩效评价 names GB/T 41870 (的 comes and goes); 机器人系统与集成 names the part GB 11291.2 by
+    its subtitle; the quote is the applicant's own words (evals/suggest_dev4.yaml s6-07, s6-10)."""
+    a = analyse_scenario(fake_ctx, "我们是工业互联网平台运营公司，要建立平台上企业的应用水平与绩效评价办法，"
+                                   "工作站安全设计满足机器人系统与集成的安全要求。")
+    named = {k.split("—")[0]: v for k, v in a.named_standards.items()}
+    assert named.get("GB/T 41870") == "企业的应用水平与绩效评价", named
+    assert named.get("GB 11291.2") == "机器人系统与集成", named

@@ -259,17 +259,21 @@ def _named_standards(ctx: Context, text: str) -> dict[str, str]:
     """Catalog entries the applicant cites by number (依据GB/T 42405.1) or by title (按智能制造单元成熟度评估方法,
     依据北京市中成药智能制造技术规范), outside what it says is done or out of scope."""
     from assistant.standards import find_numbers
-    from assistant.suggest.candidates import title_forms
+    from assistant.suggest.candidates import _pieces, _squeeze, title_forms
 
     cited = {n.key: text[a:b] for n, a, b in find_numbers(text)}
-    low = text.lower()
+    # 的 comes and goes in how people say a title (企业的应用水平与绩效评价): compare without it, quote the original
+    kept = [i for i, ch in enumerate(text) if ch != "的"]
+    low = "".join(text[i] for i in kept).lower()
     out: dict[str, str] = {}
     for std in ctx.corpus.catalog.standards:
         key = std.number.split("—")[0]
-        titled = next((t for t in title_forms(std) if len(t) >= NAMED_TITLE_CHARS and t in low), None)
+        forms = [t.replace("的", "") for t in title_forms(std)] + [_squeeze(p).replace("的", "")
+                                                                  for p in _pieces(std.title)[1:]]
+        titled = next((t for t in forms if len(t) >= NAMED_TITLE_CHARS and t in low), None)
         if key in cited or titled:
             at = low.find(titled) if titled else -1
-            out[std.number] = cited.get(key) or text[at:at + len(titled)]
+            out[std.number] = cited.get(key) or text[kept[at]:kept[at + len(titled) - 1] + 1]
     return out
 
 
