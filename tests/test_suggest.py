@@ -588,3 +588,11 @@ def test_a_standard_named_by_its_subtitle_or_with_a_de_is_named(fake_ctx):
     named = {k.split("—")[0]: v for k, v in a.named_standards.items()}
     assert named.get("GB/T 41870") == "企业的应用水平与绩效评价", named
     assert named.get("GB 11291.2") == "机器人系统与集成", named
+
+
+def test_english_farm_to_shelf_is_supply_chain_traceability(fake_ctx):
+    """A foreign-invested plant's farm-to-shelf traceability is the whole chain's (evals/suggest_dev4.yaml s6-04)."""
+    a = analyse_scenario(fake_ctx, "We make infant formula and want farm-to-shelf traceability and supplier scorecards "
+                                   "on one supply chain platform.")
+    ids = [n.need_id for n in a.needs]
+    assert "supply_chain_traceability" in ids and "supply_chain_platform" in ids, ids
