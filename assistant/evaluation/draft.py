@@ -116,7 +116,7 @@ def run_offline(ctx: Context, cases: list[dict]) -> TaskResult:
 
 PLACEHOLDER = "【待补充"
 SCENES_HEADING = "试点方向与场景"
-SPLITS = ("dev", "dev3", "dev4", "dev5", "dev6", "heldout")  # dev3: the scene reader was redesigned on it; dev4-6: written after
+SPLITS = ("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "heldout")  # dev3: the scene reader was redesigned on it; dev4-7: written after
 
 
 def load_split(split: str) -> list[dict]:
