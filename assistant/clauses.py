@@ -62,10 +62,15 @@ _SPOKEN_GAP = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 _BARE_ENUMERATOR = re.compile(r"首先|其次|再次|然后|最后|此外|另外|第[一二三四五六七八九十]|其[一二三四五六七八九十]|"
                               r"场景[一二三四五六七八九十\d]{1,2}")
 # Purpose or effect of the previous clause, or a pronoun for it: the clause finishes that scene's sentence.
-CONTINUES = re.compile(r"\s*(?:以|用于|从而|实现|降低|提高|提升|减少|缩短|解决|这个|这些|这项|此项|它们?|其[^一二三四五六七八九十])")
+CONTINUES = re.compile(r"\s*(?:以|用于|从而|实现|降低|提高|提升|减少|缩短|解决|这个|这些|这项|此项|它们?|其[^一二三四五六七八九十余他])")
 # After a settled clause, also what it was done to (2020年建成能源管控中心，对窑炉天然气…进行分项计量); after a
 # committed one, 对… starts a scene of its own (建设能源管理系统，对压机进行联网), so scenes read CONTINUES only.
 _SETTLED_TAIL = re.compile(CONTINUES.pattern + r"|\s*对")
+# "现在 → 试点后": the part after the arrow is what the pilot makes of it.
+_ARROW = re.compile(r"→|->|⟶|➡")
+# The thing a correcting item names first (无菌灌装线这次不做了, 原来说的熔铸车间改造去掉).
+_CORRECTED = re.compile(r"^(?:原来说的|本来想说的?|之前说的|上次说的)?(?P<topic>[\u4e00-\u9fffA-Za-z]{2,10}?)"
+                        r"(?:这次|本次|此次|也|暂|不|已|就|先|去掉|删掉|改为|的)")
 # The thing a settling line points back to (烘缸那块…, 熔铸车间那部分…): a demonstrative says it was named before;
 # a plain subject (ERP是2019年上线的) may be new, so it settles only itself.
 _TOPIC = re.compile(r"^(?P<topic>[\u4e00-\u9fffA-Za-z]{2,8}?)(?:那块|那个|那边|这块|那部分|这部分|那件事)")
@@ -90,6 +95,9 @@ class Cues:
     settled_headings: re.Pattern = re.compile(r"(?!)")
     form_labels: frozenset[str] = frozenset()
     meta: re.Pattern = re.compile(r"(?!)")
+    corrections: re.Pattern = re.compile(r"(?!)")
+    checklist_done: frozenset[str] = frozenset()
+    checklist_todo: frozenset[str] = frozenset()
 
 
 def _any(patterns: list[str], anchor: str = "") -> re.Pattern:
@@ -110,7 +118,9 @@ def load_cues(corpus_root: Path) -> Cues:
                 tuple(sorted(words("out_of_scope_fillers"), key=len, reverse=True)),
                 _any(words("leads"), r"^\s*"), _any(words("self_description")), int(data.get("heading_chars") or 6),
                 frozenset(words("table_headers")), _any(words("settled_headings"), "^"),
-                frozenset(words("form_labels")), _any(words("meta")))
+                frozenset(words("form_labels")), _any(words("meta")),
+                _any([re.escape(w) for w in words("corrections")]), frozenset(words("checklist_done")),
+                frozenset(words("checklist_todo")))
 
 
 @dataclass
@@ -127,6 +137,7 @@ class Clause:
     row: bool = False  # a cell of a pasted table row
     end: int = -1  # where the clause ends in the scenario (a table cell's text is tidied, so not start + len)
     quoted: bool = False  # on a line quoting an earlier message (> 原邮件：…): superseded, never a commitment
+    mark: str = ""  # the symbol its line opens with (☐, ☑, ▶…), for checklists
     stance: str = "context"  # "settled" | "committed" | "weak" (a verb of committing and a need only) | "context"
 
 
@@ -182,7 +193,9 @@ def segment(scenario: str, needs_in, headers: frozenset[str] = frozenset()) -> l
         out.append(Clause(text, at, sentence, seg, mark_next or row_start or bool(_ENUMERATED.match(text)), False,
                           text.rstrip().endswith(("：", ":")), needs_in(text),
                           line_end=end >= len(text_) or text_[end] == "\n", row=line_start in rows, end=end,
-                          quoted=text_[line_start:line_start + 1] in (">", "＞")))
+                          quoted=text_[line_start:line_start + 1] in (">", "＞"),
+                          mark=text_[line_start:line_start + len(text_[line_start:]) - len(text_[line_start:].lstrip())
+                                     + 1].strip()))
         mark_next = False
     return out
 
@@ -197,8 +210,14 @@ def _residue(text: str, cue: re.Match, fillers: tuple[str, ...]) -> str:
 def stance(clauses: list[Clause], cues: Cues) -> None:
     """Settled, committed, weak or context, for every clause in place."""
     this_year = date.today().year
+    # A checklist (☑ done, ☐ to do, both used): the mark says it, whatever the words.
+    marks = {c.mark for c in clauses}
+    checklist = bool(marks & cues.checklist_done) and bool(marks & cues.checklist_todo)
     for c in clauses:
         c.lead = bool(cues.leads.match(c.text))
+        if checklist and c.mark in cues.checklist_done:
+            c.stance = "settled"
+            continue
         dated = any(int(m.group(1)) < this_year for m in _DATED.finditer(c.text))
         # A heading's past participle names its item (已交付车辆：…); headings settle by settled_headings only.
         if not c.heading and ((cues.past.search(c.text) or dated) and not WILL.search(c.text)
@@ -243,6 +262,15 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
             for earlier in clauses[:k]:
                 if topic.group("topic") in earlier.text and not earlier.heading:
                     earlier.stance = "settled"
+    # Under a correction (补充：, 更正：) an item that is settled drops what was said of the same thing before it.
+    fix_at = next((k for k, c in enumerate(clauses) if c.heading and cues.corrections.search(c.text)), None)
+    if fix_at is not None:
+        for c in clauses[fix_at + 1:]:
+            topic = _CORRECTED.match(LIST_MARK.sub("", c.text).strip()) if c.stance == "settled" else None
+            if topic:
+                for earlier in clauses[:fix_at]:
+                    if topic.group("topic") in earlier.text and not earlier.heading:
+                        earlier.stance = "settled"
     for c in clauses:
         if c.quoted:
             c.stance = "settled"
@@ -280,13 +308,18 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
             # 一是XX热轧公司，二是…)
             c.stance = "committed"
         elif intent or not existing and (BUILD.search(c.text) or in_zone or c.sentence == intent_sentence
-                                         or c.segment == committed_segment):
+                                         or c.segment == committed_segment or _ARROW.search(c.text)):
             # a verb of building, inside the plan list, in a sentence of intent, or the tail of a commitment
             c.stance = "committed"
         elif COMMIT.search(c.text) and c.needs and not existing:
             c.stance = "weak"
         if c.stance == "committed":
             committed_segment = c.segment
+    # A heading or item label whose whole block is settled (· 比例阀：配套厂供货 → 不变，不在试点) is settled with it.
+    for k, c in enumerate(clauses):
+        block = _block(clauses, k) if c.heading else []
+        if block and c.stance != "settled" and all(clauses[j].stance == "settled" for j in block):
+            c.stance = "settled"
 
 
 def _marker_kind(text: str) -> str:

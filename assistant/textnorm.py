@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Every dash-like character a standard number may be typed with; they all mean the same separator.
 DASHES = "-‐‑‒–—―−－﹣⁃"
@@ -29,6 +30,20 @@ def nfkc(text: str) -> str:
         else:
             out.append(unicodedata.normalize("NFKC", ch))
     return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> tuple[str, bool]:
+    """A text in Traditional characters in the simplified script the programme's documents use (本公司為台資企業 →
+    本公司为台资企业), and whether anything changed. Text already simplified comes back as it is."""
+    out = _t2s().convert(text)
+    return out, out != text
 
 
 def width_fold(text: str) -> str:

@@ -927,3 +927,31 @@ def test_scene_reader_follows_decisions_sub_items_and_quotes():
     got = scenes("我厂本次只做焊接机器人和构件二维码追踪两件事，堆场管理不做。The MES roll-out is run by group IT under a "
                  "separate budget, so please leave it out.")
     assert "二维码" in got and "堆场" not in got and "MES" not in got, got
+
+
+def test_scene_reader_reads_checklists_arrows_corrections_retractions_and_traditional_script(ctx):
+    """Layouts of evals/draft_dev7.yaml, in new words: ☑ done / ☐ to do; 现在 → 试点后 (a label whose row is all out
+    of scope is out too); 补充： that drops an item said before; 本来想说…不对不对; 除了…以外 excludes only itself;
+    试点两项：; a scenario in Traditional characters is drafted in the simplified script, with a notice."""
+    from assistant.draft.basis import _needs_in as needs_in
+    from assistant.draft.scenes import split_scenes
+
+    def scenes(text: str) -> str:
+        return "|".join("，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, REPO / "corpus"),
+                                                                  REPO / "corpus").scenes)
+
+    got = scenes("清单（☑ 已完成；☐ 本次要做）：\n☑ 冲压线联网\n☐ 焊接机器人工作站数据采集\n☑ 仓库WMS上线\n☐ 能耗分项计量\n")
+    assert "焊接" in got and "能耗" in got and "冲压" not in got and "WMS" not in got, got
+    got = scenes("按“现在 → 试点后”列：\n· 注塑：人工抄表 → 注塑机参数自动采集\n· 包材：供应商供货 → 不变，不在试点\n")
+    assert "注塑" in got and "包材" not in got, got
+    got = scenes("本次建设内容包括：喷码追溯；立体库出入库管理。\n补充：\n1. 立体库这次不做了，明年再说。\n2. 增加空压站能耗监测。\n")
+    assert "喷码" in got and "空压站" in got and "立体库" not in got, got
+    got = scenes("第一个是机加联网。第二个，本来想说喷漆房的，不对不对，喷漆房已经说不做了。第二个是试压数据自动采集。")
+    assert "试压" in got and "喷漆" not in got, got
+    got = scenes("工厂试点：除了老厂区以外，其余三条线全部联网；包装线这次不碰。卫浴厂试点两项：注浆线联网、釉面视觉检测。")
+    assert "三条线" in got and "釉面" in got and "老厂区" not in got and "包装线" not in got, got
+    draft = draft_document(ctx, "application", "本公司為台資企業。本次試點建設內容如下：將廠內CNC加工中心全面聯網，"
+                                               "研磨工序已於2024年導入機械手臂，不在本次範圍。")
+    section = _section(draft, "试点方向与场景")
+    assert "联网" in section and "研磨" not in section, section
+    assert any("繁体" in n for n in draft.notices)

@@ -201,9 +201,11 @@ def _industry_text(ctx: Context, scenario: str, industry: str | None) -> str:
     """Where a case's industry words are looked for: the sentence where the applicant says who it is (the first),
     its industry false friends (汽车衡) blanked, and the analysis' industry. Not the whole text: a tractor maker's
     发动机转速 (engine speed) does not make it an engine maker."""
-    from assistant.suggest.scenario import load_hints, without_false_friends
+    from assistant.suggest.scenario import _blank, _settled_spans, load_hints, without_false_friends
 
-    first = re.split(r"[。！？!?\n]", scenario.strip(), maxsplit=1)[0]
+    # (what the sentence puts out of scope, 二期再推广到发动机分装线, names no industry of the applicant's)
+    plain = _blank(scenario, _settled_spans(scenario, ctx.settings.corpus_dir))
+    first = re.split(r"[。！？!?\n]", plain.strip(), maxsplit=1)[0]
     return f"{without_false_friends(load_hints(ctx.settings.corpus_dir), first)} {industry or ''}"
 
 

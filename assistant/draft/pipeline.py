@@ -15,6 +15,7 @@ from assistant.draft.templates import fill_template, load_template, rule_vars, t
 from assistant.errors import InputError
 from assistant.prompts import load_prompt
 from assistant.suggest import Suggestion, labelled, suggest_group
+from assistant.textnorm import to_simplified
 
 HITS_PER_SECTION = 5
 
@@ -23,7 +24,7 @@ def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | N
                    on_token: OnToken | None = None) -> Draft:
     """Draft one document of `kind` for the scenario (the group is suggested first when not given)."""
     template = load_template(ctx, kind)
-    scenario = (scenario or "").strip()
+    scenario, traditional = to_simplified((scenario or "").strip())  # drafted in the programme's simplified script
     if not scenario:
         raise InputError("场景描述为空：请写明企业、行业和要开展的标准应用场景")
     llm = ctx.llm
@@ -39,6 +40,8 @@ def draft_document(ctx: Context, kind: str, scenario: str, group: Suggestion | N
         job.notices.append(f"标准群中以下编号不在内置标准目录中（目录只收录重点国家标准），已按所给信息写入标准群表，"
                            f"待核实：请核对编号、名称和层级，并补全【待补充：标准名称】：{'、'.join(unverified)}")
     job.notices += group_violations(ctx, group)
+    if traditional:
+        job.notices.append("场景用繁体字书写：草稿按简体撰写，引用的场景内容已转为简体，请核对专有名词。")
     draft = Draft(kind=kind, title=job.title, backend="offline" if llm.offline else llm.name,
                   direction=job.variables["direction_name"], banner="", sections=[], group=rows,
                   removed_numbers=list(missing), unverified_numbers=list(unverified))

@@ -27,6 +27,7 @@ set of standard numbers equal the original's.
 """
 from __future__ import annotations
 
+from assistant.polish.data import WORDING_CATEGORIES, load_polish_data
 from assistant.polish.pipeline import check_paras, check_text, polish_file, polish_text
 from assistant.polish.report import render_polish, write_polish
 from assistant.polish.result import (
@@ -40,7 +41,6 @@ from assistant.polish.result import (
     rule_name,
 )
 from assistant.polish.rewrite import add_rewrite, check_rewrite, fact_numbers, sentence_diff
-from assistant.polish.data import WORDING_CATEGORIES, load_polish_data
 from assistant.polish.structure import PREAMBLE, build_sections, known_section, text_paras
 
 __all__ = [

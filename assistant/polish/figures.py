@@ -485,5 +485,5 @@ def _add_conflict(ck: _Checker, a: Figure, b: Figure) -> None:
     ck.add("figures", sec.label, b.where,
            f"同一指标“{name}”前后数值不一致：{first}“{a.written}”（{a.value:g}{a.unit}），"
            f"{then}“{b.written}”（{b.value:g}{b.unit}）",
-           f"核对后统一为同一数值；如两处统计口径或时间不同，分别写明口径和统计期（如“2024年全年”“焊接工序”）",
+           "核对后统一为同一数值；如两处统计口径或时间不同，分别写明口径和统计期（如“2024年全年”“焊接工序”）",
            b.pos, ("figure_conflict",), f"{a.written} / {b.written}", f"{a.sentence} / {b.sentence}")

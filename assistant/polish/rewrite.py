@@ -76,7 +76,7 @@ def _mask_new_numbers(original: str, text: str) -> str:
 
 def _clean_reply(reply: str) -> str:
     text = reply.strip()
-    fence = re.match(r"^```[\w-]*\n(.*?)\n?```$", text, re.S)
+    fence = re.match(r"^```[\w-]*\n(.*?)\n?```$", text, re.DOTALL)
     if fence:
         text = fence.group(1).strip()
     return text

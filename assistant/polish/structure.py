@@ -208,7 +208,7 @@ def _docx_headings(path: Path) -> tuple[dict[str, int], set[str]]:
     style_of = paragraph_style_names(document)
     for p in document.paragraphs:
         style = style_of(p._p)
-        m = re.match(r"(?:heading|标题)\s*(\d)", style, re.I)
+        m = re.match(r"(?:heading|标题)\s*(\d)", style, re.IGNORECASE)
         text = p.text.strip()
         if m:
             levels.setdefault(text, int(m.group(1)))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import date
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Literal
 
 from assistant.context import Context
@@ -48,7 +48,7 @@ class KeywordIndex:
     pattern: re.Pattern
 
     @classmethod
-    def build(cls, rubric: Rubric) -> "KeywordIndex":
+    def build(cls, rubric: Rubric) -> KeywordIndex:
         owners: dict[str, set[int]] = {}
         for r in rubric.requirements:
             for k in r.keywords:
@@ -78,7 +78,7 @@ class Senses:
     false_friend: re.Pattern | None
 
     @classmethod
-    def of(cls, req: Requirement) -> "Senses":
+    def of(cls, req: Requirement) -> Senses:
         def join(patterns: list[str]) -> re.Pattern | None:
             return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
         return cls(join(req.deliverable), join(req.false_friends))
@@ -137,7 +137,7 @@ def section_owners(heading: str, rubric: Rubric, kw: KeywordIndex) -> set[int]:
 
 
 def _status_for(sentence: Sentence, hit_spans: list[tuple[int, int]], req: Requirement | None = None,
-                markers: Markers | None = None, kw: "KeywordIndex | None" = None) -> ClauseState:
+                markers: Markers | None = None, kw: KeywordIndex | None = None) -> ClauseState:
     """A sentence's state for one requirement: clauses holding its keywords decide first. Unfinished work in a
     clause about nothing else ("案例已完成，尚未定稿") qualifies the sentence's done clauses: it is incomplete."""
     clauses = sentence.clauses

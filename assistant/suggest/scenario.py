@@ -17,6 +17,7 @@ from assistant.context import Context
 from assistant.corpus import Direction
 from assistant.errors import InputError
 from assistant.suggest.needs import PhraseHit, Vocabulary, find_phrases, folded, load_vocabulary, needs_of_terms
+from assistant.textnorm import to_simplified
 from assistant.yamlio import load_yaml
 
 HINTS_FILE = Path("plan") / "suggest_hints.yaml"
@@ -28,6 +29,7 @@ _PRODUCTS = re.compile(r"(?:主要|主营)?(?:生产|制造|产品(?:是|为|包
 ROLE_WEIGHT = 0.75  # the applicant's role moves a direction of its plan category by this much (a need votes 1)
 KEYWORD_WEIGHT, KEYWORD_CAP = 0.2, 0.6  # a direction's own plan keywords: weak evidence, capped
 LONG_CHARS = 3000
+TRADITIONAL_NOTE = "场景用繁体字书写：已转为简体后识别需求，下文引用的场景用语为简体。"
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
         raise InputError("场景描述为空：请写明企业、行业和要开展的标准应用场景")
     if not _CONTENT.search(text):
         raise InputError("场景描述里没有文字，只有符号或数字")
+    text, traditional = to_simplified(text)  # the needs, cues and catalog are in the simplified script
     root = ctx.settings.corpus_dir
     vocab, hints = load_vocabulary(root), load_hints(root)
     settled = _settled_spans(text, root)
@@ -151,6 +154,8 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
         set_aside=[p for p in aside if all(p != n.phrase and p not in n.also for n in needs)],
         named_standards=_named_standards(ctx, _blank(text, settled)))
     analysis.notes += _notes(analysis, directions)
+    if traditional:
+        analysis.notes.append(TRADITIONAL_NOTE)
     analysis.outside = _outside(hints, text, industry_terms)
     return analysis
 
