@@ -596,3 +596,18 @@ def test_english_farm_to_shelf_is_supply_chain_traceability(fake_ctx):
                                    "on one supply chain platform.")
     ids = [n.need_id for n in a.needs]
     assert "supply_chain_traceability" in ids and "supply_chain_platform" in ids, ids
+
+
+def test_parts_supplied_to_customers_their_products_and_a_dealer_group_are_read_as_such(fake_ctx):
+    """evals/suggest_dev5.yaml, in new words: 为扫地机器人客户供应外观件 names the customers' product, not a robot need;
+    …本期均不涉及 after a list of themes puts them all out; a car dealer group with 4S shops is outside manufacturing;
+    交期 alone (with suppliers) is no MES need."""
+    a = analyse_scenario(fake_ctx, "我们生产手机中框，另为扫地机器人客户供应外观件。计划建设与客户的协同设计平台。")
+    assert "industrial_robot" not in [n.need_id for n in a.needs], a.needs
+    a = analyse_scenario(fake_ctx, "本次只做机床联网。除此之外的内容（车间物流、质量管理体系、能源管理）本期均不涉及。")
+    ids = [n.need_id for n in a.needs]
+    assert "energy_management" not in ids and "quality_management" not in ids, ids
+    with pytest.raises(InputError):
+        suggest_group(fake_ctx, "我们是一家汽车经销服务集团，有38家品牌4S店，想把维修车间做成数字化车间。")
+    a = analyse_scenario(fake_ctx, "供应商交期经常对不上，想建供应商协同平台。")
+    assert "mes" not in [n.need_id for n in a.needs]

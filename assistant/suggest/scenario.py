@@ -168,18 +168,18 @@ def _product_spans(hints: Hints, text: str, role: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _CLAUSE.finditer(text) if hints.product_leads.search(m.group(0))]
 
 
-_MAKING = re.compile(r"生产|制造|加工|工厂|厂|车间|产线")
+_MAKING = re.compile(r"生产|制造|加工|工厂|厂|产线|产品|零部件|装备|材料")  # not 车间: a dealer has 维修车间
 
 
 def _outside(hints: Hints, text: str, industry_terms: list[str]) -> list[str]:
     """Sectors outside manufacturing the applicant belongs to: named anywhere when no industry is named, or named
-    where the applicant says who it is (the first sentence: 我院是一家三级甲等综合医院) with no industry or making
-    there; the hospital's 医疗设备 later on are what it uses, not what it makes."""
+    where the applicant says who it is (the first sentence: 我院是一家三级甲等综合医院) with no making there; the
+    hospital's 医疗设备 later on are what it uses, and a car dealer's 汽车 what it sells, not what it makes."""
     first = re.split(r"[。！？!?\n]", text.strip(), maxsplit=1)[0]
     named = [o for o in hints.outside if o in text]
     if not industry_terms:
         return named
-    if _MAKING.search(first) or any(t in first for t in industry_terms):
+    if _MAKING.search(first):
         return []
     return [o for o in named if o in first]
 
