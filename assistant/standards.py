@@ -132,7 +132,24 @@ def read_numbers(text: str) -> list[NumberHit]:
             code = re.sub(r"\s+", "", m["code"])
             year = int(m["year"]) if m["year"] else None
             hits.append(_hit(text, m, StdNumber(_clean_prefix(m["prefix"]), code, year)))
+    hits.sort(key=lambda h: h.start)
+    # GB/T 39561.1—2020、39561.2—2021: a code listed right after a number shares its prefix (written without it)
+    for prev in list(hits):
+        m = _BARE_NEXT.match(norm, prev.end)
+        if m and prev.number.prefix != "PLAN" and not any(h.start == m.start("code") for h in hits):
+            number = StdNumber(prev.number.prefix, m["code"], int(m["year"]))
+            hits.append(NumberHit(number, m.start("code"), m.end(), text[m.start("code"):m.end()],
+                                  (f"省略了代号“{prev.number.prefix}”",) + _dash_change(text[m.start("code"):m.end()])))
     return sorted(hits, key=lambda h: h.start)
+
+
+_BARE_NEXT = re.compile(rf"\s*[、，,和及与]\s*(?P<code>\d{{4,5}}(?:\.\d{{1,3}})?)(?!\d)\s*{_D}{{1,2}}\s*"
+                        rf"(?P<year>(?:19|20)\d{{2}})(?!\d)")
+
+
+def _dash_change(raw: str) -> tuple[str, ...]:
+    dash = re.search(f"{_D}+", raw)
+    return () if dash is None or dash.group(0) == EM else ("年代号前的连字符改为一字线“—”",)
 
 
 def _loose_is_number(text: str, m: re.Match) -> bool:

@@ -221,6 +221,26 @@ def test_one_indicator_named_twice_from_one_baseline_conflicts_and_is_quoted_as_
     assert issues and "９８．７％" in issues[0].message and "99.1%" in issues[0].message, issues
 
 
+def test_bulleted_lines_slide_notes_and_tables_keep_their_own_figures_and_sales_lines(ctx):
+    """evals/polish_dev4.yaml, in new words: each bulleted line is its own item (📉 能耗下降18% gets no basis from the
+    line above); slide headings (【第3页 怎么干的】) and 的 in names (标准群的构成) are sections; an arrow without a unit
+    (1150 → 1020) and a table row with an empty unit cell lack units; 扫…二维码…领取报价 is a sales line; 稳居全球第二
+    and 开创…先河 are claims."""
+    s = clean_sections(ctx)
+    text = "\n".join([
+        "【第1页 项目概况】", *s["一、项目概况"], "【第2页 标准群的构成】", *s["二、标准群构成"],
+        "【第3页 怎么干的】", *s["三、实施路径"], "【第4页 成效】", "✅ 一次合格率：2022年86% → 2024年92%",
+        "📉 综合能耗下降18%", "吨丝电耗：1150 → 1020。", "", "| 指标 | 2022年 | 2024年 | 单位 |", "|---|---|---|---|",
+        "| 吨奶综合能耗 | 38.6 | 33.2 | |", "", "【第5页 体会】", *s["五、推广经验"],
+        "公司市场占有率稳居全球第二，开创了行业智能制造的先河。会后扫屏幕右下角二维码，即可领取方案报价单。"])
+    issues = check_text(ctx, text).issues
+    kinds = [k for i in issues for k in (i.kinds or ())]
+    assert "missing_section" not in kinds, [i.message for i in issues]
+    quoted = " ".join(i.message for i in issues)
+    assert "综合能耗下降18%" in quoted and "1150" in quoted and "吨奶综合能耗" in quoted, quoted
+    assert {"wording:ranking", "wording:absolute", "wording:sales_contact"} <= set(kinds), kinds
+
+
 def test_length_and_chinese_count(ctx):
     s = clean_sections(ctx)
     s["五、推广经验"] = ["将业务流程模板和检测方案整理成实施指南，通过行业协会向同行业中小企业推广。" * 25]

@@ -227,3 +227,14 @@ def test_a_dot_before_the_year_is_a_form_slip_and_four_digits_are_never_a_part()
     assert hit.normalized == "GB/T 39116—2020" and any("点" in c for c in hit.changes)
     assert [h.normalized for h in read_numbers("GB/T 39561.1—2020、GB/T 33863.1")] == ["GB/T 39561.1—2020",
                                                                                      "GB/T 33863.1"]
+
+
+def test_a_code_listed_after_a_number_shares_its_prefix():
+    """GB/T 39561.1—2020、39561.2—2021: the second code is GB/T 39561.2, written without its prefix (a form slip the
+    reader reports); a year or a count after a number is no code (GB/T 39116—2020，2023年完成)."""
+    from assistant.standards import read_numbers
+
+    hits = read_numbers("GB/T 39561.1—2020、39561.2—2021")
+    assert [h.normalized for h in hits] == ["GB/T 39561.1—2020", "GB/T 39561.2—2021"]
+    assert "省略了代号“GB/T”" in hits[1].changes
+    assert [h.normalized for h in read_numbers("GB/T 39116—2020，2023年完成")] == ["GB/T 39116—2020"]

@@ -56,7 +56,8 @@ def check_figures(ck: _Checker) -> None:
                        f"（{m.group('verb')}{m.group('num')}{m.group('unit')}）”，或注明“较改造前”“同比”等基准",
                        (si, pi, at), ("figure_no_baseline",), said)
             unitless: set[int] = set()
-            for m in [*_NO_UNIT.finditer(sent), *_NO_UNIT_STATE.finditer(sent), *_BARE_NUMBER.finditer(sent)]:
+            for m in [*_NO_UNIT.finditer(sent), *_NO_UNIT_STATE.finditer(sent), *_BARE_NUMBER.finditer(sent),
+                      *_ARROW_NO_UNIT.finditer(sent)]:
                 at = sent_start + m.start("num")
                 if at in unitless:
                     continue
@@ -69,6 +70,9 @@ def check_figures(ck: _Checker) -> None:
                        f"“{said}”中的数字 {m.group('num')} 没有单位",
                        f"在 {m.group('num')} 后补上单位（次、件、台、万元、小时、% 等），并写明对比基准",
                        (si, pi, at), ("figure_no_unit",), said)
+            if k == 0 and _unit_cell_empty(para, header):
+                ck.add("figures", sec.label, ck.where(sec, para, 0), f"“{para.text}”一行没有填写单位",
+                       "在“单位”一栏补上单位（%、小时、千克标准煤/吨 等）", (si, pi, 0), ("figure_no_unit",), para.text)
             words = list(_zh_figures(sent))
             for start, written, arabic in words:
                 at = sent_start + start
@@ -214,6 +218,22 @@ def _vague_claim(sentence: str, std_spans: list[tuple[int, int]]):
 # A clause that only gives the basis of the one before: "较改造前提高15个百分点" (no metric of its own).
 _BASIS_SENTENCE = re.compile(r"\s*[（(]?\s*(?:对比口径|对比基准|比较基准|基准|基线|口径|统计口径|baseline|Baseline|BASELINE)\s*[：:]")
 _BASIS_NEXT = re.compile(rf"\s*(?:较|比|同比|环比|相比|相较)[^，。；,;]*?(?:{_VERBS})了?(?:约|近)?\s*\d")
+
+
+# 吨丝电耗：1150 → 1020: a from–to by arrow whose first value carries no unit
+_ARROW_NO_UNIT = re.compile(rf"(?P<num>{_NUM})(?=\s*(?:→|->|⟶|➡)\s*\d)")
+
+
+def _unit_cell_empty(para, header: str) -> bool:
+    """A table row under a header with a 单位 column whose unit cell is empty or missing (| 吨奶综合能耗 | 38.6 | 33.2 |)."""
+    if para.kind != "table_row" or para.text == header:
+        return False
+    head = [c.strip() for c in header.split(" | ")]
+    if "单位" not in head or not re.search(r"\d", para.text):
+        return False
+    cells = [c.strip() for c in para.text.split(" | ")]
+    at = head.index("单位")
+    return at >= len(cells) or cells[at] in ("", "—", "-", "/")
 
 
 def _clause_to(sentence: str, end: int) -> str:

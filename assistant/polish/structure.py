@@ -70,8 +70,9 @@ def _strip_heading(text: str) -> str:
 
 def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
     """The template section a heading names (`names`: every name and alias → template name): exact, or (for a
-    marked heading) a short one containing a name."""
-    s = _strip_heading(text)
+    marked heading) a short one containing a name. 的 comes and goes (标准群的构成, 实施的路径); a slide's page
+    label (第2页 标准群) is no part of the name."""
+    s = _SLIDE.sub("", _strip_heading(text)).replace("的", "") or _strip_heading(text)
     if s not in names:  # a bilingual heading (实施路径 Implementation, Project Overview 项目概况): its Chinese part
         s = re.sub(r"^[A-Za-z][A-Za-z&/,.-]*(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff）)])[A-Za-z][A-Za-z&/,.-]*$", "", s)
     if s in names:
@@ -110,6 +111,8 @@ def _marker_heading(line: str, names: dict[str, str]) -> str | None:
     return text
 
 
+_SLIDE = re.compile(r"^第[\d一二三四五六七八九十]+页")
+LIST_ITEM = re.compile(r"^(?:[-•·▪*]\s|\d{1,2}[.、)）]\s*\S|[（(]\d{1,2}[)）])")
 _BRACKET_LINE = re.compile(r"^【(?P<text>[^【】]{1,20})】$")
 # "项目概况：某企业……", "一、项目概况：……", "【项目概况】某企业……": a section label that starts a line of text.
 _LABEL_LINE = re.compile(r"^(?P<head>【[^【】]{1,20}】|[^：:。；，,\t]{2,20}?(?:[：:]|\t+))\s*(?P<body>\S.*)$")
@@ -183,6 +186,8 @@ def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
             flush()
             paras.append(_Para(s, f"第{number}行", "heading", None, scheme="bare"))
         else:
+            if buf and (_marker_end(s) or LIST_ITEM.match(s)):
+                flush()  # ✅ …, 📉 …, 1️⃣ …, - …: each bulleted line is an item of its own, not a wrapped sentence
             # a number wrapped right after its prefix (GB/T⏎39116—2020): the break stood for the space there
             joined = f"{buf} {s}" if _PREFIX_END.search(buf) and s[:1].isdigit() else join_lines(buf, s)
             offsets.append((len(joined) - len(s), number))
