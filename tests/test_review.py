@@ -638,3 +638,17 @@ def test_an_rd_project_approved_by_a_science_bureau_is_no_new_standard_proposal(
     md.write_text("# 二、标准修订建议\n\n2025年9月向归口技术委员会提交GB/T 19892.4—2022修订建议，增加调色补加过程的批记录要求。"
                   "\n\n另外，“水性涂料智能调色系统研发”项目于2025年6月获市科技局立项。\n", encoding="utf-8")
     assert {r.id: r.status for r in review_file(fake_ctx, md).requirements}[2] == "partial"
+
+
+def test_a_submission_in_traditional_characters_is_read_and_quoted_as_written(fake_ctx: Context, tmp_path: Path) -> None:
+    """A Taiwan-funded plant's report in 繁體 (evals/review_dev5.yaml rd7-08) was all "missing": it is read in the
+    simplified script, its quotes stay in its own characters, and a notice says so."""
+    md = tmp_path / "tw.md"
+    md.write_text("# 二、標準修訂與立項建議\n\n2025年8月，本公司向全國自動化系統與集成標準化技術委員會提交GB/T 40659—2021之修訂"
+                  "建議；2025年11月，向電子工業標準化研究院提交《移動終端金屬結構件數據採集規範》行業標準立項建議，已獲受理。\n",
+                  encoding="utf-8")
+    result = review_file(fake_ctx, md)
+    req2 = {r.id: r for r in result.requirements}[2]
+    assert req2.status == "covered", req2
+    assert any("修訂" in e.quote for e in req2.evidence), req2.evidence
+    assert any("繁体" in n for n in result.notices)

@@ -1,6 +1,7 @@
 """The whole review: sentences, candidates and verdicts, optional LLM refinement, citations, group, summary."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -11,13 +12,15 @@ from assistant.review.refine import refine_with_llm
 from assistant.review.report import make_summary
 from assistant.review.requirements import KeywordIndex, add_dense_scores, find_candidates, section_owners, verdict_for
 from assistant.quality import describe
-from assistant.review.result import MAX_QUOTE, PageProblem, ReviewResult, Stage, SuspectedInstruction
+from assistant.textnorm import to_simplified
+from assistant.review.result import MAX_QUOTE, Evidence, PageProblem, ReviewResult, Stage, SuspectedInstruction
 from assistant.review.sentences import build_markers, document_sentences, instruction_pattern
 
 # ---- the whole review ---------------------------------------------------------------------------------
 
 
 def review_document(ctx: Context, doc: Document, stage: Stage = "acceptance") -> ReviewResult:
+    original, doc = doc, _simplified_reading(doc)  # a submission in Traditional characters is read in simplified
     corpus = ctx.corpus
     rubric = corpus.rubric
     reqs = sorted(rubric.requirements, key=lambda r: r.id)
@@ -38,8 +41,12 @@ def review_document(ctx: Context, doc: Document, stage: Stage = "acceptance") ->
         verdicts = [refine_with_llm(ctx, r, per_req[r.id], v, doc, notices, stage) for r, v in zip(reqs, verdicts)]
         failed = [n for n in notices[before:] if "保留离线结论" in n]
         method = "offline" if len(failed) == len(reqs) else "llm"
+    if doc is not original:
+        for v in verdicts:
+            v.evidence = [_as_written(e, doc, original) for e in v.evidence]
+        notices.append("文件用繁体字书写：按简体比对需求，引文仍照原文。")
     # Last line of defence: no quote leaves this function unless it is the document's own text.
-    texts = [b.text for b in doc.blocks]
+    texts = [b.text for b in original.blocks]
     for v in verdicts:
         v.evidence = [e for e in v.evidence if len(e.quote) <= MAX_QUOTE and any(e.quote in t for t in texts)]
 
@@ -54,6 +61,27 @@ def review_document(ctx: Context, doc: Document, stage: Stage = "acceptance") ->
                           standard_group=group, summary="", source=doc.source, method=method, notices=notices)
     result.summary = make_summary(result, where, getattr(ctx.llm, "name", "") if method == "llm" else "")
     return result
+
+
+def _simplified_reading(doc: Document) -> Document:
+    """The document in the simplified script the rubric is written in, when it is in Traditional characters and
+    the conversion keeps every block's length (so a quote's place maps back onto the original); else itself."""
+    converted = [to_simplified(b.text) for b in doc.blocks]
+    if not any(changed for _, changed in converted) or any(len(t) != len(b.text) for (t, _), b in
+                                                           zip(converted, doc.blocks)):
+        return doc
+    return replace(doc, blocks=[replace(b, text=t) for (t, _), b in zip(converted, doc.blocks)])
+
+
+def _as_written(e: Evidence, reading: Document, original: Document) -> Evidence:
+    """A quote found in the simplified reading, given back in the document's own characters."""
+    found = [(read.text.find(e.quote), block) for read, block in zip(reading.blocks, original.blocks)
+             if e.quote in read.text]
+    placed = [(at, b) for at, b in found if b.location in e.location or e.location in b.location] or found
+    if not placed:
+        return e
+    at, block = placed[0]
+    return Evidence(quote=block.text[at:at + len(e.quote)], location=e.location)
 
 
 def review_file(ctx: Context, path: Path, stage: Stage = "acceptance") -> ReviewResult:
