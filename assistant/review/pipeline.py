@@ -7,14 +7,14 @@ from typing import Literal
 
 from assistant.context import Context
 from assistant.loaders import Document, load_document
+from assistant.quality import describe
 from assistant.review.citations import document_citations, review_group
 from assistant.review.refine import refine_with_llm
 from assistant.review.report import make_summary
 from assistant.review.requirements import KeywordIndex, add_dense_scores, find_candidates, section_owners, verdict_for
-from assistant.quality import describe
-from assistant.textnorm import to_simplified
 from assistant.review.result import MAX_QUOTE, Evidence, PageProblem, ReviewResult, Stage, SuspectedInstruction
 from assistant.review.sentences import build_markers, document_sentences, instruction_pattern
+from assistant.textnorm import to_simplified
 
 # ---- the whole review ---------------------------------------------------------------------------------
 
