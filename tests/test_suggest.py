@@ -549,6 +549,8 @@ def test_needs_vocabulary_pairs_read_everyday_wording_and_leave_false_friends():
     assert [h.phrase for h in find_phrases(vocab, "建设能源管理系统")] == ["能源管理"]
     assert "batch_process" not in ids("婴幼儿配方奶粉全链条追溯")
     assert "energy_management" not in ids("天然气管道由燃气公司铺设。我们计划优化排产")
+    assert "system_integration" in ids("跟客户的MES和ERP做集成")
+    assert "equipment_networking" in ids("把造型线、混砂机这些设备连起来")
 
 
 def test_what_a_maker_sells_what_was_done_and_who_the_applicant_is_are_read_as_such(fake_ctx):
