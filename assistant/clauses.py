@@ -193,11 +193,18 @@ def segment(scenario: str, needs_in, headers: frozenset[str] = frozenset()) -> l
         out.append(Clause(text, at, sentence, seg, mark_next or row_start or bool(_ENUMERATED.match(text)), False,
                           text.rstrip().endswith(("：", ":")), needs_in(text),
                           line_end=end >= len(text_) or text_[end] == "\n", row=line_start in rows, end=end,
-                          quoted=text_[line_start:line_start + 1] in (">", "＞"),
-                          mark=text_[line_start:line_start + len(text_[line_start:]) - len(text_[line_start:].lstrip())
-                                     + 1].strip()))
+                          quoted=text_[line_start:line_start + 1] in (">", "＞"), mark=_line_mark(text_, line_start)))
         mark_next = False
     return out
+
+
+_INDENT_THEN = re.compile(r"[ \t\u3000]*(\S)")
+
+
+def _line_mark(text: str, line_start: int) -> str:
+    """The first character of the line after its indent (☑ in "  ☑ 冲压线联网")."""
+    m = _INDENT_THEN.match(text, line_start)
+    return m.group(1) if m else ""
 
 
 def _residue(text: str, cue: re.Match, fillers: tuple[str, ...]) -> str:

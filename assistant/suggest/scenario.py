@@ -89,7 +89,6 @@ class Hints:
     product_leads: re.Pattern | None = None  # 主营…, 主要产品为…, …是我们卖给客户的产品: what a maker sells
 
 
-
 def _english_pattern(term: str) -> re.Pattern:
     t = re.escape(term.lower()).replace(r"\ ", r"[\s\-]+")
     if term.endswith("y"):
