@@ -47,10 +47,10 @@ _INTENT_ANYWHERE = re.compile(r"拟(?!定)|(?:本次|这次|此次|本期)(?:只
 _ENUMERATED = re.compile(r"\s*(?:[一二三四五六七八九十]是|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十](?:是|[，,、])|其[一二三四五六七八九十][，,、]?|"
                          r"第[一二三四五六七八九十]个(?:是)?|\d\ufe0f?\u20e3|"
                          r"\d{1,2}\s*[.．、)）]|[（(](?:[一二三四五六七八九十\d]{1,2}|[a-zA-Z])[）)]|[①②③④⑤⑥⑦⑧⑨⑩]|"
-                         r"[•·▪◆●■*▶►➤✅✔☑]|-\s)")
+                         r"[•·▪◆●■*▶►➤✅✔☑☐□]|-\s)")
 # An item's marker, to leave out of its text: 1. / （一） / (a) / ① / • ▶ / 1️⃣ / 一、 / 第一个是
 LIST_MARK = re.compile(r"^\s*(?:\d{1,2}\s*[.．、)）]|[（(](?:[\d一二三四五六七八九十]{1,2}|[a-zA-Z])[）)]|[一二三四五六七八九十]{1,3}、|"
-                       r"[①②③④⑤⑥⑦⑧⑨⑩]|[•·▪◆●■*▶►➤✅✔☑\-]|\d\ufe0f?\u20e3|第[一二三四五六七八九十]个(?:是)?)\s*")
+                       r"[①②③④⑤⑥⑦⑧⑨⑩]|[•·▪◆●■*▶►➤✅✔☑☐□\-]|\d\ufe0f?\u20e3|第[一二三四五六七八九十]个(?:是)?)\s*")
 _ACTS_ON = re.compile(r"(?:对|把|将|在|基于|围绕|依托|利用|针对|结合)[^，,。；;]{0,12}$")
 # A dated completion (2016年上线用友ERP, 设备上云1.1万台（2022—2025年完成）): done when the year is past.
 _DATED = re.compile(r"(\d{4})\s*年(?:\d{1,2}\s*月)?[^，,。；;\d]{0,10}?(?:上线|建成|投用|投运|投产|完成|部署|实施|引入|交付|"
@@ -225,6 +225,8 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
         if checklist and c.mark in cues.checklist_done:
             c.stance = "settled"
             continue
+        if checklist and c.mark in cues.checklist_todo and c.text.lstrip().startswith(c.mark):
+            c.listed = True  # ☐ 阀体机加工车间联网: an item to do, whatever its words
         dated = any(int(m.group(1)) < this_year for m in _DATED.finditer(c.text))
         # A heading's past participle names its item (已交付车辆：…); headings settle by settled_headings only.
         if not c.heading and ((cues.past.search(c.text) or dated) and not WILL.search(c.text)

@@ -955,3 +955,14 @@ def test_scene_reader_reads_checklists_arrows_corrections_retractions_and_tradit
     section = _section(draft, "试点方向与场景")
     assert "联网" in section and "研磨" not in section, section
     assert any("繁体" in n for n in draft.notices)
+
+
+def test_a_checklist_whose_legend_names_no_verb_still_lists_its_open_items(ctx):
+    """Found trying a fresh checklist (legend （☑已完成，☐本次做）, no 要做): its ☐ lines are the scenes, the ☑ lines
+    and a corrected item are not, and 加工中心联网 names the networking need."""
+    draft = draft_document(ctx, "application", "XX阀门厂试点清单（☑已完成，☐本次做）：\n☑ 2023年 ERP上线\n"
+                                               "☐ 阀体机加工车间32台数控车床和加工中心联网，程序集中管理\n"
+                                               "☐ 出厂压力试验数据自动采集，试压报告自动生成\n☑ 2024年 喷涂线改造\n")
+    lines = [ln for ln in _section(draft, "试点方向与场景").splitlines() if ". 场景" in ln]
+    assert len(lines) == 2 and "加工中心联网" in lines[0] and "压力试验" in lines[1], lines
+    assert "设备联网" in lines[0] and "☐" not in "".join(lines) and "ERP" not in "".join(lines), lines
