@@ -241,6 +241,20 @@ def test_bulleted_lines_slide_notes_and_tables_keep_their_own_figures_and_sales_
     assert {"wording:ranking", "wording:absolute", "wording:sales_contact"} <= set(kinds), kinds
 
 
+def test_a_section_heading_that_names_the_period_is_the_basis_and_bullet_symbols_are_no_name(ctx):
+    """Found trying a fresh WeChat-style entry: under 📈成效（2022年→2024年） a 下降12% has its period; without it the
+    finding names the indicator without the bullet's symbol."""
+    s = clean_sections(ctx)
+    paras = list(s.values())
+    text = "\n\n".join(["📌项目概况", *paras[0], "📚标准群", *paras[1], "🛠怎么做", *paras[2],
+                         "📈成效（2022年→2024年）", "📉 单位能耗下降12%", "💡经验", *paras[4]])
+    assert not [i for i in check_text(ctx, text).issues if "figure_no_baseline" in (i.kinds or ())]
+    issues = check_text(ctx, text.replace("（2022年→2024年）", "")).issues
+    (finding,) = [i for i in issues if "figure_no_baseline" in (i.kinds or ())]
+    assert "“单位能耗下降12%”" in finding.message or "单位能耗由" in finding.fix, finding
+    assert "📉" not in finding.fix, finding.fix
+
+
 def test_length_and_chinese_count(ctx):
     s = clean_sections(ctx)
     s["五、推广经验"] = ["将业务流程模板和检测方案整理成实施指南，通过行业协会向同行业中小企业推广。" * 25]

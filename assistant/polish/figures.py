@@ -41,8 +41,9 @@ def check_figures(ck: _Checker) -> None:
                     continue
                 subject = _clean_subject(obj) if obj else _subject(sent, m.start())
                 key = _indicator_key(subject)
+                # …or the section's heading gives the period compared (📈成效（2022年→2024年）)
                 based = (_clause_basis(sent, m.start()) or aliases.get(key, key) in stated or basis_next
-                         or basis_row)
+                         or basis_row or bool(sec.heading is not None and _BASIS.search(sec.written)))
                 if based and subject:
                     continue
                 lacking = [] if subject else ["指标（什么提升或降低了）"]
@@ -325,11 +326,15 @@ def _subject(sentence: str, verb_at: int) -> str:
 
 
 def _clean_subject(clause: str) -> str:
-    clause = _LEAD.sub("", clause.strip())
+    clause = _LEAD.sub("", _SYMBOLS.sub("", clause.strip()))
     clause = re.sub(r"(?:了|均|都|分别|明显|显著|大幅|有效|进一步|约)+$", "", clause)
     return clause if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", clause)) >= 2 else ""
 
 
+
+
+# 📉 单位能耗, ✅ 废品率: a bullet's symbols are no part of the indicator's name
+_SYMBOLS = re.compile(r"^[^\w\u4e00-\u9fff（(《“]+")
 
 
 # figure conflicts ---------------------------------------------------------------------------------
