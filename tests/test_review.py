@@ -652,3 +652,12 @@ def test_a_submission_in_traditional_characters_is_read_and_quoted_as_written(fa
     assert req2.status == "covered", req2
     assert any("修訂" in e.quote for e in req2.evidence), req2.evidence
     assert any("繁体" in n for n in result.notices)
+
+
+def test_a_heading_that_answers_itself_with_an_admission_is_missing(fake_ctx: Context, tmp_path: Path) -> None:
+    """（四）标准应用案例：本阶段未开展。 reads as a heading, but it says the case was not made (review_dev5 rd7-02)."""
+    md = tmp_path / "mid.md"
+    md.write_text("# 中期检查报告\n\n（四）标准应用案例：本阶段未开展。\n\n（五）推广：已向12家中小企业开展宣贯培训。\n",
+                  encoding="utf-8")
+    verdicts = {r.id: r for r in review_file(fake_ctx, md).requirements}
+    assert verdicts[5].status == "missing" and "未开展" in verdicts[5].advice, verdicts[5]

@@ -200,8 +200,14 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
         in_section = any(req.id in o for o in owned)
         elsewhere = not in_section and any(o for o in owned)
         if s.kind == "heading":
-            # A heading is never evidence by itself; one that announces this requirement is a weak mention.
+            # A heading is never evidence by itself; one that announces this requirement is a weak mention, unless
+            # it answers itself after a colon with an admission (（四）标准应用案例：本阶段未开展。).
             if owners.get(s.text) and req.id in owners[s.text]:
+                tail = re.split(r"[：:]", s.text, maxsplit=1)[1:]
+                if tail and markers is not None and markers.negation.search(tail[0]):
+                    gaps.append((s, "negated"))
+                    negated.add(s.text)
+                    continue
                 out.append(Candidate(s, 0.0, 0, True, "neutral", "weak"))
             continue
         row = s.kind == "table_row" and bool(s.header)
