@@ -661,3 +661,15 @@ def test_a_heading_that_answers_itself_with_an_admission_is_missing(fake_ctx: Co
                   encoding="utf-8")
     verdicts = {r.id: r for r in review_file(fake_ctx, md).requirements}
     assert verdicts[5].status == "missing" and "未开展" in verdicts[5].advice, verdicts[5]
+
+
+def test_see_above_over_own_staff_training_or_a_repair_case_library_is_missing(fake_ctx: Context,
+                                                                              tmp_path: Path) -> None:
+    """（四）… 见上文。 where the text above holds only the company's own 内部标准宣贯培训, and a 设备维修案例库 of fault
+    records, are missing, not partial (evals/review_dev5.yaml rd7-05)."""
+    md = tmp_path / "above.md"
+    md.write_text("# 一、实施情况\n\n试点期间，公司组织内部标准宣贯培训12期，覆盖热轧、质检等岗位员工480人次。"
+                  "公司建立了设备维修案例库，收录设备故障处置案例146例。\n\n# （四）面向中小企业和同行业推广试点经验\n\n见上文。\n\n"
+                  "# （五）围绕标准群形成标准应用案例\n\n见上文。\n", encoding="utf-8")
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, md).requirements}
+    assert verdicts[4] == "missing" and verdicts[5] == "missing", verdicts

@@ -350,7 +350,7 @@ _SCHEDULED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月?\s*(?:[—–~～
                         r"|\|\s*(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|前|末)?\s*\|?\s*$")
 # "见附件2（扫描件）": the text only points at material elsewhere in the file.
 # A contents line or an annex list (五、宣贯推广（第2页）; 附件3：推广活动证明材料（第3页，盖章扫描件）) points too.
-_POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附)|详见|附后|另附|[（(]\s*第\s*\d+\s*页|^\s*附件\s*\d+\s*[：:]")
+_POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附|上文|前文)|详见|附后|另附|同上|[（(]\s*第\s*\d+\s*页|^\s*附件\s*\d+\s*[：:]")
 
 
 def _future_year(text: str) -> bool:
@@ -404,11 +404,13 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     # A sentence holding a false friend of this requirement that, once it is masked, no longer speaks of the
     # deliverable (将SaaS平台向中小企业推广销售，新增付费客户32家) says nothing of it, whatever keyword is left.
     senses = Senses.of(req)
-    cands = [c for c in cands if not (senses.false_friend is not None
-                                      and senses.false_friend.search(nfkc(_evidence_text(c.sentence)))
-                                      and not senses.speaks_of_deliverable(_evidence_text(c.sentence)))]
-    if cands and all(c.sentence.kind == "heading" for c in cands) and any(k == "false_friend" for _, k in gaps):
-        cands = []  # 五、推广应用 over nothing but product sales: the heading is no evidence of its own
+    kept = [c for c in cands if not (senses.false_friend is not None
+                                     and senses.false_friend.search(nfkc(_evidence_text(c.sentence)))
+                                     and not senses.speaks_of_deliverable(_evidence_text(c.sentence)))]
+    friends, cands = len(cands) > len(kept), kept
+    if cands and all(c.sentence.kind == "heading" or _POINTER.search(c.sentence.text) for c in cands) and (
+            friends or any(k == "false_friend" for _, k in gaps)):
+        cands = []  # 五、推广应用 (and 见上文) over nothing but product sales: the heading is no evidence of its own
     strong = [c for c in cands if c.strength == "strong"]
     promises = [c for c in cands if c.strength == "promise"]
     thin = bool(strong) and not has_substance(req, list({id(c.sentence): c.sentence for c in strong}.values()))
