@@ -673,3 +673,12 @@ def test_see_above_over_own_staff_training_or_a_repair_case_library_is_missing(f
                   "# （五）围绕标准群形成标准应用案例\n\n见上文。\n", encoding="utf-8")
     verdicts = {r.id: r.status for r in review_file(fake_ctx, md).requirements}
     assert verdicts[4] == "missing" and verdicts[5] == "missing", verdicts
+
+
+def test_promotion_to_the_groups_own_subsidiaries_is_not_promotion_to_smes(fake_ctx: Context, tmp_path: Path) -> None:
+    """于2025年6月至11月将…推广至集团所属…5家子公司 is done (将 is 把 here) but reaches no SME or peer outside the group
+    (evals/review_dev5.yaml rd7-01): missing."""
+    md = tmp_path / "group.md"
+    md.write_text("# 四、试点经验推广\n\n集团科技管理部于2025年6月至11月将乘用车公司的标准群应用经验推广至集团所属商用车公司、"
+                  "专用车公司等5家子公司，组织现场观摩4次，培训各子公司技术人员320人次。\n", encoding="utf-8")
+    assert {r.id: r.status for r in review_file(fake_ctx, md).requirements}[4] == "missing"

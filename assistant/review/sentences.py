@@ -16,8 +16,10 @@ _COUNT_DONE = r"共(?:计|有|\d|[一二三四五六七八九十两])"
 _UNIT_DONE = (r"\d+(?:\.\d+)?\s*(?:%|％|个百分点|家|项|人次|名|人|场|次|条|套|台|篇|份|件|万元|亿元|元|小时|分钟|秒|"
               r"天|吨|千瓦时|kWh|个|倍)")
 EXTRA_PROMISE = ["目标是", "目标为", "目标值", "期望", "希望", "即将", "将会", "将要"]
-# 计划 as a noun (生产计划, 计划号) and 待 inside other words are not promises.
-_NOT_PROMISE = re.compile(r"(?:生产|排产|实施|工作|采购|作业|年度|项目|物料|发展|行动|研究|主)计划|计划号|计划的|"
+# 计划 as a noun (生产计划, 计划号) and 待 inside other words are not promises;
+# …and 于2025年6月至11月将…推广至: 将 after a dated 于 is 把 (it moved something), not the future 将于.
+_NOT_PROMISE = re.compile(r"于(?:19|20)\d{2}年[^，。；将]{0,10}将|"
+                          r"(?:生产|排产|实施|工作|采购|作业|年度|项目|物料|发展|行动|研究|主)计划|计划号|计划的|"
                           r"(?:期|对|接|等|招|优)待|待遇|将近|将军")
 NEGATION = ["尚未", "暂未", "未能", "没有", "暂无", "不具备", "未(?!来)", r"^\s*(?:无|不涉及|无此项|不适用)\s*[。.]?\s*$"]
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
