@@ -590,19 +590,24 @@ def test_a_group_the_text_says_is_larger_than_it_lists_is_not_called_too_small(f
     assert any(v.startswith("标准数量 3 项") for v in review_file(fake_ctx, path).standard_group.violations)
 
 
+def _statuses(ctx: Context, folder: Path, text: str, stage: str = "acceptance") -> dict[int, str]:
+    """Review a Markdown submission written from `text`: requirement id → status."""
+    md = folder / "submission.md"
+    md.write_text(text, encoding="utf-8")
+    return {r.id: r.status for r in review_file(ctx, md, stage=stage).requirements}
+
+
 def test_unusual_wording_rows_and_sales_false_friends(fake_ctx: Context, tmp_path: Path) -> None:
     """evals/review_dev4.yaml, in new words: a row of a table headed 依据 | 怎么用 | 用了以后 is application evidence; a
     suggestion written as 修改条文建议 sent to a standard's 技术委员会 is the revision half; a product promoted at a
     fair or in a live stream is sales, and a sales platform's 商家案例 is no standard application case."""
-    md = tmp_path / "unusual.md"
-    md.write_text(
+    verdicts = _statuses(fake_ctx, tmp_path, 
         "# 我们照着哪些规矩做\n\n| 依据 | 在车间怎么用 | 用了以后 |\n|---|---|---|\n"
         "| GB/T 19892.1—2005 | 把一罐一批定义为批次，建立批控制模型 | 收率由81.2%提高到84.0% |\n\n"
         "# 规矩哪里还不够用\n\n2025年9月，我们把《关于GB/T 19892.3—2022在连续发酵场景的修改条文建议》寄给了该标准的"
         "技术委员会，收到了回函。2025年11月，通过行业协会递交了《酱油酿造过程数据字典》团体标准的立项提案。\n\n"
         "# 推广\n\n2025年5月参加成都糖酒会，推广新款定制礼盒，现场新签经销商12家。抖音直播间每周3场，推广定制服务。\n\n"
-        "# 案例\n\n公司2025年被某电商平台评为“优质定制商家案例”。\n", encoding="utf-8")
-    verdicts = {r.id: r.status for r in review_file(fake_ctx, md).requirements}
+        "# 案例\n\n公司2025年被某电商平台评为“优质定制商家案例”。\n")
     assert verdicts[1] == "covered" and verdicts[2] == "covered", verdicts
     assert verdicts[4] == "missing" and verdicts[5] == "missing", verdicts
 
@@ -611,11 +616,9 @@ def test_a_contents_line_is_no_evidence_and_an_admission_outweighs_a_shared_word
                                                                                   tmp_path: Path) -> None:
     """A contents line (四、推广情况（第2页）) points at a section, and an admission (推广工作暂未开展) answers the
     requirement: with only a sales sentence beside them, promotion is missing, not partial (evals/review_dev4.yaml)."""
-    md = tmp_path / "toc.md"
-    md.write_text("目录：一、项目概况（第1页）；四、推广情况（第2页）；五、标准应用案例（第3页）。\n\n# 四、推广情况\n\n"
+    verdicts = _statuses(fake_ctx, tmp_path, "目录：一、项目概况（第1页）；四、推广情况（第2页）；五、标准应用案例（第3页）。\n\n# 四、推广情况\n\n"
                   "面向中小企业和同行业的试点经验推广工作暂未开展。试点期间，公司产品进入三家头部企业供应链，"
-                  "2025年销量同比增长21%。\n", encoding="utf-8")
-    verdicts = {r.id: r.status for r in review_file(fake_ctx, md).requirements}
+                  "2025年销量同比增长21%。\n")
     assert verdicts[4] == "missing" and verdicts[5] == "missing", verdicts
 
 
@@ -624,20 +627,16 @@ def test_an_application_dated_in_a_year_to_come_is_planned_not_covered(fake_ctx:
     from datetime import date
 
     year = date.today().year + 1
-    md = tmp_path / "app.md"
-    md.write_text(f"# 六、案例\n\n{year}年10月形成标准应用案例1个《批控制标准群支撑酱油发酵一致性》，{year}年11月报送省市场"
-                  "监督管理局。\n", encoding="utf-8")
-    assert {r.id: r.status for r in review_file(fake_ctx, md, stage="application").requirements}[5] == "planned"
+    assert _statuses(fake_ctx, tmp_path, f"# 六、案例\n\n{year}年10月形成标准应用案例1个《批控制标准群支撑酱油发酵一致性》，{year}年11月报送省市场"
+                  "监督管理局。\n", stage="application")[5] == "planned"
 
 
 def test_an_rd_project_approved_by_a_science_bureau_is_no_new_standard_proposal(fake_ctx: Context,
                                                                                tmp_path: Path) -> None:
     """“…研发”项目获市科技局立项 is a research grant, not 新标准立项建议: with a revision suggestion beside it, the
     requirement is half met (partial), as review_dev4 rd6-13's note reads the plan."""
-    md = tmp_path / "rd.md"
-    md.write_text("# 二、标准修订建议\n\n2025年9月向归口技术委员会提交GB/T 19892.4—2022修订建议，增加调色补加过程的批记录要求。"
-                  "\n\n另外，“水性涂料智能调色系统研发”项目于2025年6月获市科技局立项。\n", encoding="utf-8")
-    assert {r.id: r.status for r in review_file(fake_ctx, md).requirements}[2] == "partial"
+    assert _statuses(fake_ctx, tmp_path, "# 二、标准修订建议\n\n2025年9月向归口技术委员会提交GB/T 19892.4—2022修订建议，增加调色补加过程的批记录要求。"
+                  "\n\n另外，“水性涂料智能调色系统研发”项目于2025年6月获市科技局立项。\n")[2] == "partial"
 
 
 def test_a_submission_in_traditional_characters_is_read_and_quoted_as_written(fake_ctx: Context, tmp_path: Path) -> None:
@@ -667,18 +666,14 @@ def test_see_above_over_own_staff_training_or_a_repair_case_library_is_missing(f
                                                                               tmp_path: Path) -> None:
     """（四）… 见上文。 where the text above holds only the company's own 内部标准宣贯培训, and a 设备维修案例库 of fault
     records, are missing, not partial (evals/review_dev5.yaml rd7-05)."""
-    md = tmp_path / "above.md"
-    md.write_text("# 一、实施情况\n\n试点期间，公司组织内部标准宣贯培训12期，覆盖热轧、质检等岗位员工480人次。"
+    verdicts = _statuses(fake_ctx, tmp_path, "# 一、实施情况\n\n试点期间，公司组织内部标准宣贯培训12期，覆盖热轧、质检等岗位员工480人次。"
                   "公司建立了设备维修案例库，收录设备故障处置案例146例。\n\n# （四）面向中小企业和同行业推广试点经验\n\n见上文。\n\n"
-                  "# （五）围绕标准群形成标准应用案例\n\n见上文。\n", encoding="utf-8")
-    verdicts = {r.id: r.status for r in review_file(fake_ctx, md).requirements}
+                  "# （五）围绕标准群形成标准应用案例\n\n见上文。\n")
     assert verdicts[4] == "missing" and verdicts[5] == "missing", verdicts
 
 
 def test_promotion_to_the_groups_own_subsidiaries_is_not_promotion_to_smes(fake_ctx: Context, tmp_path: Path) -> None:
     """于2025年6月至11月将…推广至集团所属…5家子公司 is done (将 is 把 here) but reaches no SME or peer outside the group
     (evals/review_dev5.yaml rd7-01): missing."""
-    md = tmp_path / "group.md"
-    md.write_text("# 四、试点经验推广\n\n集团科技管理部于2025年6月至11月将乘用车公司的标准群应用经验推广至集团所属商用车公司、"
-                  "专用车公司等5家子公司，组织现场观摩4次，培训各子公司技术人员320人次。\n", encoding="utf-8")
-    assert {r.id: r.status for r in review_file(fake_ctx, md).requirements}[4] == "missing"
+    assert _statuses(fake_ctx, tmp_path, "# 四、试点经验推广\n\n集团科技管理部于2025年6月至11月将乘用车公司的标准群应用经验推广至集团所属商用车公司、"
+                  "专用车公司等5家子公司，组织现场观摩4次，培训各子公司技术人员320人次。\n")[4] == "missing"
