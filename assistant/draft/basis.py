@@ -15,8 +15,7 @@ from assistant.context import Context
 from assistant.draft.result import GroupRow
 from assistant.draft.scenes import split_scenes
 from assistant.suggest import Suggestion, analyse_scenario
-from assistant.suggest.needs import NEEDS_FILE, find_phrases, load_vocabulary
-from assistant.yamlio import load_yaml
+from assistant.suggest.needs import Vocabulary, find_phrases, load_vocabulary
 
 # Who the applicant is, in formal third person (no pasted first-person text in a draft).
 SUBJECT = {"manufacturer": "该企业", "provider": "该单位", "consultant": "该单位", "platform": "该平台运营单位"}
@@ -70,12 +69,13 @@ class DraftBasis:
     uncovered: list[Need] = field(default_factory=list)
     industry_terms: list[str] = field(default_factory=list)  # the analysis' industry and technology words
     places: list[str] = field(default_factory=list)  # the analysis' regions (for local standards)
+    industry_text: str = ""  # where a public case's industry words are looked for (see _industry_text)
 
 
 def draft_basis(ctx: Context, scenario: str, group: Suggestion, rows: list[GroupRow]) -> DraftBasis:
     """The scenes, needs and per-standard uses of one draft (from suggest's analysis when it has one)."""
     root = Path(ctx.settings.corpus_dir)
-    vocab = _needs_vocabulary(root)
+    vocab = load_vocabulary(root)
     analysis = analyse_scenario(ctx, scenario)
     role = analysis.role if analysis.role != "unknown" else _role(scenario)
     subject = SUBJECT.get(role, "申报单位")
@@ -84,7 +84,8 @@ def draft_basis(ctx: Context, scenario: str, group: Suggestion, rows: list[Group
     uses = [_use(ctx, r, scenes, needs, covered) for r in rows]
     uncovered = [n for n in needs if not covered.get(n.need_id)]
     return DraftBasis(subject, role, analysis.industry, goal, background, scenes, needs, uses, uncovered,
-                      list(analysis.industry_terms), list(analysis.places))
+                      list(analysis.industry_terms), list(analysis.places),
+                      _industry_text(ctx, scenario, analysis.industry))
 
 
 def third_person(clause: str, subject: str) -> str:
@@ -98,14 +99,6 @@ def third_person(clause: str, subject: str) -> str:
 # ---- analysis: suggest's, with its needs vocabulary and phrase matcher -----------------------------------
 
 
-def _needs_vocabulary(corpus_dir: Path) -> dict[str, dict]:
-    """need id → {name, indicators}: the one vocabulary suggest reads (corpus/needs.yaml)."""
-    vocab = load_vocabulary(corpus_dir)
-    data = load_yaml((corpus_dir / NEEDS_FILE).read_text(encoding="utf-8")) or {}
-    indicators = {str(n["id"]): list(n.get("indicators") or []) for n in data.get("needs") or []}
-    return {nid: {"name": n.name, "indicators": indicators.get(nid, [])} for nid, n in vocab.needs.items()}
-
-
 def _needs_in(clause: str, corpus_dir: Path) -> list[tuple[str, str]]:
     """(need id, phrase) named in a clause, first phrase per need, by suggest's matcher (phrases and pairs)."""
     found: dict[str, str] = {}
@@ -114,7 +107,7 @@ def _needs_in(clause: str, corpus_dir: Path) -> list[tuple[str, str]]:
     return list(found.items())
 
 
-def _split(scenario: str, vocab: dict[str, dict], subject: str, analysis, corpus_root: Path) -> tuple:
+def _split(scenario: str, vocab: Vocabulary, subject: str, analysis, corpus_root: Path) -> tuple:
     """Goal, background and numbered scenes (assistant/draft/scenes.py); needs in scenario order."""
     split = split_scenes(scenario, lambda clause: _needs_in(clause, corpus_root), corpus_root)
     goal = third_person(split.goal, subject) if split.goal else None
@@ -129,10 +122,10 @@ def _needs_of(analysis, found, vocab) -> list[Need]:
     hits = [(h.need_id, h.phrase) for h in analysis.needs] or [h for _, hs in found for h in hs]
     out, seen = [], set()
     for need_id, phrase in hits:
-        if need_id in seen or need_id not in vocab:
+        if need_id in seen or need_id not in vocab.needs:
             continue
         seen.add(need_id)
-        out.append(Need(need_id, vocab[need_id]["name"], phrase, tuple(vocab[need_id].get("indicators", []))))
+        out.append(Need(need_id, vocab.needs[need_id].name, phrase, vocab.needs[need_id].indicators))
     return out
 
 
@@ -213,10 +206,10 @@ def same_industry(case, text: str) -> bool:
     return any(t in text for t in industry_terms(case.industry))
 
 
-def relevant_cases(ctx: Context, scenario: str, basis: DraftBasis) -> list[dict]:
+def relevant_cases(ctx: Context, basis: DraftBasis) -> list[dict]:
     """Public cases of the applicant's industry, each with why it is cited. Invented illustrations
     (kind: example) are never references; another industry's case is not one either."""
-    text = _industry_text(ctx, scenario, basis.industry)
+    text = basis.industry_text
     out = []
     for case in ctx.corpus.cases:
         if case.kind != "public" or not same_industry(case, text):
@@ -227,7 +220,7 @@ def relevant_cases(ctx: Context, scenario: str, basis: DraftBasis) -> list[dict]
     return out
 
 
-def case_allowed(ctx: Context, source: str, scenario: str, basis: DraftBasis, location: str = "") -> bool:
+def case_allowed(ctx: Context, source: str, basis: DraftBasis, location: str = "") -> bool:
     """May a retrieved passage from this source be quoted? Cases only when public and of the same industry;
     a catalog entry restricted to industries or technologies only when the scenario names one (as in suggest)."""
     if source == "standards/catalog.yaml":
@@ -240,7 +233,7 @@ def case_allowed(ctx: Context, source: str, scenario: str, basis: DraftBasis, lo
     case_id = source.removeprefix("cases/").removesuffix(".yaml")
     case = next((c for c in ctx.corpus.cases if c.id == case_id), None)
     return (case is not None and case.kind == "public"
-            and same_industry(case, _industry_text(ctx, scenario, basis.industry)))
+            and same_industry(case, basis.industry_text))
 
 
 def basis_vars(basis: DraftBasis, references: list[dict]) -> dict:

@@ -75,7 +75,7 @@ def _draft_section(job: DraftJob, spec: dict,
     job.emit(f"\n## {heading}\n\n" + (group_markdown(rows) + "\n\n" if spec.get("table") else ""))
     query = fill_template(spec["query"], f"draft/{job.kind}:query", job.variables)
     hits = [h for h in job.ctx.retriever().search(query, k=HITS_PER_SECTION)
-            if case_allowed(job.ctx, h.source, job.scenario, job.basis, h.location)]
+            if case_allowed(job.ctx, h.source, job.basis, h.location)]
     for h in hits:
         job.flagged += strip_injections(h.text)[1]
     text, used, scrubbed = llm_section(job, spec, hits) if job.llm_up else (None, hits, False)

@@ -41,7 +41,7 @@ def template_variables(ctx: Context, kind: str, scenario: str, group: Suggestion
     catalog_levels = {r.number: entry.level for r in rows if (entry := corpus.catalog.get(r.number)) is not None}
     basis = basis or draft_basis(ctx, clean, group, rows)
     return {
-        "basis": basis_vars(basis, relevant_cases(ctx, clean, basis)),
+        "basis": basis_vars(basis, relevant_cases(ctx, basis)),
         "kind": kind,
         "scenario": clean or "【待补充：试点场景】",
         "scenario_short": " ".join(clean.split())[:SCENARIO_QUERY_CHARS],

@@ -174,9 +174,9 @@ def score_case(ctx: Context, case: dict, draft) -> dict:
 def _need_names(ctx: Context) -> dict[str, str]:
     from pathlib import Path
 
-    from assistant.draft.basis import _needs_vocabulary
+    from assistant.suggest.needs import load_vocabulary
 
-    return {k: v["name"] for k, v in _needs_vocabulary(Path(ctx.settings.corpus_dir)).items()}
+    return {k: n.name for k, n in load_vocabulary(Path(ctx.settings.corpus_dir)).needs.items()}
 
 
 def run_scenarios(ctx: Context, cases: list[dict], split: str) -> TaskResult:

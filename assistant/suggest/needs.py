@@ -29,6 +29,7 @@ class Need:
     phrases: tuple[str, ...]
     directions: tuple[str, ...]
     takes_object: bool = False  # an activity on a thing (车间级数字化改造规划): the thing it plans is a need too
+    indicators: tuple[str, ...] = ()  # the measures a plan for this need reports (drafts name them)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def load_vocabulary(corpus_root: Path) -> Vocabulary:
     data = load_yaml((Path(corpus_root) / NEEDS_FILE).read_text(encoding="utf-8")) or {}
     generic = frozenset(str(w) for w in data.get("generic_words") or [])
     needs = {str(n["id"]): Need(str(n["id"]), str(n["name"]), tuple(str(p) for p in n.get("phrases") or []),
-                                tuple(str(d) for d in n.get("directions") or []), bool(n.get("takes_object")))
+                                tuple(str(d) for d in n.get("directions") or []), bool(n.get("takes_object")),
+                                tuple(str(i) for i in n.get("indicators") or []))
              for n in data.get("needs") or []}
     phrases = [(p, n.id) for n in needs.values() for p in n.phrases if p not in generic]
     phrases.sort(key=lambda pn: -len(pn[0]))
