@@ -268,18 +268,14 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
     for k, c in enumerate(clauses):
         topic = _TOPIC.match(c.text.strip()) if c.stance == "settled" else None
         if topic:
-            for earlier in clauses[:k]:
-                if topic.group("topic") in earlier.text and not earlier.heading:
-                    earlier.stance = "settled"
+            _settle_mentions(clauses[:k], topic.group("topic"))
     # Under a correction (补充：, 更正：) an item that is settled drops what was said of the same thing before it.
     fix_at = next((k for k, c in enumerate(clauses) if c.heading and cues.corrections.search(c.text)), None)
     if fix_at is not None:
         for c in clauses[fix_at + 1:]:
             topic = _CORRECTED.match(LIST_MARK.sub("", c.text).strip()) if c.stance == "settled" else None
             if topic:
-                for earlier in clauses[:fix_at]:
-                    if topic.group("topic") in earlier.text and not earlier.heading:
-                        earlier.stance = "settled"
+                _settle_mentions(clauses[:fix_at], topic.group("topic"))
     for c in clauses:
         if c.quoted:
             c.stance = "settled"
@@ -328,6 +324,13 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
     for k, c in enumerate(clauses):
         block = _block(clauses, k) if c.heading else []
         if block and c.stance != "settled" and all(clauses[j].stance == "settled" for j in block):
+            c.stance = "settled"
+
+
+def _settle_mentions(earlier: list[Clause], topic: str) -> None:
+    """The clauses (not headings) that named a thing a later line rules out are settled with it."""
+    for c in earlier:
+        if topic in c.text and not c.heading:
             c.stance = "settled"
 
 

@@ -138,18 +138,15 @@ def read_numbers(text: str) -> list[NumberHit]:
         m = _BARE_NEXT.match(norm, prev.end)
         if m and prev.number.prefix != "PLAN" and not any(h.start == m.start("code") for h in hits):
             number = StdNumber(prev.number.prefix, m["code"], int(m["year"]))
-            hits.append(NumberHit(number, m.start("code"), m.end(), text[m.start("code"):m.end()],
-                                  (f"省略了代号“{prev.number.prefix}”",) + _dash_change(text[m.start("code"):m.end()])))
+            raw = text[m.start("code"):m.end()]
+            hits.append(NumberHit(number, m.start("code"), m.end(), raw,
+                                  (f"省略了代号“{prev.number.prefix}”", *_year_dash_changes(one_line(nfkc(raw)), number))))
     return sorted(hits, key=lambda h: h.start)
 
 
 _BARE_NEXT = re.compile(rf"\s*[、，,和及与]\s*(?P<code>\d{{4,5}}(?:\.\d{{1,3}})?)(?!\d)\s*{_D}{{1,2}}\s*"
                         rf"(?P<year>(?:19|20)\d{{2}})(?!\d)")
 
-
-def _dash_change(raw: str) -> tuple[str, ...]:
-    dash = re.search(f"{_D}+", raw)
-    return () if dash is None or dash.group(0) == EM else ("年代号前的连字符改为一字线“—”",)
 
 
 def _loose_is_number(text: str, m: re.Match) -> bool:
@@ -187,15 +184,20 @@ def form_changes(raw: str, number: StdNumber) -> tuple[str, ...]:
         changes.append("代号中补上斜线“/”")
     if number.prefix != "PLAN":
         changes += _spacing_changes(flat, number)
-    # the dash before the year only (a plan number's dashes are all of its form)
+    changes += _year_dash_changes(flat, number)
+    return tuple(changes) or ("写法改为规范格式",)
+
+
+def _year_dash_changes(flat: str, number: StdNumber) -> list[str]:
+    """What is wrong with the dash before the year (a plan number's dashes are all of its form)."""
     dash = re.search(f"{_D}+", flat) if number.prefix == "PLAN" else re.search(rf"{_D}+(?=\s*(?:19|20)\d{{2}}$)", flat)
     if number.year is not None and number.prefix != "PLAN" and re.search(rf"\.{number.year}$", flat):
-        changes.append("年代号前用一字线“—”，不用点“.”")
-    elif dash and len(dash.group(0)) > 1:
-        changes.append("年代号前只用一个一字线“—”（不用破折号“——”）")
-    elif dash and dash.group(0) != EM:
-        changes.append("连字符改为一字线“—”" if number.prefix == "PLAN" else "年代号前的连字符改为一字线“—”")
-    return tuple(changes) or ("写法改为规范格式",)
+        return ["年代号前用一字线“—”，不用点“.”"]
+    if dash and len(dash.group(0)) > 1:
+        return ["年代号前只用一个一字线“—”（不用破折号“——”）"]
+    if dash and dash.group(0) != EM:
+        return ["连字符改为一字线“—”" if number.prefix == "PLAN" else "年代号前的连字符改为一字线“—”"]
+    return []
 
 
 def one_line(raw: str) -> str:

@@ -379,7 +379,9 @@ def extract_figures(ck: _Checker) -> list[Figure]:
     out: list[Figure] = []
     for si, sec, pi, para in ck.body():
         std_spans = [(s, e) for _, s, e in find_numbers(para.text)]
-        for sent_start, sent in _sentences(width_fold(para.text)):
+        folded = width_fold(para.text)
+        aligned = len(folded) == len(para.text)  # offsets in the folded text are the entry's own
+        for sent_start, sent in _sentences(folded):
             last = ""  # "2023年为94.1%，2024年提升至95.2%": a period-only clause continues the indicator before it
             for c_start, clause in _clauses(sent):
                 for fig in _clause_figures(clause):
@@ -388,7 +390,7 @@ def extract_figures(ck: _Checker) -> list[Figure]:
                         continue
                     indicator, role, value, unit, written, period = fig[1:]
                     # quoted as the entry writes it (９６．２％), not as folded for reading
-                    if len(width_fold(para.text)) == len(para.text) and (k := clause.find(written)) >= 0:
+                    if aligned and (k := clause.find(written)) >= 0:
                         begin = sent_start + c_start + k
                         written = para.text[begin:begin + len(written)]
                     if not _indicator_key(indicator) and _PERIOD.fullmatch(indicator.strip()) and last:
