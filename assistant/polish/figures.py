@@ -24,7 +24,6 @@ def check_figures(ck: _Checker) -> None:
         std_spans = [(s, e) for _, s, e in find_numbers(text)]
         sentences = list(_sentences(text))
         for k, (sent_start, sent) in enumerate(sentences):
-            has_basis = bool(_BASIS.search(sent))
             # "…下降41%。对比口径：2022年全年为1,260小时，2024年全年为743小时。": the next sentence gives the basis.
             basis_next = k + 1 < len(sentences) and bool(_BASIS_SENTENCE.match(sentences[k + 1][1]))
             # A table row under a header that names the baseline column (基线（2022年）| 2024年 | 变化).
