@@ -255,6 +255,14 @@ def test_a_section_heading_that_names_the_period_is_the_basis_and_bullet_symbols
     assert "📉" not in finding.fix, finding.fix
 
 
+def test_a_wrapped_line_that_starts_with_a_decimal_is_no_list_item(ctx):
+    """由改造前的⏎12.5%提高到20.1%: the line break falls before a decimal, not before an item "12." — the sentence stays
+    whole and its figure keeps its basis (a bulleted-line rule had split it)."""
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["关键工序一次合格率由改造前的\n12.5%提高到20.1%。"]
+    assert not [i for i in check_text(ctx, as_text(s)).issues if "figure_no_baseline" in (i.kinds or ())]
+
+
 def test_length_and_chinese_count(ctx):
     s = clean_sections(ctx)
     s["五、推广经验"] = ["将业务流程模板和检测方案整理成实施指南，通过行业协会向同行业中小企业推广。" * 25]

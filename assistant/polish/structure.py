@@ -112,7 +112,7 @@ def _marker_heading(line: str, names: dict[str, str]) -> str | None:
 
 
 _SLIDE = re.compile(r"^第[\d一二三四五六七八九十]+页")
-LIST_ITEM = re.compile(r"^(?:[-•·▪*]\s|\d{1,2}[.、)）]\s*\S|[（(]\d{1,2}[)）])")
+LIST_ITEM = re.compile(r"^(?:[-•·▪*]\s|\d{1,2}[.、)）](?!\d)\s*\S|[（(]\d{1,2}[)）])")
 _BRACKET_LINE = re.compile(r"^【(?P<text>[^【】]{1,20})】$")
 # "项目概况：某企业……", "一、项目概况：……", "【项目概况】某企业……": a section label that starts a line of text.
 _LABEL_LINE = re.compile(r"^(?P<head>【[^【】]{1,20}】|[^：:。；，,\t]{2,20}?(?:[：:]|\t+))\s*(?P<body>\S.*)$")
