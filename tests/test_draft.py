@@ -966,3 +966,10 @@ def test_a_checklist_whose_legend_names_no_verb_still_lists_its_open_items(ctx):
     lines = [ln for ln in _section(draft, "试点方向与场景").splitlines() if ". 场景" in ln]
     assert len(lines) == 2 and "加工中心联网" in lines[0] and "压力试验" in lines[1], lines
     assert "设备联网" in lines[0] and "☐" not in "".join(lines) and "ERP" not in "".join(lines), lines
+
+
+def test_a_clause_that_starts_with_a_decimal_keeps_its_number(ctx):
+    """2.5万吨成品库… opens a clause: “2.” is no item marker, so the draft does not write 5万吨 (found reading the change)."""
+    draft = draft_document(ctx, "application", "我们是化工企业，计划建设MES；2.5万吨成品库改造为立体库，实现出入库扫码。")
+    section = _section(draft, "试点方向与场景")
+    assert "2.5万吨成品库" in section and "拟5万吨" not in section, section
