@@ -221,6 +221,33 @@ def test_one_indicator_named_twice_from_one_baseline_conflicts_and_is_quoted_as_
     assert issues and "９８．７％" in issues[0].message and "99.1%" in issues[0].message, issues
 
 
+def test_one_indicator_in_a_table_and_in_prose_under_two_names_conflicts(ctx):
+    """evals/polish_dev4.yaml, in new words: a before/after table row is a baseline and a result like prose
+    (| 换模时间 | 75 | 40 | 分钟 | against 换模用时由75分钟缩短至45分钟: 用时 is 时间, corpus/polish/indicators.yaml);
+    a per-unit base (由每吨128立方米) and an average (由平均21天) stand between verb and value; two names sharing
+    four characters and one baseline (吨钢水耗 / 转炉吨钢水耗) are one indicator; two names for one abbreviation
+    ((OEE)) are one; the list mark (3. ) is no part of the name. Different indicators with their own baselines do
+    not conflict, and a change in days without a basis (减少3天) lacks one."""
+    s = clean_sections(ctx)
+    s["四、应用成效"] = [
+        "| 序号 | 指标 | 试点前（2022年） | 试点后（2024年） | 单位 |", "| --- | --- | --- | --- | --- |",
+        "| 1 | 换模时间 | 75 | 40 | 分钟 |", "| 2 | 胎胚不良率 | 1.8 | 1.1 | % |",
+        "3. 转炉吨钢水耗由2022年的每吨3.2立方米降至2024年的每吨2.6立方米；",
+        "4. 订单交付周期由平均21天缩短至平均15天；",
+        "设备综合效率（OEE）由2022年的68.5%提高至2024年的79.0%。"]
+    s["五、推广经验"] = [("换模用时由75分钟缩短至45分钟，胎胚不良率由1.8%降至1.1%，吨钢水耗由3.2立方米降至2.9立方米。"
+                      "整体设备效率（OEE）由68.5%提高至76.0%。成品库存周转天数减少3天，出厂合格率由99.0%提高到99.5%。")]
+    issues = check_text(ctx, as_text(s)).issues
+    conflicts = " ".join(i.message for i in issues if "figure_conflict" in (i.kinds or ()))
+    assert "40分钟" in conflicts and "45分钟" in conflicts, conflicts
+    assert "2.6立方米" in conflicts and "2.9立方米" in conflicts, conflicts
+    assert "79%" in conflicts and "76%" in conflicts, conflicts
+    assert "胎胚不良率" not in conflicts and "订单交付周期" not in conflicts and "出厂合格率" not in conflicts, conflicts
+    assert "同一指标“转炉吨钢水耗”" in conflicts, conflicts
+    unbased = [i.message for i in issues if "figure_no_baseline" in (i.kinds or ())]
+    assert any("减少3天" in m for m in unbased), unbased
+
+
 def test_bulleted_lines_slide_notes_and_tables_keep_their_own_figures_and_sales_lines(ctx):
     """evals/polish_dev4.yaml, in new words: each bulleted line is its own item (📉 能耗下降18% gets no basis from the
     line above); slide headings (【第3页 怎么干的】) and 的 in names (标准群的构成) are sections; an arrow without a unit

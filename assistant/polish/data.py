@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,6 +68,10 @@ class WordingData(BaseModel):
     exception_patterns: list[str] = []  # technical uses no phrase list can hold (唯一追溯码, 唯一的产品编码)
 
 
+class IndicatorData(BaseModel):
+    synonyms: list[list[str]] = []  # words an indicator's name may use interchangeably; the first is the one kept
+
+
 @dataclass(frozen=True)
 class WordRule:
     """One phrase or pattern, compiled, with its category and neutral alternative."""
@@ -83,6 +87,7 @@ class PolishData:
     structure: StructureData
     wording: WordingData
     rules: tuple[WordRule, ...]  # longest literal phrases first, then patterns
+    indicators: IndicatorData = field(default_factory=IndicatorData)
 
 
 def _yaml(path: Path) -> dict:
@@ -109,4 +114,5 @@ def load_polish_data(corpus_dir: Path) -> PolishData:
     unknown = set(wording.categories) - set(WORDING_CATEGORIES)
     if unknown:
         raise InputError(f"{root / 'wording.yaml'}: 未知的用语类别 {sorted(unknown)}")
-    return PolishData(structure, wording, _rules(wording))
+    indicators = IndicatorData.model_validate(_yaml(root / "indicators.yaml"))
+    return PolishData(structure, wording, _rules(wording), indicators)

@@ -15,11 +15,7 @@ def check_figures(ck: _Checker) -> None:
     figures = extract_figures(ck)
     aliases = _abbreviations(figures)  # OEE stands for 设备综合效率（OEE） once introduced
     stated = {aliases.get(k, k) for k in _based_results(figures)}
-    header, previous = "", None  # a table's first row is its header (Markdown rows carry no header of their own)
-    for si, sec, pi, para in ck.body():
-        if para.kind == "table_row" and (previous is None or previous[1].kind != "table_row" or previous[0] != si):
-            header = getattr(para, "header", "") or para.text
-        previous = (si, para)
+    for si, sec, pi, para, header in _with_headers(ck):
         text = width_fold(para.text)
         std_spans = [(s, e) for _, s, e in find_numbers(text)]
         sentences = list(_sentences(text))
@@ -105,8 +101,8 @@ def _value(number: str) -> float:
 
 _VERBS = "提升|提高|降低|下降|缩短|减少|增加|增长|节约|节省|压缩|缩减|上升|减低|降幅|增幅|降至|降到|升至|升到"
 _CHANGE = re.compile(
-    rf"(?P<verb>{_VERBS})(?:了)?(?P<obj>(?![至到])[\u4e00-\u9fff]{{1,8}}?(?=约|近|超过|逾|\d))?(?:至|到)?(?:约|近|超过|逾|达)?\s*"
-    rf"(?P<num>{_NUM})\s*(?P<unit>[%％‰]|个百分点|倍)")  # obj: 降低生产成本15% names its metric after the verb
+    rf"(?P<verb>{_VERBS})(?:了)?(?P<obj>(?![至到为])[\u4e00-\u9fff]{{1,8}}?(?=约|近|超过|逾|\d))?(?:至|到|为)?(?:约|近|超过|逾|达)?\s*"
+    rf"(?P<num>{_NUM})\s*(?P<unit>[%％‰]|个百分点|倍|个?工作日|天|小时|分钟)(?![\u4e00-\u9fff]{0,2}[至到]\s*\d)")  # obj: 降低生产成本15% names its metric after the verb
 _NO_UNIT = re.compile(rf"(?:{_VERBS}|达到|达)[\u4e00-\u9fff]{{0,6}}?\s*(?P<num>{_NUM})(?![\d.]|,\d{{3}})")
 # "合格率为99.5": a value stated of a rate, time or amount, with no unit after it
 _NO_UNIT_STATE = re.compile(r"(?:率|量|值|时间|周期|成本|效率|能耗|产能|产值|次数|天数|工时)(?:为|是|保持在|控制在|稳定在)"
@@ -224,6 +220,17 @@ _BASIS_NEXT = re.compile(rf"\s*(?:较|比|同比|环比|相比|相较)[^，。�
 _ARROW_NO_UNIT = re.compile(rf"(?P<num>{_NUM})(?=\s*(?:→|->|⟶|➡)\s*\d)")
 
 
+def _with_headers(ck: _Checker):
+    """ck.body() with the header row of the table each row belongs to ("" outside tables): a table's first row is
+    its header (Markdown rows carry no header of their own)."""
+    header, previous = "", None
+    for si, sec, pi, para in ck.body():
+        if para.kind == "table_row" and (previous is None or previous[1].kind != "table_row" or previous[0] != si):
+            header = getattr(para, "header", "") or para.text
+        previous = (si, para)
+        yield si, sec, pi, para, header if para.kind == "table_row" else ""
+
+
 def _unit_cell_empty(para, header: str) -> bool:
     """A table row under a header with a 单位 column whose unit cell is empty or missing (| 吨奶综合能耗 | 38.6 | 33.2 |)."""
     if para.kind != "table_row" or para.text == header:
@@ -339,12 +346,15 @@ _SYMBOLS = re.compile(r"^[^\w\u4e00-\u9fff（(《“]+")
 # figure conflicts ---------------------------------------------------------------------------------
 
 _UNIT = (r"(?:%|％|‰|个百分点|ppm|PPM|小时|h|分钟|min|秒|天|个工作日|工作日|日|周|个月|万元|亿元|元|万件|件|台套|台|套|"
-         r"人|次|万吨|吨|千瓦时|kWh|倍|项|条|米|mm|km)")
+         r"人|次|万吨标准煤|吨标准煤|千克标准煤|kgce|tce|万吨|吨|千克|kg|万千瓦时|千瓦时|kWh|万度|度|立方米|m³|Nm³|平方米|㎡|"
+         r"倍|项|条|米|mm|km)")
 _TO = (r"(?:降低至|降低到|降至|降到|下降至|下降到|减少至|减少到|减至|缩短至|缩短到|缩减至|压缩至|压缩到|控制在|提高至|提高到|提升至|"
        r"提升到|增加至|增加到|增长至|增长到|增至|上升至|上升到|达到了|达到|达|保持在|稳定在|为)")
 _BY = rf"(?:{_VERBS})了?"
 _FACT = re.compile(
-    rf"(?P<lead>(?<!理)由|从|{_TO}|{_BY}|(?<=率))(?:改造前的?|实施前的?|原来的?|原先的?|以前的?|上年的?|每[周月天日年]|(?:19|20)\d{{2}}\s*年(?:底|末|初)?的?)?"
+    rf"(?P<lead>(?<!理)由|从|{_TO}|{_BY}|(?<=率))(?P<when>改造前的?|实施前的?|原来的?|原先的?|以前的?|上年的?|(?:19|20)\d{{2}}\s*年(?:底|末|初)?的?)?"
+    # "由平均95分钟", "降至每吨112立方米": an average or a per-unit base stands between the verb and the value
+    rf"(?:平均|每(?:[周月天日年吨件台套批次人]|万[元吨件]|百[件台]))?"
     rf"(?:约|近|超过|逾|不足|不到)?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
 # Time and scope words that say when a figure holds: facts of different periods do not contradict each other.
 # "改造后/目前" is the default time of a result and "改造前" makes a value a baseline, so neither is a period here.
@@ -354,6 +364,7 @@ _QUALIFIER = re.compile(r"[（(][^）)]*[）)]|的|平均|整体|总体|综合|�
                         r"项目实施后|实施后|改造后|上线后|投产后|目前|当前|以来|其中|均|都|已|将|可|使|让|实现了?|推动|带动")
 
 
+_ITEM_MARK = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.、．)）](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)]|[①-⑳]|[-*•·])\s*")
 _OWNER = re.compile(r"^(?:某|该|本|我)?(?:企业|公司|工厂|集团|车间|项目)(?:的)?")
 
 
@@ -376,7 +387,10 @@ class Figure:
 def extract_figures(ck: _Checker) -> list[Figure]:
     """Every indicator–value pair in the write-up, in reading order."""
     out: list[Figure] = []
-    for si, sec, pi, para in ck.body():
+    for si, sec, pi, para, header in _with_headers(ck):
+        if header and para.text != header:
+            out += _row_figures(ck, (si, sec, pi, para), header)
+            continue
         std_spans = [(s, e) for _, s, e in find_numbers(para.text)]
         folded = width_fold(para.text)
         aligned = len(folded) == len(para.text)  # offsets in the folded text are the entry's own
@@ -400,6 +414,60 @@ def extract_figures(ck: _Checker) -> list[Figure]:
     return out
 
 
+# A header cell that holds the value before (基线, 改造前, 2022年) or after (改造后, 目前, 2024年); a change column
+# (变化, 降幅) holds neither.
+_BEFORE_CELL = re.compile(r"前|基线|基准|原|上年|去年")
+_AFTER_CELL = re.compile(r"后|目前|当前|现在|现状|实施|达成|结果|本年|今年")
+_CHANGE_CELL = re.compile(r"变化|变动|提升|提高|降低|降幅|增幅|下降|减少|增加|差值|幅度|对比|同比|备注|说明|目标")
+_CELL_VALUE = re.compile(rf"(?:约|近)?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?")
+_HEADER_UNIT = re.compile(rf"[（(](?P<unit>{_UNIT})[)）]")
+
+
+def _row_figures(ck: _Checker, at: tuple, header: str) -> list[Figure]:
+    """A table row under a header that says which column is before and which after (指标 | 改造前 | 改造后 | 单位, or
+    指标 | 2022年 | 2024年): a baseline and a result of the row's indicator, like "由5.5天缩短到3.0天" in prose. Rows
+    whose header says neither are not read: the columns could be anything."""
+    si, sec, pi, para = at
+    head = [c.strip() for c in width_fold(header).split(" | ")]
+    cells = [c.strip() for c in width_fold(para.text).split(" | ")]
+    if len(cells) != len(head) or len(cells) < 3:
+        return []
+    first = 1 if re.fullmatch(r"序号|编号|No\.?|#", head[0]) else 0  # 序号 | 指标 | 改造前 | 改造后
+    indicator = cells[first]
+    if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", indicator)) < 2 or re.search(r"\d", indicator[:1]):
+        return []
+    unit_col = next((k for k, h in enumerate(head) if h == "单位"), None)
+    row_unit = cells[unit_col] if unit_col is not None else ""
+    title = _HEADER_UNIT.search(indicator)
+    years = [(k, int(m.group(1))) for k, h in enumerate(head) if (m := re.fullmatch(r"((?:19|20)\d{2})\s*年?(?:全年)?", h))]
+    roles: dict[int, tuple[str, str]] = {}
+    if len(years) >= 2:
+        first, last = min(years, key=lambda y: y[1]), max(years, key=lambda y: y[1])
+        roles = {first[0]: ("baseline", head[first[0]]), last[0]: ("result", head[last[0]])}
+    else:
+        for k, h in enumerate(head[first + 1:], first + 1):
+            if _CHANGE_CELL.search(h):
+                continue
+            period = m.group(0) if (m := _PERIOD.search(h)) else ""
+            if _BEFORE_CELL.search(h):
+                roles.setdefault(k, ("baseline", period))
+            elif _AFTER_CELL.search(h):
+                roles.setdefault(k, ("result", period))
+    if sorted(r for r, _ in roles.values()) != ["baseline", "result"]:
+        return []
+    out = []
+    for k, (role, period) in sorted(roles.items()):
+        m = _CELL_VALUE.fullmatch(cells[k])
+        unit = (m.group("unit") if m else None) or row_unit or (title.group("unit") if title else "") \
+            or (u.group("unit") if (u := _HEADER_UNIT.search(head[k])) else "")
+        if not m or not re.fullmatch(_UNIT, unit or "-"):
+            return []
+        written = para.text
+        out.append(Figure(indicator, _indicator_key(indicator), role, _value(m.group("num")), unit.replace("％", "%"),
+                          written, period, (si, pi, 0), ck.where(sec, para, 0), para.text))
+    return out
+
+
 def _based_results(figures: list[Figure]) -> set[str]:
     """Indicators the write-up states with their baseline somewhere ("由2.3%降至1.5%"): a later mention
     ("焊接不良率降至1.5%") needs no second basis; if its value differs, that is a conflict, reported as such."""
@@ -420,8 +488,11 @@ def _clause_figures(clause: str):
         return
     head = clause[:matches[0].start()]
     periods = _PERIOD.findall(clause)
-    period = periods[0] if periods else ""  # "2024年对比2022年": the figure holds for the first
     for k, m in enumerate(matches):
+        # "由2022年的91.2%提高到2024年的95.0%": each value holds for the year written before it; otherwise the
+        # clause's first period ("降至1.4%（2024年对比2023年）")
+        own = _PERIOD.match(m.group("when") or "")
+        period = own.group(0) if own else periods[0] if periods else ""
         lead = m.group("lead")
         role = "baseline" if lead in {"由", "从"} else "result" if not lead or re.fullmatch(_TO, lead) else "change"
         # "改造前不良率为2.3%": a lone value said of the time before is a baseline
@@ -437,6 +508,7 @@ def _indicator_key(indicator: str) -> str:
     key = re.sub(r"[（(][^（）()]*[）)]", "", indicator)
     # "成功率由2022年的82%提高到90%": the indicator ends where its baseline begins
     key = re.sub(r"(?<!理)(?:由(?!于)|从(?!而|事))(?=[^，。；]*\d).*$", "", key)
+    key = _ITEM_MARK.sub("", key)  # a list item's number: "4. 管坯库存周转天数"
     key = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", key)  # punctuation, spaces and an unclosed （
     key = _TIME_WORDS.sub("", _PERIOD.sub("", key))
     key = _OWNER.sub("", _LEAD.sub("", key))
@@ -445,7 +517,9 @@ def _indicator_key(indicator: str) -> str:
 
 def check_figure_conflicts(ck: _Checker) -> None:
     """The same indicator with different values in one write-up: name both values and where each stands."""
-    figures = [f for f in extract_figures(ck) if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", f.key)) >= 2]
+    synonyms = {w: group[0] for group in ck.data.indicators.synonyms for w in group[1:]}
+    figures = [replace(f, key=_canonical(f.key, synonyms)) for f in extract_figures(ck)
+               if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", f.key)) >= 2]
     aliases = {**_same_baseline(figures), **_abbreviations(figures)}
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
@@ -454,6 +528,13 @@ def check_figure_conflicts(ck: _Checker) -> None:
         groups.setdefault(("".join(sorted(key)), f.role, f.unit), []).append(f)  # 一次装配合格率 = 装配一次合格率
     for group in groups.values():
         _group_conflicts(ck, _infer_periods(group))
+
+
+def _canonical(key: str, synonyms: dict[str, str]) -> str:
+    """换辊用时 → 换辊时间: the indicator's name with interchangeable words (corpus/polish/indicators.yaml) unified."""
+    for word in sorted(synonyms, key=len, reverse=True):
+        key = key.replace(word, synonyms[word])
+    return key
 
 
 def _infer_periods(group: list[Figure]) -> list[Figure]:
@@ -482,9 +563,23 @@ def _same_baseline(figures: list[Figure]) -> dict[str, str]:
     bases = [f for f in figures if f.role == "baseline"]
     for a in bases:
         for b in bases:
-            if a.key != b.key and _within(b.key, a.key) and a.value == b.value and a.unit == b.unit:
+            if a.key != b.key and a.value == b.value and a.unit == b.unit and a.key not in out \
+                    and (_within(b.key, a.key) or (len(b.key) <= len(a.key) and _common_run(a.key, b.key) >= 4)):
                 out[a.key] = b.key
     return out
+
+
+def _common_run(a: str, b: str) -> int:
+    """The longest run of characters two names share: 轧机换辊 in 连轧机换辊时间 and 轧机换辊用时, 吨玻璃液 in
+    池窑吨玻璃液天然气单耗 and 吨玻璃液气耗. With the same baseline, four shared characters name one indicator; three
+    (合格率 in 一次合格率 and 出厂合格率) do not."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] not in b:
+                break
+            best = j - i
+    return best
 
 
 def _within(short: str, long: str) -> bool:
@@ -496,16 +591,21 @@ def _within(short: str, long: str) -> bool:
 
 def _abbreviations(figures: list[Figure]) -> dict[str, str]:
     """OEE → the key of 设备综合效率（OEE）: an indicator introduced with its abbreviation may be cited by it."""
-    out = {}
+    out: dict[str, str] = {}
     for f in figures:
         for m in re.finditer(r"([\u4e00-\u9fff]{2,})[（(]\s*([A-Za-z][A-Za-z0-9]{1,9})\s*[）)]", f.indicator):
-            out[m.group(2)] = _indicator_key(m.group(1))
+            name = _indicator_key(m.group(1))
+            # 设备综合效率（OEE） here, 整体设备效率（OEE） there: one indicator under the first name given
+            out.setdefault(m.group(2), name)
+            if name != out[m.group(2)]:
+                out[name] = out[m.group(2)]
     return out
 
 
 def _add_conflict(ck: _Checker, a: Figure, b: Figure) -> None:
     sec = ck.sections[b.pos[0]]
-    name = _TIME_WORDS.sub("", _PERIOD.sub("", _OWNER.sub("", a.indicator.strip("，,；;：:、 ")))) or a.key
+    name = _ITEM_MARK.sub("", a.indicator.strip("，,；;：:、 "))  # "（三）", "1. ", "- " mark a list item, not the name
+    name = _TIME_WORDS.sub("", _PERIOD.sub("", _OWNER.sub("", name))) or a.key
     # Both in one paragraph: say so once instead of naming the same place twice.
     first, then = (f"{a.where}先写", "后写") if a.where == b.where else (f"{a.where}写", f"{b.where}写")
     ck.add("figures", sec.label, b.where,
