@@ -248,6 +248,40 @@ def test_one_indicator_in_a_table_and_in_prose_under_two_names_conflicts(ctx):
     assert any("减少3天" in m for m in unbased), unbased
 
 
+def test_members_listed_without_numbers_count_and_plain_or_bilingual_headings_are_sections(ctx):
+    """evals/polish_dev5.yaml, in new words: an enterprise standard listed by title alone (7.企业标准《…》, or
+    "企业标准2项（《…》《…》）" in running text) is a member, so "共8项" over 7 numbers is no mismatch, while "共9项"
+    still is one; a joint group standard (T/A 1—2020 / T/B 2—2020) is one member. Clause-numbered and bilingual
+    headings (2 Standards Portfolio｜标准群构成), a heading whose aside names the section (三、用的标准（标准群）),
+    a short plain line above its text (效果怎么样) and a pasted spreadsheet (应用成效⇥指标⇥试点前⇥试点后 and ⇥-led
+    rows) are read as such; a labelled item inside its own section (1）企业基本情况：…) is no second section."""
+    cat = ctx.corpus.catalog
+    members = [cat.get(n).display() for n in GROUP]
+    listed = "\n".join(f"{k}.{m}；" for k, m in enumerate(members, 1))
+    s = clean_sections(ctx)
+    s["二、标准群构成"] = [f"标准群共7项：\n{listed}\n7.企业标准《装配工序作业规范》。"]
+    assert not [i for i in check_text(ctx, as_text(s)).issues if i.rule == "group_consistency"]
+    s["二、标准群构成"] = [f"标准群共9项：\n{listed}\n7.企业标准《装配工序作业规范》。"]
+    wrong = [i.message for i in check_text(ctx, as_text(s)).issues if i.rule == "group_consistency"]
+    assert wrong and "9项" in wrong[0] and "7 项" in wrong[0], wrong
+    s["二、标准群构成"] = [f"标准群共8项：{'、'.join(members)}，以及企业标准2项（《装配工序作业规范》《检验规程》）。"]
+    assert not [i for i in check_text(ctx, as_text(s)).issues if i.rule == "group_consistency"]
+
+    c = clean_sections(ctx)
+    head = ["1 Project Overview｜项目概况", *c["一、项目概况"], "1）企业基本情况：员工420人。", "",
+            "2 Standards Portfolio｜标准群构成", *c["二、标准群构成"], "", "3 Roadmap｜推进路径", *c["三、实施路径"], ""]
+    tail = ["", "五、我们的体会（推广经验）", *c["五、推广经验"]]
+    plain = "\n".join([*head, "效果怎么样", *c["四、应用成效"], *tail])
+    pasted = "\n".join([*head, "应用成效\t指标\t试点前（2022年）\t试点后（2024年）", "\t装配一次合格率\t97.2%\t99.1%",
+                        "\t计划编制时间\t16小时\t4小时", *tail])
+    for text in (plain, pasted):
+        sections = [i.message for i in check_text(ctx, text).issues if i.rule == "sections"]
+        assert not sections, sections
+    aside = as_text({"一、项目概况": c["一、项目概况"], "二、用的标准（标准群）": c["二、标准群构成"],
+                     **{k: v for k, v in c.items() if k[0] in "三四五"}})
+    assert not [i.message for i in check_text(ctx, aside).issues if i.rule == "sections"]
+
+
 def test_bulleted_lines_slide_notes_and_tables_keep_their_own_figures_and_sales_lines(ctx):
     """evals/polish_dev4.yaml, in new words: each bulleted line is its own item (📉 能耗下降18% gets no basis from the
     line above); slide headings (【第3页 怎么干的】) and 的 in names (标准群的构成) are sections; an arrow without a unit

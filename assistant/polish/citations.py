@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.polish.structure import _Checker, _Section
+from assistant.polish.structure import LIST_ITEM, _Checker, _Section
 from assistant.standards import (
     NumberHit,
     Standard,
@@ -14,6 +14,7 @@ from assistant.standards import (
     read_numbers,
     title_near,
 )
+from assistant.textnorm import width_fold
 
 # Catalog statuses that make a number itself wrong; the house-form check is moot for those.
 _NUMBER_PROBLEMS = {"unknown": "unknown_number", "wrong_year": "wrong_year", "replaced": "replaced_edition",
@@ -132,17 +133,35 @@ def check_group(ck: _Checker) -> None:
     if group is None:
         return
     listed: dict[str, str] = {}
+    unnumbered: list[str] = []  # 8.企业标准《光缆盘标识编码规则》: a member listed by title alone
     for para in group.paras:
-        for num, _, _ in find_numbers(para.text):
+        numbers = find_numbers(para.text)
+        for num, _, _ in numbers:
             entry = ck.catalog.get(num)
             listed.setdefault(num.key, entry.number if entry else num.normalized)
+        if not numbers and _is_item(para):  # （七）企业标准《组件生产数据字典》《EL图像缺陷分级规范》: two members
+            titles = [f"《{t}》" for t in re.findall(r"《([^《》]{2,60})》", para.text)]
+            unnumbered += titles or (["企业标准"] if "企业标准" in para.text else [])
+        elif numbers:  # "…；企业标准《服装吊挂线作业规范》。" inside a list written as one sentence
+            unnumbered += [f"《{t}》" for run in _ENTERPRISE_TITLES.finditer(para.text)
+                           for t in re.findall(r"《([^《》]{2,60})》", run.group(0))]
     if not listed:
         return
-    n = len(listed)
+    # "企业标准2项（《设备三维模型交付规范》《远程运维数据接口规范》）" in running text: members the section counts
+    # without numbers (less those listed with a Q/ number)
+    stated = [_zh_int(m.group("n") or m.group("n2")) or 0
+              for p in group.paras for m in _ENTERPRISE_COUNT.finditer(width_fold(p.text))]
+    extra = max(len(unnumbered), sum(stated) - sum(k.startswith("Q/") for k in listed))
+    # T/CBMF 89—2020 / T/CCPA 16—2020: one standard two associations published together, under both numbers
+    n = len(listed) - sum(len(_JOINT.findall(p.text)) for p in group.paras) + extra
+    listed.update({f"_{k}": t for k, t in enumerate(unnumbered)})
+    if extra > len(unnumbered):
+        listed["_enterprise"] = f"企业标准{extra - len(unnumbered)}项（未列编号）"
     for si, sec, pi, para in ck.body():
         for m in _count_statements(para.text):
             stated = _zh_int(m.group("n"))
-            if stated is None or stated == n:
+            # "共8项国家/行业标准，另有企业标准2项": a count may leave the unnumbered members out
+            if stated is None or stated in (n, n - extra):
                 continue
             ck.add("group_consistency", sec.label, ck.where(sec, para, m.start()),
                    f"文中称“{m.group(0)}”（{stated}项），但“标准群构成”一节列出 {n} 项不同的标准",
@@ -161,6 +180,19 @@ def check_group(ck: _Checker) -> None:
                    f"“{sec.label}”引用了 {num.normalized}，但它不在“标准群构成”列出的标准中",
                    f"若该标准属于标准群，请补入“标准群构成”并同步修改标准数量（应为{n + 1}项）；"
                    f"若不属于，请删除或说明它与标准群的关系", (si, pi, start))
+
+
+_ZH_NUM_ITEMS = r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})"
+_ENTERPRISE_COUNT = re.compile(rf"企业标准\s*(?P<n>{_ZH_NUM_ITEMS})\s*项|(?P<n2>{_ZH_NUM_ITEMS})\s*项企业标准")
+_ENTERPRISE_TITLES = re.compile(r"企业标准[：:]?\s*《[^《》]{2,60}》(?:\s*[、和及与]?\s*《[^《》]{2,60}》)*(?!\s*[（(]?\s*Q\s*/)")
+_JOINT = re.compile(r"(?:T|DB\d{2})/[A-Z]{2,12}\s*\d+(?:\.\d+)?\s*[—–-]\s*\d{4}\s*/\s*(?=(?:T|DB\d{2})/)")
+
+
+def _is_item(para) -> bool:
+    """One member per line: a list item (1. ① - ), a table row, or a line that opens with a title."""
+    text = para.text.strip()
+    return para.kind == "table_row" or bool(LIST_ITEM.match(text)
+                                            or re.match(r"^(?:[①-⑳]|[（(][一二三四五六七八九十]{1,3}[）)]|《|企业标准)", text))
 
 
 # citations ------------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def check_figures(ck: _Checker) -> None:
                        (si, pi, at), ("figure_no_unit",), said)
             if k == 0 and _unit_cell_empty(para, header):
                 ck.add("figures", sec.label, ck.where(sec, para, 0), f"“{para.text}”一行没有填写单位",
-                       "在“单位”一栏补上单位（%、小时、千克标准煤/吨 等）", (si, pi, 0), ("figure_no_unit",), para.text)
+                       "在“单位”一栏补上单位（%、小时、千克标准煤/吨 等）", (si, pi, 0), ("figure_no_unit",), para.written)
             words = list(_zh_figures(sent))
             for start, written, arabic in words:
                 at = sent_start + start
@@ -86,7 +86,7 @@ def check_figures(ck: _Checker) -> None:
                        f"“{vague.group(0)}”没有给出具体数据",
                        f"补充数据和依据：写明指标由改造前的××{verb}至××（{verb}××%），注明对比基准（较改造前、同比等）"
                        "和数据来源；无法量化时删去“" + vague.group(0) + "”这类程度说法，只写做了什么", (si, pi, at),
-                       ("figure_vague", "figure_no_baseline"), vague.group(0))  # no figure, so no basis either
+                       ("figure_vague", "figure_no_baseline", "wording:unverifiable"), vague.group(0))  # no figure, so no basis either; a claim no reader can check
 
 
 # figures ------------------------------------------------------------------------------------------
@@ -462,7 +462,7 @@ def _row_figures(ck: _Checker, at: tuple, header: str) -> list[Figure]:
             or (u.group("unit") if (u := _HEADER_UNIT.search(head[k])) else "")
         if not m or not re.fullmatch(_UNIT, unit or "-"):
             return []
-        written = para.text
+        written = para.written
         out.append(Figure(indicator, _indicator_key(indicator), role, _value(m.group("num")), unit.replace("％", "%"),
                           written, period, (si, pi, 0), ck.where(sec, para, 0), para.text))
     return out
@@ -534,7 +534,8 @@ def _canonical(key: str, synonyms: dict[str, str]) -> str:
     """换辊用时 → 换辊时间: the indicator's name with interchangeable words (corpus/polish/indicators.yaml) unified."""
     for word in sorted(synonyms, key=len, reverse=True):
         key = key.replace(word, synonyms[word])
-    return key
+    # 吨熟料煤耗 = 熟料煤耗, 单位产品能耗 = 产品能耗: a per-unit opening says what the value is per, not which indicator
+    return re.sub(r"^(?:每吨|吨|单位|单)(?=[\u4e00-\u9fff]{2})", "", key)
 
 
 def _infer_periods(group: list[Figure]) -> list[Figure]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assistant.polish.data import EXACT, PolishData
@@ -26,6 +26,12 @@ class _Para:
     level: int | None = None  # heading level (None: a bare known section name)
     lines: list[tuple[int, int]] | None = None  # (offset in text, line number) for text files
     scheme: str | None = None  # how a heading is marked: markdown | ordinal | bold | docx_style | bare
+    raw: str = ""  # a row as the entry wrote it, where that differs from `text` (tab-separated cells)
+
+    @property
+    def written(self) -> str:
+        """The paragraph as the entry writes it, for quoting."""
+        return self.raw or self.text
 
     def line_at(self, offset: int) -> str:
         if not self.lines:
@@ -64,6 +70,7 @@ def _strip_heading(text: str) -> str:
     s = re.sub(r"^#{1,6}\s*", "", _unmarked(text.strip()))
     s = s.strip("*_ \u3000")
     s = HEADING_RE.sub("", s, count=1)
+    s = _SPACED_NUMBER.sub("", s, count=1)  # "2 标准群构建", "1 Project Overview｜项目概况": a clause number
     s = re.sub(r"[\s\u3000]+", "", s)
     return s.strip("*_：:。.").strip()
 
@@ -73,6 +80,9 @@ def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
     marked heading) a short one containing a name. 的 comes and goes (标准群的构成, 实施的路径); a slide's page
     label (第2页 标准群) is no part of the name."""
     s = _SLIDE.sub("", _strip_heading(text)).replace("的", "") or _strip_heading(text)
+    if s not in names and (part := next((x for x in re.split(r"[｜|/／]", s) if re.search(r"[\u4e00-\u9fff]", x)),
+                                        None)) and part != s:
+        s = part  # "Standards Portfolio｜标准群构成": the Chinese half of a bilingual heading
     if s not in names:  # a bilingual heading (实施路径 Implementation, Project Overview 项目概况): its Chinese part
         s = re.sub(r"^[A-Za-z][A-Za-z&/,.-]*(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff）)])[A-Za-z][A-Za-z&/,.-]*$", "", s)
     if s in names:
@@ -80,6 +90,9 @@ def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
     bare = re.sub(r"[（(][^（）()]{0,12}[）)]$", "", s)  # 标准群（共7项）
     if EXACT + bare in names or bare in names:
         return names.get(EXACT + bare) or names[bare]
+    aside = re.search(r"[（(]([^（）()]{2,12})[）)]$", s)  # 用的标准（标准群）: the aside names the section
+    if aside and (EXACT + aside.group(1) in names or aside.group(1) in names):
+        return names.get(EXACT + aside.group(1)) or names[aside.group(1)]
     if marked and len(s) <= 16:
         for name, canonical in names.items():
             if name in s:
@@ -112,6 +125,8 @@ def _marker_heading(line: str, names: dict[str, str]) -> str | None:
 
 
 _SLIDE = re.compile(r"^第[\d一二三四五六七八九十]+页")
+_SPACED_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s+(?=[\u4e00-\u9fffA-Za-z])")
+_SENTENCE_MARKS = "。；！？，,：:"
 LIST_ITEM = re.compile(r"^(?:[-•·▪*]\s|\d{1,2}[.、)）](?!\d)\s*\S|[（(]\d{1,2}[)）])")
 _BRACKET_LINE = re.compile(r"^【(?P<text>[^【】]{1,20})】$")
 # "项目概况：某企业……", "一、项目概况：……", "【项目概况】某企业……": a section label that starts a line of text.
@@ -136,6 +151,26 @@ def _bold_heading(line: str) -> str | None:
     return m.group("text").strip()
 
 
+def _tab_cells(line: str) -> list[str] | None:
+    """The cells of a spreadsheet row pasted as text: tab-separated, three cells or more, or two after a leading tab
+    (the first column left empty under a label). "项目概况\t公司位于…" (label and text) is no row."""
+    if "\t" not in line:
+        return None
+    cells = [c.strip() for c in line.rstrip().split("\t")]
+    lead = not cells[0]
+    cells = [c for c in cells if c]
+    return cells if len(cells) >= 3 or (lead and len(cells) >= 2) else None
+
+
+def _bare_title(s: str, lines: list[str], number: int) -> bool:
+    """A short unmarked line (≤10 characters, no digit or punctuation) between a blank line and a line of text reads
+    as a heading, so it may name a section by containing the name (效果怎么样, 我们怎么做的), like a marked one."""
+    before = lines[number - 2].strip() if number >= 2 else ""
+    after = lines[number].strip() if number < len(lines) else ""
+    return (len(s) <= 10 and not before and bool(after) and not re.search(r"[\d" + _SENTENCE_MARKS + "、]", s)
+            and not after.startswith("|"))
+
+
 def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
     """Paragraphs of plain text / Markdown: '#' lines, outline-marked lines, bold-only lines and bare section names
     are headings; lines join into one paragraph until a blank line or a sentence end."""
@@ -148,7 +183,8 @@ def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
             paras.append(_Para(buf, f"第{offsets[0][1]}行", lines=offsets))
         buf, offsets = "", []
 
-    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
         s = line.strip()
         md = _MD_HEADING.match(s)
         if not s:
@@ -164,11 +200,17 @@ def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
         elif (bracket := _BRACKET_LINE.match(s)) is not None:
             flush()
             paras.append(_Para(bracket.group("text"), f"第{number}行", "heading", None, scheme="bracket"))
+        elif (cells := _tab_cells(line)) is not None and not known_section(cells[0], marked=True, names=names):
+            flush()  # a spreadsheet row pasted as text (\t产品一次检验合格率\t98.6%\t99.5%)
+            paras.append(_Para(" | ".join(cells), f"第{number}行", "table_row", raw=line.strip()))
         elif (label := _label_split(s, names)) is not None:
             flush()
             head, scheme, rest = label
             level = heading_level(head) if HEADING_RE.match(head) else None
             paras.append(_Para(head, f"第{number}行", "heading", level, scheme=scheme))
+            if (cells := _tab_cells("\t" + rest)) is not None:  # 应用成效\t指标\t试点前\t试点后: the table's header row
+                paras.append(_Para(" | ".join(cells), f"第{number}行", "table_row", raw=rest))
+                continue
             buf, offsets = rest, [(0, number)]
             if rest.endswith(_PARA_END):
                 flush()
@@ -182,8 +224,12 @@ def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
             flush()
             level = heading_level(bold) if HEADING_RE.match(bold) else None
             paras.append(_Para(bold, f"第{number}行", "heading", level, scheme="bold"))
-        elif known_section(s, marked=False, names=names):
-            flush()
+        elif _SPACED_NUMBER.match(s) and len(s) <= 40 and not any(p in s for p in _SENTENCE_MARKS) \
+                and known_section(s, marked=True, names=names):
+            flush()  # "1 Project Overview｜项目概况", "3 实施方法与技术路线": a clause-numbered heading
+            paras.append(_Para(s, f"第{number}行", "heading", heading_level(s), scheme="ordinal"))
+        elif known_section(s, marked=not buf and _bare_title(s, lines, number), names=names):
+            flush()  # "效果怎么样" alone on its line after a blank one, with text under it: a plain-spoken heading
             paras.append(_Para(s, f"第{number}行", "heading", None, scheme="bare"))
         else:
             if buf and (_marker_end(s) or LIST_ITEM.match(s)):
@@ -269,6 +315,10 @@ def build_sections(paras: list[_Para], names: dict[str, str]) -> list[_Section]:
             name = known_section(p.text, marked=True, names=names)
             marked = bool(HEADING_RE.match(p.text))
             top_level = (p.level is None or p.level <= top) and (p.scheme != "bold" or "bold" in schemes)
+            # "1）企业基本情况：…" under 一、项目概况: a labelled item of the section it stands in, not a second one
+            if name and p.scheme == "label" and name == sections[-1].name:
+                sections[-1].paras.append(replace(p, kind="paragraph"))
+                continue
             if name:
                 sections.append(_Section(name, p.text, p))
                 continue
