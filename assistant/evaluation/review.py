@@ -25,7 +25,8 @@ from assistant.evaluation.docgen import from_recipe
 from assistant.errors import AssistantError
 from assistant.review import review_file
 
-SPLITS = ("dev", "heldout", "dev2", "dev3", "dev4", "dev5")  # dev2-dev5: later development sets, scored, not in the baseline
+# dev2-dev6: later development sets, scored, not in the baseline; heldout2: a second held-out half (2026-12-04)
+SPLITS = ("dev", "heldout", "dev2", "dev3", "dev4", "dev5", "dev6", "heldout2")
 
 
 def _citation_pairs(items) -> list[tuple[str, str]]:
@@ -90,9 +91,9 @@ def run(ctx: Context, cases: list[dict]) -> TaskResult:
         scored = score_cases(ctx, split_cases, independent_builder(), independent=True)
         result.metrics.update({f"{split}_{k}": v for k, v in scored.metrics.items()})
         result.metrics[f"{split}_cases"] = float(scored.cases)
-        if split == "heldout":  # counted, never listed: the held-out half must not steer the rules
+        if split.startswith("heldout"):  # counted, never listed: the held-out half must not steer the rules
             if scored.failures:
-                result.failures.append(f"[heldout] {scored.cases} 个用例中有 {len(scored.failures)} 个不完全正确"
+                result.failures.append(f"[{split}] {scored.cases} 个用例中有 {len(scored.failures)} 个不完全正确"
                                        "（不列出明细）")
         else:
             result.failures += [f"[{split}] {f}" for f in scored.failures]
