@@ -192,6 +192,10 @@ def _pypdf_page(page, number: int) -> tuple[str, PageQuality]:
 
 
 _CELL_GAP = re.compile(r"\s{3,}")
+# Layout mode spaces a page drawn glyph by glyph by each glyph's advance, so a Latin letter right after a Chinese
+# character can stand apart from the next letter ("；G     B/T 40659"): no cell ends in one letter glued to the
+# text on its left, so the gap is the letter's, not a column's.
+_GLYPH_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])([A-Za-z])\s+(?=[A-Za-z])")
 _SHORT_RUN = 6  # this many short lines in a row look like table cells, one per line
 
 
@@ -209,7 +213,7 @@ def _layout_tables(page, text: str) -> str:
     except Exception:  # layout mode is an improvement only; the plain text stays
         return text
     rows = []
-    for line in (ln.strip() for ln in layout.splitlines()):
+    for line in (_GLYPH_GAP.sub(r"\1", ln.strip()) for ln in layout.splitlines()):
         if line:
             cells = _CELL_GAP.split(line)
             rows.append(" | ".join(cells) if len(cells) >= 2 else line)

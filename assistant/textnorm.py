@@ -83,12 +83,17 @@ _SPACED_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\s+(?![家台个人次年
                             r"(?=[\u4e00-\u9fff])")
 
 
+# An appendix's title ("附：项目组织架构与人员", "附件2 推广活动一览表"): what follows belongs to the appendix, not to the
+# section before it.
+_APPENDIX = re.compile(r"^\s*(?:附件\s*\d{0,2}|附表\s*\d{0,2}|附录\s*[A-Z\d]?|附)\s*[：:、．.\s]\s*(?=[\u4e00-\u9fff])")
+
+
 def is_heading(line: str, max_len: int = 40) -> bool:
     """A short line that starts with a Chinese outline marker or a clause number is a heading."""
     line = line.strip()
     if not line or len(line) > max_len:
         return False
-    marker = HEADING_RE.match(line)
+    marker = HEADING_RE.match(line) or _APPENDIX.match(line)
     if not marker:
         marker = _SPACED_NUMBER.match(line)
         if not marker or line.endswith(tuple("。；！？，,：:")):

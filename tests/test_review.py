@@ -677,3 +677,43 @@ def test_promotion_to_the_groups_own_subsidiaries_is_not_promotion_to_smes(fake_
     (evals/review_dev5.yaml rd7-01): missing."""
     assert _statuses(fake_ctx, tmp_path, "# 四、试点经验推广\n\n集团科技管理部于2025年6月至11月将乘用车公司的标准群应用经验推广至集团所属商用车公司、"
                   "专用车公司等5家子公司，组织现场观摩4次，培训各子公司技术人员320人次。\n")[4] == "missing"
+
+
+def test_glyph_drawn_numbers_appendix_pages_and_pointers_to_read_pages(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev6.yaml, in new words: in a PDF drawn glyph by glyph, a number after a Chinese full stop
+    (；GB/T 40659—2021) is read whole, not as the cells "G | B/T"; an appendix page (附：…) is no part of the
+    section before it, so its organisation table is no evidence of a case; a graduate team (研究生团队) writing the
+    pilot's own case is no false friend of "research into others' cases"; a contents line that names a page that
+    was read (五、案例（第2页）) is no pointer to the unread page; a named system the pilot built (建成“…系统”) is a
+    solution; and a plain-spoken session for named small firms (给本地6家小厂讲了…) is promotion."""
+    from assistant.evaluation.review import independent_builder
+
+    build = independent_builder()
+    recipe = {"id": "glyphs", "stage": "acceptance", "format": "pdf", "producer": "reportlab-per-char",
+              "title": "某电缆企业标准应用试点验收报告", "blocks": [
+                  {"heading": "一、标准群应用情况"},
+                  {"paragraph": "标准群以GB/T 37393—2019为核心，共5项；GB/T 40659—2021用于护套表面缺陷在线检测，漏检率由3.1%"
+                                "降至0.6%；GB/T 38159—2019用于线盘追溯，查询时间由2小时缩短至5分钟。"},
+                  {"heading": "二、解决方案"},
+                  {"paragraph": "建成“电缆线盘追溯与质量放行系统”，2025年6月上线运行，覆盖全部6条护套线。"},
+                  {"heading": "三、推广"},
+                  {"paragraph": "2025年9月，我们在挤出车间给本地6家小厂讲了线盘追溯的做法，看了现场，一共来了25人。"},
+                  {"heading": "四、标准应用案例"},
+                  {"paragraph": "校企研究生团队正在撰写本项目的标准应用案例，拟投稿行业期刊。"},
+                  {"filler_pages": 1, "topic": "org"}]}
+    result = review_file(fake_ctx, build(recipe, tmp_path), "acceptance")
+    assert {"GB/T 40659—2021", "GB/T 38159—2019", "GB/T 37393—2019"} <= {c.normalized for c in result.citations}
+    verdicts = {r.id: r for r in result.requirements}
+    assert verdicts[3].status == "covered" and verdicts[4].status == "covered", verdicts
+    assert verdicts[5].status == "partial", verdicts[5]
+    assert all("案例" in e.quote for e in verdicts[5].evidence), verdicts[5].evidence
+
+    contents = {"id": "contents", "stage": "acceptance", "format": "pdf", "producer": "wps", "title": "验收报告",
+                "blocks": [{"paragraph": "目录：一、标准群应用情况（第1页）；二、案例（第2页）；附件1：推广证明（第3页，扫描件）"},
+                           {"heading": "一、标准群应用情况"},
+                           {"paragraph": "按GB/T 37393—2019建设数字化车间，设备联网率由42%提高到96%。"},
+                           {"page_break": True}, {"heading": "二、案例"},
+                           {"paragraph": "项目组参考了行业协会编印的优秀案例汇编中的12个案例。"},
+                           {"scanned_page": ["附件1 推广证明", "2025年6月 现场会 18家企业"]}]}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, build(contents, tmp_path), "acceptance").requirements}
+    assert verdicts[5] == "missing" and verdicts[4] == "unreadable", verdicts

@@ -350,7 +350,19 @@ _SCHEDULED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月?\s*(?:[—–~～
                         r"|\|\s*(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|前|末)?\s*\|?\s*$")
 # "见附件2（扫描件）": the text only points at material elsewhere in the file.
 # A contents line or an annex list (五、宣贯推广（第2页）; 附件3：推广活动证明材料（第3页，盖章扫描件）) points too.
-_POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附|上文|前文)|详见|附后|另附|同上|[（(]\s*第\s*\d+\s*页|^\s*附件\s*\d+\s*[：:]")
+_POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附|上文|前文)|详见|附后|另附|同上|[（(][^（）()]{0,12}?第\s*\d+\s*页"
+                      r"|^\s*附件\s*\d*\s*[：:]")
+
+
+def _points_unread(text: str, doc: Document) -> bool:
+    """A pointer whose target may be what could not be read: 见附件3, or a page named that is unreadable. A contents
+    line that names a page that was read (六、案例（第2页）) points at text that answers for itself."""
+    if not _POINTER.search(text):
+        return False
+    if _POINTER.search(re.sub(r"[（(][^（）()]{0,12}?第\s*\d+\s*页", "", text)):
+        return True  # 见附件3, 见上文: whatever page the line also names
+    pages = {int(p) for p in re.findall(r"第\s*(\d+)\s*页", text)}
+    return bool(pages & {q.page for q in doc.unreadable})
 
 
 def _future_year(text: str) -> bool:
@@ -408,6 +420,7 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
                                      and senses.false_friend.search(nfkc(_evidence_text(c.sentence)))
                                      and not senses.speaks_of_deliverable(_evidence_text(c.sentence)))]
     friends, cands = len(cands) > len(kept), kept
+    read = [c for c in cands if c.sentence.kind != "heading"]  # before headings and pointers may be set aside
     if cands and all(c.sentence.kind == "heading" or _POINTER.search(c.sentence.text) for c in cands) and (
             friends or any(k == "false_friend" for _, k in gaps)):
         cands = []  # 五、推广应用 (and 见上文) over nothing but product sales: the heading is no evidence of its own
@@ -421,7 +434,7 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     lacking = missing_parts(req, stated)
     text = [c for c in cands if c.sentence.kind != "heading"]
     # "…已盖章报送，报送函扫描件附后" with that page unread: the done sentence only points at what cannot be read.
-    pointer_only = bool(strong) and doc.unreadable and all(_POINTER.search(c.sentence.text) for c in strong)
+    pointer_only = bool(strong) and doc.unreadable and all(_points_unread(c.sentence.text, doc) for c in strong)
     if pointer_only and not any(kind == "negated" for _, kind in gaps):
         status: Status = "unreadable"
         chosen = []
@@ -433,7 +446,7 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         chosen = sorted(strong + plans, key=lambda c: -c.rank)
     elif doc.unreadable and not any(kind == "negated" for _, kind in gaps) and not (
             text and any(kind == "false_friend" for _, kind in gaps)) and (
-            not cands or (text and all(_POINTER.search(c.sentence.text) or not _about(req, c) for c in text))):
+            all(_points_unread(c.sentence.text, doc) or not _about(req, c) for c in read)):
         # (An admission in the readable text, 暂未开展…推广, answers the question whatever the unread pages hold;
         # so does readable text that was read and found to be only a false friend, such as a bare member list.)
         # Nothing in the readable text, or only a pointer to an annex: the evidence may sit on the pages that
