@@ -717,3 +717,16 @@ def test_glyph_drawn_numbers_appendix_pages_and_pointers_to_read_pages(fake_ctx:
                            {"scanned_page": ["附件1 推广证明", "2025年6月 现场会 18家企业"]}]}
     verdicts = {r.id: r.status for r in review_file(fake_ctx, build(contents, tmp_path), "acceptance").requirements}
     assert verdicts[5] == "missing" and verdicts[4] == "unreadable", verdicts
+
+
+def test_a_promotion_section_about_sales_only_is_missing_and_a_vague_promise_of_the_pilots_experience_partial(
+        fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev6.yaml, in new words: under a heading that names promotion, text about trade fairs, visiting
+    customers and new dealers shares the word but not the deliverable: missing, not partial. "将适时向同行推广
+    试点做法" is vague but speaks of the pilot's own experience: partial at application."""
+    path = make_document(tmp_path / "sales.docx", [
+        ("五、推广工作", ["2025年4月，公司参加汉诺威工业博览会，展出新一代伺服压力机。",
+                      "全年接待客户来访32批次，向客户推介公司数字化车间成果，新增海外代理商6家。"])])
+    assert {r.id: r.status for r in review_file(fake_ctx, path).requirements}[4] == "missing"
+    path = make_document(tmp_path / "vague.docx", [("五、推广计划", ["试点期间，公司将适时向同行推广试点做法。"])])
+    assert {r.id: r.status for r in review_file(fake_ctx, path, "application").requirements}[4] == "partial"

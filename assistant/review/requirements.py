@@ -452,7 +452,7 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         # Nothing in the readable text, or only a pointer to an annex: the evidence may sit on the pages that
         # could not be read.
         status, chosen = "unreadable", []
-    elif _partial(req, [c for c in cands if not _POINTER.search(c.sentence.text)], gaps):
+    elif _partial(req, [c for c in cands if not _POINTER.search(c.sentence.text)]):
         # (A contents line or a pointer to an annex that is not there, all pages read, is no evidence: 五、案例（第3页）.)
         status = "partial"
         chosen = sorted(cands, key=lambda c: -c.rank)
@@ -480,14 +480,14 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     return RequirementVerdict(id=req.id, name=req.name, status=status, evidence=evidence, advice=advice)
 
 
-def _partial(req: Requirement, read: list[Candidate], gaps: list[tuple[Sentence, str]]) -> bool:
+def _partial(req: Requirement, read: list[Candidate]) -> bool:
     """Is there something short of evidence (`read`: candidates that are more than a pointer)? A mention of the
-    deliverable is; a sentence that only shares a word (通过行业协会递交了立项提案, for promotion) is not when the
-    text's own mentions were false friends or an admission. Requirement 1's false friend is a bare member list,
-    which the plan counts as partial: it stays so."""
+    deliverable is; a sentence that only shares a word or a section with it (通过行业协会递交了立项提案, or a 推广
+    section about trade fairs and new dealers) is not. Requirement 1's false friend is a bare member list, which
+    the plan counts as partial: it stays so."""
     if any(_about(req, c) for c in read):
         return True
-    return bool(read) and (req.id == APPLIED_REQ or not any(kind in ("false_friend", "negated") for _, kind in gaps))
+    return bool(read) and req.id == APPLIED_REQ
 
 
 def _gap_advice(req: Requirement, gaps: list[tuple[Sentence, str]], doc: Document) -> str:
