@@ -613,3 +613,20 @@ def test_parts_supplied_to_customers_their_products_and_a_dealer_group_are_read_
         suggest_group(fake_ctx, "我们是一家汽车经销服务集团，有38家品牌4S店，想把维修车间做成数字化车间。")
     a = analyse_scenario(fake_ctx, "供应商交期经常对不上，想建供应商协同平台。")
     assert "mes" not in [n.need_id for n in a.needs]
+
+
+def test_a_chain_leaders_supply_risk_and_a_platform_already_live_and_a_typed_category(real_ctx):
+    """evals/suggest_dev6.yaml s8-04 and s8-10, in new words: a chain leader (链主) working on 断供 risk and a
+    supply-chain maturity check of its suppliers gets the risk guide and the maturity model, while the platform it
+    says is live already (供应商协同平台已上线，本次不做) brings no platform standard in as a companion; 正反向追溯
+    is supply-chain traceability. A small automation firm doing work for its customers' plants that wants to 报系统
+    集成那个类别 is a provider in the integration direction, not a manufacturer because a customer is a 厂."""
+    text = ("我们是一家电动工具整车企业，作为链主牵头45家配套商申报。供应商协同平台去年已上线，本次不再做平台建设。"
+            "重点做两件事：一是针对电机、锂电芯的断供风险建立识别和预警；二是对配套商开展数字化供应链成熟度评估；"
+            "另外要实现关键零部件从供应商批次到整机序列号的正反向追溯。")
+    keys = _keys(suggest_group(real_ctx, text))
+    assert {"20261191—T—469", "20221957—T—339", "GB/T 25103", "GB/T 46881"} <= keys, keys
+    assert "GB/T 35121" not in keys, keys
+    a = analyse_scenario(real_ctx, "我们是做自动化集成的小公司 主要给饲料厂做配料改造 想上配料批次控制 配方自动下发"
+                                   " MES和ERP对接 想报系统集成那个类别")
+    assert a.role == "provider" and a.direction == "integration", (a.role, a.direction)

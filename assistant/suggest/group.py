@@ -66,7 +66,9 @@ def assemble(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates) -> Gro
         if own is not None:
             _add(members, own, "need", [n.need_id])
         for phrase in n.also:  # OPC UA and 工业无线 are two commitments of one need: each gets its standard
-            named = next((c for c in ranked if c.names((phrase,)) and c.info.needs[:1] == (n.need_id,)), None)
+            # (named by its title, else by its catalog keywords: 断供 is a keyword of the supply-risk guide)
+            named = next((c for c in ranked if c.names((phrase,)) and c.info.needs[:1] == (n.need_id,)), None) \
+                or next((c for c in ranked if phrase in c.std.keywords and c.info.needs[:1] == (n.need_id,)), None)
             if named is not None and named.number not in members:
                 _add(members, named, "need", [n.need_id], phrase=phrase)
     for number, quote in analysis.named_standards.items():  # the applicant names it: it is in, whatever the ranking
@@ -107,8 +109,15 @@ def _add_companions(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates,
         for number in m.cand.info.companions:
             std = catalog.get(number)
             c = cands.make(ctx, std, analysis) if std is not None else None
-            if c is not None and c.number not in members:
+            if c is not None and c.number not in members and not _set_aside(c, analysis):
                 _add(members, c, "companion", m.need_ids, m.number, f"与 {m.number} 配套使用")
+
+
+def _set_aside(c: Candidate, analysis: ScenarioAnalysis) -> bool:
+    """A companion whose own needs the scenario says are done or out of scope (供应商协同平台已上线，这次不再做平台):
+    pairing it with a member would bring back what the applicant set aside."""
+    own = [nid for nid in c.info.needs if nid not in {n.need_id for n in analysis.needs}]
+    return bool(own) and len(own) == len(c.info.needs) and all(nid in analysis.set_aside_needs for nid in own)
 
 
 def _add_accompanying(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates,

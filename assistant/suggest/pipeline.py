@@ -54,7 +54,7 @@ def _offline_note(ctx: Context, group: Group) -> list[str]:
                      "检索只用于同一需求内的排序。")
     uncovered = len(group.uncovered)
     if uncovered:
-        notes.append(f"有 {uncovered} 项需求目录中没有对应标准，见覆盖表中的“未覆盖”。")
+        notes.append(f"有 {uncovered} 项需求目录中没有适用于本场景的标准，见覆盖表中的“未覆盖”及其说明。")
     return notes
 
 

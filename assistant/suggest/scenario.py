@@ -65,6 +65,7 @@ class ScenarioAnalysis:
     direction_keywords: list[str] = field(default_factory=list)  # the direction's plan keywords the text uses
     outside: list[str] = field(default_factory=list)  # sectors outside manufacturing it names (医院, 餐饮)
     set_aside: list[str] = field(default_factory=list)  # needs phrases it says exist already or are out of scope
+    set_aside_needs: list[str] = field(default_factory=list)  # the needs of those phrases, named nowhere else
     named_standards: dict[str, str] = field(default_factory=dict)  # catalog number → how the text cites it
 
     def need(self, need_id: str) -> NeedHit | None:
@@ -150,7 +151,9 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
         direction_reason=reason, industry_terms=industry_terms, direction_confidence=confidence,
         direction_keywords=keywords.get(direction.id, []),
         places=sorted({r for s in ctx.corpus.catalog.standards for r in s.regions if r in text}),
-        set_aside=[p for p in aside if all(p != n.phrase and p not in n.also for n in needs)],
+        set_aside=list(dict.fromkeys(h.phrase for h in aside if all(h.phrase != n.phrase and h.phrase not in n.also
+                                                                     for n in needs))),
+        set_aside_needs=list(dict.fromkeys(h.need_id for h in aside if all(h.need_id != n.need_id for n in needs))),
         named_standards=_named_standards(ctx, _blank(text, settled)))
     analysis.notes += _notes(analysis, directions)
     if traditional:
@@ -184,7 +187,8 @@ def _outside(hints: Hints, text: str, industry_terms: list[str]) -> list[str]:
 
 
 # 我想申报个性化定制那个试点, 拟申报远程运维方向: the pilot named by its theme rather than by its plan name.
-_THEME = re.compile(r"申报(?P<what>[^，,。；;！？!?\n]{2,16}?)(?:那个|这个|的)?(?:试点|方向)")
+_THEME = re.compile(r"(?:申报|想报|要报|准备报|打算报|拟报)(?P<what>[^，,。；;！？!?\n\s]{2,16}?)(?:那个|这个|那一|这一|的)?"
+                    r"(?:试点|方向|类别|类)")
 
 
 def _theme_named(ctx: Context, vocab: Vocabulary, text: str) -> Direction | None:
@@ -288,7 +292,7 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _need_hits(vocab: Vocabulary, hints: Hints, text: str,
-               settled: list[tuple[int, int]]) -> tuple[list[PhraseHit], list[str]]:
+               settled: list[tuple[int, int]]) -> tuple[list[PhraseHit], list[PhraseHit]]:
     """The needs phrases the text commits to, plus English words whose Chinese terms are needs phrases; and the
     phrases it sets aside (exist already, negated, out of scope)."""
     found = _heads(vocab, find_phrases(vocab, text))
@@ -308,7 +312,7 @@ def _need_hits(vocab: Vocabulary, hints: Hints, text: str,
             for need_id in needs_of_terms(vocab, list(terms)):
                 hits.append(PhraseHit(need_id, text[m.start():m.end()], m.start(), m.end()))
                 taken.append((m.start(), m.end()))
-    aside = list(dict.fromkeys(h.phrase for h in found if h not in hits))
+    aside = [h for h in found if h not in hits]
     return sorted(hits, key=lambda h: h.start), aside
 
 
