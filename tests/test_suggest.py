@@ -630,3 +630,16 @@ def test_a_chain_leaders_supply_risk_and_a_platform_already_live_and_a_typed_cat
     a = analyse_scenario(real_ctx, "我们是做自动化集成的小公司 主要给饲料厂做配料改造 想上配料批次控制 配方自动下发"
                                    " MES和ERP对接 想报系统集成那个类别")
     assert a.role == "provider" and a.direction == "integration", (a.role, a.direction)
+
+
+def test_what_a_plant_does_not_make_and_english_out_of_scope_open_nothing(real_ctx):
+    """evals/suggest_dev6.yaml s8-01 and s8-15, in new words: a cement plant that 不生产商品混凝土 gets no ready-mix
+    concrete standard (and 建材 alone no longer opens them); in English, "our ERP went live in 2022 and is out of
+    scope" sets the ERP aside."""
+    text = ("某水泥公司有一条4500t/d熟料线，产品为复合硅酸盐水泥，不生产商品混凝土。本次申报智能工厂建设应用类："
+            "建设智能工厂，窑磨优化控制，能源管理体系按GB/T 23331—2020运行。")
+    keys = _keys(suggest_group(real_ctx, text))
+    assert not keys & {"T/CBMF 89", "T/CCPA 16"}, keys
+    a = analyse_scenario(real_ctx, "We run a motor plant in Ningbo. Scope: a digital twin of the winding line and "
+                                   "energy monitoring. Our MES went live in 2022 and is out of scope.")
+    assert "MES" in a.set_aside and "mes" not in [n.need_id for n in a.needs], (a.set_aside, a.needs)
