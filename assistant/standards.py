@@ -359,6 +359,15 @@ class Catalog:
             return None
         return self.by_number.get(parsed.normalized) or self.by_key.get(parsed.key)
 
+    def parts(self, number: str | StdNumber) -> list[Standard]:
+        """The catalogued parts of a series cited by its stem (GB/T 21109 → GB/T 21109.1—2022), current ones first."""
+        parsed = parse_number(number) if isinstance(number, str) else number
+        if parsed is None or "." in parsed.code:
+            return []
+        stem = parsed.key + "."
+        found = [s for s in self.standards if s.key.startswith(stem) and s.status not in ("replaced", "abolished")]
+        return sorted({s.key: s for s in found}.values(), key=lambda s: s.key)
+
     def edition(self, number: str | StdNumber) -> Standard | None:
         """Exactly this edition (no fallback to another year)."""
         parsed = parse_number(number) if isinstance(number, str) else number
@@ -482,6 +491,8 @@ def check_number(catalog: Catalog, number: StdNumber, title: str | None) -> tupl
     number written with the wrong national prefix (GB for GB/T).
     """
     entry = catalog.get(number)
+    if entry is None and number.year is None and catalog.parts(number):
+        return "ok", None  # "按GB/T 19892批控制系列标准": a series cited by its stem, its parts catalogued
     if entry is None:
         sibling = _other_national_prefix(catalog, number)
         return "unknown", sibling.number if sibling else None
@@ -495,6 +506,13 @@ def check_number(catalog: Catalog, number: StdNumber, title: str | None) -> tupl
     if published is not None:  # a plan number since published: superseded by its standard, cite that instead
         return "replaced", published.number
     return "ok", None
+
+
+def series_note(catalog: Catalog, number: StdNumber) -> str:
+    """What a series stem stands for: 系列标准，目录收录 GB/T 19892.1—2005、GB/T 19892.2—2007 等 3 个部分."""
+    parts = catalog.parts(number)
+    shown = "、".join(p.number for p in parts[:3])
+    return f"系列标准，目录收录 {shown}" + (f" 等 {len(parts)} 个部分" if len(parts) > 3 else "")
 
 
 def _other_national_prefix(catalog: Catalog, number: StdNumber) -> Standard | None:
@@ -518,6 +536,8 @@ def check_citations(catalog: Catalog, text: str, location: str) -> list[Citation
         raw = re.sub(r"\s*\n\s*", "", text[start:end])
         entry = catalog.get(number) if status in ("ok", "replaced", "abolished") else None
         note = (lifecycle_note(catalog, entry) or (USER_NOTE if entry.user else "")) if entry else ""
+        if status == "ok" and entry is None:
+            note = series_note(catalog, number)
         out.append(Citation(raw, number.normalized, status, expected, location, title, note))
     return out
 

@@ -86,6 +86,14 @@ def test_citation_statuses(catalog):
     ]
 
 
+def test_a_series_cited_by_its_stem_is_known_by_its_parts(catalog):
+    """evals/draft_dev5.yaml: "按GB/T 19892批控制系列标准" cites a series whose parts are catalogued; review and the
+    draft called it uncatalogued. A stem with a year, or one without catalogued parts, is still unknown."""
+    series, dated, none = check_citations(catalog, "按GB/T 19892系列、GB/T 19892—2005和GB/T 99999开展", "x")
+    assert (series.status, dated.status, none.status) == ("ok", "unknown", "unknown")
+    assert "GB/T 19892.1—2005" in series.note and "系列" in series.note, series.note
+
+
 def test_wrong_national_prefix_hints_the_intended_number(catalog):
     c = check_citations(catalog, "GB 39116—2020", "x")[0]
     assert (c.status, c.expected) == ("unknown", "GB/T 39116—2020")
