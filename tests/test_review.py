@@ -730,3 +730,19 @@ def test_a_promotion_section_about_sales_only_is_missing_and_a_vague_promise_of_
     assert {r.id: r.status for r in review_file(fake_ctx, path).requirements}[4] == "missing"
     path = make_document(tmp_path / "vague.docx", [("五、推广计划", ["试点期间，公司将适时向同行推广试点做法。"])])
     assert {r.id: r.status for r in review_file(fake_ctx, path, "application").requirements}[4] == "partial"
+
+
+def test_an_application_plan_naming_the_standard_is_planned_and_plans_are_no_gaps(fake_ctx: Context,
+                                                                                   tmp_path: Path) -> None:
+    """Tried as a reviewer on a fresh application: a revision suggestion planned for a named standard
+    (拟对GB/T 19892.1提出…修订建议) with a dated 立项建议 is a concrete plan; and the summary's "需要补充的是" lists
+    only what is short of a plan, not the requirements already planned."""
+    path = make_document(tmp_path / "app.docx", [
+        ("三、标准化工作计划", ["计划在试点期内对GB/T 19892.1—2005提出在印染行业应用的修订建议；",
+                          "同时拟于2027年3月前向中国纺织工业联合会提出《印染企业染色工序数据采集规范》团体标准立项建议。"]),
+        ("五、推广计划", ["公司将积极向行业推广试点经验。"])])
+    result = review_file(fake_ctx, path, "application")
+    verdicts = {r.id: r.status for r in result.requirements}
+    assert verdicts[2] == "planned" and verdicts[4] == "partial", verdicts
+    gaps = result.summary.split("需要补充的是")[1].split("；")[0]
+    assert "要求4" in gaps and "要求2" not in gaps, gaps

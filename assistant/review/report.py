@@ -134,7 +134,9 @@ def make_summary(result: ReviewResult, group_where: str = "", llm_name: str = ""
     parts = [f"{STAGE_ZH[result.stage]}，对照试点考核的{len(result.requirements)}项要求：{counts}"]
     if result.unreadable_pages:
         parts.insert(0, f"有{len(result.unreadable_pages)}页文字无法读取（{result.unreadable_pages[0].reason}）")
-    gaps = [f"要求{r.id}“{r.name}”{STATUS_ZH[r.status]}" for r in result.requirements if r.status != "covered"]
+    # At application a concrete plan is what is asked for: "已有计划" is no gap to fill.
+    gaps = [f"要求{r.id}“{r.name}”{STATUS_ZH[r.status]}" for r in result.requirements
+            if r.status != "covered" and not (r.status == "planned" and result.stage == "application")]
     if gaps:
         parts.append("需要补充的是" + "，".join(gaps))
     cannot = [c for c in result.citations if unverifiable(c)]

@@ -342,8 +342,10 @@ _CONCRETE = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*个?月|第[一二两三
 def concrete_plans(req: Requirement, cands: list[Candidate]) -> list[Candidate]:
     """Plans that say what, when or how many (a date, a count, a name) about the deliverable itself."""
     senses = Senses.of(req)
+    # A standard's number names what ("拟对GB/T 19892.1提出在印染行业应用的修订建议").
     return [c for c in cands if c.status == "promise" and c.sentence.kind != "heading"
-            and _CONCRETE.search(c.sentence.text) and senses.speaks_of_deliverable(c.sentence.text)]
+            and (_CONCRETE.search(c.sentence.text) or find_numbers(c.sentence.text))
+            and senses.speaks_of_deliverable(c.sentence.text)]
 
 
 _SCHEDULED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月?\s*(?:[—–~～-]{1,2}|至)\s*(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月"
