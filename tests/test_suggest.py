@@ -551,6 +551,10 @@ def test_needs_vocabulary_pairs_read_everyday_wording_and_leave_false_friends():
     assert "energy_management" not in ids("天然气管道由燃气公司铺设。我们计划优化排产")
     assert "system_integration" in ids("跟客户的MES和ERP做集成")
     assert "equipment_networking" in ids("把造型线、混砂机这些设备连起来")
+    # tried as an applicant: counts inside the pair, and what is read off the machines
+    assert "equipment_networking" in ids("把12台加工中心和3条造型线联网")
+    assert "equipment_networking" in ids("采集主轴负载和浇注温度")
+    assert "equipment_networking" not in ids("全厂12台加工中心。我们计划联网")
 
 
 def test_what_a_maker_sells_what_was_done_and_who_the_applicant_is_are_read_as_such(fake_ctx):

@@ -82,7 +82,7 @@ def _pair_pattern(pair: dict) -> re.Pattern:
     phrase keeps its span."""
     things = "|".join(re.escape(str(w).lower()) for w in sorted(pair["objects"], key=len, reverse=True))
     acts = "|".join(re.escape(str(w).lower()) for w in sorted(pair["actions"], key=len, reverse=True))
-    gap = rf"[\u4e00-\u9fff、]{{0,{int(pair.get('gap', 4))}}}?"
+    gap = rf"[\u4e00-\u9fff、\d]{{0,{int(pair.get('gap', 4))}}}?"  # 12台加工中心和3条造型线联网: counts inside
     return re.compile(rf"(?:{things}){gap}(?:{acts})|(?:{acts}){gap}(?:{things})")
 
 
