@@ -973,3 +973,13 @@ def test_a_clause_that_starts_with_a_decimal_keeps_its_number(ctx):
     draft = draft_document(ctx, "application", "我们是化工企业，计划建设MES；2.5万吨成品库改造为立体库，实现出入库扫码。")
     section = _section(draft, "试点方向与场景")
     assert "2.5万吨成品库" in section and "拟5万吨" not in section, section
+
+
+def test_background_keeps_a_sentences_clauses_together(ctx):
+    """Tried as an applicant: "熔炼炉余热回收去年已经改完了，不在这次范围" was listed as two facts, the second one
+    ("不在这次范围") meaning nothing alone; clauses next to each other in one sentence stay one fact."""
+    text = ("我们是山东一家做变速箱壳体的铸造企业，员工300人。这次想把12台加工中心联网，采集主轴负载。"
+            "熔炼炉余热回收去年已经改完了，不在这次范围。")
+    overview = _section(draft_document(ctx, "application", text), "项目概况")
+    assert "熔炼炉余热回收去年已经改完了，不在这次范围" in overview, overview
+    assert "；不在这次范围" not in overview, overview

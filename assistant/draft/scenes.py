@@ -98,10 +98,28 @@ def _dropped_after(item: Clause, clauses: list[Clause], labels: frozenset[str]) 
             and all(c.stance == "settled" or c.heading for c in block))
 
 
+def _sentences_of(background: list[Clause], clauses: list[Clause]) -> list[str]:
+    """Background clauses, those next to each other in one sentence joined again (熔炼炉余热回收去年已经改完了，
+    不在这次范围): the draft lists them with "；", which would cut a sentence into facts that mean nothing alone."""
+    index = {id(c): k for k, c in enumerate(clauses)}
+    out: list[str] = []
+    previous: Clause | None = None
+    for c in background:
+        joined = (previous is not None and c.sentence == previous.sentence and not c.listed and not c.heading
+                  and index.get(id(c), -2) == index.get(id(previous), -9) + 1)
+        text = c.text.strip()
+        if joined and out:
+            out[-1] = out[-1].rstrip("，,；;。") + "，" + text
+        else:
+            out.append(text)
+        previous = c
+    return out
+
+
 def split_scenes(scenario: str, needs_in, corpus_root: Path) -> SceneSplit:
     cues = load_cues(Path(corpus_root))
     clauses = read_clauses(scenario, needs_in, corpus_root)
     goal, background, scenes = group(clauses, cues)
-    return SceneSplit(goal, [c.text for c in background],
+    return SceneSplit(goal, _sentences_of(background, clauses),
                       [SceneGroup(tuple(c.text for c in s), tuple(dict.fromkeys(n for c in s for n, _ in c.needs)))
                        for s in scenes], clauses)
