@@ -25,7 +25,9 @@ _GAP = r"[ \t\u3000\u00a0]*\n?[ \t\u3000\u00a0]*"  # a PDF line break may fall a
 _PREFIX = r"(?:[Gg] ?[Bb](?:\s*/\s*[TtZz])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}|[A-Z]{2}\s*/\s*[TZ])"
 # One dash before the year; Chinese typing often gives the two-em 破折号 "——" instead, read as one.
 # A dot typed for the dash (GB/T 39116.2020) is a form slip too: four digits 19xx/20xx are a year, never a part.
-_YEAR = rf"(?:(?:{_GAP}{_D}{{1,2}}{_GAP}|\.)(?P<year>(?:19|20)\d{{2}})(?!\d))?"
+# So is the character 一 (yi) typed for the dash by a Chinese input method (GB/T 42202一2022): before a 19xx/20xx
+# year right after the code it can be nothing else.
+_YEAR = rf"(?:(?:{_GAP}(?:{_D}{{1,2}}|一){_GAP}|\.)(?P<year>(?:19|20)\d{{2}})(?!\d))?"
 STD_RE = re.compile(
     # A dash or colon typed between prefix and code (GB/T-20720.1—2019, GB/T：39116) is a form slip, read through.
     rf"(?<![A-Za-z/])(?P<prefix>{_PREFIX}){_GAP}(?:(?:{_D}|[:：]){_GAP})?(?P<code>\d(?:\n?\d){{0,5}}(?!\d)"
@@ -193,6 +195,8 @@ def _year_dash_changes(flat: str, number: StdNumber) -> list[str]:
     dash = re.search(f"{_D}+", flat) if number.prefix == "PLAN" else re.search(rf"{_D}+(?=\s*(?:19|20)\d{{2}}$)", flat)
     if number.year is not None and number.prefix != "PLAN" and re.search(rf"\.{number.year}$", flat):
         return ["年代号前用一字线“—”，不用点“.”"]
+    if number.year is not None and number.prefix != "PLAN" and re.search(rf"一\s*{number.year}$", flat):
+        return ["年代号前的汉字“一”改为一字线“—”"]
     if dash and len(dash.group(0)) > 1:
         return ["年代号前只用一个一字线“—”（不用破折号“——”）"]
     if dash and dash.group(0) != EM:

@@ -282,6 +282,19 @@ def test_members_listed_without_numbers_count_and_plain_or_bilingual_headings_ar
     assert not [i.message for i in check_text(ctx, aside).issues if i.rule == "sections"]
 
 
+def test_a_degree_only_claim_beside_another_indicators_figures_is_still_one(ctx):
+    """evals/polish_dev5.yaml p5-06 and dev3, in new words: "…由36小时缩短至8小时，返修率大幅降低" gives figures of
+    another indicator; the claim of its own has none. A remark on the figure just given (…缩短至4小时，编制效率显著
+    提高 / …提高至99.1%，质量明显改善) or one whose next clause gives it (成本大幅降低，降幅达12%) is none."""
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["与2022年相比，2024年订单交付周期由30天缩短至18天，返修率大幅降低。",
+                     "备件成本大幅降低，降幅达12%（较2022年）。",
+                     "计划编制时间由改造前的每周16小时缩短至4小时，编制效率显著提高。",
+                     "关键工序一次合格率由97.2%提高至99.1%，质量明显改善。"]
+    vague = [i.quote for i in check_text(ctx, as_text(s)).issues if "figure_vague" in (i.kinds or ())]
+    assert vague == ["大幅降低"], vague
+
+
 def test_bulleted_lines_slide_notes_and_tables_keep_their_own_figures_and_sales_lines(ctx):
     """evals/polish_dev4.yaml, in new words: each bulleted line is its own item (📉 能耗下降18% gets no basis from the
     line above); slide headings (【第3页 怎么干的】) and 的 in names (标准群的构成) are sections; an arrow without a unit

@@ -10,6 +10,7 @@ from assistant.standards import (
     check_citations,
     check_group,
     find_numbers,
+    form_changes,
     level_of,
     parse_group_text,
     parse_number,
@@ -92,6 +93,14 @@ def test_a_series_cited_by_its_stem_is_known_by_its_parts(catalog):
     series, dated, none = check_citations(catalog, "按GB/T 19892系列、GB/T 19892—2005和GB/T 99999开展", "x")
     assert (series.status, dated.status, none.status) == ("ok", "unknown", "unknown")
     assert "GB/T 19892.1—2005" in series.note and "系列" in series.note, series.note
+
+
+def test_the_character_yi_typed_for_the_dash_is_read_as_the_year_dash():
+    """evals/polish_dev5.yaml p5-06, in new words: 一 typed by an input method before a year is the dash."""
+    hit = find_numbers("按《数字化车间 通用技术要求》（GB/T 37393一2019）建设")[0]
+    assert hit[0].normalized == "GB/T 37393—2019"
+    assert form_changes("GB/T 37393一2019", hit[0]) == ("年代号前的汉字“一”改为一字线“—”",)
+    assert find_numbers("执行GB/T 37393一共三年")[0][0].normalized == "GB/T 37393"
 
 
 def test_wrong_national_prefix_hints_the_intended_number(catalog):

@@ -197,14 +197,25 @@ def _zh_figures(sentence: str):
 
 
 def _vague_claim(sentence: str, std_spans: list[tuple[int, int]]):
-    """The first degree-only change (显著提高) in a sentence that gives no figure at all, else None."""
+    """The first degree-only change (显著提高) whose clause, and the clause after it, give no figure, else None:
+    "…响应时间由36小时缩短至8小时，装配差错大幅降低" gives the other indicator's figures, not this one's; "成本大幅
+    降低，降幅达30%" gives its own in the next clause."""
     m = _VAGUE.search(sentence)
     if m is None:
         return None
     chars = list(sentence)
     for s, e in std_spans:
         chars[max(s, 0):max(e, 0)] = [" "] * (max(e, 0) - max(s, 0))
-    rest = _NOT_A_FIGURE.sub(" ", "".join(chars))
+    masked = "".join(chars)
+    bounds = [0] + [k + 1 for k, ch in enumerate(masked) if ch in "，,；;"] + [len(masked) + 1]
+    k = next(i for i in range(len(bounds) - 1) if bounds[i] <= m.start() < bounds[i + 1])
+    own = masked[bounds[k]:bounds[min(k + 2, len(bounds) - 1)]]
+    before = masked[bounds[k - 1]:bounds[k]] if k else ""
+    subject = re.sub(r"[^\u4e00-\u9fff]", "", masked[bounds[k]:m.start()])
+    # "…缩短至4小时，编制效率显著提高" / "…提高至99.1%，质量明显改善": a remark on the figure just given (a short
+    # subject, or one sharing words with it), not a claim of its own
+    remark = len(subject) < 3 or any(subject[i:i + 2] in before for i in range(len(subject) - 1))
+    rest = _NOT_A_FIGURE.sub(" ", own + (before if remark else ""))
     if re.search(r"[0-9０-９]", rest) or _ZH_PERCENT.search(rest) or _OTHER_FIGURE.search(rest) \
             or any(True for _ in _zh_figures(rest)):
         return None
