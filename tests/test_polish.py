@@ -295,6 +295,17 @@ def test_a_degree_only_claim_beside_another_indicators_figures_is_still_one(ctx)
     assert vague == ["大幅降低"], vague
 
 
+def test_a_before_after_row_of_bare_numbers_lacks_its_unit(ctx):
+    """evals/polish_dev5.yaml p5-07, in new words: under 指标 | 试点前 | 试点后 with no 单位 column, a row of bare
+    numbers (换模时间 | 75 | 40) has no unit; a grade (成熟度等级 | 2 | 3) needs none, nor a row whose cells
+    carry it."""
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["| 指标 | 试点前（2022年） | 试点后（2024年） |", "| --- | --- | --- |", "| 换模时间 | 75 | 40 |",
+                     "| 成熟度等级 | 2 | 3 |", "| 一次合格率 | 97.2% | 99.1% |"]
+    rows = [i.message for i in check_text(ctx, as_text(s)).issues if "figure_no_unit" in (i.kinds or ())]
+    assert len(rows) == 1 and "换模时间" in rows[0], rows
+
+
 def test_bulleted_lines_slide_notes_and_tables_keep_their_own_figures_and_sales_lines(ctx):
     """evals/polish_dev4.yaml, in new words: each bulleted line is its own item (📉 能耗下降18% gets no basis from the
     line above); slide headings (【第3页 怎么干的】) and 的 in names (标准群的构成) are sections; an arrow without a unit

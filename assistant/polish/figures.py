@@ -66,9 +66,10 @@ def check_figures(ck: _Checker) -> None:
                        f"“{said}”中的数字 {m.group('num')} 没有单位",
                        f"在 {m.group('num')} 后补上单位（次、件、台、万元、小时、% 等），并写明对比基准",
                        (si, pi, at), ("figure_no_unit",), said)
-            if k == 0 and _unit_cell_empty(para, header):
+            if k == 0 and (_unit_cell_empty(para, header) or _row_lacks_unit(para, header)):
+                where = "在“单位”一栏" if "单位" in header.split(" | ") else "在表头或数值后"
                 ck.add("figures", sec.label, ck.where(sec, para, 0), f"“{para.text}”一行没有填写单位",
-                       "在“单位”一栏补上单位（%、小时、千克标准煤/吨 等）", (si, pi, 0), ("figure_no_unit",), para.written)
+                       f"{where}补上单位（%、小时、千克标准煤/吨 等）", (si, pi, 0), ("figure_no_unit",), para.written)
             words = list(_zh_figures(sent))
             for start, written, arabic in words:
                 at = sent_start + start
@@ -434,6 +435,47 @@ _CELL_VALUE = re.compile(rf"(?:约|近)?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?"
 _HEADER_UNIT = re.compile(rf"[（(](?P<unit>{_UNIT})[)）]")
 
 
+def _row_roles(head: list[str], first: int) -> dict[int, tuple[str, str]]:
+    """Which header cells hold the value before and after ({column: (role, period)}), or {} when it does not say."""
+    years = [(k, int(m.group(1))) for k, h in enumerate(head) if (m := re.fullmatch(r"((?:19|20)\d{2})\s*年?(?:全年)?", h))]
+    roles: dict[int, tuple[str, str]] = {}
+    if len(years) >= 2:
+        early, late = min(years, key=lambda y: y[1]), max(years, key=lambda y: y[1])
+        roles = {early[0]: ("baseline", head[early[0]]), late[0]: ("result", head[late[0]])}
+    else:
+        for k, h in enumerate(head[first + 1:], first + 1):
+            if _CHANGE_CELL.search(h):
+                continue
+            period = m.group(0) if (m := _PERIOD.search(h)) else ""
+            if _BEFORE_CELL.search(h):
+                roles.setdefault(k, ("baseline", period))
+            elif _AFTER_CELL.search(h):
+                roles.setdefault(k, ("result", period))
+    return roles if sorted(r for r, _ in roles.values()) == ["baseline", "result"] else {}
+
+
+# Indicators whose values have no unit: a grade, an index, a ratio.
+_UNITLESS = re.compile(r"等级|级别|指数|系数|比值|评分|得分|分值|cpk|ppk|Cpk|CPK|Ppk|PPK|成熟度")
+
+
+def _row_lacks_unit(para, header: str) -> bool:
+    """A before/after table row without a 单位 column whose values are bare numbers, with no unit in the indicator or
+    the header ("灭菌批次放行周期 | 45 | 8" under 指标 | 试点前 | 试点后)."""
+    if para.kind != "table_row" or not header or para.text == header:
+        return False
+    head = [c.strip() for c in width_fold(header).split(" | ")]
+    cells = [c.strip() for c in width_fold(para.text).split(" | ")]
+    if "单位" in head or len(cells) != len(head):
+        return False
+    first = 1 if re.fullmatch(r"序号|编号|No\.?|#", head[0]) else 0
+    roles = _row_roles(head, first)
+    indicator = cells[first] if first < len(cells) else ""
+    if not roles or _UNITLESS.search(indicator) or _HEADER_UNIT.search(indicator) \
+            or any(_HEADER_UNIT.search(head[k]) for k in roles):
+        return False
+    return all(re.fullmatch(_NUM, cells[k]) for k in roles)
+
+
 def _row_figures(ck: _Checker, at: tuple, header: str) -> list[Figure]:
     """A table row under a header that says which column is before and which after (指标 | 改造前 | 改造后 | 单位, or
     指标 | 2022年 | 2024年): a baseline and a result of the row's indicator, like "由5.5天缩短到3.0天" in prose. Rows
@@ -450,21 +492,8 @@ def _row_figures(ck: _Checker, at: tuple, header: str) -> list[Figure]:
     unit_col = next((k for k, h in enumerate(head) if h == "单位"), None)
     row_unit = cells[unit_col] if unit_col is not None else ""
     title = _HEADER_UNIT.search(indicator)
-    years = [(k, int(m.group(1))) for k, h in enumerate(head) if (m := re.fullmatch(r"((?:19|20)\d{2})\s*年?(?:全年)?", h))]
-    roles: dict[int, tuple[str, str]] = {}
-    if len(years) >= 2:
-        first, last = min(years, key=lambda y: y[1]), max(years, key=lambda y: y[1])
-        roles = {first[0]: ("baseline", head[first[0]]), last[0]: ("result", head[last[0]])}
-    else:
-        for k, h in enumerate(head[first + 1:], first + 1):
-            if _CHANGE_CELL.search(h):
-                continue
-            period = m.group(0) if (m := _PERIOD.search(h)) else ""
-            if _BEFORE_CELL.search(h):
-                roles.setdefault(k, ("baseline", period))
-            elif _AFTER_CELL.search(h):
-                roles.setdefault(k, ("result", period))
-    if sorted(r for r, _ in roles.values()) != ["baseline", "result"]:
+    roles = _row_roles(head, first)
+    if not roles:
         return []
     out = []
     for k, (role, period) in sorted(roles.items()):
