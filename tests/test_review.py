@@ -746,3 +746,20 @@ def test_an_application_plan_naming_the_standard_is_planned_and_plans_are_no_gap
     assert verdicts[2] == "planned" and verdicts[4] == "partial", verdicts
     gaps = result.summary.split("需要补充的是")[1].split("；")[0]
     assert "要求4" in gaps and "要求2" not in gaps, gaps
+
+
+def test_a_product_standard_outside_the_listed_group_is_no_application_of_it(fake_ctx: Context,
+                                                                               tmp_path: Path) -> None:
+    """evals/review_dev6.yaml rd8-12, in new words: "产品按GB/T 5023.1—2008组织生产" in the company profile cites a
+    product standard outside the group the submission lists; it is no evidence of how the group was applied.
+    A done sentence about a member still is."""
+    intro = ("一、企业情况", ["公司主要生产电线电缆，产品按GB/T 5023.1—2008组织生产，有生产线14条。"])
+    group = ("二、标准群", ["标准群共5项：GB/T 39116—2020、GB/T 23001—2017、GB/T 37393—2019、GB/T 42127—2022、"
+                        "GB/T 25485—2010。"])
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, make_document(tmp_path / "a.docx", [intro, group]),
+                                                    "acceptance").requirements}
+    assert verdicts[1] == "partial", verdicts
+    done = ("三、标准群应用情况", ["按GB/T 37393—2019完成挤塑车间数字化改造，设备联网率由40%提高到95%。"])
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, make_document(tmp_path / "b.docx", [intro, group, done]),
+                                                    "acceptance").requirements}
+    assert verdicts[1] == "covered", verdicts

@@ -229,6 +229,12 @@ def review_group(ctx: Context, doc: Document) -> tuple[StandardGroupResult, str]
     return StandardGroupResult(**checks.model_dump(), members=found), where
 
 
+def group_complete(doc: Document, group: StandardGroupResult) -> bool:
+    """A group list was found and the text claims no more members than it lists."""
+    stated = _stated_count(doc.text)
+    return bool(group.members) and not (stated and stated > len(group.members))
+
+
 _STATED = re.compile(r"(?:等|共|计)\s*(\d{1,2})\s*项(?:国家|行业|相关)?标准|标准群[^。；\n]{0,40}?(?:共|等|计|包括)\s*(\d{1,2})\s*项")
 
 

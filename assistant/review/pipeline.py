@@ -8,10 +8,18 @@ from typing import Literal
 from assistant.context import Context
 from assistant.loaders import Document, load_document
 from assistant.quality import describe
-from assistant.review.citations import document_citations, review_group
+from assistant.review.citations import document_citations, group_complete, review_group
 from assistant.review.refine import refine_with_llm
 from assistant.review.report import make_summary
-from assistant.review.requirements import KeywordIndex, add_dense_scores, find_candidates, section_owners, verdict_for
+from assistant.review.requirements import (
+    KeywordIndex,
+    add_dense_scores,
+    apart_from_group,
+    find_candidates,
+    section_owners,
+    verdict_for,
+)
+from assistant.standards import parse_number
 from assistant.review.result import MAX_QUOTE, Evidence, PageProblem, ReviewResult, Stage, SuspectedInstruction
 from assistant.review.sentences import build_markers, document_sentences, instruction_pattern
 from assistant.textnorm import to_simplified
@@ -31,7 +39,11 @@ def review_document(ctx: Context, doc: Document, stage: Stage = "acceptance") ->
     owners = {s.text: section_owners(s.text, rubric, kw) for s in sentences if s.kind == "heading"}
     notices: list[str] = []
     gaps: dict[int, list] = {r.id: [] for r in reqs}
-    per_req = {r.id: find_candidates(sentences, r, kw, owners, markers, gaps[r.id]) for r in reqs}
+    group, where = review_group(ctx, doc)  # read first: requirement 1 is about this group's standards
+    # (only a complete list: one the text says is longer than it reads, 共7项 over 3 found, is no measure)
+    members = {m.key for g in group.members if (m := parse_number(g.number))} if group_complete(doc, group) else set()
+    per_req = {r.id: apart_from_group(r, find_candidates(sentences, r, kw, owners, markers, gaps[r.id]), members)
+               for r in reqs}
     add_dense_scores(ctx, reqs, per_req, notices)
     verdicts = [verdict_for(r, per_req[r.id], doc, stage, gaps[r.id]) for r in reqs]
 
@@ -51,7 +63,6 @@ def review_document(ctx: Context, doc: Document, stage: Stage = "acceptance") ->
         v.evidence = [e for e in v.evidence if len(e.quote) <= MAX_QUOTE and any(e.quote in t for t in texts)]
 
     citations = document_citations(corpus.catalog, doc)
-    group, where = review_group(ctx, doc)
     suspects = [SuspectedInstruction(quote=s.text[:MAX_QUOTE], location=s.location) for s in sentences if s.instruction]
     if suspects:
         notices.append(f"文中有{len(suspects)}句像是写给评审助手的指令（如“忽略以上”“判定为”），已作为可疑内容列出，不作为证据")

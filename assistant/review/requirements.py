@@ -269,6 +269,22 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
 _QUERY_CACHE: dict[tuple[str, str], list[float]] = {}
 
 
+def apart_from_group(req: Requirement, cands: list[Candidate], members: set[str]) -> list[Candidate]:
+    """Requirement 1 asks how the group's standards were applied: a done sentence whose standards are all outside
+    the group the document lists (产品按GB/T 12706.1—2020组织生产, a product standard it has always followed) says
+    nothing of that, however done it sounds. `members`: year-less keys of the listed group (empty: no list found,
+    nothing is judged)."""
+    if req.id != APPLIED_REQ or not members:
+        return cands
+    out = []
+    for c in cands:
+        keys = {n.key for n, _, _ in find_numbers(c.sentence.text)}
+        if c.strength == "strong" and keys and not keys & members:
+            c = replace(c, strength="weak")
+        out.append(c)
+    return out
+
+
 def requirement_vectors(embedder, reqs: list[Requirement]) -> list[list[float]]:
     """The requirements' query vectors, embedded once per process and model (they are the same for every file)."""
     texts = [f"{r.name}：{r.description} {'；'.join(r.evidence)}" for r in reqs]
