@@ -19,9 +19,9 @@ from assistant.review.requirements import (
     section_owners,
     verdict_for,
 )
-from assistant.standards import parse_number
 from assistant.review.result import MAX_QUOTE, Evidence, PageProblem, ReviewResult, Stage, SuspectedInstruction
 from assistant.review.sentences import build_markers, document_sentences, instruction_pattern
+from assistant.standards import parse_number
 from assistant.textnorm import to_simplified
 
 # ---- the whole review ---------------------------------------------------------------------------------
