@@ -217,7 +217,32 @@ def _layout_tables(page, text: str) -> str:
         if line:
             cells = _CELL_GAP.split(line)
             rows.append(" | ".join(cells) if len(cells) >= 2 else line)
-    return "\n".join(rows) if rows else text
+    return "\n".join(_rejoin_wrapped_cells(rows)) if rows else text
+
+
+_WRAP_TAIL = 20  # characters: the rest of a cell wrapped onto its own line is short
+_CAPTION = re.compile(r"^\s*(?:表|图|附)\s*[\d一二三四五六七八九十]")  # 表2 推广活动一览表: the next table's caption
+_DATE_CELL = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?(?:底|前|末)?|[\d.,%\s]+")
+
+
+def _rejoin_wrapped_cells(rows: list[str]) -> list[str]:
+    """A cell too long for its column wraps onto a line of its own between two rows ("…覆盖12个 | 2026年9月",
+    "品种", "GB/T 25485…"): that line is the rest of the row's longest cell, not a paragraph that splits the table."""
+    out: list[str] = []
+    for k, line in enumerate(rows):
+        sandwiched = (out and " | " in out[-1] and k + 1 < len(rows) and " | " in rows[k + 1] and " | " not in line
+                      and len(line) <= _WRAP_TAIL and not line.endswith(_PARAGRAPH_END)
+                      and line_kind(line) == "paragraph" and not _CAPTION.match(line))
+        if sandwiched:
+            cells = out[-1].split(" | ")
+            # a number or a date fits its column; the text cell is the one that wrapped
+            text = [i for i, c in enumerate(cells) if not find_numbers(c) and not _DATE_CELL.fullmatch(c.strip())]
+            longest = max(text or range(len(cells)), key=lambda i: len(cells[i]))
+            cells[longest] += line
+            out[-1] = " | ".join(cells)
+        else:
+            out.append(line)
+    return out
 
 
 _DIGITS = re.compile(r"\d+")

@@ -763,3 +763,27 @@ def test_a_product_standard_outside_the_listed_group_is_no_application_of_it(fak
     verdicts = {r.id: r.status for r in review_file(fake_ctx, make_document(tmp_path / "b.docx", [intro, group, done]),
                                                     "acceptance").requirements}
     assert verdicts[1] == "covered", verdicts
+
+
+def test_a_plan_table_per_member_with_wrapped_cells_is_planned_and_a_denied_deliverable_missing(
+        fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev6.yaml rd8-06, in new words: an application drawn glyph by glyph whose plan table
+    (标准编号 | 实施内容 | 计划时间) wraps long cells onto lines of their own; each wrap is the rest of its row's text
+    cell, the rows keep their header, and a row per member with what and when is a concrete plan. "本项目不涉及标准
+    修订和新标准立项" denies the deliverable itself: missing, not planned."""
+    from assistant.evaluation.review import independent_builder
+
+    recipe = {"id": "plan-table", "stage": "application", "format": "pdf", "producer": "reportlab-per-char",
+              "title": "某制药企业标准应用试点申报书", "blocks": [
+                  {"heading": "二、标准群实施计划"},
+                  {"table": {"header": ["标准编号", "实施内容", "计划时间"], "rows": [
+                      ["GB/T 19892.4—2022", "电子批生产记录系统建设，覆盖全部固体制剂品种和全部包装线", "2026年9月"],
+                      ["GB/T 25485—2010", "MES功能规划与建设", "2026年12月"],
+                      ["GB/T 42029—2022", "与原料药供应商之间的工业数据空间建设及数据交换", "2027年6月"],
+                      ["GB/T 34945—2017", "工艺数据溯源描述", "2027年3月"]]}},
+                  {"heading": "三、标准修订与立项建议"},
+                  {"paragraph": "本项目不涉及标准修订和新标准立项。"}]}
+    result = review_file(fake_ctx, independent_builder()(recipe, tmp_path), "application")
+    verdicts = {r.id: r.status for r in result.requirements}
+    assert verdicts[1] == "planned" and verdicts[2] == "missing", verdicts
+    assert {"GB/T 19892.4—2022", "GB/T 42029—2022"} <= {c.normalized for c in result.citations}

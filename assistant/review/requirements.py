@@ -361,7 +361,7 @@ def concrete_plans(req: Requirement, cands: list[Candidate]) -> list[Candidate]:
     # A standard's number names what ("拟对GB/T 19892.1提出在印染行业应用的修订建议").
     return [c for c in cands if c.status == "promise" and c.sentence.kind != "heading"
             and (_CONCRETE.search(c.sentence.text) or find_numbers(c.sentence.text))
-            and senses.speaks_of_deliverable(c.sentence.text)]
+            and senses.speaks_of_deliverable(_evidence_text(c.sentence))]
 
 
 _SCHEDULED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月?\s*(?:[—–~～-]{1,2}|至)\s*(?:(?:19|20)\d{2}\s*年)?\s*\d{1,2}\s*月"
