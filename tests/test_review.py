@@ -787,3 +787,24 @@ def test_a_plan_table_per_member_with_wrapped_cells_is_planned_and_a_denied_deli
     verdicts = {r.id: r.status for r in result.requirements}
     assert verdicts[1] == "planned" and verdicts[2] == "missing", verdicts
     assert {"GB/T 19892.4—2022", "GB/T 42029—2022"} <= {c.normalized for c in result.citations}
+
+
+def test_a_bought_guide_is_missing_even_beside_a_scanned_page_and_a_convened_meeting_is_done(
+        fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev6.yaml rd8-02, in new words: "为规范试点实施，购买了某协会发布的《…指南》并遵照执行" is
+    someone else's guide (为规范 is a verb, not a 规范 the pilot formed); read, it answers requirement 3 as missing,
+    even though another page is a scan and the section's heading names the deliverable. "2025年9月，集团召开…现场会，
+    面向省内中小企业介绍…标准应用做法" reports a promotion held."""
+    from assistant.evaluation.review import independent_builder
+
+    recipe = {"id": "bought", "stage": "acceptance", "format": "pdf", "producer": "wps", "title": "某集团验收报告",
+              "blocks": [
+                  {"heading": "一、标准群应用情况"},
+                  {"paragraph": "按GB/T 23331—2020建立能源管理体系，吨熟料综合能耗由112千克标准煤降至104千克标准煤。"},
+                  {"heading": "四、实施指南"},
+                  {"paragraph": "为规范试点实施，集团购买了某行业协会发布的《水泥工厂智能化建设指南》，并在建设中遵照执行。"},
+                  {"heading": "五、经验推广"},
+                  {"paragraph": "2025年9月，集团召开全省水泥行业标准应用现场会，面向省内16家中小水泥企业介绍能源计量的标准应用做法。"},
+                  {"scanned_page": ["附件 标准修订建议函", "（盖章）"]}]}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
+    assert verdicts[3] == "missing" and verdicts[4] == "covered", verdicts

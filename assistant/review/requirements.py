@@ -462,7 +462,7 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     elif (plans or strong) and not missing_parts(req, stated + plans) and stage == "application":
         status = "planned"
         chosen = sorted(strong + plans, key=lambda c: -c.rank)
-    elif doc.unreadable and not any(kind == "negated" for _, kind in gaps) and not (
+    elif doc.unreadable and not any(kind == "negated" for _, kind in gaps) and not friends and not (
             text and any(kind == "false_friend" for _, kind in gaps)) and (
             all(_points_unread(c.sentence.text, doc) or not _about(req, c) for c in read)):
         # (An admission in the readable text, 暂未开展…推广, answers the question whatever the unread pages hold;
@@ -470,7 +470,9 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         # Nothing in the readable text, or only a pointer to an annex: the evidence may sit on the pages that
         # could not be read.
         status, chosen = "unreadable", []
-    elif _partial(req, [c for c in cands if not _POINTER.search(c.sentence.text)]):
+    # (when the section's text was read and found a false friend, its heading alone is no partial evidence either)
+    elif _partial(req, [c for c in cands if not _POINTER.search(c.sentence.text)
+                        and not (friends and c.sentence.kind == "heading")]):
         # (A contents line or a pointer to an annex that is not there, all pages read, is no evidence: 五、案例（第3页）.)
         status = "partial"
         chosen = sorted(cands, key=lambda c: -c.rank)
