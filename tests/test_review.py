@@ -808,3 +808,25 @@ def test_a_bought_guide_is_missing_even_beside_a_scanned_page_and_a_convened_mee
                   {"scanned_page": ["附件 标准修订建议函", "（盖章）"]}]}
     verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
     assert verdicts[3] == "missing" and verdicts[4] == "covered", verdicts
+
+
+def test_an_exhortation_is_no_plan_and_a_rollout_on_own_lines_leaves_an_unread_page_open(fake_ctx: Context,
+                                                                                         tmp_path: Path) -> None:
+    """evals/review_dev6.yaml rd8-04 and rd8-08, in new words: "鼓励会员企业…积极形成案例" exhorts, it plans
+    nothing (partial at application). "将…经验逐步推广到本厂二期生产线" is no promotion to other enterprises; said
+    outside the promotion section while that section's page is unreadable, the verdict stays 无法判断."""
+    path = make_document(tmp_path / "app.docx", [("六、案例", ["鼓励会员企业总结标准应用经验，积极形成案例。"])])
+    assert {r.id: r.status for r in review_file(fake_ctx, path, "application").requirements}[5] == "partial"
+    from assistant.evaluation.review import independent_builder
+
+    recipe = {"id": "own-lines", "stage": "acceptance", "format": "pdf", "producer": "libreoffice",
+              "title": "某轮胎企业验收报告", "blocks": [
+                  {"heading": "一、标准群应用情况"},
+                  {"paragraph": "按GB/T 37393—2019完成硫化车间数字化改造，硫化工序一次合格率由97.1%提高到99.0%。"},
+                  {"page_break": True}, {"heading": "四、推广情况"},
+                  {"paragraph": "2025年6月，协会组织省内12家中小轮胎企业到公司现场观摩。"},
+                  {"page_break": True}, {"heading": "六、下一步工作"},
+                  {"paragraph": "联合体将把硫化工序数据采集的经验逐步推广到本厂二期生产线。"}],
+              "corrupt_text_layer": {"mode": "pua", "pages": [2]}}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
+    assert verdicts[4] == "unreadable", verdicts

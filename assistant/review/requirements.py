@@ -372,6 +372,14 @@ _POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附|上文|前文)|
                       r"|^\s*附件\s*\d*\s*[：:]")
 
 
+def _answers(req: Requirement, false_friend: Sentence, doc: Document) -> bool:
+    """Does readable text found to be a false friend answer the requirement? When pages could not be read, only
+    under the requirement's own heading (五、经验推广: 参加展会…); one elsewhere (page 4's 推广到本厂另一条生产线) says
+    nothing of what the unread page holds. Requirement 1's false friend, a bare member list, answers wherever it is."""
+    return (not doc.unreadable or req.id == APPLIED_REQ
+            or any(h in section for section in false_friend.sections for h in req.headings))
+
+
 def _points_unread(text: str, doc: Document) -> bool:
     """A pointer whose target may be what could not be read: 见附件3, or a page named that is unreadable. A contents
     line that names a page that was read (六、案例（第2页）) points at text that answers for itself."""
@@ -437,7 +445,10 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     kept = [c for c in cands if not (senses.false_friend is not None
                                      and senses.false_friend.search(nfkc(_evidence_text(c.sentence)))
                                      and not senses.speaks_of_deliverable(_evidence_text(c.sentence)))]
-    friends, cands = len(cands) > len(kept), kept
+    # A false friend in the requirement's own section answers it (四、实施指南: 购买了…指南); one elsewhere (推广到本厂
+    #另一条生产线, on page 4) says nothing of what an unread page may hold.
+    friends = any(c.in_section for c in cands if c not in kept) or (len(cands) > len(kept) and not doc.unreadable)
+    cands = kept
     read = [c for c in cands if c.sentence.kind != "heading"]  # before headings and pointers may be set aside
     if cands and all(c.sentence.kind == "heading" or _POINTER.search(c.sentence.text) for c in cands) and (
             friends or any(k == "false_friend" for _, k in gaps)):
@@ -463,7 +474,7 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         status = "planned"
         chosen = sorted(strong + plans, key=lambda c: -c.rank)
     elif doc.unreadable and not any(kind == "negated" for _, kind in gaps) and not friends and not (
-            text and any(kind == "false_friend" for _, kind in gaps)) and (
+            text and any(kind == "false_friend" and _answers(req, g, doc) for g, kind in gaps)) and (
             all(_points_unread(c.sentence.text, doc) or not _about(req, c) for c in read)):
         # (An admission in the readable text, 暂未开展…推广, answers the question whatever the unread pages hold;
         # so does readable text that was read and found to be only a false friend, such as a bare member list.)
