@@ -830,3 +830,13 @@ def test_an_exhortation_is_no_plan_and_a_rollout_on_own_lines_leaves_an_unread_p
               "corrupt_text_layer": {"mode": "pua", "pages": [2]}}
     verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
     assert verdicts[4] == "unreadable", verdicts
+
+
+def test_revising_an_own_enterprise_standard_is_no_new_standard_proposal(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev4.yaml rd6-12, in new words: "已完成企业标准Q/…的修订" names a level, but it revises an
+    existing enterprise standard; it is not the 新标准立项建议 half, so with a national revision suggestion alone
+    requirement 2 is partial, not covered."""
+    path = make_document(tmp_path / "a.docx", [("三、标准修订与立项建议", [
+        "2025年8月已向全国工业过程测量控制和自动化标准化技术委员会提交GB/T 25485—2010的修订建议（补充电梯行业应用示例）。",
+        "2025年9月已完成企业标准Q/HZTH 003—2023《电梯远程监测终端技术条件》的修订。"])])
+    assert {r.id: r.status for r in review_file(fake_ctx, path).requirements}[2] == "partial"
