@@ -295,6 +295,15 @@ def test_a_degree_only_claim_beside_another_indicators_figures_is_still_one(ctx)
     assert vague == ["大幅降低"], vague
 
 
+def test_an_energy_result_without_its_before_lacks_a_basis(ctx):
+    """evals/polish_dev5.yaml p5-04, in new words: "吨钢综合能耗降至548千克标准煤" says where it ended, not from
+    where; with its before (由571千克标准煤降至548千克标准煤) it is based."""
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["2024年吨钢综合能耗降至548千克标准煤。", "吨焦工序能耗由2022年的118 kgce降至2024年的109 kgce。"]
+    unbased = [i.message for i in check_text(ctx, as_text(s)).issues if "figure_no_baseline" in (i.kinds or ())]
+    assert len(unbased) == 1 and "548" in unbased[0], unbased
+
+
 def test_a_before_after_row_of_bare_numbers_lacks_its_unit(ctx):
     """evals/polish_dev5.yaml p5-07, in new words: under 指标 | 试点前 | 试点后 with no 单位 column, a row of bare
     numbers (换模时间 | 75 | 40) has no unit; a grade (成熟度等级 | 2 | 3) needs none, nor a row whose cells

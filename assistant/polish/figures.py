@@ -103,7 +103,7 @@ def _value(number: str) -> float:
 _VERBS = "提升|提高|降低|下降|缩短|减少|增加|增长|节约|节省|压缩|缩减|上升|减低|降幅|增幅|降至|降到|升至|升到"
 _CHANGE = re.compile(
     rf"(?P<verb>{_VERBS})(?:了)?(?P<obj>(?![至到为])[\u4e00-\u9fff]{{1,8}}?(?=约|近|超过|逾|\d))?(?:至|到|为)?(?:约|近|超过|逾|达)?\s*"
-    rf"(?P<num>{_NUM})\s*(?P<unit>[%％‰]|个百分点|倍|个?工作日|天|小时|分钟)(?![\u4e00-\u9fff]{0,2}[至到]\s*\d)")  # obj: 降低生产成本15% names its metric after the verb
+    rf"(?P<num>{_NUM})\s*(?P<unit>[%％‰]|个百分点|倍|个?工作日|天|小时|分钟|kgce|tce|千克标准煤|吨标准煤|kWh|千瓦时|立方米)(?![\u4e00-\u9fff]{0,2}[至到]\s*\d)")  # obj: 降低生产成本15% names its metric after the verb
 _NO_UNIT = re.compile(rf"(?:{_VERBS}|达到|达)[\u4e00-\u9fff]{{0,6}}?\s*(?P<num>{_NUM})(?![\d.]|,\d{{3}})")
 # "合格率为99.5": a value stated of a rate, time or amount, with no unit after it
 _NO_UNIT_STATE = re.compile(r"(?:率|量|值|时间|周期|成本|效率|能耗|产能|产值|次数|天数|工时)(?:为|是|保持在|控制在|稳定在)"
