@@ -304,6 +304,29 @@ def test_an_energy_result_without_its_before_lacks_a_basis(ctx):
     assert len(unbased) == 1 and "548" in unbased[0], unbased
 
 
+def test_a_rate_stated_as_reached_lacks_a_basis_and_more_headings_and_wording(ctx):
+    """evals/polish_dev6.yaml, in new words: in 应用成效 "焊缝一次合格率达到98.7%" with no before anywhere lacks a
+    basis (with 由96.1%提高到98.7% elsewhere, or a year compared in the sentence, it has one); headings with an
+    English aside (二、标准群构成（Standards Cluster）), 推进举措 and a plain 我们用的标准 are sections; 跃居…首位,
+    订购请扫描二维码 and 经济效益十分显著 are claims."""
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["焊缝一次合格率达到98.7%。", "2024年与2022年相比，返修率控制在0.8%。"]
+    unbased = [i.quote for i in check_text(ctx, as_text(s)).issues if "figure_no_baseline" in (i.kinds or ())]
+    assert unbased == ["焊缝一次合格率达到98.7%"], unbased
+    s["一、项目概况"] = s["一、项目概况"] + ["焊缝一次合格率由96.1%提高到98.7%。"]
+    assert not [i for i in check_text(ctx, as_text(s)).issues if "figure_no_baseline" in (i.kinds or ())]
+    c = clean_sections(ctx)
+    renamed = {"一、项目概况": c["一、项目概况"], "二、标准群构成（Standards Cluster）": c["二、标准群构成"],
+               "三、推进举措": c["三、实施路径"], "四、应用成效": c["四、应用成效"],
+               "五、推广经验": c["五、推广经验"] + ["客户智能化水平已跃居国内行业首位，经济效益十分显著。产品订购请扫描下方二维码。"]}
+    issues = check_text(ctx, as_text(renamed)).issues
+    assert not [i.message for i in issues if i.rule == "sections"], [i.message for i in issues]
+    kinds = {k for i in issues for k in (i.kinds or ())}
+    assert {"wording:ranking", "wording:unverifiable", "wording:sales_contact"} <= kinds, kinds
+    plain = {("二、我们用的标准" if k.startswith("二") else k): v for k, v in c.items()}
+    assert not [i.message for i in check_text(ctx, as_text(plain)).issues if "missing_section" in (i.kinds or ())]
+
+
 def test_a_before_after_row_of_bare_numbers_lacks_its_unit(ctx):
     """evals/polish_dev5.yaml p5-07, in new words: under 指标 | 试点前 | 试点后 with no 单位 column, a row of bare
     numbers (换模时间 | 75 | 40) has no unit; a grade (成熟度等级 | 2 | 3) needs none, nor a row whose cells

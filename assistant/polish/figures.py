@@ -51,6 +51,18 @@ def check_figures(ck: _Checker) -> None:
                        f"写明指标、基准与结果，如“{target}由改造前的××{m.group('verb')}至××"
                        f"（{m.group('verb')}{m.group('num')}{m.group('unit')}）”，或注明“较改造前”“同比”等基准",
                        (si, pi, at), ("figure_no_baseline",), said)
+            if sec.name == "应用成效":  # a result stated as a level (合格率达到99.2%) with no before anywhere
+                for m in _RATE_STATE.finditer(sent):
+                    at = sent_start + m.start("ind")
+                    key = _indicator_key(m.group("ind"))
+                    if any(s <= at < e for s, e in std_spans) or aliases.get(key, key) in stated or basis_next \
+                            or basis_row or _BASIS.search(sent) or _YEARS.search(sent) \
+                            or (sec.heading is not None and _BASIS.search(sec.written)):
+                        continue
+                    said = m.group(0).strip()
+                    ck.add("figures", sec.label, ck.where(sec, para, at), f"“{said}”没有说明对比基准（由多少到多少，或较何时）",
+                           f"写明改造前的数值和统计期，如“{m.group('ind')}由改造前的××%提高到{m.group('num')}%（较2022年）”",
+                           (si, pi, at), ("figure_no_baseline",), said)
             unitless: set[int] = set()
             for m in [*_NO_UNIT.finditer(sent), *_NO_UNIT_STATE.finditer(sent), *_BARE_NUMBER.finditer(sent),
                       *_ARROW_NO_UNIT.finditer(sent)]:
@@ -221,6 +233,11 @@ def _vague_claim(sentence: str, std_spans: list[tuple[int, int]]):
             or any(True for _ in _zh_figures(rest)):
         return None
     return m
+
+
+# A rate stated as the level reached (叶片型面检测合格率达到99.2%): a result, whose before the reader is not told.
+_RATE_STATE = re.compile(rf"(?P<ind>[\u4e00-\u9fffA-Za-z]{{1,12}}率)(?:达到|达|控制在|保持在|稳定在)了?\s*"
+                         rf"(?P<num>{_NUM})\s*[%％]")
 
 
 # A clause that only gives the basis of the one before: "较改造前提高15个百分点" (no metric of its own).

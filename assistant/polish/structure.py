@@ -87,9 +87,12 @@ def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
         s = re.sub(r"^[A-Za-z][A-Za-z&/,.-]*(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff）)])[A-Za-z][A-Za-z&/,.-]*$", "", s)
     if s in names:
         return names[s]
-    bare = re.sub(r"[（(][^（）()]{0,12}[）)]$", "", s)  # 标准群（共7项）
+    bare = re.sub(r"[（(](?:[^（）()]{0,12}|[A-Za-z0-9&/,.'-]{1,40})[）)]$", "", s)  # 标准群（共7项）, （Standards Cluster）
     if EXACT + bare in names or bare in names:
         return names.get(EXACT + bare) or names[bare]
+    said = _SLIDE.sub("", _strip_heading(text))  # an exact name written with its 的 (我们用的标准)
+    if EXACT + said in names:
+        return names[EXACT + said]
     aside = re.search(r"[（(]([^（）()]{2,12})[）)]$", s)  # 用的标准（标准群）: the aside names the section
     if aside and (EXACT + aside.group(1) in names or aside.group(1) in names):
         return names.get(EXACT + aside.group(1)) or names[aside.group(1)]
