@@ -840,3 +840,11 @@ def test_revising_an_own_enterprise_standard_is_no_new_standard_proposal(fake_ct
         "2025年8月已向全国工业过程测量控制和自动化标准化技术委员会提交GB/T 25485—2010的修订建议（补充电梯行业应用示例）。",
         "2025年9月已完成企业标准Q/HZTH 003—2023《电梯远程监测终端技术条件》的修订。"])])
     assert {r.id: r.status for r in review_file(fake_ctx, path).requirements}[2] == "partial"
+
+
+def test_plain_spoken_admissions_are_negations(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev7.yaml rd9-02, in new words: "国家标准、行业标准我们没提修订意见；新标准的立项建议也没弄" is
+    an admission, so requirement 2 is missing, not partial."""
+    path = make_document(tmp_path / "a.docx", [("标准修订和立项建议", [
+        "这一块我们做得少。国家标准、行业标准我们厂小，没提修订意见；新标准的立项建议也没弄。"])])
+    assert {r.id: r.status for r in review_file(fake_ctx, path).requirements}[2] == "missing"

@@ -481,9 +481,10 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         # Nothing in the readable text, or only a pointer to an annex: the evidence may sit on the pages that
         # could not be read.
         status, chosen = "unreadable", []
-    # (when the section's text was read and found a false friend, its heading alone is no partial evidence either)
+    # (when the section's text was read and found a false friend or an admission, its heading alone is no partial
+    # evidence either)
     elif _partial(req, [c for c in cands if not _POINTER.search(c.sentence.text)
-                        and not (friends and c.sentence.kind == "heading")]):
+                        and not ((friends or any(k == "negated" for _, k in gaps)) and c.sentence.kind == "heading")]):
         # (A contents line or a pointer to an annex that is not there, all pages read, is no evidence: 五、案例（第3页）.)
         status = "partial"
         chosen = sorted(cands, key=lambda c: -c.rank)
