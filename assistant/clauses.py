@@ -74,6 +74,9 @@ _CORRECTED = re.compile(r"^(?:原来说的|本来想说的?|之前说的|上次�
 # The thing a settling line points back to (烘缸那块…, 熔铸车间那部分…): a demonstrative says it was named before;
 # a plain subject (ERP是2019年上线的) may be new, so it settles only itself.
 _TOPIC = re.compile(r"^(?P<topic>[\u4e00-\u9fffA-Za-z]{2,8}?)(?:那块|那个|那边|这块|那部分|这部分|那件事)")
+# Things listed back by a demonstrative (上述能源、绿色工厂两块内容…, 以上MES和WMS两项…): named before, all of them.
+_ABOVE = re.compile(r"^(?:上述|以上|前述|前面(?:说的|提到的)?)(?P<topics>[\u4e00-\u9fffA-Za-z、和与及]{2,24}?)"
+                    r"(?:两块|三块|几块|两项|三项|几项|两部分|这些|内容|部分|工作)")
 _SENTENCE_END = "。！？!?\n"
 _SEGMENT_START = "；;\n。！？!?：:"
 
@@ -269,6 +272,10 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
         topic = _TOPIC.match(c.text.strip()) if c.stance == "settled" else None
         if topic:
             _settle_mentions(clauses[:k], topic.group("topic"))
+        listed = _ABOVE.match(c.text.strip()) if c.stance == "settled" else None
+        for name in re.split(r"[、和与及]", listed.group("topics")) if listed else ():
+            if len(name) >= 2:  # 上述能源、绿色工厂两块内容本次不再纳入: each thing named before is out
+                _settle_mentions(clauses[:k], name)
     # Under a correction (补充：, 更正：) an item that is settled drops what was said of the same thing before it.
     fix_at = next((k for k, c in enumerate(clauses) if c.heading and cues.corrections.search(c.text)), None)
     if fix_at is not None:

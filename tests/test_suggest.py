@@ -647,3 +647,18 @@ def test_what_a_plant_does_not_make_and_english_out_of_scope_open_nothing(real_c
     a = analyse_scenario(real_ctx, "We run a motor plant in Ningbo. Scope: a digital twin of the winding line and "
                                    "energy monitoring. Our MES went live in 2022 and is out of scope.")
     assert "MES" in a.set_aside and "mes" not in [n.need_id for n in a.needs], (a.set_aside, a.needs)
+
+
+def test_things_listed_back_as_out_a_vision_kit_not_built_and_a_bar_chain(real_ctx):
+    """evals/suggest_dev7.yaml s9-07, s9-11, s9-16, in new words: "上述能源、绿色工厂两块内容本次不再纳入" sets
+    aside every earlier mention of both; a supplier's vision kit "本次不单独建设" is no need; "也不造机器人" denies
+    robots; a chain of bars that brews nothing (酒馆连锁…不生产啤酒) is outside manufacturing."""
+    a = analyse_scenario(real_ctx, "2020年建成能源管控中心并通过能源管理体系认证；2022年获评绿色工厂。灌装线的液位检测为设备商"
+                                   "随机配套的视觉检测装置，本次不单独建设。上述能源、绿色工厂两块内容本次不再纳入。本次计划建设"
+                                   "糖化、发酵的批次配方管理和电子批记录。")
+    ids = [n.need_id for n in a.needs]
+    assert "energy_management" not in ids and "machine_vision" not in ids and "batch_process" in ids, ids
+    a = analyse_scenario(real_ctx, "我们是磁材产业平台运营方，计划为企业提供SaaS排产应用。这些企业本身不生产电机，也不造机器人。")
+    assert "industrial_robot" not in [n.need_id for n in a.needs]
+    a = analyse_scenario(real_ctx, "我们是一家咖啡店连锁品牌，有30家门店，自己不生产咖啡豆，想做会员系统和中央仓配送。")
+    assert a.outside, a.outside
