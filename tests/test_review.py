@@ -848,3 +848,21 @@ def test_plain_spoken_admissions_are_negations(fake_ctx: Context, tmp_path: Path
     path = make_document(tmp_path / "a.docx", [("标准修订和立项建议", [
         "这一块我们做得少。国家标准、行业标准我们厂小，没提修订意见；新标准的立项建议也没弄。"])])
     assert {r.id: r.status for r in review_file(fake_ctx, path).requirements}[2] == "missing"
+
+
+def test_a_qa_report_an_admission_with_a_promise_and_the_applicants_own_smes(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev7.yaml, in new words: in a report that answers the five items as questions, a question
+    (问4：是否…推广了试点经验？) heads its answer and is no evidence itself; at acceptance "暂未对外推广" under the
+    promotion heading with only a promise beside it is missing; "其中中小企业6家" describes the applicants."""
+    qa = make_document(tmp_path / "qa.docx", [("考核问答", [
+        "问2：是否提出了国家、行业标准的修订建议和新的标准立项建议？", "答：本项目不涉及标准修订。",
+        "问4：是否面向中小企业和同行业推广了试点经验？",
+        "答：是。同年10月，为3家中小精酿企业免费提供批控制处方模板，并派工程师到厂现场指导。"])])
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, qa).requirements}
+    assert verdicts[2] == "missing" and verdicts[4] == "covered", verdicts
+    promise = make_document(tmp_path / "p.docx", [("五、试点经验推广情况", [
+        "受保密要求限制，本项目试点经验暂未对外推广。", "公司拟于2026年上半年通过行业协会面向中小企业开展经验交流。"])])
+    assert {r.id: r.status for r in review_file(fake_ctx, promise).requirements}[4] == "missing"
+    own = make_document(tmp_path / "o.docx", [("五、推广计划", [
+        "8家企业均为园区入驻的玻璃深加工企业，其中中小企业6家。"])])
+    assert {r.id: r.status for r in review_file(fake_ctx, own, "application").requirements}[4] != "covered"

@@ -196,6 +196,8 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
     for s in sentences:
         if s.instruction:  # a sentence addressed to the assistant is never evidence (issue 20)
             continue
+        if s.kind != "table_row" and s.text.rstrip().endswith(("？", "?")):
+            continue  # 问2：是否提出了…修订建议？: a question, however it names the deliverable
         owned = [owners.get(h, set()) for h in s.sections]
         in_section = any(req.id in o for o in owned)
         elsewhere = not in_section and any(o for o in owned)
@@ -464,12 +466,18 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     text = [c for c in cands if c.sentence.kind != "heading"]
     # "…已盖章报送，报送函扫描件附后" with that page unread: the done sentence only points at what cannot be read.
     pointer_only = bool(strong) and doc.unreadable and all(_points_unread(c.sentence.text, doc) for c in strong)
+    # At acceptance an admission under the requirement's own heading (五、推广：…暂未对外推广) with nothing done beside
+    # it is missing, whatever is promised next.
+    admitted = stage == "acceptance" and not strong and any(
+        kind == "negated" and any(h in section for section in g.sections for h in req.headings) for g, kind in gaps)
     if pointer_only and not any(kind == "negated" for _, kind in gaps):
         status: Status = "unreadable"
         chosen = []
     elif strong and not thin and not lacking:
         status = "covered"
         chosen = sorted(strong, key=lambda c: -c.rank)
+    elif admitted:
+        status, chosen = "missing", []
     elif (plans or strong) and not missing_parts(req, stated + plans) and stage == "application":
         status = "planned"
         chosen = sorted(strong + plans, key=lambda c: -c.rank)

@@ -159,6 +159,14 @@ def heading_like(block, announces, markers: Markers) -> bool:
             and announces(text))
 
 
+def _question(block, announces) -> bool:
+    """A question that names a requirement (问4：是否面向中小企业和同行业推广了试点经验？): in a Q&A report it heads
+    its answer, which then belongs to that requirement; it is never evidence itself."""
+    text = block.text.strip()
+    return (block.kind == "paragraph" and len(text) <= 60 and text.endswith(("？", "?")) and announces is not None
+            and bool(announces(text)))
+
+
 def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern | None = None,
                        announces=None) -> list[Sentence]:
     """`announces(text)`: does a short line name a requirement's section (then it is read as a heading)?"""
@@ -167,7 +175,7 @@ def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern
     headers = table_headers(doc)
     for i, block in enumerate(doc.blocks):
         text = block.text
-        if block.kind == "heading" or heading_like(block, announces, markers):
+        if block.kind == "heading" or heading_like(block, announces, markers) or _question(block, announces):
             # A style level only orders headings without outline markers ("附：…" styled Heading 2 after a typed
             # "四、…" is not inside it: the two scales do not compare).
             untyped_parent = bool(stack) and not HEADING_RE.match(stack[-1][1])
