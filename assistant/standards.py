@@ -513,7 +513,7 @@ def check_number(catalog: Catalog, number: StdNumber, title: str | None) -> tupl
 
 
 def series_note(catalog: Catalog, number: StdNumber) -> str:
-    """What a series stem stands for: 系列标准，目录收录 GB/T 19892.1—2005、GB/T 19892.2—2007 等 3 个部分."""
+    """What a series stem stands for: 系列标准，目录收录 GB/T 19892.1—2005、GB/T 19892.2—2007、… 等 4 个部分."""
     parts = catalog.parts(number)
     shown = "、".join(p.number for p in parts[:3])
     return f"系列标准，目录收录 {shown}" + (f" 等 {len(parts)} 个部分" if len(parts) > 3 else "")

@@ -83,8 +83,8 @@ _SPACED_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\s+(?![家台个人次年
                             r"(?=[\u4e00-\u9fff])")
 
 
-# An appendix's title ("附：项目组织架构与人员", "附件2 推广活动一览表"): what follows belongs to the appendix, not to the
-# section before it.
+# An appendix's title ("附：项目组织架构与人员", "附件2 推广活动一览表"): what follows belongs to the appendix,
+# not to the section before it.
 _APPENDIX = re.compile(r"^\s*(?:附件\s*\d{0,2}|附表\s*\d{0,2}|附录\s*[A-Z\d]?|附)\s*[：:、．.\s]\s*(?=[\u4e00-\u9fff])")
 
 

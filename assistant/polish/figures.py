@@ -60,7 +60,8 @@ def check_figures(ck: _Checker) -> None:
                             or (sec.heading is not None and _BASIS.search(sec.written)):
                         continue
                     said = m.group(0).strip()
-                    ck.add("figures", sec.label, ck.where(sec, para, at), f"“{said}”没有说明对比基准（由多少到多少，或较何时）",
+                    ck.add("figures", sec.label, ck.where(sec, para, at),
+                           f"“{said}”没有说明对比基准（由多少到多少，或较何时）",
                            f"写明改造前的数值和统计期，如“{m.group('ind')}由改造前的××%提高到{m.group('num')}%（较2022年）”",
                            (si, pi, at), ("figure_no_baseline",), said)
             unitless: set[int] = set()

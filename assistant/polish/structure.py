@@ -87,7 +87,8 @@ def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
         s = re.sub(r"^[A-Za-z][A-Za-z&/,.-]*(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff）)])[A-Za-z][A-Za-z&/,.-]*$", "", s)
     if s in names:
         return names[s]
-    bare = re.sub(r"[（(](?:[^（）()]{0,12}|[A-Za-z0-9&/,.'-]{1,40})[）)]$", "", s)  # 标准群（共7项）, （Standards Cluster）
+    # 标准群（共7项）, 标准群构成（Standards Cluster）: an aside is no part of the name
+    bare = re.sub(r"[（(](?:[^（）()]{0,12}|[A-Za-z0-9&/,.'-]{1,40})[）)]$", "", s)
     if EXACT + bare in names or bare in names:
         return names.get(EXACT + bare) or names[bare]
     said = _SLIDE.sub("", _strip_heading(text))  # an exact name written with its 的 (我们用的标准)

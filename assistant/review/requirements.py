@@ -378,8 +378,12 @@ def _answers(req: Requirement, false_friend: Sentence, doc: Document) -> bool:
     """Does readable text found to be a false friend answer the requirement? When pages could not be read, only
     under the requirement's own heading (五、经验推广: 参加展会…); one elsewhere (page 4's 推广到本厂另一条生产线) says
     nothing of what the unread page holds. Requirement 1's false friend, a bare member list, answers wherever it is."""
-    return (not doc.unreadable or req.id == APPLIED_REQ
-            or any(h in section for section in false_friend.sections for h in req.headings))
+    return not doc.unreadable or req.id == APPLIED_REQ or _under_own_heading(req, false_friend)
+
+
+def _under_own_heading(req: Requirement, s: Sentence) -> bool:
+    """The sentence stands under a heading that names this requirement (五、经验推广 for promotion)."""
+    return any(h in section for section in s.sections for h in req.headings)
 
 
 def _points_unread(text: str, doc: Document) -> bool:
@@ -448,7 +452,7 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
                                      and senses.false_friend.search(nfkc(_evidence_text(c.sentence)))
                                      and not senses.speaks_of_deliverable(_evidence_text(c.sentence)))]
     # A false friend in the requirement's own section answers it (四、实施指南: 购买了…指南); one elsewhere (推广到本厂
-    #另一条生产线, on page 4) says nothing of what an unread page may hold.
+    # 另一条生产线, on page 4) says nothing of what an unread page may hold.
     friends = any(c.in_section for c in cands if c not in kept) or (len(cands) > len(kept) and not doc.unreadable)
     cands = kept
     read = [c for c in cands if c.sentence.kind != "heading"]  # before headings and pointers may be set aside
@@ -468,8 +472,8 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     pointer_only = bool(strong) and doc.unreadable and all(_points_unread(c.sentence.text, doc) for c in strong)
     # At acceptance an admission under the requirement's own heading (五、推广：…暂未对外推广) with nothing done beside
     # it is missing, whatever is promised next.
-    admitted = stage == "acceptance" and not strong and any(
-        kind == "negated" and any(h in section for section in g.sections for h in req.headings) for g, kind in gaps)
+    admitted = stage == "acceptance" and not strong and any(kind == "negated" and _under_own_heading(req, g)
+                                                            for g, kind in gaps)
     if pointer_only and not any(kind == "negated" for _, kind in gaps):
         status: Status = "unreadable"
         chosen = []
