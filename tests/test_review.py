@@ -866,3 +866,18 @@ def test_a_qa_report_an_admission_with_a_promise_and_the_applicants_own_smes(fak
     own = make_document(tmp_path / "o.docx", [("五、推广计划", [
         "8家企业均为园区入驻的玻璃深加工企业，其中中小企业6家。"])])
     assert {r.id: r.status for r in review_file(fake_ctx, own, "application").requirements}[4] != "covered"
+
+
+def test_a_member_list_with_titles_is_partial_at_application_and_a_vague_industry_rollout_partial(
+        fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev7.yaml rd9-11, in new words: "本项目拟应用的标准群由以下5项标准组成：GB/T 20720.1—2019《企业
+    控制系统集成…》…" lists members; a standard's own title (…系统…) says nothing of applying it, so at application it
+    is partial, not planned. "试点取得成效后，适时在行业内推广" is a vague promise of promotion: partial, not missing."""
+    path = make_document(tmp_path / "a.docx", [
+        ("一、标准群", ["本项目拟应用的标准群由以下5项标准组成：GB/T 19892.1—2005《批控制 第1部分：模型和术语》、"
+                     "GB/T 20720.1—2019《企业控制系统集成 第1部分：模型和术语》、GB/T 25485—2010《工业自动化系统与集成 "
+                     "制造执行系统功能体系结构》、GB/T 38159—2019《重要产品追溯 追溯体系通用要求》、GB/T 23331—2020"
+                     "《能源管理体系 要求及使用指南》。"]),
+        ("四、推广计划", ["试点取得成效后，适时在行业内推广。"])])
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, path, "application").requirements}
+    assert verdicts[1] == "partial" and verdicts[4] == "partial", verdicts

@@ -91,11 +91,16 @@ class Senses:
         return self.false_friend.sub(lambda m: "＿" * len(m.group()), norm)
 
     def speaks_of_deliverable(self, text: str) -> bool:
-        return self.deliverable is None or bool(self.deliverable.search(self.mask(text)))
+        # A cited standard's own title (GB/T 20720.1—2019《企业控制系统集成…》) says nothing of what was done with it.
+        masked = _CITED_TITLE.sub(lambda m: m.group(1) + "＿" * (len(m.group(0)) - len(m.group(1))), self.mask(text))
+        return self.deliverable is None or bool(self.deliverable.search(masked))
 
 
 # A table row that dates or counts something reports it (a 推广 table: enterprise, date, attendees).
 _ROW_FACT = re.compile(r"(?:19|20)\d{2}\s*(?:年|[-./]\s*\d{1,2})|\d+\s*(?:家|人次|场|次|人|项|个|期|套|份)")
+
+
+_CITED_TITLE = re.compile(r"(\d{4}\s*)《[^《》]{2,60}》")
 
 
 @dataclass
@@ -495,8 +500,9 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         status, chosen = "unreadable", []
     # (when the section's text was read and found a false friend or an admission, its heading alone is no partial
     # evidence either)
-    elif _partial(req, [c for c in cands if not _POINTER.search(c.sentence.text)
-                        and not ((friends or any(k == "negated" for _, k in gaps)) and c.sentence.kind == "heading")]):
+    elif _listed_only(req, friends, gaps) or _partial(req, [
+            c for c in cands if not _POINTER.search(c.sentence.text)
+            and not ((friends or any(k == "negated" for _, k in gaps)) and c.sentence.kind == "heading")]):
         # (A contents line or a pointer to an annex that is not there, all pages read, is no evidence: 五、案例（第3页）.)
         status = "partial"
         chosen = sorted(cands, key=lambda c: -c.rank)
@@ -522,6 +528,12 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     if reason == "part" and status == "partial":
         advice = f"只有{'、'.join(n for n in req.parts if n not in lacking)}，缺少{'、'.join(lacking)}。{req.advice}"
     return RequirementVerdict(id=req.id, name=req.name, status=status, evidence=evidence, advice=advice)
+
+
+def _listed_only(req: Requirement, friends: bool, gaps: list[tuple[Sentence, str]]) -> bool:
+    """Requirement 1 read only as a bare member list (its false friend, a sentence of numbers and titles): the plan
+    calls that partial wherever it stands."""
+    return req.id == APPLIED_REQ and (friends or any(k == "false_friend" and find_numbers(g.text) for g, k in gaps))
 
 
 def _partial(req: Requirement, read: list[Candidate]) -> bool:
