@@ -662,3 +662,12 @@ def test_things_listed_back_as_out_a_vision_kit_not_built_and_a_bar_chain(real_c
     assert "industrial_robot" not in [n.need_id for n in a.needs]
     a = analyse_scenario(real_ctx, "我们是一家咖啡店连锁品牌，有30家门店，自己不生产咖啡豆，想做会员系统和中央仓配送。")
     assert a.outside, a.outside
+
+
+def test_english_words_name_no_need_where_the_text_names_a_product_or_settles_it(real_ctx):
+    """evals/suggest_dev7.yaml s9-03, in new words: an English plant "making lenses for machine-vision cameras" sells
+    a product; that word is no need of its plant, as a Chinese product phrase is not."""
+    a = analyse_scenario(real_ctx, "We are a plant in Wuxi making lenses for machine-vision cameras. Scope: an MES for "
+                                   "the assembly lines and data collection from the coating chambers.")
+    ids = [n.need_id for n in a.needs]
+    assert "machine_vision" not in ids and "mes" in ids, ids

@@ -307,7 +307,8 @@ def _need_hits(vocab: Vocabulary, hints: Hints, text: str,
     low = folded(text)
     for pattern, terms in hints.english:
         for m in pattern.finditer(low):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            # (English words, like Chinese phrases, name no need where the text is settled or names a product)
+            if any(a < m.end() and m.start() < b for a, b in taken) or any(a <= m.start() < b for a, b in settled):
                 continue
             for need_id in needs_of_terms(vocab, list(terms)):
                 hits.append(PhraseHit(need_id, text[m.start():m.end()], m.start(), m.end()))
