@@ -555,6 +555,10 @@ def test_needs_vocabulary_pairs_read_everyday_wording_and_leave_false_friends():
     assert "equipment_networking" in ids("把12台加工中心和3条造型线联网")
     assert "equipment_networking" in ids("采集主轴负载和浇注温度")
     assert "equipment_networking" not in ids("全厂12台加工中心。我们计划联网")
+    # evals/suggest_dev7.yaml s9-02, s9-06: sequenced supply, suppliers seeing demand and stock, whole-chain tracing
+    assert "supply_chain_management" in ids("主机厂要求排序供货，按车序一台车一套")
+    assert "supply_chain_management" in ids("让供应商在平台上看到我们的需求和库存")
+    assert "supply_chain_traceability" in ids("建立一品一码全程追溯")
 
 
 def test_what_a_maker_sells_what_was_done_and_who_the_applicant_is_are_read_as_such(fake_ctx):
