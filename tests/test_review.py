@@ -881,3 +881,13 @@ def test_a_member_list_with_titles_is_partial_at_application_and_a_vague_industr
         ("四、推广计划", ["试点取得成效后，适时在行业内推广。"])])
     verdicts = {r.id: r.status for r in review_file(fake_ctx, path, "application").requirements}
     assert verdicts[1] == "partial" and verdicts[4] == "partial", verdicts
+
+
+def test_an_answer_that_points_back_to_a_named_thing_takes_its_evidence(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev7.yaml rd9-05, in new words: "答：见问1答复中的“质量追溯平台”" answers the solution question
+    with a platform the first answer describes as built; that description is the evidence."""
+    path = make_document(tmp_path / "qa.docx", [("考核问答", [
+        "问1：是否提供了“标准群”的应用情况材料？",
+        "答：是。依据上述标准，公司建成“质量追溯平台”，2025年3月上线，覆盖全部6条灌装线。",
+        "问3：是否形成了标准应用实施指南或解决方案？", "答：见问1答复中的“质量追溯平台”。"])])
+    assert {r.id: r.status for r in review_file(fake_ctx, path).requirements}[3] == "covered"

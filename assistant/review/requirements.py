@@ -198,13 +198,14 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
     out: list[Candidate] = []
     negated: set[str] = set()
     senses = Senses.of(req)
+    referred = _referred(sentences, req, owners)
     for s in sentences:
         if s.instruction:  # a sentence addressed to the assistant is never evidence (issue 20)
             continue
         if s.kind != "table_row" and s.text.rstrip().endswith(("？", "?")):
             continue  # 问2：是否提出了…修订建议？: a question, however it names the deliverable
         owned = [owners.get(h, set()) for h in s.sections]
-        in_section = any(req.id in o for o in owned)
+        in_section = any(req.id in o for o in owned) or id(s) in referred
         elsewhere = not in_section and any(o for o in owned)
         if s.kind == "heading":
             # A heading is never evidence by itself; one that announces this requirement is a weak mention, unless
@@ -290,6 +291,17 @@ def apart_from_group(req: Requirement, cands: list[Candidate], members: set[str]
             c = replace(c, strength="weak")
         out.append(c)
     return out
+
+
+_REFERENCE = re.compile(r"见(?:上文|前文|问\d+|第[一二三四五六七八九十\d]+(?:部分|节|条))[^。；]{0,12}?“(?P<name>[^”]{2,30})”")
+
+
+def _referred(sentences: list[Sentence], req: Requirement, owners: dict[str, set[int]]) -> set[int]:
+    """Sentences an answer in this requirement's section refers back to by name (答：见问1答复中的“酿造批控制平台”):
+    the named thing, where the text above introduced it, answers here too (ids of those sentences)."""
+    names = [m.group("name") for s in sentences if any(req.id in owners.get(h, set()) for h in s.sections)
+             for m in _REFERENCE.finditer(s.text)]
+    return {id(s) for s in sentences for name in names if name in s.text and not _REFERENCE.search(s.text)}
 
 
 def requirement_vectors(embedder, reqs: list[Requirement]) -> list[list[float]]:
