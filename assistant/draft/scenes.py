@@ -106,7 +106,7 @@ def _sentences_of(background: list[Clause], clauses: list[Clause]) -> list[str]:
     previous: Clause | None = None
     for c in background:
         joined = (previous is not None and c.sentence == previous.sentence and not c.listed and not c.heading
-                  and index.get(id(c), -2) == index.get(id(previous), -9) + 1)
+                  and index[id(c)] == index[id(previous)] + 1)
         text = c.text.strip()
         if joined and out:
             out[-1] = out[-1].rstrip("，,；;。") + "，" + text

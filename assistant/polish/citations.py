@@ -182,8 +182,6 @@ def check_group(ck: _Checker) -> None:
                    f"若不属于，请删除或说明它与标准群的关系", (si, pi, start))
 
 
-_ZH_NUM_ITEMS = r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})"
-_ENTERPRISE_COUNT = re.compile(rf"企业标准\s*(?P<n>{_ZH_NUM_ITEMS})\s*项|(?P<n2>{_ZH_NUM_ITEMS})\s*项企业标准")
 _ENTERPRISE_TITLES = re.compile(r"企业标准[：:]?\s*《[^《》]{2,60}》(?:\s*[、和及与]?\s*《[^《》]{2,60}》)*(?!\s*[（(]?\s*Q\s*/)")
 _JOINT = re.compile(r"(?:T|DB\d{2})/[A-Z]{2,12}\s*\d+(?:\.\d+)?\s*[—–-]\s*\d{4}\s*/\s*(?=(?:T|DB\d{2})/)")
 
@@ -275,6 +273,7 @@ def _title_problems(text: str, start: int, end: int, need_title: bool) -> list[s
 # group --------------------------------------------------------------------------------------------
 
 _ZH_NUM = r"(?:\d{1,3}|[一二两三四五六七八九十]{1,3})"
+_ENTERPRISE_COUNT = re.compile(rf"企业标准\s*(?P<n>{_ZH_NUM})\s*项|(?P<n2>{_ZH_NUM})\s*项企业标准")
 _COUNT_RES = [
     re.compile(rf"标准群[^。；\n]{{0,6}}?(?:共|总计|合计|共计|一共)[有计含涉及包括]{{0,3}}\s*(?P<n>{_ZH_NUM})\s*项"),
     re.compile(rf"(?:标准群|标准体系)?(?:由|包含|包括|涵盖|共有|含)\s*(?P<n>{_ZH_NUM})\s*项[^。；，\n]{{0,10}}?标准(?:组成|构成)?"),

@@ -476,16 +476,25 @@ def _row_roles(head: list[str], first: int) -> dict[int, tuple[str, str]]:
 _UNITLESS = re.compile(r"等级|级别|指数|系数|比值|评分|得分|分值|cpk|ppk|Cpk|CPK|Ppk|PPK|成熟度")
 
 
+def _row_cells(para, header: str) -> tuple[list[str], list[str], int] | None:
+    """A table row's header cells, its own cells and the column of its indicator (序号 | 指标 | 改造前 | 改造后: 1),
+    when the row is a body row as wide as its header; else None."""
+    if para.kind != "table_row" or not header or para.text == header:
+        return None
+    head = [c.strip() for c in width_fold(header).split(" | ")]
+    cells = [c.strip() for c in width_fold(para.text).split(" | ")]
+    if len(cells) != len(head):
+        return None
+    return head, cells, 1 if re.fullmatch(r"序号|编号|No\.?|#", head[0]) else 0
+
+
 def _row_lacks_unit(para, header: str) -> bool:
     """A before/after table row without a 单位 column whose values are bare numbers, with no unit in the indicator or
     the header ("灭菌批次放行周期 | 45 | 8" under 指标 | 试点前 | 试点后)."""
-    if para.kind != "table_row" or not header or para.text == header:
+    row = _row_cells(para, header)
+    if row is None or "单位" in row[0]:
         return False
-    head = [c.strip() for c in width_fold(header).split(" | ")]
-    cells = [c.strip() for c in width_fold(para.text).split(" | ")]
-    if "单位" in head or len(cells) != len(head):
-        return False
-    first = 1 if re.fullmatch(r"序号|编号|No\.?|#", head[0]) else 0
+    head, cells, first = row
     roles = _row_roles(head, first)
     indicator = cells[first] if first < len(cells) else ""
     if not roles or _UNITLESS.search(indicator) or _HEADER_UNIT.search(indicator) \
@@ -499,11 +508,10 @@ def _row_figures(ck: _Checker, at: tuple, header: str) -> list[Figure]:
     指标 | 2022年 | 2024年): a baseline and a result of the row's indicator, like "由5.5天缩短到3.0天" in prose. Rows
     whose header says neither are not read: the columns could be anything."""
     si, sec, pi, para = at
-    head = [c.strip() for c in width_fold(header).split(" | ")]
-    cells = [c.strip() for c in width_fold(para.text).split(" | ")]
-    if len(cells) != len(head) or len(cells) < 3:
+    row = _row_cells(para, header)
+    if row is None or len(row[1]) < 3:
         return []
-    first = 1 if re.fullmatch(r"序号|编号|No\.?|#", head[0]) else 0  # 序号 | 指标 | 改造前 | 改造后
+    head, cells, first = row
     indicator = cells[first]
     if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", indicator)) < 2 or re.search(r"\d", indicator[:1]):
         return []
@@ -575,7 +583,9 @@ def _indicator_key(indicator: str) -> str:
 
 def check_figure_conflicts(ck: _Checker) -> None:
     """The same indicator with different values in one write-up: name both values and where each stands."""
-    synonyms = {w: group[0] for group in ck.data.indicators.synonyms for w in group[1:]}
+    # longest word first, so a word inside a longer listed word is replaced as part of it, not on its own
+    synonyms = sorted(((w, group[0]) for group in ck.data.indicators.synonyms for w in group[1:]),
+                      key=lambda pair: len(pair[0]), reverse=True)
     figures = [replace(f, key=_canonical(f.key, synonyms)) for f in extract_figures(ck)
                if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", f.key)) >= 2]
     aliases = {**_same_baseline(figures), **_abbreviations(figures)}
@@ -588,10 +598,11 @@ def check_figure_conflicts(ck: _Checker) -> None:
         _group_conflicts(ck, _infer_periods(group))
 
 
-def _canonical(key: str, synonyms: dict[str, str]) -> str:
-    """换辊用时 → 换辊时间: the indicator's name with interchangeable words (corpus/polish/indicators.yaml) unified."""
-    for word in sorted(synonyms, key=len, reverse=True):
-        key = key.replace(word, synonyms[word])
+def _canonical(key: str, synonyms: list[tuple[str, str]]) -> str:
+    """换辊用时 → 换辊时间: the indicator's name with interchangeable words (corpus/polish/indicators.yaml, as (word,
+    kept word) pairs, longest word first) unified."""
+    for word, kept in synonyms:
+        key = key.replace(word, kept)
     # 吨熟料煤耗 = 熟料煤耗, 单位产品能耗 = 产品能耗: a per-unit opening says what the value is per, not which indicator
     return re.sub(r"^(?:每吨|吨|单位|单)(?=[\u4e00-\u9fff]{2})", "", key)
 
