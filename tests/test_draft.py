@@ -983,3 +983,35 @@ def test_background_keeps_a_sentences_clauses_together(ctx):
     overview = _section(draft_document(ctx, "application", text), "项目概况")
     assert "熔炼炉余热回收去年已经改完了，不在这次范围" in overview, overview
     assert "；不在这次范围" not in overview, overview
+
+
+def test_a_scene_that_states_a_result_is_still_a_plan_in_every_section(ctx, tmp_path):
+    """An integrator's scene worded as an outcome (…，沉淀出一套可复用的注塑车间联网方案) is copied into 实施内容与路径 as
+    well as the scenes list; there too it is the applicant's plan, so the draft's own application-stage review
+    finds requirement 3 planned, not already done."""
+    from assistant.review import review_file
+
+    scenario = ("我们是一家工业软件服务商，本次为宁波几家注塑厂把注塑机、模温机和MES连通，采集开模次数和周期，"
+                "沉淀出一套可复用的注塑车间联网解决方案。")
+    draft = draft_document(ctx, "application", scenario)
+    path = next(s.text for s in draft.sections if s.heading == "实施内容与路径")
+    assert "场景一：拟为宁波" in path, path
+    result = review_file(ctx, write_draft(draft, tmp_path / "申报书.docx"), "application")
+    assert [r.status for r in result.requirements] == ["planned"] * 5, \
+        [(r.id, r.status, [e.quote for e in r.evidence][:1]) for r in result.requirements]
+
+
+def test_a_replaced_edition_is_no_source_of_a_draft(ctx):
+    """A retrieved catalog passage about a replaced edition (GB 17167—2006, now GB 17167—2025) is not listed under
+    参考来源: the plan is written against the edition in force, and its own review would flag the old number."""
+    from assistant.draft.basis import case_allowed, draft_basis
+    from assistant.suggest import suggest_group
+
+    scenario = "我们是一家造纸厂，计划给纸机和锅炉装分项电表、蒸汽流量计，建立能源计量和能耗在线监测。"
+    basis = draft_basis(ctx, scenario, suggest_group(ctx, scenario), [])
+    old = ctx.corpus.catalog.get("GB 17167—2006")
+    assert old is not None and old.status == "replaced"
+    assert not case_allowed(ctx, "standards/catalog.yaml", basis, old.number)
+    assert case_allowed(ctx, "standards/catalog.yaml", basis, "GB 17167—2025")
+    md = render_draft(draft_document(ctx, "application", scenario))
+    assert "GB 17167—2006" not in md

@@ -22,6 +22,8 @@ SUBJECT = {"manufacturer": "该企业", "provider": "该单位", "consultant": "
 _FIRST_PERSON = re.compile(r"我们公司|我们|我司|我公司|我厂|我单位|本公司|本单位|本企业|本厂|^(?:公司|企业|单位)(?=[^\u4e00-\u9fff]|[是为有将拟计])")
 _LEAD = re.compile(r"^(?:并且|并|同时|另外|此外|以及|还要|再就是|还有|再者|还|[一二三四五六七八九十]是|第[一二三四五六七八九十](?:是|，)?|其[一二三四五六七八九十]，?)")
 _INTENT = re.compile(r"^(?:(?:这次|本次|此次|本期|今年|明年|下一步|本项目|项目)(?:还|也|就)?)?(?:计划|拟|想要|想|准备|打算|希望|要(?!求)|将|需要)")
+# 本次为…几家注塑厂…: the pilot's own time word before the clause; "该单位拟本次为…" would say it twice.
+_WHEN = re.compile(r"^(?:这次|本次|此次|本期)(?:试点|项目)?(?:中|内)?[，,]?(?=.{6})")
 CN_NUM = "一二三四五六七八九十"
 
 
@@ -93,7 +95,7 @@ def third_person(clause: str, subject: str) -> str:
     text = _LEAD.sub("", LIST_MARK.sub("", clause.strip(" ，,：:；;")))
     text = _FIRST_PERSON.sub(subject, text)
     text = re.sub(rf"^{subject}(?:是|为)?", "", text) if text.startswith(subject) and len(text) > 8 else text
-    return _INTENT.sub("", text).strip(" ，,")
+    return _WHEN.sub("", _INTENT.sub("", text)).strip(" ，,")
 
 
 # ---- analysis: suggest's, with its needs vocabulary and phrase matcher -----------------------------------
@@ -222,12 +224,14 @@ def relevant_cases(ctx: Context, basis: DraftBasis) -> list[dict]:
 
 def case_allowed(ctx: Context, source: str, basis: DraftBasis, location: str = "") -> bool:
     """May a retrieved passage from this source be quoted? Cases only when public and of the same industry;
-    a catalog entry restricted to industries or technologies only when the scenario names one (as in suggest)."""
+    a catalog entry restricted to industries or technologies only when the scenario names one (as in suggest), and
+    never a replaced or abolished edition: a plan is written against the edition in force, as its group is."""
     if source == "standards/catalog.yaml":
         from assistant.suggest.candidates import fits_scenario
 
         entry = ctx.corpus.catalog.get(location) if location else None
-        return entry is None or fits_scenario(entry, basis.industry_terms, basis.places)
+        return entry is None or (entry.status in ("published", "plan")
+                                 and fits_scenario(entry, basis.industry_terms, basis.places))
     if not source.startswith("cases/"):
         return True
     case_id = source.removeprefix("cases/").removesuffix(".yaml")

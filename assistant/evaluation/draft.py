@@ -148,8 +148,24 @@ def irrelevant_references(ctx: Context, markdown: str, industry: str) -> list[st
     return bad
 
 
+def own_review_planned(ctx: Context, draft) -> list[str]:
+    """The draft written as the DOCX a user gets, reviewed at the application stage: the deliverables that are not
+    found planned (issue 19 asks for all five), and any cited number the review does not find ok."""
+    import tempfile
+    from pathlib import Path
+
+    from assistant.draft import write_draft
+    from assistant.review import review_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        result = review_file(ctx, write_draft(draft, Path(tmp) / "申报书.docx"), "application")
+    return ([f"要求{r.id}：{r.status}" for r in result.requirements if r.status != "planned"]
+            + [f"{c.normalized}：{c.status}" for c in result.citations if c.status != "ok"])
+
+
 def score_case(ctx: Context, case: dict, draft) -> dict:
-    """One case's figures: placeholder share, scenes carried, needs named, invalid numbers, bad references."""
+    """One case's figures: placeholder share, scenes carried, needs named, invalid numbers, bad references, and
+    what the draft's own application-stage review does not find planned."""
     from assistant.draft import render_draft
 
     md = render_draft(draft)
@@ -161,13 +177,16 @@ def score_case(ctx: Context, case: dict, draft) -> dict:
     names = _need_names(ctx)
     named = [names.get(n, n) in md for n in case["needs"]]
     catalog = ctx.corpus.catalog
-    invalid = [n.normalized for n, _, _ in find_numbers(md) if catalog.get(n) is None]
+    # A series cited by its stem in the applicant's own words (按GB/T 19892批控制系列标准) is a catalogued series, as
+    # review reads it (series_note), not an invented number.
+    invalid = [n.normalized for n, _, _ in find_numbers(md) if catalog.get(n) is None and not catalog.parts(n)]
     return {"placeholder_share": sum(PLACEHOLDER in ln for ln in lines) / max(len(lines), 1),
             "scenes_carried": sum(carried) / max(len(carried), 1),
             "needs_named": sum(named) / max(len(named), 1),
             "invalid_numbers": len(invalid),
             "irrelevant_references": irrelevant_references(ctx, md, case.get("industry", "")),
             "settled_leaks": leaked,
+            "review_gaps": own_review_planned(ctx, draft),
             "missing_scenes": [w for w, ok in zip(case["scenes"], carried) if not ok]}
 
 
@@ -191,13 +210,15 @@ def run_scenarios(ctx: Context, cases: list[dict], split: str) -> TaskResult:
         except InputError as e:  # the one-line refusal a user gets: every scene of the case is lost
             failures.append(f"{case['id']}：没有生成文稿（{e}）")
             scores.append({"placeholder_share": 0.0, "scenes_carried": 0.0, "needs_named": 0.0, "invalid_numbers": 0,
-                           "irrelevant_references": [], "settled_leaks": [], "missing_scenes": case["scenes"]})
+                           "irrelevant_references": [], "settled_leaks": [], "review_gaps": ["没有文稿"],
+                           "missing_scenes": case["scenes"]})
             continue
         s = score_case(ctx, case, draft)
         scores.append(s)
         failures += [f"{case['id']}：没有写入的场景 {w}" for w in s["missing_scenes"]]
         failures += [f"{case['id']}：无关的参考案例 {r}" for r in s["irrelevant_references"]]
         failures += [f"{case['id']}：写进了场景的已有/范围外内容 {w}" for w in s["settled_leaks"]]
+        failures += [f"{case['id']}：申报阶段自审未见计划 {g}" for g in s["review_gaps"]]
         if s["placeholder_share"] > 0.25:
             failures.append(f"{case['id']}：待补充占比 {s['placeholder_share']:.0%}")
     n = max(len(scores), 1)
@@ -209,6 +230,7 @@ def run_scenarios(ctx: Context, cases: list[dict], split: str) -> TaskResult:
         "settled_leaks": float(sum(len(s["settled_leaks"]) for s in scores)),
         "invalid_numbers": float(sum(s["invalid_numbers"] for s in scores)),
         "irrelevant_references": float(sum(len(s["irrelevant_references"]) for s in scores)),
+        "own_review_all_planned": sum(not s["review_gaps"] for s in scores) / n,
     }
     if ctx.settings.llm != "none":
         metrics.update(_llm_scenarios(ctx, cases, failures))
