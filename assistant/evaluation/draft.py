@@ -116,7 +116,7 @@ def run_offline(ctx: Context, cases: list[dict]) -> TaskResult:
 
 PLACEHOLDER = "【待补充"
 SCENES_HEADING = "试点方向与场景"
-SPLITS = ("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "heldout")  # dev3: the scene reader was redesigned on it; dev4-7: written after
+SPLITS = ("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "heldout", "heldout2")  # dev3: the scene reader was redesigned on it; dev4-8: written after
 
 
 def load_split(split: str) -> list[dict]:
@@ -171,9 +171,9 @@ def score_case(ctx: Context, case: dict, draft) -> dict:
     md = render_draft(draft)
     lines = body_lines(md)
     scenes_text = next((s.text for s in draft.sections if s.heading == SCENES_HEADING), "")
-    carried = [any(w in scenes_text for w in words) for words in case["scenes"]]
+    carried = [any(str(w) in scenes_text for w in words) for words in case["scenes"]]
     # Words only the done / someone else's / out-of-scope parts of the scenario use (cases that list them).
-    leaked = [w for w in case.get("not_scenes") or [] if w in scenes_text]
+    leaked = [w for w in map(str, case.get("not_scenes") or []) if w in scenes_text]  # YAML reads 2023 as a number
     names = _need_names(ctx)
     named = [names.get(n, n) in md for n in case["needs"]]
     catalog = ctx.corpus.catalog
@@ -234,7 +234,7 @@ def run_scenarios(ctx: Context, cases: list[dict], split: str) -> TaskResult:
     }
     if ctx.settings.llm != "none":
         metrics.update(_llm_scenarios(ctx, cases, failures))
-    if split == "heldout" and failures:  # counted, never listed: the held-out half must not steer the composer
+    if split.startswith("heldout") and failures:  # counted, never listed: the held-out half must not steer the composer
         failures = [f"held-out 一半中有 {len(failures)} 处问题（不列出明细）"]
     return TaskResult(task=f"draft_{split}", cases=len(cases), metrics=metrics, failures=failures)
 
