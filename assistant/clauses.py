@@ -101,6 +101,9 @@ class Cues:
     corrections: re.Pattern = re.compile(r"(?!)")
     checklist_done: frozenset[str] = frozenset()
     checklist_todo: frozenset[str] = frozenset()
+    slogans: re.Pattern = re.compile(r"(?!)")
+    slogan_fillers: tuple[str, ...] = ()
+    background_labels: re.Pattern = re.compile(r"(?!)")
 
 
 def _any(patterns: list[str], anchor: str = "") -> re.Pattern:
@@ -123,7 +126,8 @@ def load_cues(corpus_root: Path) -> Cues:
                 frozenset(words("table_headers")), _any(words("settled_headings"), "^"),
                 frozenset(words("form_labels")), _any(words("meta")),
                 _any([re.escape(w) for w in words("corrections")]), frozenset(words("checklist_done")),
-                frozenset(words("checklist_todo")))
+                frozenset(words("checklist_todo")), _any(words("slogans")),
+                tuple(sorted(words("slogan_fillers"), key=len, reverse=True)), _any(words("background_labels")))
 
 
 @dataclass
@@ -327,11 +331,44 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
             c.stance = "weak"
         if c.stance == "committed":
             committed_segment = c.segment
+    # The titles of one item list share their stance: when one title commits (1. 灌装工序：12台灌装机接入系统…), so
+    # do its siblings (2. 称重复核：), unless settled or only background (企业概况：).
+    titles = [k for k, c in enumerate(clauses) if c.heading and c.listed]
+    for k in titles:
+        if clauses[k].stance == "context" and any(clauses[j].stance == "committed" for j in _block(clauses, k)):
+            clauses[k].stance = "committed"
+    kinds = {_marker_kind(clauses[k].text) for k in titles if clauses[k].stance == "committed"}
+    for k in titles:
+        c = clauses[k]
+        if c.stance == "context" and _marker_kind(c.text) in kinds and k not in form \
+                and not cues.background_labels.search(_label(c)) and len(_label(c).strip(" ，,：:")) <= 10:
+            c.stance = "committed"
+    # An enumerated item's title (2. 导通检测：) commits its block (所有线束100%电检，测试结果与线束条码绑定): the item is
+    # what the pilot will do, whatever verbs its lines use; what the block says exists (目前…) stays as it is.
+    for k, c in enumerate(clauses):
+        if c.heading and c.listed and c.stance == "committed":
+            for j in _block(clauses, k):
+                b = clauses[j]
+                if b.stance == "context" and j not in form and not (cues.existing.search(b.text) and not WILL.search(b.text)):
+                    b.stance = "committed"
+    # A slogan (全面推进数字化转型，提升管理水平，打造行业标杆) names nothing to build: it commits to no scene.
+    for c in clauses:
+        if c.stance in ("committed", "weak") and not c.needs and not c.heading and cues.slogans.search(c.text) \
+                and len(_slogan_residue(c.text, cues)) <= 1:
+            c.stance = "context"
     # A heading or item label whose whole block is settled (· 比例阀：配套厂供货 → 不变，不在试点) is settled with it.
     for k, c in enumerate(clauses):
         block = _block(clauses, k) if c.heading else []
         if block and c.stance != "settled" and all(clauses[j].stance == "settled" for j in block):
             c.stance = "settled"
+
+
+def _slogan_residue(text: str, cues: Cues) -> str:
+    """What a clause says besides slogans, verbs of committing or intent and degree words."""
+    rest = WILL.sub("", COMMIT.sub("", cues.slogans.sub("", LIST_MARK.sub("", text))))
+    for w in cues.slogan_fillers:
+        rest = rest.replace(w, "")
+    return re.sub(r"[\W_\d]+", "", rest)
 
 
 def _settle_mentions(earlier: list[Clause], topic: str) -> None:

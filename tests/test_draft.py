@@ -1015,3 +1015,38 @@ def test_a_replaced_edition_is_no_source_of_a_draft(ctx):
     assert case_allowed(ctx, "standards/catalog.yaml", basis, "GB 17167—2025")
     md = render_draft(draft_document(ctx, "application", scenario))
     assert "GB 17167—2006" not in md
+
+
+def test_scene_reader_takes_terse_notes_item_titles_slogans_and_outcome_lists():
+    """Layouts of evals/draft_dev8.yaml, in new words: a terse 做：/不做： note; an item's title (2. 称重复核：) commits
+    its block whatever verbs it uses; a title that is a sentence of its own (第一，熔炼环节。) is one scene with the
+    sentences after it, shown by its name; slogans (以…为契机, 数字化转型, 行业标杆) are no scenes, what follows 具体建设：
+    is; 建设了, 也不涉及, 不在…内容中 and an English 'Not included:' heading settle."""
+    from assistant.draft.basis import _needs_in as needs_in
+    from assistant.draft.scenes import split_scenes
+
+    def split(text: str):
+        return split_scenes(text, lambda c: needs_in(c, REPO / "corpus"), REPO / "corpus").scenes
+
+    def scenes(text: str) -> str:
+        return "|".join("，".join(s.clauses) for s in split(text))
+
+    got = scenes("钣金厂，45人。做：折弯机联网+报工；焊材条码管理。不做：喷粉线（去年外包）。")
+    assert "折弯机" in got and "条码" in got and "喷粉" not in got, got
+    got = scenes("1. 灌装工序：\n12台灌装机接入系统，灌装量自动记录；\n2. 称重复核：\n所有纸箱出厂前称重，结果与批号绑定。\n"
+                 "3. 原来写的贴标机器人先不搞了，这一项请删掉。")
+    assert "称重" in got and "贴标" not in got and len(split("1. 灌装工序：\n12台灌装机接入系统；\n2. 称重复核：\n"
+                                                            "所有纸箱出厂前称重，结果与批号绑定。")) == 2, got
+    titled = split("本次聚焦以下两个环节：\n第一，熔炼环节。对3台中频炉的功率、温度统一采集；在此基础上建立炉次能耗分析。\n"
+                   "第二，造型环节。两条造型线的砂型强度在线检测，不合格自动报警。")
+    assert [s.title for s in titled] == ["熔炼环节", "造型环节"], titled
+    assert "能耗分析" in "，".join(titled[0].clauses) and "砂型" in "，".join(titled[1].clauses), titled
+    got = scenes("公司将以本次试点为契机，全面推进数字化转型，打造行业标杆。具体建设：\n"
+                 "涂布机联网，浆料配比自动下发；\n分切工序加装视觉检测。")
+    assert "契机" not in got and "标杆" not in got and "涂布机" in got and "视觉" in got, got
+    got = scenes("基地2021年起陆续建设了WMS，本次不再申报。本次：冷库温湿度在线监测；客户的OA和财务系统也不涉及。"
+                 "产线视觉检测由外方提供，不在我司申报内容中。")
+    assert "冷库" in got and "WMS" not in got and "财务" not in got and "不在" not in got, got
+    got = scenes("What we plan to do:\n1) Connect all 40 looms to MES.\n2) Barcode every fabric roll.\n"
+                 "Not included: the dye house, which a partner runs.")
+    assert "looms" in got and "dye" not in got, got

@@ -40,6 +40,7 @@ class PlannedScene:
     number: int
     text: str  # the scenario's clause in formal third person, without the applicant as subject
     need_ids: tuple[str, ...]
+    title: str | None = None  # the applicant's own name for the item (硫化车间, 拉晶环节)
 
     @property
     def label(self) -> str:
@@ -114,7 +115,8 @@ def _split(scenario: str, vocab: Vocabulary, subject: str, analysis, corpus_root
     split = split_scenes(scenario, lambda clause: _needs_in(clause, corpus_root), corpus_root)
     goal = third_person(split.goal, subject) if split.goal else None
     background = [t for t in (third_person(c, subject) for c in split.background) if t]
-    scenes = [PlannedScene(i + 1, "，".join(third_person(c, subject) for c in g.clauses), g.need_ids)
+    scenes = [PlannedScene(i + 1, "，".join(third_person(c, subject) for c in g.clauses), g.need_ids,
+                           third_person(g.title, subject) if g.title else None)
               for i, g in enumerate(split.scenes)]
     found = [(c.text, c.needs if c.stance in ("committed", "weak") or c.heading else []) for c in split.clauses]
     return goal, background, scenes, _needs_of(analysis, found, vocab)
@@ -243,7 +245,7 @@ def case_allowed(ctx: Context, source: str, basis: DraftBasis, location: str = "
 def basis_vars(basis: DraftBasis, references: list[dict]) -> dict:
     """The basis as plain template data."""
     names = {n.need_id: n.name for n in basis.needs}
-    scenes = [{"label": s.label, "number": s.number, "text": s.text,
+    scenes = [{"label": s.label, "number": s.number, "text": s.text, "title": s.title or "",
                "needs": [names[i] for i in s.need_ids if i in names]} for s in basis.scenes]  # never a bare id
     uses = [{"number": u.number, "title": u.title, "role": u.role, "scope": u.scope,
              "scenes": [s.label for s in u.scenes], "scene_texts": [s.text for s in u.scenes],

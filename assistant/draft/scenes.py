@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.clauses import BUILD, COMMIT, CONTINUES, WILL, Clause, Cues, load_cues, read_clauses
+from assistant.clauses import BUILD, COMMIT, CONTINUES, LIST_MARK, WILL, Clause, Cues, load_cues, read_clauses
 
 
 @dataclass(frozen=True)
 class SceneGroup:
-    clauses: tuple[str, ...]
+    clauses: tuple[str, ...]  # what the scene will do, without its title
     need_ids: tuple[str, ...]
+    title: str | None = None  # the item's own name (- 硫化车间：…, 第一，拉晶环节。…), when it has one
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
             current = None  # ▶ 本期试点（2027）: a heading of the plan list, not a scene
             continue
         if c.heading and later and c.stance != "settled":
-            if c.needs and goal is None:
+            if c.needs and goal is None and not cues.meta.search(c.text.strip(" ，,：:")):  # not 申报…类试点：
                 goal = c.text
             elif not (opener or len(c.text.strip(" ，,：:")) <= cues.heading_chars):  # 现状是： is only structure
                 background.append(c)
@@ -61,8 +62,9 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
             continue
         ids = {nid for nid, _ in c.needs}
         own = {nid for o in current for nid, _ in o.needs} if current else set()
-        in_item = current is not None and current[0].listed and c.segment == current[-1].segment
-        new = current is None or c.listed or (not in_item and (
+        in_item = current is not None and current[0].listed and (
+            c.segment == current[-1].segment or (_titled(current[0], clauses) and not c.heading))
+        new = current is None or c.listed or (not in_item and not (attach and current[0].listed) and (
                c.lead
                or (c.segment != current[-1].segment and not attach)
                or (ids and not ids & own and COMMIT.search(c.text) and not CONTINUES.match(c.text))
@@ -82,6 +84,15 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
             kept.append(s)
     background.sort(key=lambda c: c.start)
     return goal, background, kept
+
+
+def _titled(item: Clause, clauses: list[Clause]) -> bool:
+    """An item that is only a title, a sentence of its own (第一，拉晶环节。对全部单晶炉…): the sentences after it, to the
+    next item or heading, are its content and one scene with it."""
+    text = LIST_MARK.sub("", item.text).strip(" ，,。")
+    after = next((c for c in clauses if c.start > item.start), None)
+    return (len(text) <= 12 and not (COMMIT.search(text) or BUILD.search(text) or WILL.search(text))
+            and after is not None and after.sentence != item.sentence)
 
 
 def _dropped_after(item: Clause, clauses: list[Clause], labels: frozenset[str]) -> bool:
@@ -120,6 +131,14 @@ def split_scenes(scenario: str, needs_in, corpus_root: Path) -> SceneSplit:
     cues = load_cues(Path(corpus_root))
     clauses = read_clauses(scenario, needs_in, corpus_root)
     goal, background, scenes = group(clauses, cues)
-    return SceneSplit(goal, _sentences_of(background, clauses),
-                      [SceneGroup(tuple(c.text for c in s), tuple(dict.fromkeys(n for c in s for n, _ in c.needs)))
-                       for s in scenes], clauses)
+    return SceneSplit(goal, _sentences_of(background, clauses), [_scene(s, clauses) for s in scenes], clauses)
+
+
+def _scene(s: list[Clause], clauses: list[Clause]) -> SceneGroup:
+    needs = tuple(dict.fromkeys(n for c in s for n, _ in c.needs))
+    first = s[0]
+    if len(s) > 1 and first.listed and (first.heading or _titled(first, clauses)):
+        title = LIST_MARK.sub("", first.text).strip(" ，,。：:")
+        if title:
+            return SceneGroup(tuple(c.text for c in s[1:]), needs, title)
+    return SceneGroup(tuple(c.text for c in s), needs)
