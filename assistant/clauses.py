@@ -53,7 +53,7 @@ LIST_MARK = re.compile(r"^\s*(?:\d{1,2}\s*[.．、)）](?!\d)|[（(](?:[\d一二
                        r"[①②③④⑤⑥⑦⑧⑨⑩]|[•·▪◆●■*▶►➤✅✔☑☐□\-]|\d\ufe0f?\u20e3|第[一二三四五六七八九十]个(?:是)?)\s*")
 _ACTS_ON = re.compile(r"(?:对|把|将|在|基于|围绕|依托|利用|针对|结合)[^，,。；;]{0,12}$")
 # A dated completion (2016年上线用友ERP, 设备上云1.1万台（2022—2025年完成）): done when the year is past.
-_DATED = re.compile(r"(\d{4})\s*年(?:\d{1,2}\s*月)?[^，,。；;\d]{0,10}?(?:上线|建成|投用|投运|投产|完成|部署|实施|引入|交付|"
+_DATED = re.compile(r"(\d{4})\s*年(?:\d{1,2}\s*月)?[^，,。；;\d]{0,10}?(?:上线|建成|投用|投运|投产|完成|部署|实施|引入|交付|拿到|获得|"
                     r"通过|验收|上了|引进|改造)")
 # Pasted tables: cells separated by tabs or |; spoken text: clauses separated by spaces only.
 _CELL = re.compile(r"\t+| ?[|｜] ?")

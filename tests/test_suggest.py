@@ -675,3 +675,26 @@ def test_english_words_name_no_need_where_the_text_names_a_product_or_settles_it
                                    "the assembly lines and data collection from the coating chambers.")
     ids = [n.need_id for n in a.needs]
     assert "machine_vision" not in ids and "mes" in ids, ids
+
+
+def test_a_system_that_exists_named_again_and_done_or_put_out_headings_are_no_needs(fake_ctx):
+    """evals/suggest_dev8.yaml, in new words: a system said to exist (都已上线) and named again where only a problem
+    sits (…在ERP和MES里对不上) is no need, while one named again in a sentence that builds (将MES扩展到…) is; 已经做完 and
+    已经拿到 are done; a heading 不涉及： puts its items out; English mass personalisation, electronic batch record and
+    unique code are read."""
+    ctx = fake_ctx
+
+    def ids(text: str) -> list[str]:
+        return [n.need_id for n in analyse_scenario(ctx, text).needs]
+
+    got = ids("我们是一家家纺企业，ERP、MES、WMS都已上线。现在的问题是订单状态在ERP和MES里对不上。这次试点想做面料的机器视觉验布。")
+    assert "mes" not in got and "machine_vision" in got, got
+    got = ids("我们是一家家纺企业，MES去年已上线。本期将MES扩展到缝制车间，并建设能源在线监测。")
+    assert "mes" in got, got
+    got = ids("灌装车间的MES在2023年已经做完，2024年已经拿到能力成熟度三级。本次试点建设能源管控中心。")
+    assert "mes" not in got and "maturity_assessment" not in got and "energy_management" in got, got
+    got = ids("一、重点内容：\n1. 建设能源管控中心，能耗数据实时采集。\n二、不涉及：产品个性化定制；供应链平台。")
+    assert "personalized_customization" not in got and "supply_chain_platform" not in got, got
+    got = ids("Our pilot is a mass-personalisation line for sauces: an electronic batch record for every micro-batch "
+              "and a unique code on every jar.")
+    assert {"personalized_customization", "batch_process", "identification"} <= set(got), got

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.clauses import read_clauses
+from assistant.clauses import BUILD, WILL, read_clauses
 from assistant.context import Context
 from assistant.corpus import Direction
 from assistant.errors import InputError
@@ -303,6 +303,15 @@ def _need_hits(vocab: Vocabulary, hints: Hints, text: str,
     hits = [h for h in found if not _negated(text, h, hints.negations) and h not in existing
             and not _settled(text, h, hints.settled, found)
             and not any(a <= h.start < b for a, b in settled)]
+    # A system said to exist (ERP、MES…都已上线) and named again later in a sentence that builds nothing (物料在PLM、ERP、
+    # MES里编码不一致) is still the existing one: the later mention is where a problem sits, not a new commitment.
+    done_at = {}
+    for h in found:
+        if h not in hits:
+            done_at.setdefault(h.phrase, h.start)
+    hits = [h for h in hits if not (h.phrase in done_at and done_at[h.phrase] < h.start
+                                    and not (WILL.search(sentence := _sentence_at(text, h.start))
+                                             or BUILD.search(sentence)))]
     taken = [(h.start, h.end) for h in found]  # a phrase set aside (existing, negated) is not read again in English
     low = folded(text)
     for pattern, terms in hints.english:
@@ -315,6 +324,16 @@ def _need_hits(vocab: Vocabulary, hints: Hints, text: str,
                 taken.append((m.start(), m.end()))
     aside = [h for h in found if h not in hits]
     return sorted(hits, key=lambda h: h.start), aside
+
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence (or ；-segment) around a position."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, at)), default=0)
+    end = next((m.start() for m in _SENTENCE_END.finditer(text, at)), len(text))
+    return text[start:end]
 
 
 def _distinct_needs(vocab: Vocabulary, hits: list[PhraseHit]) -> list[NeedHit]:
