@@ -698,3 +698,16 @@ def test_a_system_that_exists_named_again_and_done_or_put_out_headings_are_no_ne
     got = ids("Our pilot is a mass-personalisation line for sauces: an electronic batch record for every micro-batch "
               "and a unique code on every jar.")
     assert {"personalized_customization", "batch_process", "identification"} <= set(got), got
+
+
+def test_a_platform_operator_serving_plants_applies_on_the_supply_side(fake_ctx):
+    """evals/suggest_dev8.yaml, in new words: an industrial-internet platform operator that connects its members'
+    machines and sells OEE dashboards and scheduling as SaaS applies under 新技术融合创新类, not as a smart factory;
+    a supply-chain platform stays in supply chain; what 不由我们负责 is no need."""
+    ctx = fake_ctx
+    a = analyse_scenario(ctx, "我们是XX市五金产业集群工业互联网平台的运营方，平台接入小厂200家。本次试点：用边缘网关把入驻企业的"
+                              "冲床接入平台，统一数据采集接口；平台提供OEE看板和排产SaaS服务。入驻企业自己的ERP、MES建设不由我们负责。")
+    assert a.role == "platform" and a.direction == "new_tech", (a.role, a.direction, a.direction_reason)
+    assert "mes" not in [n.need_id for n in a.needs[:3]], a.needs
+    a = analyse_scenario(ctx, "我们是一家钢材供应链服务平台的运营方，为300家中小加工厂提供集中采购、仓储配送和订单协同服务。")
+    assert a.role == "platform" and a.direction == "supply_chain", (a.role, a.direction)
