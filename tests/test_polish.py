@@ -916,3 +916,32 @@ def test_doubled_in_words_is_a_figure_without_its_own_basis(ctx, tmp_path):
     path.write_text("四、应用成效\n投产后，单台工时由12.5小时降至9.8小时，日产量翻了一番。\n", encoding="utf-8")
     issues = [i for i in polish_file(ctx, path).issues if i.quote == "翻了一番"]
     assert issues and "figure_no_baseline" in issues[0].kinds and "100%" in issues[0].fix, issues
+
+
+def test_labelled_results_calculation_inputs_savings_and_contacts_are_read_as_editors_mean(ctx):
+    """evals/polish_dev7.yaml, in new words: a bullet label names the indicator of its from–to (• 料仓结拱次数：从12次减少到
+    3次); a change that is an input of a stated calculation (按…下降…计算) needs no basis of its own, but an amount saved
+    with nothing to derive it from (年节约蒸汽费用约85万元) does; 从接单到发货 is a span, no basis; a table row is quoted as
+    written; 结果 and 心得 are template headings, and a heading's aside may name the years compared; praise a clause
+    after a visit (…调研时，对…给予高度肯定) and a masked mobile number are flagged."""
+    s = clean_sections(ctx)
+    del s["四、应用成效"], s["五、推广经验"]
+    s["结果"] = [
+        "• 料仓结拱次数：从每月12次减少到每月3次；", "• 饲料制粒一次合格率：从95.6%提高到98.2%；",
+        "| 指标 | 2022年 | 2024年 | 单位 |", "| --- | --- | --- | --- |", "| 吨料电耗 | 38.5 | 33.1 | 千瓦时 |",
+        "按2024年产量42万吨、吨料电耗下降5.4千瓦时、电价0.62元/千瓦时计算，节约电费约141万元。",
+        "通过余热回收，年节约蒸汽费用约85万元。", "一单定制饲料从接单到发货，周期缩短至3天。",
+        "吨料电耗由38.5千瓦时降至33.6千瓦时。"]
+    s["一点心得"] = ["市领导到公司调研时，对公司的数字化工作给予高度肯定。", "合作请联系销售部王经理：139××××5521。"]
+    issues = check_text(ctx, as_text(s)).issues
+    unbased = " ".join(i.quote for i in issues if "figure_no_baseline" in (i.kinds or ()))
+    assert "结拱" not in unbased and "合格率" not in unbased and "5.4千瓦时" not in unbased and "141万元" not in unbased, unbased
+    assert "年节约蒸汽费用约85万元" in unbased and "缩短至3天" in unbased, unbased
+    assert not [i for i in issues if "missing_section" in (i.kinds or ())], [i.message for i in issues]
+    conflict = next(i for i in issues if "figure_conflict" in (i.kinds or ()))
+    assert "| 吨料电耗 | 38.5 | 33.1 | 千瓦时 |" in conflict.quote, conflict.quote
+    wording = {k for i in issues for k in (i.kinds or ()) if k.startswith("wording:")}
+    assert {"wording:endorsement", "wording:sales_contact"} <= wording, wording
+    s = clean_sections(ctx)
+    s["四、应用成效（2022年全年 vs 2024年全年）"] = s.pop("四、应用成效")
+    assert not [i for i in check_text(ctx, as_text(s)).issues if "missing_section" in (i.kinds or ())]

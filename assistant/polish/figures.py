@@ -38,6 +38,7 @@ def check_figures(ck: _Checker) -> None:
                 key = _indicator_key(subject)
                 # …or the section's heading gives the period compared (📈成效（2022年→2024年）)
                 based = (_clause_basis(sent, m.start()) or aliases.get(key, key) in stated or basis_next
+                         or _in_premise(sent, m.start())
                          or basis_row or bool(sec.heading is not None and _BASIS.search(sec.written)))
                 if based and subject:
                     continue
@@ -51,6 +52,17 @@ def check_figures(ck: _Checker) -> None:
                        f"写明指标、基准与结果，如“{target}由改造前的××{m.group('verb')}至××"
                        f"（{m.group('verb')}{m.group('num')}{m.group('unit')}）”，或注明“较改造前”“同比”等基准",
                        (si, pi, at), ("figure_no_baseline",), said)
+            for m in _MONEY.finditer(sent):  # 年节约电费约96万元: an amount saved, with nothing to derive it from
+                at = sent_start + m.start()
+                # (a heading naming the years compared dates the amount; it does not say how it was derived)
+                if any(s <= at < e for s, e in std_spans) or _clause_basis(sent, m.start()) or _DERIVED.search(sent) \
+                        or basis_next or basis_row:
+                    continue
+                said = m.group(0)
+                ck.add("figures", sec.label, ck.where(sec, para, at),
+                       f"“{said}”没有说明测算依据（数量、单价或较何时）",
+                       f"写明金额怎样算出，如“按年产××吨、吨产品电耗下降××千瓦时、电价××元/千瓦时计算，{said}”，"
+                       "或注明“较改造前”“同比”等基准和数据来源", (si, pi, at), ("figure_no_baseline",), said)
             if sec.name == "应用成效":  # a result stated as a level (合格率达到99.2%) with no before anywhere
                 for m in _RATE_STATE.finditer(sent):
                     at = sent_start + m.start("ind")
@@ -125,7 +137,8 @@ _NO_UNIT_STATE = re.compile(r"(?:率|量|值|时间|周期|成本|效率|能耗|
 _BARE_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])(?<!第)(?<!型号)(?<!编号)(?<!批号)(?<!代号)(?<!版本)"
                           rf"(?P<num>{_NUM})(?!,\d{{3}})(?=\s*(?:[，。；、,;]|$))")
 _BASIS = re.compile(
-    r"由(?!于)[^。；]{0,40}?(?:至|到|为)|从(?!而|事)[^。；]{0,40}?(?:至|到|为)|较|同比|环比|相比|相较|对比"
+    # (a from–to of values, not of stages: 从下单到交付，周期缩短至7天 gives no basis)
+    r"由(?!于)[^。；]{0,40}?\d[^。；]{0,24}?(?:至|到|为)|从(?!而|事)[^。；]{0,40}?\d[^。；]{0,24}?(?:至|到|为)|较|同比|环比|相比|相较|对比"
     r"|(?<![无对])比(?!例|重|率|如|较|赛|特)|之前|以前|(?<![目当提])前的|基准|基线|同期|上年|去年|上一年"
     r"|(?:19|20)\d{2}\s*年[^。；]*?(?:19|20)\d{2}\s*年")
 # Two years compared in one sentence ("2023年为94.1%，2024年提升至95.2%"): the earlier year is the basis.
@@ -273,6 +286,20 @@ def _unit_cell_empty(para, header: str) -> bool:
     return at >= len(cells) or cells[at] in ("", "—", "-", "/")
 
 
+# An amount of money saved, cut or earned (年节约电费约96万元, 全年减少人工成本180万元, 新增产值1.2亿元).
+_MONEY = re.compile(rf"(?:年|全年|每年|累计|半年|年均)?(?:节约|节省|节支|减少|降低|省下|省了|增收|新增|增加|创造|带来)"
+                    rf"(?:了)?[一-鿿]{{0,8}}?(?:约|近|超过|逾|达)?\s*(?:{_NUM})\s*(?:万元|亿元|元)")
+# How an amount was derived: a stated calculation, a product of quantities, an audit.
+_DERIVED = re.compile(r"按[^。；]{0,48}?(?:计算|测算|折算|核算|估算)|测算|核算|经[^。；]{0,12}审计|[×x＊*]\s*\d|乘以|折合")
+# "按吨铸件电耗下降68千瓦时、平均电价0.66元/千瓦时计算，节约电费约117万元": the change is an input of a stated
+# calculation, whose own basis the write-up gives elsewhere; it claims nothing by itself.
+_PREMISE = re.compile(r"按[^。；;！？]{0,48}?(?:计算|测算|折算|核算|估算)")
+
+
+def _in_premise(sentence: str, at: int) -> bool:
+    return any(m.start() <= at < m.end() for m in _PREMISE.finditer(sentence))
+
+
 def _clause_to(sentence: str, end: int) -> str:
     """The clause of `sentence` that ends at `end` ("年节约成本约350")."""
     start = max(sentence.rfind(c, 0, end) for c in "，,；;：:、") + 1
@@ -358,7 +385,12 @@ def _subject(sentence: str, verb_at: int) -> str:
         prev = _PERIOD.sub("", clauses[-2])
         cut = re.search(rf"由|从|为|是|达|\d|{_VERBS}", prev)
         subject = _clean_subject(prev[:cut.start()] if cut else prev)
+    elif not subject and len(clauses) > 1 and _FROM_ONLY.fullmatch(clauses[-1]):
+        subject = _clean_subject(clauses[-2])  # • 套圈尺寸一次合格率：从97.4%提高到99.1%: the label names it
     return subject
+
+
+_FROM_ONLY = re.compile(rf"\s*(?:由|从)(?:改造前的?|实施前的?|试点前的?|原来的?)?\s*(?:{_NUM})\s*(?:%|％|‰)?\s*")
 
 
 def _clean_subject(clause: str) -> str:

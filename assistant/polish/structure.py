@@ -87,8 +87,8 @@ def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
         s = re.sub(r"^[A-Za-z][A-Za-z&/,.-]*(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff）)])[A-Za-z][A-Za-z&/,.-]*$", "", s)
     if s in names:
         return names[s]
-    # 标准群（共7项）, 标准群构成（Standards Cluster）: an aside is no part of the name
-    bare = re.sub(r"[（(](?:[^（）()]{0,12}|[A-Za-z0-9&/,.'-]{1,40})[）)]$", "", s)
+    # 标准群（共7项）, 标准群构成（Standards Cluster）, 应用成效（2022年全年 vs 2024年全年）: an aside is no part of the name
+    bare = re.sub(r"[（(](?:[^（）()]{0,12}|[A-Za-z0-9&/,.'-]{1,40}|[^（）()]{0,20}\d{4}[^（）()]{0,20})[）)]$", "", s)
     if EXACT + bare in names or bare in names:
         return names.get(EXACT + bare) or names[bare]
     said = _SLIDE.sub("", _strip_heading(text))  # an exact name written with its 的 (我们用的标准)
@@ -197,7 +197,8 @@ def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
             flush()
             cells = [c.strip() for c in s.strip("|").split("|")]
             if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
-                paras.append(_Para(" | ".join(cells), f"第{number}行", "table_row"))
+                # (quoted as written, border bars and all, so an editor can find the row)
+                paras.append(_Para(" | ".join(cells), f"第{number}行", "table_row", raw=s))
         elif md:
             flush()
             paras.append(_Para(md.group(2).strip(), f"第{number}行", "heading", len(md.group(1)), scheme="markdown"))
