@@ -233,3 +233,48 @@ def test_clause_numbered_pdf_headings_and_a_published_group_standard(fake_ctx: C
     assert headings == ["3 标准化工作", "4 推广"], headings  # a count ("3 家企业…") is no heading
     req2 = review_file(fake_ctx, pdf).requirements[1]
     assert req2.status == "partial" and any("T/CMIF 218" in e.quote for e in req2.evidence)
+
+
+def test_inward_roll_outs_bought_guides_product_references_and_rd_approvals_are_false_friends(
+        fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev8.yaml, in new words: training scoped to the company's inside (在公司内部，组织…培训), roll-out
+    to the group's own plants (在集团所属…兄弟工厂推广), a guide bought in or the vendor's own (采购了…编写的《…》, 按厂家
+    提供的《…》), products' 成功应用案例 and an R&D 立项 are no evidence; with a page unread, such false friends under the
+    requirement's own heading still answer it (missing, not 无法判断)."""
+    result = _review(fake_ctx, tmp_path, [
+        {"heading": "三、实施指南", "paragraphs": ["我们采购了上海一家咨询公司编写的《注塑车间数字化实施指南》，照着做了改造。"]},
+        {"heading": "四、推广", "paragraphs": ["在公司内部，组织三个车间开展标准群专题培训12期，覆盖员工600余人次。",
+                                            "试点经验已在集团所属两家兄弟工厂推广应用。"]},
+        {"heading": "五、案例", "paragraphs": ["公司模具产品已在家电、汽车等领域形成200多个成功应用案例。"]}])
+    status = {r.id: r.status for r in result.requirements}
+    assert status[3] == status[4] == status[5] == "missing", status
+    plan = _review(fake_ctx, tmp_path, [
+        {"heading": "二、标准建议", "paragraphs": ["集团的“注塑工艺智能优化系统”已列入集团2025年度重点研发立项，预算300万元。"]},
+        {"heading": "三、解决方案", "paragraphs": ["准备直接采购一家软件公司现成的MES，按厂家提供的《实施手册》上线使用。"]}],
+        stage="application")
+    status = {r.id: r.status for r in plan.requirements}
+    assert status[2] != "planned" and status[3] == "missing", status
+    path = write_pdf(tmp_path / "inward.pdf", [["一、标准群应用情况", "本项目以GB/T 39116—2020为核心，已在焊装产线应用该标准。",
+                                                 "四、推广应用", "试点经验已在集团所属两家兄弟工厂推广应用。"],
+                                                ["二、标准修订建议", "已向标委会提交修订建议。"]], ["good", "cid"])
+    assert review_file(fake_ctx, path).requirements[3].status == "missing"
+
+
+def test_colloquial_plans_named_micro_services_and_what_is_still_to_do_are_read(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev8.yaml, in new words: a plan table headed 用在哪个工段 | 干什么 | 什么时候完成 plans each member; an
+    open day for 中小…厂 is promotion to SMEs; two named micro-services in operation are a solution; 要尽快定稿 and 还差
+    are not done."""
+    table = [["标准", "用在哪个工段", "干什么", "什么时候完成"],
+             ["GB/T 39116—2020", "全厂", "按成熟度模型开展自评估", "2026年6月"],
+             ["GB/T 40647—2021", "注塑车间", "按系统架构梳理车间系统", "2026年9月"]]
+    plan = _review(fake_ctx, tmp_path, [
+        {"heading": "打算用哪些标准、怎么用", "paragraphs": ["以GB/T 39116—2020为核心，计划如下。"], "table": table},
+        {"heading": "怎么带动别人", "paragraphs": ["2026年第二季度起每半年办一次“开放日”，面向本市中小注塑厂，两年内覆盖不少于15家。"]}],
+        stage="application")
+    status = {r.id: r.status for r in plan.requirements}
+    assert status[1] == "planned" and status[4] == "planned", status
+    done = _review(fake_ctx, tmp_path, [
+        {"heading": "我们做出了什么", "paragraphs": ["平台上线了“标准群自检”和“协同排产”两个微服务，都已在平台正式运行。"]},
+        {"heading": "还差点啥", "paragraphs": ["一是案例要尽快定稿；二是案例还差一口气。"]}])
+    status = {r.id: r.status for r in done.requirements}
+    assert status[3] == "covered" and status[5] != "covered", status

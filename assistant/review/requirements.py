@@ -31,7 +31,7 @@ GENERIC_KEYWORDS = {"数据", "提升", "降低", "工具", "软件", "平台", 
 # Headings such as 项目概况 describe the project, not a requirement, even when a rubric keyword is in them.
 _NEUTRAL_HEADING = re.compile(r"概况|背景|简介|基本情况|目录|前言")
 # "按照/采用/应用 … GB/T …": a standard cited as applied is evidence for requirement 1 wherever it appears.
-_APPLIED = re.compile(r"(?:按照|依据|根据|按|应用|采用|贯彻|执行|实施|遵循|对照)[^，。；]{0,40}?"
+_APPLIED = re.compile(r"(?:按照|依据|根据|按|应用|采用|贯彻|执行|实施|遵循|对照|用在|落到)[^，。；]{0,40}?"
                       r"(?:GB|[A-Z]{2}\s*/|T\s*/|DB\d|Q\s*/|(?:19|20)\d{6})")
 APPLIED_KEY = "〈应用标准〉"
 APPLIED_REQ = 1
@@ -503,7 +503,7 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         status = "planned"
         chosen = sorted(strong + plans, key=lambda c: -c.rank)
     elif doc.unreadable and not any(kind == "negated" for _, kind in gaps) and not friends and not (
-            text and any(kind == "false_friend" and _answers(req, g, doc) for g, kind in gaps)) and (
+            any(kind == "false_friend" and _answers(req, g, doc) for g, kind in gaps)) and (
             all(_points_unread(c.sentence.text, doc) or not _about(req, c) for c in read)):
         # (An admission in the readable text, 暂未开展…推广, answers the question whatever the unread pages hold;
         # so does readable text that was read and found to be only a false friend, such as a bare member list.)
