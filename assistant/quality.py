@@ -53,7 +53,10 @@ class PageQuality:
 
     @property
     def where(self) -> str:
-        return f"第{self.page}页" if self.page is not None else "全文"
+        if self.page is not None:
+            return f"第{self.page}页"
+        # a DOCX whose text reads but holds a pasted page picture: only the picture is unread, not the whole text
+        return "文中的整页图片" if self.problems == ("images",) else "全文"
 
 
 def repair(text: str) -> tuple[str, tuple[str, ...]]:
@@ -155,7 +158,8 @@ def describe(quality: list[PageQuality]) -> list[str]:
     lines: list[str] = []
     bad = unreadable(quality)
     for reason, pages in _by_reason(bad).items():
-        lines.append(f"{_page_ranges(pages)}无法读取：{reason}")
+        pictures = all(q.where == "文中的整页图片" for q in bad if q.reason == reason)
+        lines.append(f"{'文中的整页图片' if pictures else _page_ranges(pages)}无法读取：{reason}")
     for code in dict.fromkeys(r for q in quality for r in q.repaired):
         pages = [q.page for q in quality if code in q.repaired]
         where = _page_ranges([p for p in pages if p is not None]) if pages and pages[0] is not None else "全文"

@@ -20,9 +20,10 @@ EM = "—"
 _D = f"[{re.escape(DASHES + '⸺⸻')}]"
 _SLASHES = str.maketrans("∕⁄", "//")  # division and fraction slashes, typed for “/” by some input methods
 _GAP = r"[ \t\u3000\u00a0]*\n?[ \t\u3000\u00a0]*"  # a PDF line break may fall anywhere inside a number
-# Prefixes: GB, GB/T, GB/Z; industry XX/T; local DB11/T; group T/CAMS; enterprise Q/ABC. Letters may be full width.
+# Prefixes: GB, GB/T, GB/Z; industry XX/T; local DB11/T; group T/CAMS; enterprise Q/ABC, with the letter group
+# some companies put before the serial (Q/HX J03—2024, Q/320585 HX 01—2024). Letters may be full width.
 # Users type the national prefix in lower case too (gb/t 39116); other prefixes stay upper case to avoid noise.
-_PREFIX = r"(?:[Gg] ?[Bb](?:\s*/\s*[TtZz])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}|[A-Z]{2}\s*/\s*[TZ])"
+_PREFIX = r"(?:[Gg] ?[Bb](?:\s*/\s*[TtZz])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}(?:[ \t]?[A-Z]{1,4}(?=[ \t]?\d))?|[A-Z]{2}\s*/\s*[TZ])"
 # One dash before the year; Chinese typing often gives the two-em 破折号 "——" instead, read as one.
 # A dot typed for the dash (GB/T 39116.2020) is a form slip too: four digits 19xx/20xx are a year, never a part.
 # So is the character 一 (yi) typed for the dash by a Chinese input method (GB/T 42202一2022): before a 19xx/20xx
@@ -133,7 +134,11 @@ def read_numbers(text: str) -> list[NumberHit]:
                 continue
             code = re.sub(r"\s+", "", m["code"])
             year = int(m["year"]) if m["year"] else None
-            hits.append(_hit(text, m, StdNumber(_clean_prefix(m["prefix"]), code, year)))
+            prefix = _clean_prefix(m["prefix"])
+            serial = re.match(r"Q\s*/\s*[A-Z0-9]{1,12}[ \t]([A-Z]{1,4})$", m["prefix"])
+            if serial:  # Q/HX J03—2024: the letters after the company's code belong to the serial (J03)
+                prefix, code = prefix[:-len(serial.group(1))], serial.group(1) + code
+            hits.append(_hit(text, m, StdNumber(prefix, code, year)))
     hits.sort(key=lambda h: h.start)
     # GB/T 39561.1—2020、39561.2—2021: a code listed right after a number shares its prefix (written without it)
     for prev in list(hits):

@@ -278,3 +278,19 @@ def test_colloquial_plans_named_micro_services_and_what_is_still_to_do_are_read(
         {"heading": "还差点啥", "paragraphs": ["一是案例要尽快定稿；二是案例还差一口气。"]}])
     status = {r.id: r.status for r in done.requirements}
     assert status[3] == "covered" and status[5] != "covered", status
+
+
+def test_a_pasted_page_picture_is_named_as_such_and_a_plan_heading_owns_its_false_friends(
+        fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev8.yaml, in new words: a DOCX that reads but holds a page-sized picture (a stamped 承诺页) is told
+    the picture could not be read, not the whole text; promotion under 推广计划 that is only sales and own-staff
+    training answers requirement 4 (missing)."""
+    from assistant.quality import PageQuality, describe
+
+    picture = PageQuality(None, False, ("images",), (), "docx")
+    assert picture.where == "文中的整页图片" and describe([picture])[0].startswith("文中的整页图片无法读取")
+    assert PageQuality(None, False, ("fffd",), (), "docx").where == "全文"
+    result = _review(fake_ctx, tmp_path, [{"heading": "推广计划", "paragraphs": [
+        "依托公司直播间和全国600家专卖店，重点推广“定制沙发”新品系列；每年组织员工开展标准化专题培训不少于4次。"]}],
+        stage="application")
+    assert result.requirements[3].status == "missing", result.requirements[3]

@@ -255,3 +255,13 @@ def test_a_code_listed_after_a_number_shares_its_prefix():
     assert [h.normalized for h in hits] == ["GB/T 39561.1—2020", "GB/T 39561.2—2021"]
     assert "省略了代号“GB/T”" in hits[1].changes
     assert [h.normalized for h in read_numbers("GB/T 39116—2020，2023年完成")] == ["GB/T 39116—2020"]
+
+
+def test_an_enterprise_number_with_a_letter_group_before_its_serial_is_read_as_written():
+    """evals/review_dev8.yaml, in new words: some companies number their standards Q/<company> <letters><serial>
+    (Q/JX K07—2025, Q/330782 ZT 02—2024); the letters belong to the serial, and the number is read, not lost."""
+    from assistant.standards import find_numbers
+
+    got = [n.normalized for n, _, _ in find_numbers("按企业标准Q/JX K07—2025《冲压件检验规范》和Q/330782 ZT 02—2024执行")]
+    assert got == ["Q/JX K07—2025", "Q/330782 ZT02—2024"], got
+    assert [n.normalized for n, _, _ in find_numbers("Q/SYSW 006—2024《膏霜乳化工艺控制规范》")] == ["Q/SYSW 006—2024"]
