@@ -294,3 +294,16 @@ def test_a_pasted_page_picture_is_named_as_such_and_a_plan_heading_owns_its_fals
         "依托公司直播间和全国600家专卖店，重点推广“定制沙发”新品系列；每年组织员工开展标准化专题培训不少于4次。"]}],
         stage="application")
     assert result.requirements[3].status == "missing", result.requirements[3]
+
+
+def test_a_plain_spoken_report_applies_its_standards_in_its_own_words(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev8.yaml, in new words: a small firm's letter without headings says how it applied the standards
+    plainly (按GB…选的三台AGV, …做了安全防护, 周期从每批6小时降到2小时); 两年没出过一起事故 and 哪一项没做到就提醒 are
+    results, not admissions."""
+    result = _review(fake_ctx, tmp_path, [{"heading": "", "paragraphs": [
+        "我们是做门窗五金的小厂，两年前报了试点。",
+        "冲压线按GB/T 20721—2022选的三台AGV，线边不再有人推车，换料周期从每批6小时降到2小时。",
+        "焊接工位按GB 11291.2—2013做了安全防护，两年没出过一起伤人事故，哪一项没做到就提醒。"]}])
+    assert result.requirements[0].status == "covered", result.requirements[0]
+    candidates = [e.quote for e in result.requirements[0].evidence]
+    assert any("安全防护" in q for q in candidates), candidates
