@@ -711,3 +711,19 @@ def test_a_platform_operator_serving_plants_applies_on_the_supply_side(fake_ctx)
     assert "mes" not in [n.need_id for n in a.needs[:3]], a.needs
     a = analyse_scenario(ctx, "我们是一家钢材供应链服务平台的运营方，为300家中小加工厂提供集中采购、仓储配送和订单协同服务。")
     assert a.role == "platform" and a.direction == "supply_chain", (a.role, a.direction)
+
+
+def test_interfaces_between_named_systems_recipes_sent_down_and_english_workshop_words_are_needs(fake_ctx):
+    """evals/suggest_dev9.yaml, in new words: the interface between two named systems (WMS与客户ERP的接口统一) is system
+    integration; recipes and process curves sent down to each vessel (配方和升温曲线…直接下到反应釜) are batch control;
+    'digital workshop' and 'shop-floor execution' name their needs in English."""
+    ctx = fake_ctx
+
+    def ids(text: str) -> list[str]:
+        return [n.need_id for n in analyse_scenario(ctx, text).needs]
+
+    assert "system_integration" in ids("我司给涂料厂做实施，这次要把WMS与客户ERP的接口统一，换客户不用重写。")
+    assert "batch_process" in ids("我们是涂料厂，想把配方和工艺曲线从系统直接下到反应釜，每釜执行记录自动存档。")
+    got = ids("We build forklifts. The pilot is a digital workshop for the frame shop, with shop-floor execution and "
+              "torque data captured per truck.")
+    assert "digital_workshop" in got and "mes" in got, got
