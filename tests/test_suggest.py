@@ -727,3 +727,18 @@ def test_interfaces_between_named_systems_recipes_sent_down_and_english_workshop
     got = ids("We build forklifts. The pilot is a digital workshop for the frame shop, with shop-floor execution and "
               "torque data captured per truck.")
     assert "digital_workshop" in got and "mes" in got, got
+
+
+def test_done_workshops_put_aside_and_english_denials_are_no_needs(fake_ctx):
+    """evals/suggest_dev9.yaml, in new words: 去年已经做了数字化车间改造，验收了，这次不再弄车间 settles the workshop; a
+    denial in English or plain words (we don't do 3D printing / 别推增材制造) is no need."""
+    ctx = fake_ctx
+
+    def ids(text: str) -> list[str]:
+        return [n.need_id for n in analyse_scenario(ctx, text).needs]
+
+    got = ids("我们是做箱包的，车间去年已经做了数字化车间改造，验收了，这次不再弄车间。这次想做供应商协同和成品仓RFID出货。")
+    assert "digital_workshop" not in got and "identification" in got, got
+    got = ids("We print labels. Our pilot is mass customization through a web-to-print portal; we don't do 3D printing, "
+              "别推增材制造相关的。")
+    assert "personalized_customization" in got and "additive_manufacturing" not in got, got

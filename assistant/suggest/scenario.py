@@ -319,6 +319,9 @@ def _need_hits(vocab: Vocabulary, hints: Hints, text: str,
             # (English words, like Chinese phrases, name no need where the text is settled or names a product)
             if any(a < m.end() and m.start() < b for a, b in taken) or any(a <= m.start() < b for a, b in settled):
                 continue
+            # (…and, like them, not where the clause denies it: 我们不做3D printing)
+            if _negated(low, PhraseHit("", "", m.start(), m.end()), hints.negations):
+                continue
             for need_id in needs_of_terms(vocab, list(terms)):
                 hits.append(PhraseHit(need_id, text[m.start():m.end()], m.start(), m.end()))
                 taken.append((m.start(), m.end()))
