@@ -307,3 +307,23 @@ def test_a_plain_spoken_report_applies_its_standards_in_its_own_words(fake_ctx: 
     assert result.requirements[0].status == "covered", result.requirements[0]
     candidates = [e.quote for e in result.requirements[0].evidence]
     assert any("安全防护" in q for q in candidates), candidates
+
+
+def test_results_and_plain_acts_read_as_done_and_a_list_pointing_at_an_unread_page_is_undecided(
+        fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev9.yaml, in new words: 未发生质量事故 is a result, not an admission; 形成了…系统，将…要求转化为…
+    describes what was done (将 as 把); a number followed by its use (GB/T 38158—2019照着搭了…) applies it; a
+    小程序 built and in use is a solution; showing small peers round and teaching them (看了三回, 手把手教给他们)
+    is promotion; a member count that points at an unread page (…见表1（第2页）) leaves requirement 1 undecided."""
+    result = _review(fake_ctx, tmp_path, [{"heading": "", "paragraphs": [
+        "试点后，一次合格率由91%提高到97%，试点期间未发生质量事故。",
+        "GB/T 38158—2019照着搭了追溯系统，扫码两分钟能查到原料批次。",
+        "公司形成了“冲压件数据包管理系统”，将GB/T 42383.2—2023的接口要求转化为数据包模板，系统已在二车间运行。",
+        "我们自己做了个小程序，叫“冲压件批次追溯查询”，2025年5月用起来的，现在全厂都在用。",
+        "本地还有五家小冲压厂，2025年我们请他们的技术员来厂里看了三回，手把手教给他们，免费给他们用。"]}])
+    status = {r.id: r.status for r in result.requirements}
+    assert status[1] == "covered" and status[3] == "covered" and status[4] == "covered", status
+    path = write_pdf(tmp_path / "pointer.pdf", [["一、标准群应用情况", "试点构建的标准群共9项标准，各项标准的应用环节和成效见表1（第2页）。"],
+                                                 ["表1 标准群应用情况", "GB/T 39116—2020在冲压车间完成对标，一次合格率由91%提高到97%。",
+                                                  "GB/T 40647—2021用于梳理车间系统架构，系统接口由23个减为9个。"]], ["good", "cid"])
+    assert review_file(fake_ctx, path).requirements[0].status == "unreadable"

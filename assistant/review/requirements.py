@@ -32,7 +32,10 @@ GENERIC_KEYWORDS = {"数据", "提升", "降低", "工具", "软件", "平台", 
 _NEUTRAL_HEADING = re.compile(r"概况|背景|简介|基本情况|目录|前言")
 # "按照/采用/应用 … GB/T …": a standard cited as applied is evidence for requirement 1 wherever it appears.
 _APPLIED = re.compile(r"(?:按照|依据|根据|按|应用|采用|贯彻|执行|实施|遵循|对照|用在|落到)[^，。；]{0,40}?"
-                      r"(?:GB|[A-Z]{2}\s*/|T\s*/|DB\d|Q\s*/|(?:19|20)\d{6})")
+                      r"(?:GB|[A-Z]{2}\s*/|T\s*/|DB\d|Q\s*/|(?:19|20)\d{6})"
+                      # …or the number first, then what it was used for (GB/T 38158—2019照着搭了追溯系统)
+                      r"|(?:GB|[A-Z]{2}\s*/|T\s*/|DB\d|Q\s*/)[^，。；]{0,16}?\d(?:—|-)?(?:19|20)?\d{0,2}"
+                      r"(?:用来|用于|照着|拿来|管)")
 APPLIED_KEY = "〈应用标准〉"
 APPLIED_REQ = 1
 
@@ -394,7 +397,10 @@ _POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附|上文|前文)|
 def _answers(req: Requirement, false_friend: Sentence, doc: Document) -> bool:
     """Does readable text found to be a false friend answer the requirement? When pages could not be read, only
     under the requirement's own heading (五、经验推广: 参加展会…); one elsewhere (page 4's 推广到本厂另一条生产线) says
-    nothing of what the unread page holds. Requirement 1's false friend, a bare member list, answers wherever it is."""
+    nothing of what the unread page holds. Requirement 1's false friend, a bare member list, answers wherever it is,
+    unless it points at an unread page itself."""
+    if doc.unreadable and _points_unread(false_friend.text, doc):
+        return False  # 标准群共11项…见表1（第2页）with page 2 unread: the list points at what could not be read
     return not doc.unreadable or req.id == APPLIED_REQ or _under_own_heading(req, false_friend)
 
 
@@ -470,7 +476,8 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
                                      and not senses.speaks_of_deliverable(_evidence_text(c.sentence)))]
     # A false friend in the requirement's own section answers it (四、实施指南: 购买了…指南); one elsewhere (推广到本厂
     # 另一条生产线, on page 4) says nothing of what an unread page may hold.
-    friends = any(c.in_section for c in cands if c not in kept) or (len(cands) > len(kept) and not doc.unreadable)
+    friends = any(c.in_section and not (doc.unreadable and _points_unread(c.sentence.text, doc))
+                  for c in cands if c not in kept) or (len(cands) > len(kept) and not doc.unreadable)
     cands = kept
     read = [c for c in cands if c.sentence.kind != "heading"]  # before headings and pointers may be set aside
     if cands and all(c.sentence.kind == "heading" or _POINTER.search(c.sentence.text) for c in cands) and (

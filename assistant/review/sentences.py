@@ -21,7 +21,11 @@ EXTRA_PROMISE = ["目标是", "目标为", "目标值", "期望", "希望", "即
 _NOT_PROMISE = re.compile(r"于(?:19|20)\d{2}年[^，。；将]{0,10}将|"
                           r"(?:生产|排产|实施|工作|采购|作业|年度|项目|物料|发展|行动|研究|主)计划|计划号|计划的|"
                           r"(?:期|对|接|等|招|优)待|待遇|将近|将军")
-NEGATION = ["尚未", "暂未", "未能", "没有", "暂无", "不具备", "未(?!来)", r"^\s*(?:无|不涉及|无此项|不适用)\s*[。.]?\s*$",
+# 将 as 把: an object, then a verb that turns it into something, after a done clause in the same sentence.
+_BA = re.compile(r"将(?=[^。；]{1,60}?(?:转化为|转化成|固化为|固化到|整合为|变成|写入|嵌入|落实到|集成到|映射为))")
+_DONE_BEFORE_BA = re.compile(r"(?:了|已)[^。；]{0,40}?[，,]将")
+# (未发生工艺安全事件, 没有出现质量问题: a result, not a deliverable denied)
+NEGATION = ["尚未", "暂未", "未能", "没有(?!发生|出现|造成)", "暂无", "不具备", "未(?!来|发生|出现|造成|超标|超过)", r"^\s*(?:无|不涉及|无此项|不适用)\s*[。.]?\s*$",
             # plain-spoken: 没提修订意见, 立项建议也没弄 (not a result: 两年没出过一起事故, 哪一条没做到就报警)
             "没(?:提|弄|做(?!到)|搞|写|开展|形成|报|出(?!过))",
             # "本项目不涉及标准修订和新标准立项": a deliverable itself denied (不涉及供应链协同场景 is only scope)
@@ -195,7 +199,10 @@ def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern
             if at < 0:  # split_sentences strips; a piece is always a substring, but never trust it
                 continue
             pos = at + len(part)
-            clauses = [(c, clause_state(c, markers)) for c in _CLAUSE_SPLIT.split(part) if c.strip()]
+            # (形成了…系统，将GB/T…的要求…转化为数据包模板: that 将 is 把, describing what was done; read so)
+            read = _BA.sub("把", part) if _DONE_BEFORE_BA.search(part) else part  # same length: clauses pair up
+            clauses = [(c, clause_state(r, markers)) for c, r in zip(_CLAUSE_SPLIT.split(part), _CLAUSE_SPLIT.split(read))
+                       if c.strip()]
             in_plan = bool(markers.plan_heading and any(markers.plan_heading.search(h) for h in sections))
             clauses = carry_promise(clauses, in_plan)
             # A text file's block may join several lines: the sentence is located on the line it starts on.
