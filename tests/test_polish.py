@@ -945,3 +945,32 @@ def test_labelled_results_calculation_inputs_savings_and_contacts_are_read_as_ed
     s = clean_sections(ctx)
     s["四、应用成效（2022年全年 vs 2024年全年）"] = s.pop("四、应用成效")
     assert not [i for i in check_text(ctx, as_text(s)).issues if "missing_section" in (i.kinds or ())]
+
+
+def test_numbered_bar_headings_units_labels_and_two_names_of_one_rate_are_read(ctx):
+    """evals/polish_dev8.yaml, in new words: 04 | 效果如何 and Section 5 推广经验 are template headings; 吉焦, 处 and
+    多达…余页 are units, CPK is an index, 表1序号3 a position; 提高到了 states a result; one rate under two names of
+    one length (成品一次合格率 / 产品一次合格率) from one baseline conflicts, as do a label before a colon and prose
+    (- 吨钢电耗：由…); a result line after label–value lines is an item of its own; a first-order discount is sales."""
+    text = "\n".join([
+        "01 | 项目概况", "某风电叶片企业，员工900人，一套图纸多达60余页。", "",
+        "02 | 用了哪些标准", "标准群共5项，以GB/T 37393—2019《数字化车间 通用技术要求》为核心。", "",
+        "03 | 怎么做的", "依据表1序号3的要求改造车间。", "",
+        "04 | 效果如何", "2024年与2022年相比：",
+        "- 吨钢电耗：由512千瓦时降到468千瓦时",
+        "- 加热炉煤气单耗由每吨1.32吉焦降至每吨1.19吉焦",
+        "- 涂胶厚度CPK由1.08提升至1.41",
+        "- 返工由每百片27处降至每百片4处", "",
+        "成品一次合格率由93.1%提高到97.2%。",
+        "产品一次合格率从93.1%提高到了96.5%，吨钢电耗从512千瓦时降到了471千瓦时。",
+        "主机厂来料质量问题：12起 → 3起",
+        "企业品牌影响力显著增强。", "",
+        "Section 5 推广经验", "先试点一条线，再推广。点击下方小程序下单，新用户首单立减30元。"])
+    issues = check_text(ctx, text).issues
+    kinds = [k for i in issues for k in (i.kinds or ())]
+    assert "missing_section" not in kinds, [i.message for i in issues if "missing_section" in (i.kinds or ())]
+    assert "figure_no_unit" not in kinds, [i.message for i in issues if "figure_no_unit" in (i.kinds or ())]
+    conflicts = " ".join(i.message for i in issues if "figure_conflict" in (i.kinds or ()))
+    assert "97.2%" in conflicts and "96.5%" in conflicts and "471千瓦时" in conflicts, conflicts
+    assert any("显著增强" in i.quote for i in issues if "wording:unverifiable" in (i.kinds or ()))
+    assert "wording:sales_contact" in kinds, kinds

@@ -84,8 +84,9 @@ def check_figures(ck: _Checker) -> None:
                     continue
                 unitless.add(at)
                 if any(s <= at < e for s, e in std_spans) or _has_unit(sent[m.end("num"):]) \
-                        or sent[:m.start("num")].endswith("百分之") or _baseline_unit(sent[:m.start("num")]):
-                    continue
+                        or sent[:m.start("num")].endswith("百分之") or _baseline_unit(sent[:m.start("num")]) \
+                        or _UNITLESS.search(_clause_to(sent, m.end("num"))) or _ORDINAL_BEFORE.search(sent[:m.start("num")]):
+                    continue  # (an index such as CPK由1.12提升至1.47 has no unit; 表1序号5 is a position)
                 said = _clause_to(sent, m.end("num"))
                 ck.add("figures", sec.label, ck.where(sec, para, at),
                        f"“{said}”中的数字 {m.group('num')} 没有单位",
@@ -145,7 +146,8 @@ _BASIS = re.compile(
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年[^。；]*?\d[^。；]*?(?:19|20)\d{2}\s*年")
 _UNIT_RE = re.compile(
     r"\s*(?:[%％‰]|个百分点|倍|个|项|台|套|件|人|名|万|亿|千|百|元|天|日|小时|分钟|秒|年|月|周|次|条|家|吨|米|度|"
-    r"瓦|批|类|种|级|分|座|辆|只|片|块|箱|张|份|点|组|道|位|层|期|届|代|起|宗|公里|平方|立方|升|克|毫|厘|微|兆|千克|帧|轮|单|笔|户|[A-Za-zμΩ℃°])")
+    r"瓦|批|类|种|级|分|座|辆|只|片|块|箱|张|份|点|组|道|位|层|期|届|代|起|宗|公里|平方|立方|升|克|毫|厘|微|兆|千克|帧|轮|单|笔|户|"
+    r"处|页|吉焦|焦耳|焦|[A-Za-zμΩ℃°])")
 _LEAD = re.compile(r"^(?:并且|并|且|同时|其中|实现了?|推动|带动|促进|使得?|让|整体|总体|均|都|分别|平均|明显|显著|大幅|"
                    r"有效|进一步|累计|约|合计|共)+")
 
@@ -362,7 +364,11 @@ def _check_points(ck: _Checker, pos: tuple, sec, para, change: re.Match, basis: 
 
 
 def _has_unit(rest: str) -> bool:
-    return bool(_UNIT_RE.match(rest))
+    # (多达60余页, 约3000多台: 余/多 stand between the number and its unit)
+    return bool(_UNIT_RE.match(re.sub(r"^\s*(?:余|多)", "", rest)))
+
+
+_ORDINAL_BEFORE = re.compile(r"(?:序号|编号|第|表|图|附件|附表|条款|章节)\s*$")
 
 
 _FROM_VALUE = re.compile(rf"(?<!理)(?:由(?!于)|从(?!而|事))[^，,；;。]*?(?P<num>{_NUM})")
@@ -414,7 +420,7 @@ _TO = (r"(?:降低至|降低到|降至|降到|下降至|下降到|减少至|减�
        r"提升到|增加至|增加到|增长至|增长到|增至|上升至|上升到|达到了|达到|达|保持在|稳定在|为)")
 _BY = rf"(?:{_VERBS})了?"
 _FACT = re.compile(
-    rf"(?P<lead>(?<!理)由|从|{_TO}|{_BY}|(?<=率))(?P<when>改造前的?|实施前的?|原来的?|原先的?|以前的?|上年的?|(?:19|20)\d{{2}}\s*年(?:底|末|初)?的?)?"
+    rf"(?P<lead>(?<!理)由|从|{_TO}|{_BY}|(?<=率))了?(?P<when>改造前的?|实施前的?|原来的?|原先的?|以前的?|上年的?|(?:19|20)\d{{2}}\s*年(?:底|末|初)?的?)?"
     # "由平均95分钟", "降至每吨112立方米": an average or a per-unit base stands between the verb and the value
     rf"(?:平均|每(?:[周月天日年吨件台套批次人]|万[元吨件]|百[件台]))?"
     rf"(?:约|近|超过|逾|不足|不到)?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})")
@@ -470,6 +476,9 @@ def extract_figures(ck: _Checker) -> list[Figure]:
                         written = para.text[begin:begin + len(written)]
                     if not _indicator_key(indicator) and _PERIOD.fullmatch(indicator.strip()) and last:
                         indicator = last
+                    elif not _indicator_key(indicator) and c_start and _LABEL_END.search(sent[:c_start]):
+                        # - 吨熟料标准煤耗：由108.6千克降到101.3千克: the label before the colon names it
+                        indicator = re.split(r"[，,；;。]", sent[:c_start].rstrip("：: "))[-1]
                     last = indicator if _indicator_key(indicator) else last
                     out.append(Figure(indicator, _indicator_key(indicator), role, value, unit, written, period,
                                       (si, pi, at), ck.where(sec, para, at), sent))
@@ -572,6 +581,9 @@ def _based_results(figures: list[Figure]) -> set[str]:
     return {f.key for f in figures if f.role == "baseline"}
 
 
+_LABEL_END = re.compile(r"[：:]\s*$")
+
+
 def _clauses(sentence: str) -> list[tuple[int, str]]:
     out, pos = [], 0
     for part in re.split(r"(?<=[，,；;：:])", sentence):
@@ -620,7 +632,8 @@ def check_figure_conflicts(ck: _Checker) -> None:
                       key=lambda pair: len(pair[0]), reverse=True)
     figures = [replace(f, key=_canonical(f.key, synonyms)) for f in extract_figures(ck)
                if len(re.findall(r"[\u4e00-\u9fffA-Za-z]", f.key)) >= 2]
-    aliases = {**_same_baseline(figures), **_abbreviations(figures)}
+    # (an abbreviation's name is unified like any key: 直通率（FPY） and 一次通过率 are one rate)
+    aliases = {k: _canonical(v, synonyms) for k, v in {**_same_baseline(figures), **_abbreviations(figures)}.items()}
     groups: dict[tuple, list[Figure]] = {}
     for f in figures:
         # Only the same indicator counts: 设备联网率 and 关键设备联网率 are two scopes, not one figure told twice.
@@ -665,7 +678,9 @@ def _same_baseline(figures: list[Figure]) -> dict[str, str]:
     bases = [f for f in figures if f.role == "baseline"]
     for a in bases:
         for b in bases:
+            # (two names of one length map one way only: 纱线一等品率 ↔ 成纱一等品率 would swap and stay apart)
             if a.key != b.key and a.value == b.value and a.unit == b.unit and a.key not in out \
+                    and out.get(b.key) != a.key \
                     and (_within(b.key, a.key) or (len(b.key) <= len(a.key) and _common_run(a.key, b.key) >= 4)):
                 out[a.key] = b.key
     return out

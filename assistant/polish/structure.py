@@ -129,7 +129,9 @@ def _marker_heading(line: str, names: dict[str, str]) -> str | None:
 
 
 _SLIDE = re.compile(r"^第[\d一二三四五六七八九十]+页")
-_SPACED_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\s+(?=[\u4e00-\u9fffA-Za-z])")
+# 2 标准群构建, 04 | 效果如何 (a WeChat post's numbered bar), Section 4 推广经验 (a translation)
+_SPACED_NUMBER = re.compile(r"^(?:(?:Section|Part|Chapter)\s*)?\d{1,2}(?:\.\d{1,2})*(?:\s+|\s*[|｜丨]\s*)"
+                            r"(?=[\u4e00-\u9fffA-Za-z])")
 _SENTENCE_MARKS = "。；！？，,：:"
 LIST_ITEM = re.compile(r"^(?:[-•·▪*]\s|\d{1,2}[.、)）](?!\d)\s*\S|[（(]\d{1,2}[)）])")
 _BRACKET_LINE = re.compile(r"^【(?P<text>[^【】]{1,20})】$")
@@ -164,6 +166,10 @@ def _tab_cells(line: str) -> list[str] | None:
     lead = not cells[0]
     cells = [c for c in cells if c]
     return cells if len(cells) >= 3 or (lead and len(cells) >= 2) else None
+
+
+# A line that is a label and a value ending in a figure: 注塑不良率：2.9% → 1.1%, 单套产品装配工时：14.5 → 9.8
+_VALUE_LINE = re.compile(r"^[^：:。；，,]{2,20}[：:][^。；]{0,40}\d[%％]?\s*[\u4e00-\u9fffA-Za-z]{0,4}$")
 
 
 def _bare_title(s: str, lines: list[str], number: int) -> bool:
@@ -237,8 +243,11 @@ def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
             flush()  # "效果怎么样" alone on its line after a blank one, with text under it: a plain-spoken heading
             paras.append(_Para(s, f"第{number}行", "heading", None, scheme="bare"))
         else:
-            if buf and (_marker_end(s) or LIST_ITEM.match(s)):
-                flush()  # ✅ …, 📉 …, 1️⃣ …, - …: each bulleted line is an item of its own, not a wrapped sentence
+            previous = lines[number - 2].strip() if number >= 2 else ""
+            if buf and (_marker_end(s) or LIST_ITEM.match(s) or _VALUE_LINE.match(previous)):
+                # ✅ …, 📉 …, 1️⃣ …, - …: each bulleted line is an item of its own, not a wrapped sentence; so is the
+                # line after a result given as a label and its value (注塑不良率：2.9% → 1.1%)
+                flush()
             # a number wrapped right after its prefix (GB/T⏎39116—2020): the break stood for the space there
             joined = f"{buf} {s}" if _PREFIX_END.search(buf) and s[:1].isdigit() else join_lines(buf, s)
             offsets.append((len(joined) - len(s), number))
