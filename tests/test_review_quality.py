@@ -327,3 +327,14 @@ def test_results_and_plain_acts_read_as_done_and_a_list_pointing_at_an_unread_pa
                                                  ["表1 标准群应用情况", "GB/T 39116—2020在冲压车间完成对标，一次合格率由91%提高到97%。",
                                                   "GB/T 40647—2021用于梳理车间系统架构，系统接口由23个减为9个。"]], ["good", "cid"])
     assert review_file(fake_ctx, path).requirements[0].status == "unreadable"
+
+
+def test_past_engagements_honours_and_project_teams_are_no_cases_or_proposals(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev9.yaml, in new words: a consultancy's 服务案例 and a company's honours (获评…示范工厂) are no
+    标准应用案例; 设立项目专班 holds the letters 立项 but proposes no standard."""
+    result = _review(fake_ctx, tmp_path, [
+        {"heading": "五、标准应用案例", "paragraphs": ["公司先后获评“江苏省智能制造示范工厂”和“省级绿色工厂”。",
+                                                  "我院已为省内90家企业提供诊断服务，积累了丰富的服务案例。"]},
+        {"heading": "二、标准修订与立项建议", "paragraphs": ["公司设立项目专班8人，由副总经理担任项目负责人。"]}])
+    status = {r.id: r.status for r in result.requirements}
+    assert status[5] == "missing" and status[2] == "missing", status
