@@ -742,3 +742,19 @@ def test_done_workshops_put_aside_and_english_denials_are_no_needs(fake_ctx):
     got = ids("We print labels. Our pilot is mass customization through a web-to-print portal; we don't do 3D printing, "
               "别推增材制造相关的。")
     assert "personalized_customization" in got and "additive_manufacturing" not in got, got
+
+
+def test_an_entry_whose_own_rare_keyword_the_scenario_writes_joins_its_need(fake_ctx):
+    """evals/suggest_dev8.yaml s10-16, in new words: a need's first entry is not the only one the scenario asks for:
+    数据分类分级 (a keyword of GB/T 43697 alone) names that entry too; a keyword many entries hold (信息交换) or a needs
+    phrase itself (数据治理) names none of them."""
+    from collections import Counter
+
+    from assistant.suggest.group import KEYWORD_HOLDERS
+
+    ctx = fake_ctx
+    text = "我们是做电动工具的，ERP、MES都已上线。这次试点做数据治理：主数据统一，并开展工业数据分类分级和数据安全防护。"
+    numbers = {s.number.split("—")[0] for s in suggest_group(ctx, text).standards}
+    assert "GB/T 43697" in numbers, numbers
+    holders = Counter(k for std in ctx.corpus.catalog.standards for k in set(std.keywords))
+    assert holders["数据分类分级"] <= KEYWORD_HOLDERS < holders["信息交换"]

@@ -6,6 +6,7 @@ applies it together with a member, or it accompanies a named need: terms, archit
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from assistant.context import Context
@@ -15,6 +16,8 @@ from assistant.suggest.scenario import ScenarioAnalysis
 
 PER_NEED = 1  # entries per need: the best one (the principal need gets PRINCIPAL_PER_NEED)
 PRINCIPAL_PER_NEED = 2
+KEYWORD_CHARS = 4  # a catalog keyword this long, written in the scenario, names its entry (数据分类分级, not 数据)…
+KEYWORD_HOLDERS = 2  # …when few entries hold it (信息交换 is a keyword of many: it names none of them)
 MAX_CORE = 3
 ACCOMPANY_MAX = 2  # foundational entries (terms, architectures) that accompany the named needs
 NAMED = "场景点名采用"  # why of a member the applicant names by number or title
@@ -54,6 +57,8 @@ def assemble(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates) -> Gro
     rules = ctx.corpus.plan.group_rules
     members: dict[str, Member] = {}
     principal = principal_need(analysis, cands, ctx)
+    phrases = {p for need in load_vocabulary(ctx.settings.corpus_dir).needs.values() for p in need.phrases}
+    holders = Counter(k for std in ctx.corpus.catalog.standards for k in set(std.keywords))
     for n in analysis.needs:
         ranked = cands.by_need.get(n.need_id, [])
         take = PRINCIPAL_PER_NEED if n.need_id == principal else PER_NEED
@@ -71,6 +76,14 @@ def assemble(ctx: Context, analysis: ScenarioAnalysis, cands: Candidates) -> Gro
                 or next((c for c in ranked if phrase in c.std.keywords and c.info.needs[:1] == (n.need_id,)), None)
             if named is not None and named.number not in members:
                 _add(members, named, "need", [n.need_id], phrase=phrase)
+        # An entry of this need whose own specific keyword the scenario writes (工业数据分类分级: 数据分类, 数据分类分级)
+        # answers a commitment the need's first phrase does not: it joins too.
+        for c in ranked[take:]:
+            # (a needs phrase itself, 数字孪生 or 设备联网, names the need, not one entry of it)
+            word = next((k for k in c.std.keywords if len(k) >= KEYWORD_CHARS and k in analysis.committed_text
+                         and k not in phrases and holders.get(k, 0) <= KEYWORD_HOLDERS), None)
+            if word is not None and c.info.needs[:1] == (n.need_id,) and c.number not in members:
+                _add(members, c, "need", [n.need_id], phrase=word)
     for number, quote in analysis.named_standards.items():  # the applicant names it: it is in, whatever the ranking
         std = ctx.corpus.catalog.get(number)
         c = cands.make(ctx, std, analysis) if std is not None else None
@@ -203,10 +216,11 @@ def _cut(members: list[Member], maximum: int, notes: list[str]) -> list[Member]:
     """At most the plan's maximum: the first entry of each need before second entries and companions."""
     if len(members) <= maximum:
         return members
-    first = {m.need_ids[0] for m in members if m.role == "need"}
-    keep: list[Member] = []
+    # (an entry the applicant names is kept first; it may serve no need the vocabulary reads)
+    keep: list[Member] = [m for m in members if m.why == NAMED][:maximum]
+    first = {m.need_ids[0] for m in members if m.role == "need" and m.need_ids}
     for m in members:
-        if m.role == "need" and m.need_ids[0] in first and len(keep) < maximum:
+        if m.role == "need" and m.need_ids and m.need_ids[0] in first and len(keep) < maximum and m not in keep:
             first.discard(m.need_ids[0])
             keep.append(m)
     for m in members:

@@ -67,6 +67,7 @@ class ScenarioAnalysis:
     set_aside: list[str] = field(default_factory=list)  # needs phrases it says exist already or are out of scope
     set_aside_needs: list[str] = field(default_factory=list)  # the needs of those phrases, named nowhere else
     named_standards: dict[str, str] = field(default_factory=dict)  # catalog number → how the text cites it
+    committed_text: str = ""  # the text with what is settled (done, someone else's, out of scope) blanked
 
     def need(self, need_id: str) -> NeedHit | None:
         return next((n for n in self.needs if n.need_id == need_id), None)
@@ -154,7 +155,7 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
         set_aside=list(dict.fromkeys(h.phrase for h in aside if all(h.phrase != n.phrase and h.phrase not in n.also
                                                                      for n in needs))),
         set_aside_needs=list(dict.fromkeys(h.need_id for h in aside if all(h.need_id != n.need_id for n in needs))),
-        named_standards=_named_standards(ctx, _blank(text, settled)))
+        named_standards=_named_standards(ctx, _blank(text, settled)), committed_text=_blank(text, settled + products))
     analysis.notes += _notes(analysis, directions)
     if traditional:
         analysis.notes.append(TRADITIONAL_NOTE)
