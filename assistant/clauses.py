@@ -104,6 +104,7 @@ class Cues:
     slogans: re.Pattern = re.compile(r"(?!)")
     slogan_fillers: tuple[str, ...] = ()
     background_labels: re.Pattern = re.compile(r"(?!)")
+    omit: re.Pattern = re.compile(r"(?!)")
 
 
 def _any(patterns: list[str], anchor: str = "") -> re.Pattern:
@@ -127,7 +128,8 @@ def load_cues(corpus_root: Path) -> Cues:
                 frozenset(words("form_labels")), _any(words("meta")),
                 _any([re.escape(w) for w in words("corrections")]), frozenset(words("checklist_done")),
                 frozenset(words("checklist_todo")), _any(words("slogans")),
-                tuple(sorted(words("slogan_fillers"), key=len, reverse=True)), _any(words("background_labels")))
+                tuple(sorted(words("slogan_fillers"), key=len, reverse=True)), _any(words("background_labels")),
+                _any([re.escape(w) for w in words("omit")]))
 
 
 @dataclass
@@ -145,6 +147,7 @@ class Clause:
     end: int = -1  # where the clause ends in the scenario (a table cell's text is tidied, so not start + len)
     quoted: bool = False  # on a line quoting an earlier message (> 原邮件：…): superseded, never a commitment
     mark: str = ""  # the symbol its line opens with (☐, ☑, ▶…), for checklists
+    aside: bool = False  # opens a bracketed aside that holds clauses of its own (…（按GB/T 23331建立，后转版）)
     stance: str = "context"  # "settled" | "committed" | "weak" (a verb of committing and a need only) | "context"
 
 
@@ -164,7 +167,14 @@ def _normalised(scenario: str) -> tuple[str, set[int]]:
             for m in _SPOKEN_GAP.finditer(line):
                 chars[at + m.start()] = "，"
         at += len(line) + 1
+    # An aside in brackets that holds clauses of its own (…柔性排产（商城小程序2023年已经上线，这块不用写）) begins a clause:
+    # what it says (done, not to be written) is not said of the words before it.
+    for m in _ASIDE.finditer(scenario):
+        chars[m.start()] = "，"
     return "".join(chars), rows
+
+
+_ASIDE = re.compile(r"[（(](?=[^（）()\n]{2,60}[，,][^（）()\n]{1,40}[）)])")
 
 
 def segment(scenario: str, needs_in, headers: frozenset[str] = frozenset()) -> list[Clause]:
@@ -200,7 +210,8 @@ def segment(scenario: str, needs_in, headers: frozenset[str] = frozenset()) -> l
         out.append(Clause(text, at, sentence, seg, mark_next or row_start or bool(_ENUMERATED.match(text)), False,
                           text.rstrip().endswith(("：", ":")), needs_in(text),
                           line_end=end >= len(text_) or text_[end] == "\n", row=line_start in rows, end=end,
-                          quoted=text_[line_start:line_start + 1] in (">", "＞"), mark=_line_mark(text_, line_start)))
+                          quoted=text_[line_start:line_start + 1] in (">", "＞"), mark=_line_mark(text_, line_start),
+                          aside=at > 0 and scenario[at - 1] in "（("))
         mark_next = False
     return out
 
@@ -289,6 +300,11 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
                 _settle_mentions(clauses[:fix_at], topic.group("topic"))
     for c in clauses:
         if c.quoted:
+            c.stance = "settled"
+    # An aside says more of the clause it follows: after a settled one (2021年通过能源管理体系认证（按GB/T 23331—2012
+    # 建立，后转版）) it is settled too; after a commitment it stands on its own (…柔性排产（小程序去年已经上线…）).
+    for prev, c in pairwise(clauses):
+        if c.aside and prev.stance == "settled" and c.stance != "settled":
             c.stance = "settled"
     # A settled clause's tail (…于2022年全面上线，实现了采购与财务一体化) is settled with it.
     for prev, c in pairwise(clauses):

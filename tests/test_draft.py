@@ -1050,3 +1050,14 @@ def test_scene_reader_takes_terse_notes_item_titles_slogans_and_outcome_lists():
     got = scenes("What we plan to do:\n1) Connect all 40 looms to MES.\n2) Barcode every fabric roll.\n"
                  "Not included: the dye house, which a partner runs.")
     assert "looms" in got and "dye" not in got, got
+
+
+def test_a_part_the_applicant_asks_not_to_write_is_left_out_of_the_draft(ctx):
+    """evals/draft_dev5.yaml dv5-appliance-questions, found by the draft's own review: a background aside the applicant
+    asks not to write (商城小程序…已经上线，这块不用写) was copied into 项目概况, where the review read a finished
+    solution."""
+    scenario = ("我们是做电饭煲的，基地在佛山。想申报新模式类：用户在小程序上选配内胆和颜色，订单直接下发到总装线柔性排产"
+                "（电商小程序和会员系统去年已经上线，这块不用写）。")
+    md = render_draft(draft_document(ctx, "application", scenario))
+    assert "这块不用写" not in md and "会员系统去年已经上线" not in md, md[:1500]
+    assert "柔性排产" in md

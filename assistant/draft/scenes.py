@@ -22,7 +22,8 @@ class SceneGroup:
 @dataclass(frozen=True)
 class SceneSplit:
     goal: str | None  # the heading that introduces the scenes, when it names a need (计划建设智能工厂：)
-    background: list[str]  # clauses that are no scene, in order: nothing the applicant wrote is lost
+    background: list[str]  # clauses that are no scene, in order: nothing the applicant wrote is lost, except what
+    # it asks not to be written (这块不用写)
     scenes: list[SceneGroup]
     clauses: list[Clause]
 
@@ -131,7 +132,9 @@ def split_scenes(scenario: str, needs_in, corpus_root: Path) -> SceneSplit:
     cues = load_cues(Path(corpus_root))
     clauses = read_clauses(scenario, needs_in, corpus_root)
     goal, background, scenes = group(clauses, cues)
-    return SceneSplit(goal, _sentences_of(background, clauses), [_scene(s, clauses) for s in scenes], clauses)
+    # (a background sentence the applicant asks not to write, …这块不用写, is left out, as asked)
+    kept = [b for b in _sentences_of(background, clauses) if not cues.omit.search(b)]
+    return SceneSplit(goal, kept, [_scene(s, clauses) for s in scenes], clauses)
 
 
 def _scene(s: list[Clause], clauses: list[Clause]) -> SceneGroup:
