@@ -1061,3 +1061,34 @@ def test_a_part_the_applicant_asks_not_to_write_is_left_out_of_the_draft(ctx):
     md = render_draft(draft_document(ctx, "application", scenario))
     assert "这块不用写" not in md and "会员系统去年已经上线" not in md, md[:1500]
     assert "柔性排产" in md
+
+
+def test_scene_reader_takes_titled_items_with_sub_bullets_others_work_and_vision_slogans(ctx):
+    """evals/draft_dev9.yaml, in new words: an item title with - sub-bullets is one scene; a title line naming the
+    plan (…试点建设内容（…）) is no scene; 客户自己做，我们不管 and 由外协厂供货 are someone else's; 以数字化赋能高质量
+    发展 and 建设世界一流…企业 are slogans; a partner bank named where the text puts it out does not make a platform
+    a bank (the scenario is drafted, not refused); a plan number since published is no source."""
+    from assistant.draft.basis import _needs_in as needs_in
+    from assistant.draft.scenes import split_scenes
+
+    def split(text: str):
+        return split_scenes(text, lambda c: needs_in(c, REPO / "corpus"), REPO / "corpus").scenes
+
+    got = split("智能制造标准应用试点建设内容（电动自行车电机）\n1. 定子绕线\n   - 绕线机张力数据自动上传\n   - 绕线结果与电机序列号绑定\n"
+                "2. 总装测试\n   - 出厂测试数据自动判定\n   - 注：磁钢由外协厂供货\n")
+    assert [s.title for s in got] == ["定子绕线", "总装测试"], got
+    assert "外协" not in "".join(c for s in got for c in s.clauses), got
+    got = split("这次想做：注塑机联网，采集开模次数；贴标后上视觉检测。包装和仓储的WMS是客户自己做，我们不管。"
+                "总体愿景：以数字化赋能高质量发展，建设世界一流电机企业。")
+    text = "|".join("，".join(s.clauses) for s in got)
+    assert "WMS" not in text and "赋能" not in text and "一流" not in text and "视觉检测" in text, text
+    scenario = ("本平台服务本地300余家制鞋小厂。本次试点：订单分包协同，平台统一跟踪各厂交期；小厂设备上云。"
+                "平台上的供应链金融服务由合作银行负责，不属于本次试点内容。")
+    assert "订单分包" in render_draft(draft_document(ctx, "application", scenario))
+    from assistant.draft.basis import case_allowed, draft_basis
+    from assistant.suggest import suggest_group
+
+    delivery = "设计院计划按业主要求开展智能工厂数字化交付。"
+    basis = draft_basis(ctx, delivery, suggest_group(ctx, delivery), [])
+    assert ctx.corpus.catalog.get("20202868—T—339").replaced_by
+    assert not case_allowed(ctx, "standards/catalog.yaml", basis, "20202868—T—339")

@@ -227,12 +227,13 @@ def relevant_cases(ctx: Context, basis: DraftBasis) -> list[dict]:
 def case_allowed(ctx: Context, source: str, basis: DraftBasis, location: str = "") -> bool:
     """May a retrieved passage from this source be quoted? Cases only when public and of the same industry;
     a catalog entry restricted to industries or technologies only when the scenario names one (as in suggest), and
-    never a replaced or abolished edition: a plan is written against the edition in force, as its group is."""
+    never a replaced or abolished edition, nor a plan number since published (20202868—T—339 → GB/T 43553.1): a plan
+    is written against the edition in force, as its group is."""
     if source == "standards/catalog.yaml":
         from assistant.suggest.candidates import fits_scenario
 
         entry = ctx.corpus.catalog.get(location) if location else None
-        return entry is None or (entry.status in ("published", "plan")
+        return entry is None or (entry.status in ("published", "plan") and not entry.replaced_by
                                  and fits_scenario(entry, basis.industry_terms, basis.places))
     if not source.startswith("cases/"):
         return True

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.clauses import BUILD, COMMIT, CONTINUES, LIST_MARK, WILL, Clause, Cues, load_cues, read_clauses
+from assistant.clauses import BUILD, COMMIT, CONTINUES, LIST_MARK, WILL, Clause, Cues, _marker_kind, load_cues, read_clauses
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,9 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
             scenes.append(current)
             attach = True
             continue
-        if not c.heading and c.listed and cues.plan_openers.search(c.text) and not c.needs and len(c.text) <= 30:
-            current = None  # ▶ 本期试点（2027）: a heading of the plan list, not a scene
+        if not c.heading and (c.listed or c.line_end) and cues.plan_openers.search(c.text) and not c.needs \
+                and len(c.text) <= 30:
+            current = None  # ▶ 本期试点（2027）, a title line (…试点建设内容（无人机）): a heading of the plan list
             continue
         if c.heading and later and c.stance != "settled":
             if c.needs and goal is None and not cues.meta.search(c.text.strip(" ，,：:")):  # not 申报…类试点：
@@ -65,7 +66,10 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
         own = {nid for o in current for nid, _ in o.needs} if current else set()
         in_item = current is not None and current[0].listed and (
             c.segment == current[-1].segment or (_titled(current[0], clauses) and not c.heading))
-        new = current is None or c.listed or (not in_item and not (attach and current[0].listed) and (
+        # (- sub-bullets under a titled item, 1. 飞控板测试 ⏎ - ICT、FCT测试数据自动上传: the item's content)
+        sub = (current is not None and c.listed and current[0].listed and _titled(current[0], clauses)
+               and _marker_kind(c.text) != _marker_kind(current[0].text))
+        new = current is None or (c.listed and not sub) or (not in_item and not sub and not (attach and current[0].listed) and (
                c.lead
                or (c.segment != current[-1].segment and not attach)
                or (ids and not ids & own and COMMIT.search(c.text) and not CONTINUES.match(c.text))

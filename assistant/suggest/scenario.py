@@ -159,7 +159,8 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
     analysis.notes += _notes(analysis, directions)
     if traditional:
         analysis.notes.append(TRADITIONAL_NOTE)
-    analysis.outside = _outside(hints, text, industry_terms)
+    # (a sector named only where the text puts it out, 供应链金融由合作银行负责，不属于本次试点, is not the applicant's)
+    analysis.outside = _outside(hints, _blank(text, settled), industry_terms)
     return analysis
 
 
