@@ -1092,3 +1092,14 @@ def test_scene_reader_takes_titled_items_with_sub_bullets_others_work_and_vision
     basis = draft_basis(ctx, delivery, suggest_group(ctx, delivery), [])
     assert ctx.corpus.catalog.get("20202868—T—339").replaced_by
     assert not case_allowed(ctx, "standards/catalog.yaml", basis, "20202868—T—339")
+
+
+def test_a_makers_customers_are_not_its_industry(ctx):
+    """evals/draft_dev9.yaml dv9-ndfeb-rambling, in new words: a magnet maker that sells mainly to electric-car makers
+    (主要给新能源汽车驱动电机…供货) is not a car maker: no car factory's public case is cited as its own industry's."""
+    scenario = ("我们公司是做钐钴磁体的，主要给新能源汽车驱动电机和伺服电机厂供货，客户里头有几家大的主机厂。"
+                "这次想把烧结炉全部联网，一炉一档，升温曲线自动存档。")
+    md = render_draft(draft_document(ctx, "application", scenario))
+    for case in ctx.corpus.cases:
+        if "汽车" in case.industry:
+            assert case.title not in md, case.id

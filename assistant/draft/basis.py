@@ -88,7 +88,7 @@ def draft_basis(ctx: Context, scenario: str, group: Suggestion, rows: list[Group
     uncovered = [n for n in needs if not covered.get(n.need_id)]
     return DraftBasis(subject, role, analysis.industry, goal, background, scenes, needs, uses, uncovered,
                       list(analysis.industry_terms), list(analysis.places),
-                      _industry_text(ctx, scenario, analysis.industry))
+                      _industry_text(ctx, scenario, analysis.industry, role))
 
 
 def third_person(clause: str, subject: str) -> str:
@@ -194,7 +194,7 @@ def industry_terms(industry: str) -> list[str]:
     return [t for t in _INDUSTRY_SPLIT.split(industry or "") if len(t) >= 2 and t != "跨行业"]
 
 
-def _industry_text(ctx: Context, scenario: str, industry: str | None) -> str:
+def _industry_text(ctx: Context, scenario: str, industry: str | None, role: str = "unknown") -> str:
     """Where a case's industry words are looked for: the sentence where the applicant says who it is (the first),
     its industry false friends (汽车衡) blanked, and the analysis' industry. Not the whole text: a tractor maker's
     发动机转速 (engine speed) does not make it an engine maker."""
@@ -203,7 +203,7 @@ def _industry_text(ctx: Context, scenario: str, industry: str | None) -> str:
     # (what the sentence puts out of scope, 二期再推广到发动机分装线, names no industry of the applicant's)
     plain = _blank(scenario, _settled_spans(scenario, ctx.settings.corpus_dir))
     first = re.split(r"[。！？!?\n]", plain.strip(), maxsplit=1)[0]
-    return f"{without_false_friends(load_hints(ctx.settings.corpus_dir), first)} {industry or ''}"
+    return f"{without_false_friends(load_hints(ctx.settings.corpus_dir), first, role)} {industry or ''}"
 
 
 def same_industry(case, text: str) -> bool:

@@ -89,6 +89,7 @@ class Hints:
     industry_false_friends: tuple[str, ...]  # 汽车衡 at a steel plant is a weighbridge, not the car industry
     outside: tuple[str, ...]
     product_leads: re.Pattern | None = None  # 主营…, 主要产品为…, …是我们卖给客户的产品: what a maker sells
+    customer_leads: re.Pattern | None = None  # 主要给新能源汽车驱动电机…供货: whom a maker sells to, not its industry
 
 
 def _english_pattern(term: str) -> re.Pattern:
@@ -111,7 +112,8 @@ def load_hints(corpus_root: Path) -> Hints:
                  tuple(data.get("existing") or []), industries,
                  tuple(sorted((str(w) for w in data.get("industry_false_friends") or []), key=len, reverse=True)),
                  tuple(str(o) for o in data.get("outside") or []),
-                 re.compile("|".join(data["product_leads"])) if data.get("product_leads") else None)
+                 re.compile("|".join(data["product_leads"])) if data.get("product_leads") else None,
+                 re.compile("|".join(data["customer_leads"])) if data.get("customer_leads") else None)
 
 
 # ---- the analysis ----------------------------------------------------------------------------------------
@@ -140,7 +142,7 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
     needs = _distinct_needs(vocab, hits)
     # An industry or technology named only where the text says it is done or out of scope (去年已通过绿色工厂评价，
     # 本次不再涉及) does not open the entries restricted to it.
-    industry_terms = _industry_terms(ctx, hints, _blank(text, settled))
+    industry_terms = _industry_terms(ctx, hints, _blank(text, settled), role)
     directions = {d.id: d for d in ctx.corpus.plan.directions}
     keywords = _direction_keywords(ctx, vocab, text)
     direction, reason, confidence = _direction(ctx, hints, vocab, needs, role, role_phrase, keywords,
@@ -391,19 +393,23 @@ def _role(hints: Hints, text: str) -> tuple[str, str | None]:
     return role, text[start:start + len(cue)]
 
 
-def without_false_friends(hints: Hints, text: str) -> str:
-    """The text with words that only contain an industry's name (汽车衡, 汽车吊) blanked, same length."""
+def without_false_friends(hints: Hints, text: str, role: str = "unknown") -> str:
+    """The text with words that only contain an industry's name (汽车衡, 汽车吊) blanked, same length, and the
+    customers a manufacturer names (主要给新能源汽车驱动电机、风电…): their industry is not the applicant's. (A
+    provider's customers, 主要给复合肥厂做改造, are the plants its pilot serves: their industry is the one.)"""
     for word in hints.industry_false_friends:
         text = text.replace(word, "＿" * len(word))
+    if hints.customer_leads is not None and role == "manufacturer":
+        text = hints.customer_leads.sub(lambda m: "＿" * len(m.group(0)), text)
     return text
 
 
-def _industry_terms(ctx: Context, hints: Hints, text: str) -> list[str]:
+def _industry_terms(ctx: Context, hints: Hints, text: str, role: str = "unknown") -> list[str]:
     """Industry words the text names: the hints' industries and every restricted catalog entry's industries.
     The applicant's own industry is usually named first (我们是一家钢铁联合企业…汽车衡): earliest first."""
     from assistant.tokenize import tokenize_query
 
-    text = without_false_friends(hints, text)
+    text = without_false_friends(hints, text, role)
     terms = list(hints.industries)
     for s in ctx.corpus.catalog.standards:
         terms += [t for t in s.industries if t not in terms]
