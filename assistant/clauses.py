@@ -353,10 +353,10 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
     for k in titles:
         if clauses[k].stance == "context" and any(clauses[j].stance == "committed" for j in _block(clauses, k)):
             clauses[k].stance = "committed"
-    kinds = {_marker_kind(clauses[k].text) for k in titles if clauses[k].stance == "committed"}
+    kinds = {marker_kind(clauses[k].text) for k in titles if clauses[k].stance == "committed"}
     for k in titles:
         c = clauses[k]
-        if c.stance == "context" and _marker_kind(c.text) in kinds and k not in form \
+        if c.stance == "context" and marker_kind(c.text) in kinds and k not in form \
                 and not cues.background_labels.search(_label(c)) and len(_label(c).strip(" ，,：:")) <= 10:
             c.stance = "committed"
     # An enumerated item's title (2. 导通检测：) commits its block (所有线束100%电检，测试结果与线束条码绑定): the item is
@@ -394,7 +394,7 @@ def _settle_mentions(earlier: list[Clause], topic: str) -> None:
             c.stance = "settled"
 
 
-def _marker_kind(text: str) -> str:
+def marker_kind(text: str) -> str:
     """The shape of an item's marker (4. and 5. are one kind, (1) another, 一、 a third)."""
     m = LIST_MARK.match(text)
     return re.sub(r"[一二三四五六七八九十]", "一", re.sub(r"\d", "9", re.sub(r"[a-zA-Z]", "a", m.group(0).strip()))) \
@@ -403,9 +403,9 @@ def _marker_kind(text: str) -> str:
 
 def _sub_items(clauses: list[Clause], k: int) -> list[int]:
     """The clauses after item k up to the next item of its own kind or a heading: its sub-items."""
-    kind, out = _marker_kind(clauses[k].text), []
+    kind, out = marker_kind(clauses[k].text), []
     for j in range(k + 1, len(clauses)):
-        if (clauses[j].listed and _marker_kind(clauses[j].text) == kind) or (clauses[j].heading and not clauses[j].listed):
+        if (clauses[j].listed and marker_kind(clauses[j].text) == kind) or (clauses[j].heading and not clauses[j].listed):
             break
         out.append(j)
     return out

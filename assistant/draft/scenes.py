@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.clauses import BUILD, COMMIT, CONTINUES, LIST_MARK, WILL, Clause, Cues, _marker_kind, load_cues, read_clauses
+from assistant.clauses import BUILD, COMMIT, CONTINUES, LIST_MARK, WILL, Clause, Cues, marker_kind, load_cues, read_clauses
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def group(clauses: list[Clause], cues: Cues) -> tuple[str | None, list[Clause], 
             c.segment == current[-1].segment or (_titled(current[0], clauses) and not c.heading))
         # (- sub-bullets under a titled item, 1. 飞控板测试 ⏎ - ICT、FCT测试数据自动上传: the item's content)
         sub = (current is not None and c.listed and current[0].listed and _titled(current[0], clauses)
-               and _marker_kind(c.text) != _marker_kind(current[0].text))
+               and marker_kind(c.text) != marker_kind(current[0].text))
         new = current is None or (c.listed and not sub) or (not in_item and not sub and not (attach and current[0].listed) and (
                c.lead
                or (c.segment != current[-1].segment and not attach)
