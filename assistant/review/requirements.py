@@ -491,7 +491,6 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     # suggestion itself); a promise of it is not.
     stated = [c for c in cands if c.strength in ("strong", "weak") and c.sentence.kind != "heading"]
     lacking = missing_parts(req, stated)
-    text = [c for c in cands if c.sentence.kind != "heading"]
     # "…已盖章报送，报送函扫描件附后" with that page unread: the done sentence only points at what cannot be read.
     pointer_only = bool(strong) and doc.unreadable and all(_points_unread(c.sentence.text, doc) for c in strong)
     # At acceptance an admission under the requirement's own heading (五、推广：…暂未对外推广) with nothing done beside
