@@ -217,7 +217,35 @@ def _layout_tables(page, text: str) -> str:
         if line:
             cells = _CELL_GAP.split(line)
             rows.append(" | ".join(cells) if len(cells) >= 2 else line)
-    return "\n".join(_rejoin_wrapped_cells(rows)) if rows else text
+    return _keep_plain_years("\n".join(_rejoin_wrapped_cells(rows)), text) if rows else text
+
+
+_DANGLING_YEAR = re.compile(r"[ \t]*[—–-]{1,2}(?P<year>(?:19|20)\d{2})?")
+
+
+def _keep_plain_years(layout: str, plain: str) -> str:
+    """Layout mode can break a number the plain reading order keeps whole: a narrow column loses its gap
+    ("GB/T 38159—201915家企业"), or a cell wraps after the dash ("GB/T 41255—" with "2022" on the next row). Where
+    the plain text gives that number exactly one year, the layout hit gets it back, set apart from a glued cell."""
+    years: dict[tuple[str, str], set[int]] = {}
+    for number, _, _ in find_numbers(plain):
+        if number.year:
+            years.setdefault((number.prefix, number.code), set()).add(number.year)
+    out, last = [], 0
+    for number, _, end in find_numbers(layout):
+        known = years.get((number.prefix, number.code), set())
+        if number.year or len(known) != 1:
+            continue
+        year = str(next(iter(known)))
+        m = _DANGLING_YEAR.match(layout, end)
+        if m and m["year"] == year and layout[m.end():m.end() + 1].isdigit():
+            out += [layout[last:m.end()], " | "]  # the next cell's digits were glued to the year
+        elif m and not m["year"]:
+            out += [layout[last:m.end()], year]  # the year wrapped onto the next row
+        else:
+            continue
+        last = m.end()
+    return "".join(out) + layout[last:]
 
 
 _WRAP_TAIL = 20  # characters: the rest of a cell wrapped onto its own line is short

@@ -185,6 +185,20 @@ def test_page_cap(tmp_path):
         load_document(_pdf(tmp_path), max_pages=1)
 
 
+def test_a_narrow_table_column_keeps_each_number_whole():
+    """evals/review_dev9.yaml rd11-14 and review_dev7.yaml rd9-04, in new words: pypdf's layout mode glues a narrow
+    number column to the next cell's digits ("GB/T 38155—201912家牧场") or wraps a cell after the dash; the plain
+    reading order (one cell per line) keeps the number whole, so the layout rows get its year back."""
+    from assistant.loaders import _keep_plain_years
+
+    plain = "标准编号\n覆盖牧场\nGB/T 38155—2019\n12家牧场\n建立生鲜乳追溯\n依据GB/T 37393—\n2019接入挤奶机\n"
+    layout = ("标准编号 | 覆盖牧场\nGB/T 38155—201912家牧场 | 建立生鲜乳追溯\n依据GB/T 37393— | 8家牧场\n"
+              "2019接入挤奶机")
+    fixed = _keep_plain_years(layout, plain)
+    assert "GB/T 38155—2019 | 12家牧场" in fixed and "依据GB/T 37393—2019 | 8家牧场" in fixed, fixed
+    assert _keep_plain_years("GB/T 25485—2010 | 工厂", plain) == "GB/T 25485—2010 | 工厂"  # whole numbers stay
+
+
 # ---- text layout: Markdown in .txt, one paragraph per line, exact lines, list items and tables ---------------
 
 
