@@ -221,14 +221,19 @@ def _layout_tables(page, text: str) -> str:
 
 
 _DANGLING_YEAR = re.compile(r"[ \t]*[—–-]{1,2}(?P<year>(?:19|20)\d{2})?")
+_CELL_MARK = " | "
 
 
 def _keep_plain_years(layout: str, plain: str) -> str:
-    """Layout mode can break a number the plain reading order keeps whole: a narrow column loses its gap
-    ("GB/T 38159—201915家企业"), or a cell wraps after the dash ("GB/T 41255—" with "2022" on the next row). Where
-    the plain text gives that number exactly one year, the layout hit gets it back, set apart from a glued cell."""
+    """Layout mode can break a number the plain reading order keeps whole: a wide gap inside a justified line
+    ("计划号20262669—T | —604"), a narrow column that loses its gap ("GB/T 38159—201915家企业"), or a cell that wraps
+    after the dash ("GB/T 41255—" with "2022" on the next row). Numbers are taken whole from the plain text: a cell
+    mark inside one goes, and a layout hit without the year the plain text gives it (only one) gets it back."""
+    # a page drawn glyph by glyph reads one character per line: its numbers are whole only with the lines joined
+    whole = {number for text in (plain, plain.replace("\n", "")) for number, _, _ in find_numbers(text)}
+    layout = _unsplit_numbers(layout, whole)
     years: dict[tuple[str, str], set[int]] = {}
-    for number, _, _ in find_numbers(plain):
+    for number in whole:
         if number.year:
             years.setdefault((number.prefix, number.code), set()).add(number.year)
     out, last = [], 0
@@ -239,12 +244,23 @@ def _keep_plain_years(layout: str, plain: str) -> str:
         year = str(next(iter(known)))
         m = _DANGLING_YEAR.match(layout, end)
         if m and m["year"] == year and layout[m.end():m.end() + 1].isdigit():
-            out += [layout[last:m.end()], " | "]  # the next cell's digits were glued to the year
+            out += [layout[last:m.end()], _CELL_MARK]  # the next cell's digits were glued to the year
         elif m and not m["year"]:
             out += [layout[last:m.end()], year]  # the year wrapped onto the next row
         else:
             continue
         last = m.end()
+    return "".join(out) + layout[last:]
+
+
+def _unsplit_numbers(layout: str, whole: set) -> str:
+    out, last = [], 0
+    for at in (m.start() for m in re.finditer(re.escape(_CELL_MARK), layout)):
+        left, right = layout[max(last, at - 24):at], layout[at + len(_CELL_MARK):at + len(_CELL_MARK) + 24]
+        joined = left + right
+        if any(start < len(left) < end and number in whole for number, start, end in find_numbers(joined)):
+            out.append(layout[last:at])
+            last = at + len(_CELL_MARK)
     return "".join(out) + layout[last:]
 
 
