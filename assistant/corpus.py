@@ -90,6 +90,8 @@ class Rubric(BaseModel):
     instruction_markers: list[str] = []
     # Headings of sections that describe plans (试点目标, 实施计划, 预期成果): what they say will be done is a plan.
     plan_headings: list[str] = []
+    # The cover's form fields (项目名称：…): a sentence that is one of them is never evidence.
+    cover_labels: list[str] = []
 
 
 class Case(BaseModel):

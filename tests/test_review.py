@@ -891,3 +891,25 @@ def test_an_answer_that_points_back_to_a_named_thing_takes_its_evidence(fake_ctx
         "答：是。依据上述标准，公司建成“质量追溯平台”，2025年3月上线，覆盖全部6条灌装线。",
         "问3：是否形成了标准应用实施指南或解决方案？", "答：见问1答复中的“质量追溯平台”。"])])
     assert {r.id: r.status for r in review_file(fake_ctx, path).requirements}[3] == "covered"
+
+
+def test_cover_fields_internal_rollouts_and_official_visits_are_no_promotion(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev9.yaml rd11-14, rd11-08 and rd11-01, in new words. A cover's 项目名称 that names SMEs (glued to the
+    title in a PDF) reports nothing; "在华纸集团内部推广" and "复制到集团内的两家兄弟工厂" stay inside the group;
+    "接待省市领导考察" is no promotion either. With nothing else under 推广, requirement 4 is missing; a peer visit
+    named after an internal roll-out still counts."""
+    from assistant.evaluation.review import independent_builder
+
+    blocks = [{"paragraph": "项目名称：造纸行业中小企业设备互联公共服务平台标准应用试点"},
+              {"paragraph": "申报方向：智能制造供给能力提升——系统集成服务类"},
+              {"heading": "一、标准群应用情况"},
+              {"paragraph": "按GB/T 37393—2019完成了12台纸机的数据采集，纸病在线检出率由82%提高到96%。"},
+              {"heading": "四、经验推广情况"},
+              {"paragraph": "试点做法已在华纸集团内部推广，并复制到集团内的两家兄弟工厂。试点车间接待省、市领导考察18批次。"}]
+    recipe = {"id": "inner", "stage": "acceptance", "format": "pdf", "producer": "reportlab",
+              "title": "某纸业公司试点验收报告", "blocks": blocks}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
+    assert verdicts[4] == "missing", verdicts
+    blocks[-1] = {"paragraph": "试点做法复制到集团内的两家兄弟工厂后，又组织省内9家中小造纸企业到现场观摩交流。"}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path / "b")).requirements}
+    assert verdicts[4] == "covered", verdicts

@@ -20,7 +20,7 @@ from assistant.review.requirements import (
     verdict_for,
 )
 from assistant.review.result import MAX_QUOTE, Evidence, PageProblem, ReviewResult, Stage, SuspectedInstruction
-from assistant.review.sentences import build_markers, document_sentences, instruction_pattern
+from assistant.review.sentences import build_markers, cover_pattern, document_sentences, instruction_pattern
 from assistant.standards import parse_number
 from assistant.textnorm import to_simplified
 
@@ -35,7 +35,7 @@ def review_document(ctx: Context, doc: Document, stage: Stage = "acceptance") ->
     markers = build_markers(rubric)
     kw = KeywordIndex.build(rubric)
     sentences = document_sentences(doc, markers, instruction_pattern(rubric),
-                                   announces=lambda text: bool(section_owners(text, rubric, kw)))
+                                   announces=lambda text: bool(section_owners(text, rubric, kw)), cover=cover_pattern(rubric))
     owners = {s.text: section_owners(s.text, rubric, kw) for s in sentences if s.kind == "heading"}
     notices: list[str] = []
     gaps: dict[int, list] = {r.id: [] for r in reqs}

@@ -203,7 +203,7 @@ def find_candidates(sentences: list[Sentence], req: Requirement, kw: KeywordInde
     senses = Senses.of(req)
     referred = _referred(sentences, req, owners)
     for s in sentences:
-        if s.instruction:  # a sentence addressed to the assistant is never evidence (issue 20)
+        if s.instruction or s.cover:  # addressed to the assistant (issue 20), or a cover field: never evidence
             continue
         if s.kind != "table_row" and s.text.rstrip().endswith(("？", "?")):
             continue  # 问2：是否提出了…修订建议？: a question, however it names the deliverable

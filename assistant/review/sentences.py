@@ -7,7 +7,7 @@ from typing import Literal
 
 from assistant.corpus import Rubric
 from assistant.loaders import Document
-from assistant.textnorm import HEADING_RE, heading_level, split_sentences
+from assistant.textnorm import HEADING_RE, heading_level, nfkc, split_sentences
 
 # ---- markers -----------------------------------------------------------------------------------------
 
@@ -48,6 +48,13 @@ def _alternation(words: list[str]) -> str:
 
 def instruction_pattern(rubric: Rubric) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p})" for p in rubric.instruction_markers)) if rubric.instruction_markers else None
+
+
+def cover_pattern(rubric: Rubric) -> re.Pattern | None:
+    """A sentence that opens with a cover field, or with the title a PDF glued before it ("…申报书项目名称：…")."""
+    if not rubric.cover_labels:
+        return None
+    return re.compile(rf"^[^。；！？]{{0,60}}?(?:{'|'.join(map(re.escape, rubric.cover_labels))})\s*(?:[：:]|\s\|\s)")
 
 
 def build_markers(rubric: Rubric) -> Markers:
@@ -124,6 +131,7 @@ class Sentence:
     clauses: list[tuple[str, ClauseState]] = field(default_factory=list)
     header: str = ""  # a table row's header row (what its cells mean), "" elsewhere
     instruction: bool = False  # the sentence addresses the reviewing assistant (never evidence)
+    cover: bool = False  # a cover form field (项目名称：…), glued to the title or not (never evidence)
 
 
 def _level(heading: str, style_level: int | None = None) -> int:
@@ -174,7 +182,7 @@ def _question(block, announces) -> bool:
 
 
 def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern | None = None,
-                       announces=None) -> list[Sentence]:
+                       announces=None, cover: re.Pattern | None = None) -> list[Sentence]:
     """`announces(text)`: does a short line name a requirement's section (then it is read as a heading)?"""
     out: list[Sentence] = []
     stack: list[tuple[int, str]] = []
@@ -208,5 +216,5 @@ def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern
             # A text file's block may join several lines: the sentence is located on the line it starts on.
             suspect = bool(instructions and instructions.search(part))
             out.append(Sentence(part, i, block.location_at(at), block.kind, sections, clauses, headers.get(i, ""),
-                                suspect))
+                                suspect, bool(cover and cover.match(nfkc(part)))))
     return out
