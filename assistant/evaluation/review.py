@@ -26,7 +26,7 @@ from assistant.errors import AssistantError
 from assistant.review import review_file
 
 # dev2-dev9: later development sets, scored, not in the baseline; heldout2: a second held-out half (2026-12-04)
-SPLITS = ("dev", "heldout", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "heldout2")
+SPLITS = ("dev", "heldout", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "heldout2", "dev10")
 
 
 def _citation_pairs(items) -> list[tuple[str, str]]:
