@@ -913,3 +913,23 @@ def test_cover_fields_internal_rollouts_and_official_visits_are_no_promotion(fak
     blocks[-1] = {"paragraph": "试点做法复制到集团内的两家兄弟工厂后，又组织省内9家中小造纸企业到现场观摩交流。"}
     verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path / "b")).requirements}
     assert verdicts[4] == "covered", verdicts
+
+
+def test_a_pointer_to_the_next_or_a_named_page_that_could_not_be_read_is_unreadable(fake_ctx: Context,
+                                                                                    tmp_path: Path) -> None:
+    """evals/review_dev10.yaml rd12-11, in new words: "案例的题目和内容见下页。" and "推广活动见第2页" with page 2's text
+    layer broken: the answer lies where nothing could be read, so 无法判断, not partial on the pointer and heading."""
+    from assistant.evaluation.review import independent_builder
+
+    recipe = {"id": "next-page", "stage": "acceptance", "format": "pdf", "producer": "wps", "title": "某轮胎企业验收报告",
+              "corrupt_text_layer": {"mode": "fffd", "pages": [2]}, "blocks": [
+                  {"heading": "一、标准群应用情况"},
+                  {"paragraph": "按GB/T 37393—2019完成了86台硫化机的数据采集，硫化工艺执行偏差率由3.1%降到0.6%。"},
+                  {"heading": "四、经验推广"},
+                  {"paragraph": "面向同行业的推广活动见第2页。"},
+                  {"heading": "五、标准应用案例"},
+                  {"paragraph": "案例的题目和内容见下页。"},
+                  {"page_break": True},
+                  {"paragraph": "2026年6月组织省内11家中小轮胎企业现场观摩；形成案例《硫化车间数据采集标准群应用》。"}]}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
+    assert verdicts[4] == "unreadable" and verdicts[5] == "unreadable", verdicts

@@ -390,8 +390,10 @@ _SCHEDULED = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月?\s*(?:[—–~～
                         r"|\|\s*(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:底|前|末)?\s*\|?\s*$")
 # "见附件2（扫描件）": the text only points at material elsewhere in the file.
 # A contents line or an annex list (五、宣贯推广（第2页）; 附件3：推广活动证明材料（第3页，盖章扫描件）) points too.
-_POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附|上文|前文)|详见|附后|另附|同上|[（(][^（）()]{0,12}?第\s*\d+\s*页"
-                      r"|^\s*附件\s*\d*\s*[：:]")
+# A page named (六、案例（第3页）, 见第2页) or the next one (……见下页): resolved against the pages that could not be read.
+_PAGE_REF = re.compile(r"[（(][^（）()]{0,12}?第\s*(\d+)\s*页|见\s*第\s*(\d+)\s*页|见(?:下|次|后)一?页")
+_POINTER = re.compile(r"见(?:附件|附表|附录|后附|下附|上文|前文)|详见|附后|另附|同上|" + _PAGE_REF.pattern
+                      + r"|^\s*附件\s*\d*\s*[：:]")
 
 
 def _answers(req: Requirement, false_friend: Sentence, doc: Document) -> bool:
@@ -399,7 +401,7 @@ def _answers(req: Requirement, false_friend: Sentence, doc: Document) -> bool:
     under the requirement's own heading (五、经验推广: 参加展会…); one elsewhere (page 4's 推广到本厂另一条生产线) says
     nothing of what the unread page holds. Requirement 1's false friend, a bare member list, answers wherever it is,
     unless it points at an unread page itself."""
-    if doc.unreadable and _points_unread(false_friend.text, doc):
+    if doc.unreadable and _points_unread(false_friend, doc):
         return False  # 标准群共11项…见表1（第2页）with page 2 unread: the list points at what could not be read
     return not doc.unreadable or req.id == APPLIED_REQ or _under_own_heading(req, false_friend)
 
@@ -409,14 +411,17 @@ def _under_own_heading(req: Requirement, s: Sentence) -> bool:
     return any(h in section for section in s.sections for h in req.headings)
 
 
-def _points_unread(text: str, doc: Document) -> bool:
-    """A pointer whose target may be what could not be read: 见附件3, or a page named that is unreadable. A contents
-    line that names a page that was read (六、案例（第2页）) points at text that answers for itself."""
-    if not _POINTER.search(text):
+def _points_unread(s: Sentence, doc: Document) -> bool:
+    """A pointer whose target may be what could not be read: 见附件3, or a page named that is unreadable (第2页, or
+    下页 from the sentence's own page). A contents line that names a page that was read (六、案例（第2页）) points at
+    text that answers for itself."""
+    if not _POINTER.search(s.text):
         return False
-    if _POINTER.search(re.sub(r"[（(][^（）()]{0,12}?第\s*\d+\s*页", "", text)):
+    if _POINTER.search(_PAGE_REF.sub("", s.text)):
         return True  # 见附件3, 见上文: whatever page the line also names
-    pages = {int(p) for p in re.findall(r"第\s*(\d+)\s*页", text)}
+    here = doc.blocks[s.block].page if 0 <= s.block < len(doc.blocks) else None
+    pages = {int(m.group(1) or m.group(2)) if (m.group(1) or m.group(2)) else (here or 0) + 1
+             for m in _PAGE_REF.finditer(s.text)}
     return bool(pages & {q.page for q in doc.unreadable})
 
 
@@ -476,7 +481,7 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
                                      and not senses.speaks_of_deliverable(_evidence_text(c.sentence)))]
     # A false friend in the requirement's own section answers it (四、实施指南: 购买了…指南); one elsewhere (推广到本厂
     # 另一条生产线, on page 4) says nothing of what an unread page may hold.
-    friends = any(c.in_section and not (doc.unreadable and _points_unread(c.sentence.text, doc))
+    friends = any(c.in_section and not (doc.unreadable and _points_unread(c.sentence, doc))
                   for c in cands if c not in kept) or (len(cands) > len(kept) and not doc.unreadable)
     cands = kept
     read = [c for c in cands if c.sentence.kind != "heading"]  # before headings and pointers may be set aside
@@ -492,7 +497,7 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     stated = [c for c in cands if c.strength in ("strong", "weak") and c.sentence.kind != "heading"]
     lacking = missing_parts(req, stated)
     # "…已盖章报送，报送函扫描件附后" with that page unread: the done sentence only points at what cannot be read.
-    pointer_only = bool(strong) and doc.unreadable and all(_points_unread(c.sentence.text, doc) for c in strong)
+    pointer_only = bool(strong) and doc.unreadable and all(_points_unread(c.sentence, doc) for c in strong)
     # At acceptance an admission under the requirement's own heading (五、推广：…暂未对外推广) with nothing done beside
     # it is missing, whatever is promised next.
     admitted = stage == "acceptance" and not strong and any(kind == "negated" and _under_own_heading(req, g)
@@ -510,7 +515,7 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         chosen = sorted(strong + plans, key=lambda c: -c.rank)
     elif doc.unreadable and not any(kind == "negated" for _, kind in gaps) and not friends and not (
             any(kind == "false_friend" and _answers(req, g, doc) for g, kind in gaps)) and (
-            all(_points_unread(c.sentence.text, doc) or not _about(req, c) for c in read)):
+            all(_points_unread(c.sentence, doc) or not _about(req, c) for c in read)):
         # (An admission in the readable text, 暂未开展…推广, answers the question whatever the unread pages hold;
         # so does readable text that was read and found to be only a false friend, such as a bare member list.)
         # Nothing in the readable text, or only a pointer to an annex: the evidence may sit on the pages that
