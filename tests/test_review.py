@@ -933,3 +933,21 @@ def test_a_pointer_to_the_next_or_a_named_page_that_could_not_be_read_is_unreada
                   {"paragraph": "2026年6月组织省内11家中小轮胎企业现场观摩；形成案例《硫化车间数据采集标准群应用》。"}]}
     verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
     assert verdicts[4] == "unreadable" and verdicts[5] == "unreadable", verdicts
+
+
+def test_revising_an_own_enterprise_standard_and_an_rd_programme_are_no_standard_suggestions(fake_ctx: Context,
+                                                                                            tmp_path: Path) -> None:
+    """evals/review_dev10.yaml rd12-09 (and dev4 rd6-12, dev7 rd9-02), in new words: "修订企业标准Q/…" is neither a
+    national/industry revision nor a new standard, and "申报省重点研发计划立项" is an R&D programme; a paragraph of
+    nothing else, at acceptance, leaves requirement 2 missing, not partial."""
+    from assistant.evaluation.review import independent_builder
+
+    recipe = {"id": "own-std", "stage": "acceptance", "format": "docx", "producer": "word", "title": "某线缆企业验收报告",
+              "blocks": [
+                  {"heading": "一、标准群应用情况"},
+                  {"paragraph": "按GB/T 37393—2019完成了40台挤塑机的数据采集，火花击穿次数由每月19次降到4次。"},
+                  {"heading": "二、标准化工作"},
+                  {"paragraph": "2025年10月，公司修订了企业标准Q/XL 0311—2023《电缆挤塑工艺规范》，增加在线测径数据的记录要求。"
+                                "2026年3月，公司以“高压电缆绝缘在线监测关键技术”为题申报了省重点研发计划立项。"}]}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
+    assert verdicts[2] == "missing", verdicts

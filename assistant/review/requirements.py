@@ -564,7 +564,10 @@ def _partial(req: Requirement, read: list[Candidate]) -> bool:
     deliverable is; a sentence that only shares a word or a section with it (通过行业协会递交了立项提案, or a 推广
     section about trade fairs and new dealers) is not. Requirement 1's false friend is a bare member list, which
     the plan counts as partial: it stays so."""
-    if any(_about(req, c) for c in read):
+    # A requirement of halves is mentioned only by a sentence that speaks of one of them: 修订企业标准Q/… names neither
+    # the national/industry revision nor a new standard.
+    if any(_about(req, c) and (not req.parts or len(missing_parts(req, [c])) < len(req.parts)) for c in read
+           if c.sentence.kind != "heading") or any(_about(req, c) for c in read if c.sentence.kind == "heading"):
         return True
     return bool(read) and req.id == APPLIED_REQ
 
