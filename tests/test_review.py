@@ -951,3 +951,21 @@ def test_revising_an_own_enterprise_standard_and_an_rd_programme_are_no_standard
                                 "2026年3月，公司以“高压电缆绝缘在线监测关键技术”为题申报了省重点研发计划立项。"}]}
     verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
     assert verdicts[2] == "missing", verdicts
+
+
+def test_a_plan_for_when_the_time_comes_is_vague_and_training_named_staff_is_internal(fake_ctx: Context,
+                                                                                     tmp_path: Path) -> None:
+    """evals/review_dev10.yaml rd12-15, in new words: at application "试点后期择机总结形成典型案例" says neither what nor
+    when (partial, not planned); "每年对公司设备维修人员开展数据采集培训3期" trains the company's own people, so a 推广
+    section of nothing else is missing."""
+    from assistant.evaluation.review import independent_builder
+
+    recipe = {"id": "vague", "stage": "application", "format": "docx", "producer": "word", "title": "某农机企业申报书",
+              "blocks": [
+                  {"heading": "（五）推广"},
+                  {"paragraph": "每年对公司设备维修人员开展数据采集培训3期。"},
+                  {"heading": "（六）标准应用案例"},
+                  {"paragraph": "试点后期择机总结形成典型案例。"}]}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path),
+                                                   "application").requirements}
+    assert verdicts[4] == "missing" and verdicts[5] == "partial", verdicts
