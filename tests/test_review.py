@@ -969,3 +969,17 @@ def test_a_plan_for_when_the_time_comes_is_vague_and_training_named_staff_is_int
     verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path),
                                                    "application").requirements}
     assert verdicts[4] == "missing" and verdicts[5] == "partial", verdicts
+
+
+def test_an_inline_enumerated_label_heads_the_rest_of_its_paragraph(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev10.yaml rd12-05, in new words: a briefing without headings, "三是实施指南。本公司参照某协会发布
+    的《…指南》推进改造。": the label names requirement 3 and the rest of its paragraph is someone else's guide, so the
+    requirement is missing, not partial on the label."""
+    from assistant.evaluation.review import independent_builder
+
+    recipe = {"id": "label", "stage": "acceptance", "format": "docx", "producer": "wps", "title": "某造纸企业工作简报",
+              "blocks": [
+                  {"paragraph": "一是标准群应用。按GB/T 37393—2019完成两台纸机的数据采集，吨纸汽耗由1.9吨降到1.6吨。"},
+                  {"paragraph": "三是实施指南。本公司购买了某协会发布的《造纸企业数字化车间建设指南》，各车间遵照执行。"}]}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
+    assert verdicts[3] == "missing", verdicts

@@ -181,6 +181,15 @@ def _question(block, announces) -> bool:
             and bool(announces(text)))
 
 
+# 一是标准群应用。/ 三是实施指南： a letter's or a briefing's enumerated label, a heading written inline
+_INLINE_LABEL = re.compile(r"^\s*[一二三四五六七八九十]是(?P<name>[^，。；：:,;]{2,16})[。：:]\s*$")
+
+
+def _inline_label(part: str, announces) -> bool:
+    m = _INLINE_LABEL.match(part)
+    return bool(m and announces is not None and announces(m["name"]))
+
+
 def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern | None = None,
                        announces=None, cover: re.Pattern | None = None) -> list[Sentence]:
     """`announces(text)`: does a short line name a requirement's section (then it is read as a heading)?"""
@@ -207,6 +216,11 @@ def document_sentences(doc: Document, markers: Markers, instructions: re.Pattern
             if at < 0:  # split_sentences strips; a piece is always a substring, but never trust it
                 continue
             pos = at + len(part)
+            if block.kind == "paragraph" and _inline_label(part, announces):
+                # 三是实施指南。试点期间，…: an enumerated label that names a requirement heads the rest of its paragraph
+                sections = (*sections, part)
+                out.append(Sentence(part, i, block.location_at(at), "heading", sections))
+                continue
             # (形成了…系统，将GB/T…的要求…转化为数据包模板: that 将 is 把, describing what was done; read so)
             read = _BA.sub("把", part) if _DONE_BEFORE_BA.search(part) else part  # same length: clauses pair up
             clauses = [(c, clause_state(r, markers)) for c, r in zip(_CLAUSE_SPLIT.split(part), _CLAUSE_SPLIT.split(read))
