@@ -983,3 +983,18 @@ def test_an_inline_enumerated_label_heads_the_rest_of_its_paragraph(fake_ctx: Co
                   {"paragraph": "三是实施指南。本公司购买了某协会发布的《造纸企业数字化车间建设指南》，各车间遵照执行。"}]}
     verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
     assert verdicts[3] == "missing", verdicts
+
+
+def test_at_application_a_step_taken_for_a_dated_plan_is_part_of_the_plan(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev10.yaml rd12-12, in new words: "2027年5月起在宁波举办3期免费公开课…；已落实6家中小模具企业
+    报名参加" at application: the enrolment prepares a course still to come, so requirement 4 is planned, not covered."""
+    from assistant.evaluation.review import independent_builder
+
+    recipe = {"id": "prep", "stage": "application", "format": "docx", "producer": "word", "title": "某模具企业申报书",
+              "blocks": [
+                  {"heading": "五、推广计划"},
+                  {"paragraph": "2027年5月起在宁波举办3期免费公开课，介绍按标准群实施模具协同设计的做法；已落实6家中小模具企业"
+                                "报名参加。"}]}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path),
+                                                   "application").requirements}
+    assert verdicts[4] == "planned", verdicts

@@ -473,6 +473,13 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
         cands = [replace(c, status="promise", strength="promise")
                  if c.strength == "strong" and (_SCHEDULED.search(_evidence_text(c.sentence))
                                                 or _future_year(_evidence_text(c.sentence))) else c for c in cands]
+        # A step taken for a dated plan, in the plan's own paragraph ("2027年10月起举办2期公开培训；已确定邀请8家中小
+        # 企业参加"), is part of that plan: the training it prepares is still to come.
+        planned_blocks = {c.sentence.block for c in cands if c.strength == "promise" and c.sentence.kind == "paragraph"
+                          and _CONCRETE.search(c.sentence.text)}
+        cands = [replace(c, status="promise", strength="promise")
+                 if c.strength == "strong" and c.sentence.kind == "paragraph" and c.sentence.block in planned_blocks
+                 else c for c in cands]
     # A sentence holding a false friend of this requirement that, once it is masked, no longer speaks of the
     # deliverable (将SaaS平台向中小企业推广销售，新增付费客户32家) says nothing of it, whatever keyword is left.
     senses = Senses.of(req)
