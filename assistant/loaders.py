@@ -404,7 +404,8 @@ def _join(left: str, right: str) -> str:
     if right[:1].isascii() and right[:1].isalpha() and _PREFIX_TAIL.search(left):
         return left + right
     return join_lines(left, right)
-_LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[\.．、)）](?!\d)|[（(]\d{1,3}[）)]|[-*•·▪]\s|[①-⑳]|序号)")
+# (slide decks and WeChat posts bullet with ●, ■, ◆, ▶ and the like, with or without a space)
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[\.．、)）](?!\d)|[（(]\d{1,3}[）)]|[-*•·▪]\s|[●○■□◆◇▶►▸★☆◎]|[①-⑳]|序号)")
 _TABLE_SEPARATOR = re.compile(r"^[\s|:：\-—=+]+$")
 
 

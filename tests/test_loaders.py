@@ -203,6 +203,13 @@ def test_a_narrow_table_column_keeps_each_number_whole():
     assert "20231507—T—339" in _keep_plain_years("（计划号20231507—T | —339）发布后纳入", per_glyph)
 
 
+def test_slide_bullets_are_items_of_their_own():
+    """evals/review_dev10.yaml rd12-06, in new words: a slide deck exported to PDF bullets with ● and ■ and ends no
+    line with 。; each bullet is its own block, not glued to the next into one sentence."""
+    blocks = text_blocks("03 解决方案\n● 形成作业指导书9份\n● 在两个车间执行\n■ 覆盖全部挤出机\n")
+    assert [b.text for b in blocks if b.kind != "heading"][-3:] == ["● 形成作业指导书9份", "● 在两个车间执行", "■ 覆盖全部挤出机"]
+
+
 # ---- text layout: Markdown in .txt, one paragraph per line, exact lines, list items and tables ---------------
 
 
