@@ -998,3 +998,18 @@ def test_at_application_a_step_taken_for_a_dated_plan_is_part_of_the_plan(fake_c
     verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path),
                                                    "application").requirements}
     assert verdicts[4] == "planned", verdicts
+
+
+def test_following_a_published_casebook_and_customers_listings_are_no_case(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev10.yaml rd12-12, in new words: "将参照某研究院编印的《…优秀案例选编》中的案例做法指导客户" follows
+    someone else's cases, and "客户中有5家入选省级智能工厂" is an honour: nothing plans the pilot's own case."""
+    from assistant.evaluation.review import independent_builder
+
+    recipe = {"id": "casebook", "stage": "application", "format": "md", "producer": "markdown", "title": "某集成商申报书",
+              "blocks": [
+                  {"heading": "6. 标准应用案例"},
+                  {"paragraph": "试点中，公司将参照某研究院编印的《离散制造数字化转型优秀案例选编》中的案例做法，指导客户实施。"
+                                "公司客户中有5家入选省级智能工厂。"}]}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path),
+                                                   "application").requirements}
+    assert verdicts[5] == "missing", verdicts
