@@ -1013,3 +1013,17 @@ def test_following_a_published_casebook_and_customers_listings_are_no_case(fake_
     verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path),
                                                    "application").requirements}
     assert verdicts[5] == "missing", verdicts
+
+
+def test_a_named_data_middle_platform_with_its_modules_is_a_formed_solution(fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev10.yaml rd12-13, in new words: "建成“轮胎工厂数据中台”，包括…四个模块，…上线运行" under 解决方案
+    is a named platform the pilot formed: covered (中台 was no deliverable word)."""
+    from assistant.evaluation.review import independent_builder
+
+    recipe = {"id": "midplatform", "stage": "acceptance", "format": "docx", "producer": "word", "title": "某企业验收报告",
+              "blocks": [
+                  {"heading": "三、解决方案"},
+                  {"paragraph": "依据标准群，公司建成“轮胎工厂数据中台”，包括密炼、压延、成型、硫化四个数据模块，按表1第2至6项标准"
+                                "统一数据口径，2026年4月上线运行，接入设备312台。"}]}
+    verdicts = {r.id: r.status for r in review_file(fake_ctx, independent_builder()(recipe, tmp_path)).requirements}
+    assert verdicts[3] == "covered", verdicts
