@@ -15,7 +15,7 @@ from typing import Any, Callable, Literal
 from assistant.errors import InputError, os_reason
 from assistant.quality import PageQuality, check_text, docx_page_images, empty_page, problems_of, repair
 from assistant.standards import find_numbers
-from assistant.textnorm import SENTENCE_END, is_heading, join_lines
+from assistant.textnorm import SENTENCE_END, is_heading, join_lines, nfkc
 
 BlockKind = Literal["heading", "paragraph", "table_row"]
 SUPPORTED = {".pdf", ".docx", ".txt", ".md", ".markdown"}
@@ -220,7 +220,7 @@ def _layout_tables(page, text: str) -> str:
     return _keep_plain_years("\n".join(_rejoin_wrapped_cells(rows)), text) if rows else text
 
 
-_DANGLING_YEAR = re.compile(r"[ \t]*[—–-]{1,2}(?P<year>(?:19|20)\d{2})?")
+_DANGLING_YEAR = re.compile(r"[ \t]*[—–\-－]{1,2}(?P<digits>[0-9０-９]{0,4})")
 _CELL_MARK = " | "
 
 
@@ -243,10 +243,11 @@ def _keep_plain_years(layout: str, plain: str) -> str:
             continue
         year = str(next(iter(known)))
         m = _DANGLING_YEAR.match(layout, end)
-        if m and m["year"] == year and layout[m.end():m.end() + 1].isdigit():
+        digits = nfkc(m["digits"]) if m else ""
+        if m and digits == year and layout[m.end():m.end() + 1].isdigit():
             out += [layout[last:m.end()], _CELL_MARK]  # the next cell's digits were glued to the year
-        elif m and not m["year"]:
-            out += [layout[last:m.end()], year]  # the year wrapped onto the next row
+        elif m and year.startswith(digits) and not layout[m.end():m.end() + 1].isdigit():
+            out += [layout[last:m.start("digits")], year]  # the year (or its rest) wrapped onto the next row
         else:
             continue
         last = m.end()

@@ -197,6 +197,9 @@ def test_a_narrow_table_column_keeps_each_number_whole():
     fixed = _keep_plain_years(layout, plain)
     assert "GB/T 38155—2019 | 12家牧场" in fixed and "依据GB/T 37393—2019 | 8家牧场" in fixed, fixed
     assert _keep_plain_years("GB/T 25485—2010 | 工厂", plain) == "GB/T 25485—2010 | 工厂"  # whole numbers stay
+    # a full-width number whose year is cut after its third digit (evals/review_dev10.yaml rd12-13)
+    wide = "ＧＢ／Ｔ　２５４８５—\n２０１０ | 车间"
+    assert "２５４８５—2010 |" in _keep_plain_years("ＧＢ／Ｔ　２５４８５—２０１ | 车间\n０", wide)
     # a justified line's wide gap is no cell boundary inside a plan number; a page drawn glyph by glyph reads one
     # character per line in the plain order (evals/review_dev9.yaml rd11-04)
     per_glyph = "\n".join("（计划号20231507—T—339）发布后纳入")
