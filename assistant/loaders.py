@@ -305,7 +305,7 @@ def strip_running_lines(pages: list[str]) -> list[str]:
     is the producer's furniture ("销售热线…", "— 3 —"), not the document's text, and never evidence. Only the
     edge lines themselves go: a templated report repeats whole sentences with other figures on every page
     ("2023年共举办宣贯培训6场…"), and those are the document's text wherever they stand."""
-    if len(pages) < 3:
+    if len(pages) < 2:
         return pages
 
     def key(line: str) -> str:
@@ -320,7 +320,8 @@ def strip_running_lines(pages: list[str]) -> list[str]:
         lines = text.splitlines()
         for k in {key(lines[i]) for i in edges(text) if _furniture_like(lines[i])}:
             counts[k] = counts.get(k, 0) + 1
-    running = {k for k, n in counts.items() if n >= max(3, (len(pages) + 1) // 2)}
+    # (a two-page file repeats its header on both pages: seen twice at an edge, it is furniture there too)
+    running = {k for k, n in counts.items() if n >= max(min(3, len(pages)), (len(pages) + 1) // 2)}
     if not running:
         return pages
     out = []

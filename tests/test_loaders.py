@@ -273,6 +273,18 @@ def test_running_headers_go_but_templated_sentences_stay():
         assert f"宣贯培训{i}场" in text and "已编写典型案例一篇" in text and f"正文第{i}页内容" in text
 
 
+def test_a_two_page_file_loses_its_running_header_too():
+    """evals/review_dev10.yaml rd12-13, in new words: a two-page report's header line and page numbers are furniture
+    (they were quoted as evidence); its first lines of text stay."""
+    from assistant.loaders import strip_running_lines
+
+    pages = ["宁波某模具有限公司 智能制造标准应用试点\n一、标准群应用情况\n按GB/T 37393—2019完成联网。\n第1页",
+             "宁波某模具有限公司 智能制造标准应用试点\n三、解决方案\n建成“模具协同设计平台”。\n第2页"]
+    out = strip_running_lines(pages)
+    assert all("宁波某模具有限公司" not in t and "页" not in t for t in out), out
+    assert "一、标准群应用情况" in out[0] and "建成“模具协同设计平台”。" in out[1]
+
+
 def test_a_bom_over_broken_text_is_one_clear_line(tmp_path):
     """A UTF-16 or UTF-8 byte-order mark followed by bytes that do not decode: an input error, not an internal one."""
     from assistant.errors import InputError
