@@ -114,6 +114,19 @@ def test_direction_follows_role_and_needs_together(fake_ctx, scenario, direction
     assert (a.direction, a.role) == (direction, role), a.direction_reason
 
 
+def test_a_committed_business_mode_decides_the_direction_for_a_manufacturer_only(fake_ctx):
+    """evals/suggest_dev8.yaml s10-08, dev9 s11-02, dev7 s9-08, dev5 s7-12, in new words: a maker whose pilot is built
+    around a mode of business (plan 二、3: 定制化服务, 产品运维服务, 业务并行协同) applies under 新模式 even when it names
+    the factory steps that serve it first (排产, 批记录); a platform operator running the same mode for its members
+    stays on the supply side (dev8 s10-11)."""
+    maker = analyse_scenario(fake_ctx, "我们是一家做实木家具的工厂，订单到了以后自动排产、按单生成批次记录，核心是让消费者在小程序上"
+                                       "在线定制尺寸和木色，下单后15天交付")
+    assert maker.direction == "new_mode", maker.direction_reason
+    platform = analyse_scenario(fake_ctx, "我们是家具产业集群工业互联网平台的运营方，为入驻的120家小厂提供设备接入和在线定制接单"
+                                          "服务，帮它们按订单排产")
+    assert platform.role == "platform" and platform.direction != "new_mode", platform.direction_reason
+
+
 def test_english_words_quote_the_applicants_own_words(fake_ctx):
     text = "We make car parts and want predictive maintenance for our CNC machines."
     a = analyse_scenario(fake_ctx, text)

@@ -441,6 +441,7 @@ def _direction_keywords(ctx: Context, vocab: Vocabulary, text: str) -> dict[str,
 
 
 FIRST_NEED, LATER_NEED = 1.0, 0.6  # the need a scenario names first is usually what it is about
+MODE_NEED = 2.0  # a mode of business the scenario commits to is what it is about, wherever it is named
 PRIMARY_EDGE = 0.01
 
 
@@ -461,7 +462,10 @@ def _direction(ctx: Context, hints: Hints, vocab: Vocabulary, needs: list[NeedHi
         for j, d in enumerate(dirs):
             target = moves.get(d, d)
             # A need's first direction is its home: it settles a tie (仓储 alone is supply chain).
-            votes[target] += (FIRST_NEED if i == 0 else LATER_NEED) / len(dirs) + (PRIMARY_EDGE if j == 0 else 0)
+            # (a provider or platform serving others applies on the supply side whatever mode its users run)
+            mode = vocab.needs[n.need_id].mode and role not in SERVING
+            weight = MODE_NEED if mode else (FIRST_NEED if i == 0 else LATER_NEED)
+            votes[target] += weight / len(dirs) + (PRIMARY_EDGE if j == 0 else 0)
             because[target].append(n.phrase)
     for d, words in keywords.items() if not needs else ():  # the plan's keywords only when no need is named
         votes[moves.get(d, d)] += min(KEYWORD_CAP, KEYWORD_WEIGHT * len(words))
