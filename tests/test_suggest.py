@@ -127,6 +127,18 @@ def test_a_committed_business_mode_decides_the_direction_for_a_manufacturer_only
     assert platform.role == "platform" and platform.direction != "new_mode", platform.direction_reason
 
 
+def test_a_step_of_another_need_in_its_sentence_brings_no_need_of_its_own(fake_ctx):
+    """evals/suggest_dev7.yaml s9-08, dev9 s11-07, dev6 s8-15, in new words: 排产 right after an online customised order
+    is the customisation's step, 电子批记录 beside batch control is the batch record, and neither brings an MES; an MES
+    named in a sentence of its own still does."""
+    a = analyse_scenario(fake_ctx, "我们是做定制眼镜架的小厂，顾客在小程序上个性化定制镜框颜色和刻字，下单后直接排产发货。")
+    assert [n.need_id for n in a.needs] == ["personalized_customization"] and not a.set_aside_needs
+    b = analyse_scenario(fake_ctx, "调味品厂要把发酵罐的批次控制和配方管理做成电子批记录。")
+    assert "mes" not in [n.need_id for n in b.needs] and "batch_process" in [n.need_id for n in b.needs]
+    c = analyse_scenario(fake_ctx, "顾客在小程序上个性化定制镜框，下单后直接排产。另外车间要上线MES，实现排产和报工。")
+    assert "mes" in [n.need_id for n in c.needs]
+
+
 def test_english_words_quote_the_applicants_own_words(fake_ctx):
     text = "We make car parts and want predictive maintenance for our CNC machines."
     a = analyse_scenario(fake_ctx, text)

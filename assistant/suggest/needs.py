@@ -33,6 +33,8 @@ class Need:
     # A mode of business (定制化服务, 产品运维服务, 业务并行协同: plan 二、3): a scenario that commits to it is built
     # around it, and the factory needs it names (排产, 批记录) are its means.
     mode: bool = False
+    # Other needs' phrases that, in a sentence naming this need, are its own steps (排产 in 下单后直接排产发货).
+    absorbs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ def load_vocabulary(corpus_root: Path) -> Vocabulary:
     generic = frozenset(str(w) for w in data.get("generic_words") or [])
     needs = {str(n["id"]): Need(str(n["id"]), str(n["name"]), tuple(str(p) for p in n.get("phrases") or []),
                                 tuple(str(d) for d in n.get("directions") or []), bool(n.get("takes_object")),
-                                tuple(str(i) for i in n.get("indicators") or []), bool(n.get("mode")))
+                                tuple(str(i) for i in n.get("indicators") or []), bool(n.get("mode")),
+                                tuple(str(a).lower() for a in n.get("absorbs") or []))
              for n in data.get("needs") or []}
     phrases = [(p, n.id) for n in needs.values() for p in n.phrases if p not in generic]
     phrases.sort(key=lambda pn: -len(pn[0]))

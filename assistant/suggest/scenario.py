@@ -329,8 +329,18 @@ def _need_hits(vocab: Vocabulary, hints: Hints, text: str,
             for need_id in needs_of_terms(vocab, list(terms)):
                 hits.append(PhraseHit(need_id, text[m.start():m.end()], m.start(), m.end()))
                 taken.append((m.start(), m.end()))
-    aside = [h for h in found if h not in hits]
-    return sorted(hits, key=lambda h: h.start), aside
+    aside = [h for h in found if h not in hits]  # (an absorbed step is neither a need nor set aside)
+    return sorted(_unabsorbed(vocab, text, hits), key=lambda h: h.start), aside
+
+
+def _unabsorbed(vocab: Vocabulary, text: str, hits: list[PhraseHit]) -> list[PhraseHit]:
+    """Drop a phrase that, in a sentence naming a need that absorbs it (needs.yaml `absorbs`), is that need's own
+    step (排产 beside 个性化定制); the need it would bring stays if the text names it elsewhere."""
+    def absorbed(h: PhraseHit) -> bool:
+        sentence = _sentence_at(text, h.start)
+        return any(o.need_id != h.need_id and h.phrase.lower() in vocab.needs[o.need_id].absorbs
+                   and o.phrase in sentence for o in hits)
+    return [h for h in hits if not absorbed(h)]
 
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
