@@ -338,6 +338,16 @@ def test_a_before_after_row_of_bare_numbers_lacks_its_unit(ctx):
     assert len(rows) == 1 and "换模时间" in rows[0], rows
 
 
+def test_a_unit_per_thing_or_period_in_the_indicator_is_its_unit(ctx):
+    """evals/polish_dev9.yaml p9-12/p9-15, in new words: an indicator that carries a unit per thing or period
+    (换模时间（分钟/次）, 吨钢电耗（千瓦时/吨）) gives its bare numbers their unit; a bare row still lacks one."""
+    s = clean_sections(ctx)
+    s["四、应用成效"] = ["| 指标 | 试点前（2022年） | 试点后（2024年） |", "| --- | --- | --- |",
+                     "| 换模时间（分钟/次） | 75 | 40 |", "| 吨钢电耗（千瓦时/吨） | 512 | 468 |", "| 返修台次 | 30 | 12 |"]
+    rows = [i.message for i in check_text(ctx, as_text(s)).issues if "figure_no_unit" in (i.kinds or ())]
+    assert len(rows) == 1 and "返修台次" in rows[0], rows
+
+
 def test_bulleted_lines_slide_notes_and_tables_keep_their_own_figures_and_sales_lines(ctx):
     """evals/polish_dev4.yaml, in new words: each bulleted line is its own item (📉 能耗下降18% gets no basis from the
     line above); slide headings (【第3页 怎么干的】) and 的 in names (标准群的构成) are sections; an arrow without a unit

@@ -491,7 +491,8 @@ _BEFORE_CELL = re.compile(r"前|基线|基准|原|上年|去年")
 _AFTER_CELL = re.compile(r"后|目前|当前|现在|现状|实施|达成|结果|本年|今年")
 _CHANGE_CELL = re.compile(r"变化|变动|提升|提高|降低|降幅|增幅|下降|减少|增加|差值|幅度|对比|同比|备注|说明|目标")
 _CELL_VALUE = re.compile(rf"(?:约|近)?\s*(?P<num>{_NUM})\s*(?P<unit>{_UNIT})?")
-_HEADER_UNIT = re.compile(rf"[（(](?P<unit>{_UNIT})[)）]")
+# A unit per thing or period (（天/分段）, （小时/月）, （千克标准煤/平方米）) is a unit too.
+_HEADER_UNIT = re.compile(rf"[（(](?P<unit>{_UNIT})(?:\s*/\s*[^()（）/]{{1,8}})?[)）]")
 
 
 def _row_roles(head: list[str], first: int) -> dict[int, tuple[str, str]]:
