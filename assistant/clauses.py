@@ -174,6 +174,19 @@ def _normalised(scenario: str) -> tuple[str, set[int]]:
     return "".join(chars), rows
 
 
+def _untagged(scenario: str) -> str:
+    """A chat export's speaker tags ([张工 09:12] …, [语音转文字 3] …) blanked (same length, so spans stay): they say
+    who spoke, not what, and their colons and digits would cut and number the clauses."""
+    tags = list(_SPEAKER.finditer(scenario))
+    if len(tags) < 2:
+        return scenario
+    chars = list(scenario)
+    for m in tags:
+        chars[m.start("tag"):m.end("tag")] = " " * (m.end("tag") - m.start("tag"))
+    return "".join(chars)
+
+
+_SPEAKER = re.compile(r"^[ \t]*(?P<tag>[\[［][^\]］\n]{1,24}[\]］])[ \t]*(?=\S)", re.M)
 _ASIDE = re.compile(r"[（(](?=[^（）()\n]{2,60}[，,][^（）()\n]{1,40}[）)])")
 
 
@@ -429,6 +442,6 @@ def _block(clauses: list[Clause], k: int) -> list[int]:
 def read_clauses(text: str, needs_in, corpus_root: Path) -> list[Clause]:
     """The scenario's clauses with their stance; `needs_in(clause)` gives the (need id, phrase) pairs it names."""
     cues = load_cues(Path(corpus_root))
-    clauses = segment(text, needs_in, cues.table_headers)
+    clauses = segment(_untagged(text), needs_in, cues.table_headers)
     stance(clauses, cues)
     return clauses

@@ -1103,3 +1103,23 @@ def test_a_makers_customers_are_not_its_industry(ctx):
     for case in ctx.corpus.cases:
         if "汽车" in case.industry:
             assert case.title not in md, case.id
+
+
+def test_scene_reader_takes_chat_exports_acknowledgements_and_work_given_out():
+    """evals/draft_dev10.yaml, in new words: a chat export's speaker tags ([王工 14:05]) are no text and number no
+    clause; replies such as 好的 / 嗯 are no scenes; a bare 不算 settles what it follows; work given out to another
+    firm (外包给…) is someone else's; 经讨论暂缓 covers its segment back to the item it drops."""
+    from assistant.draft.basis import _needs_in as needs_in
+    from assistant.draft.scenes import split_scenes
+
+    def scenes(text: str) -> list[str]:
+        return ["，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, REPO / "corpus"), REPO / "corpus").scenes]
+
+    got = scenes("[王工 14:05] 这次试点想做：注塑机全部联网，采集周期和模温\n[赵总 14:07] 好的\n"
+                 "[王工 14:08] 再加一个，成品箱码关联生产批次\n[赵总 14:10] 嗯")
+    assert len(got) == 2 and "注塑机" in got[0] and "箱码" in got[1] and "14" not in "".join(got) \
+        and "王工" not in "".join(got), got
+    got = scenes("冲压厂，试点做一件事：压力机联网采集冲次。\n焊装线去年已改完，不算。\n表面喷涂外包给合作厂，别写。")
+    assert len(got) == 1 and "压力机" in got[0], got
+    got = scenes("试点内容：一、建设仓储管理系统，库位扫码；二、光伏屋顶改造原列为第三项，经讨论暂缓，不纳入本次申报。")
+    assert len(got) == 1 and "库位" in got[0] and "光伏" not in "".join(got), got
