@@ -23,7 +23,9 @@ _GAP = r"[ \t\u3000\u00a0]*\n?[ \t\u3000\u00a0]*"  # a PDF line break may fall a
 # Prefixes: GB, GB/T, GB/Z; industry XX/T; local DB11/T; group T/CAMS; enterprise Q/ABC, with the letter group
 # some companies put before the serial (Q/HX J03—2024, Q/320585 HX 01—2024). Letters may be full width.
 # Users type the national prefix in lower case too (gb/t 39116); other prefixes stay upper case to avoid noise.
-_PREFIX = r"(?:[Gg] ?[Bb](?:\s*/\s*[TtZz])?|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}(?:[ \t]?[A-Z]{1,4}(?=[ \t]?\d))?|[A-Z]{2}\s*/\s*[TZ])"
+# A hyphen typed for the slash (GB-T 38854—2020) is a form slip; for an industry code (JB-T) only with a year,
+# where it cannot be a product or part number.
+_PREFIX = r"(?:[Gg] ?[Bb](?:\s*/\s*[TtZz]|[-－][TtZz](?![A-Za-z]))?|[A-Z]{2}[-－][TZ](?=[ \t]?\d{1,6}(?:\.\d{1,3})*[ \t]?[-－—][ \t]?(?:19|20)\d\d)|DB\s*\d{2,6}(?:\s*/\s*T)?|T\s*/\s*[A-Z]{2,12}|Q\s*/\s*[A-Z0-9]{1,12}(?:[ \t]?[A-Z]{1,4}(?=[ \t]?\d))?|[A-Z]{2}\s*/\s*[TZ])"
 # One dash before the year; Chinese typing often gives the two-em 破折号 "——" instead, read as one.
 # A dot typed for the dash (GB/T 39116.2020) is a form slip too: four digits 19xx/20xx are a year, never a part.
 # So is the character 一 (yi) typed for the dash by a Chinese input method (GB/T 42202一2022): before a 19xx/20xx
@@ -102,7 +104,7 @@ def level_of(prefix: str) -> Level:
 
 
 def _clean_prefix(raw: str) -> str:
-    prefix = re.sub(r"\s+", "", raw).upper()
+    prefix = re.sub(r"\s+", "", raw).upper().replace("－", "/").replace("-", "/")
     return f"GB/{prefix[2]}" if re.fullmatch(r"GB[TZ]", prefix) else prefix
 
 
@@ -187,7 +189,9 @@ def form_changes(raw: str, number: StdNumber) -> tuple[str, ...]:
         changes.append("斜线改为“/”")
     if number.prefix != "PLAN" and re.search(r"[a-z]", _prefix_part(flat, number.prefix)):
         changes.append("代号改为大写字母")
-    if "/" in number.prefix and "/" not in flat:
+    if "/" in number.prefix and re.match(r"[A-Za-z]{2}[ \t]?[-－]", flat):
+        changes.append("代号中的“-”改为斜线“/”")
+    elif "/" in number.prefix and "/" not in flat:
         changes.append("代号中补上斜线“/”")
     if number.prefix != "PLAN":
         changes += _spacing_changes(flat, number)
@@ -238,7 +242,7 @@ def _prefix_part(one_line: str, prefix: str) -> str:
         c = one_line[i].upper()
         if c == wanted[0]:
             wanted.pop(0)
-        elif c not in " \t\u3000\u00a0/":
+        elif c not in " \t\u3000\u00a0/" and not (c in "-－" and "/" in prefix and len(wanted) == 1):
             break
         i += 1
     while i < len(one_line) and one_line[i] in " \t\u3000\u00a0":

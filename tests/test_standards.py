@@ -191,6 +191,8 @@ def test_pasted_group_text_marks_the_core():
     ("采用GBT 39116开展自评", "GB/T 39116", "代号中补上斜线“/”"),
     ("GB/T-20720.1—2019", "GB/T 20720.1—2019", "代号与顺序号之间空一格，不用“-”或“：”"),  # polish dev2
     ("GB/T：39116—2020", "GB/T 39116—2020", "代号与顺序号之间空一格，不用“-”或“：”"),
+    ("按GB-T 38854—2020传输", "GB/T 38854—2020", "代号中的“-”改为斜线“/”"),  # polish dev9
+    ("JB-T 10000—2019", "JB/T 10000—2019", "代号中的“-”改为斜线“/”"),
 ])
 def test_reader_reports_what_it_normalised(written, normalized, change):
     (hit,) = read_numbers(written)
@@ -209,6 +211,7 @@ def test_reader_leaves_a_correct_number_alone():
 @pytest.mark.parametrize("text", [
     "call GBT 1234 now", "the GBT 12345 model ships in May", "order GBT39116 sensor kit", "ABGBT39116—2019",
     "电话 0571-88886666", "2019-05-01 上线", "手机 13912345678", "GBTX 39116—2019",
+    "型号AB-T 500的设备", "JB-T 10000 型压机", "GB-Tx 100",
 ])
 def test_reader_false_positives(text):
     assert read_numbers(text) == [], [(h.raw, h.normalized) for h in read_numbers(text)]

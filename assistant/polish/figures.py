@@ -30,26 +30,32 @@ def check_figures(ck: _Checker) -> None:
                     continue
                 claim = para.text[at:at + len(m.group(0))] if len(text) == len(para.text) else m.group(0)  # as written
                 obj = (m.group("obj") or "").strip()
+                if obj.startswith("每") or m.group("verb")[-1] in "至到":
+                    obj = ""  # 降至每吨产品41千瓦时: a per-unit base after a verb of arriving, not the metric
                 restated = None if obj else _restates(sent, m.start())
                 if restated is not None:  # "由97.4%提高到99.1%，提高1.7个百分点": the change of the clause before
                     _check_points(ck, (si, pi, sent_start + m.start()), sec, para, m, restated)
                     continue
                 subject = _clean_subject(obj) if obj else _subject(sent, m.start())
                 key = _indicator_key(subject)
-                # …or the section's heading gives the period compared (📈成效（2022年→2024年）)
-                based = (_clause_basis(sent, m.start()) or aliases.get(key, key) in stated or basis_next
-                         or _in_premise(sent, m.start())
-                         or basis_row or bool(sec.heading is not None and _BASIS.search(sec.written)))
+                # …or the section's heading gives the period compared (📈成效（2022年→2024年）). A level reached
+                # (降至每月3次) needs the value it came from: a period compared says when, not from what.
+                period = _clause_basis(sent, m.start()) or bool(sec.heading is not None and _BASIS.search(sec.written))
+                level = bool(_LEVEL.search(m.group(0)[:m.start("num") - m.start()]))
+                based = ((_level_basis(sent, m.end()) if level else period) or aliases.get(key, key) in stated
+                         or basis_next or _in_premise(sent, m.start()) or basis_row)
                 if based and subject:
                     continue
                 lacking = [] if subject else ["指标（什么提升或降低了）"]
                 if not based:
-                    lacking.append("对比基准（由多少到多少，或较何时）")
+                    lacking.append(_PERIOD_ONLY if level and period else "对比基准（由多少到多少，或较何时）")
                 target = subject or "××指标"
                 said = claim if obj else (subject or "") + claim
                 ck.add("figures", sec.label, ck.where(sec, para, at),
                        f"“{said}”没有说明" + "和".join(lacking),
-                       f"写明指标、基准与结果，如“{target}由改造前的××{m.group('verb')}至××"
+                       f"写明对比期的数值，如“{target}由对比期的××{m.group('verb').rstrip('至到')}至"
+                       f"{m.group('num')}{m.group('unit')}”" if level and period and subject else
+                       f"写明指标、基准与结果，如“{target}由改造前的××{m.group('verb').rstrip('至到')}至××"
                        f"（{m.group('verb')}{m.group('num')}{m.group('unit')}）”，或注明“较改造前”“同比”等基准",
                        (si, pi, at), ("figure_no_baseline",), said)
             for m in _MONEY.finditer(sent):  # 年节约电费约96万元: an amount saved, with nothing to derive it from
@@ -67,13 +73,15 @@ def check_figures(ck: _Checker) -> None:
                 for m in _RATE_STATE.finditer(sent):
                     at = sent_start + m.start("ind")
                     key = _indicator_key(m.group("ind"))
+                    # (a level needs the value it rose from: "与2022年相比" or a heading's years say when, not from what)
                     if any(s <= at < e for s, e in std_spans) or aliases.get(key, key) in stated or basis_next \
-                            or basis_row or _BASIS.search(sent) or _YEARS.search(sent) \
-                            or (sec.heading is not None and _BASIS.search(sec.written)):
+                            or basis_row or _level_basis(sent, m.end()):
                         continue
-                    said = m.group(0).strip()
+                    said = m.group(0)[m.start("ind") - m.start():].strip()
+                    period = _BASIS.search(sent) or _YEARS.search(sent) or (sec.heading is not None
+                                                                              and _BASIS.search(sec.written))
                     ck.add("figures", sec.label, ck.where(sec, para, at),
-                           f"“{said}”没有说明对比基准（由多少到多少，或较何时）",
+                           f"“{said}”没有说明" + (_PERIOD_ONLY if period else "对比基准（由多少到多少，或较何时）"),
                            f"写明改造前的数值和统计期，如“{m.group('ind')}由改造前的××%提高到{m.group('num')}%（较2022年）”",
                            (si, pi, at), ("figure_no_baseline",), said)
             unitless: set[int] = set()
@@ -129,7 +137,7 @@ def _value(number: str) -> float:
 _VERBS = "提升|提高|降低|下降|缩短|减少|增加|增长|节约|节省|压缩|缩减|上升|减低|降幅|增幅|降至|降到|升至|升到"
 _CHANGE = re.compile(
     rf"(?P<verb>{_VERBS})(?:了)?(?P<obj>(?![至到为])[\u4e00-\u9fff]{{1,8}}?(?=约|近|超过|逾|\d))?(?:至|到|为)?(?:约|近|超过|逾|达)?\s*"
-    rf"(?P<num>{_NUM})\s*(?P<unit>[%％‰]|个百分点|倍|个?工作日|天|小时|分钟|kgce|tce|千克标准煤|吨标准煤|kWh|千瓦时|立方米)(?![\u4e00-\u9fff]{0,2}[至到]\s*\d)")  # obj: 降低生产成本15% names its metric after the verb
+    rf"(?P<num>{_NUM})\s*(?P<unit>[%％‰]|个百分点|倍|个?工作日|天|小时|分钟|kgce|tce|千克标准煤|吨标准煤|kWh|千瓦时|立方米|次|起)(?![\u4e00-\u9fff]{0,2}[至到]\s*\d)")  # obj: 降低生产成本15% names its metric after the verb
 _NO_UNIT = re.compile(rf"(?:{_VERBS}|达到|达)[\u4e00-\u9fff]{{0,6}}?\s*(?P<num>{_NUM})(?![\d.]|,\d{{3}})")
 # "合格率为99.5": a value stated of a rate, time or amount, with no unit after it
 _NO_UNIT_STATE = re.compile(r"(?:率|量|值|时间|周期|成本|效率|能耗|产能|产值|次数|天数|工时)(?:为|是|保持在|控制在|稳定在)"
@@ -147,7 +155,7 @@ _YEARS = re.compile(r"(?:19|20)\d{2}\s*年[^。；]*?\d[^。；]*?(?:19|20)\d{2}
 _UNIT_RE = re.compile(
     r"\s*(?:[%％‰]|个百分点|倍|个|项|台|套|件|人|名|万|亿|千|百|元|天|日|小时|分钟|秒|年|月|周|次|条|家|吨|米|度|"
     r"瓦|批|类|种|级|分|座|辆|只|片|块|箱|张|份|点|组|道|位|层|期|届|代|起|宗|公里|平方|立方|升|克|毫|厘|微|兆|千克|帧|轮|单|笔|户|"
-    r"处|页|吉焦|焦耳|焦|[A-Za-zμΩ℃°])")
+    r"处|页|吉焦|焦耳|焦|头|尾|羽|匹|[A-Za-zμΩ℃°])")  # (头/尾/羽: livestock, fish and poultry counted in a food plant)
 _LEAD = re.compile(r"^(?:并且|并|且|同时|其中|实现了?|推动|带动|促进|使得?|让|整体|总体|均|都|分别|平均|明显|显著|大幅|"
                    r"有效|进一步|累计|约|合计|共)+")
 
@@ -252,7 +260,8 @@ def _vague_claim(sentence: str, std_spans: list[tuple[int, int]]):
 
 
 # A rate stated as the level reached (叶片型面检测合格率达到99.2%): a result, whose before the reader is not told.
-_RATE_STATE = re.compile(rf"(?P<ind>[\u4e00-\u9fffA-Za-z]{{1,12}}率)(?:达到|达|控制在|保持在|稳定在)了?\s*"
+# (a year before the indicator is not part of its name: 2024年批次合格率达到99.6%)
+_RATE_STATE = re.compile(rf"(?:(?<=\d)年(?:底|末|度)?)?(?P<ind>[\u4e00-\u9fffA-Za-z]{{1,12}}率)(?:达到|达|控制在|保持在|稳定在)了?\s*"
                          rf"(?P<num>{_NUM})\s*[%％]")
 
 
@@ -306,6 +315,20 @@ def _clause_to(sentence: str, end: int) -> str:
     """The clause of `sentence` that ends at `end` ("年节约成本约350")."""
     start = max(sentence.rfind(c, 0, end) for c in "，,；;：:、") + 1
     return sentence[start:end].strip()
+
+
+_LEVEL = re.compile(r"[至到]")
+_PERIOD_ONLY = "对比期的数值（写了与何时相比，没有写那时是多少）"
+
+
+def _level_basis(sentence: str, end: int) -> bool:
+    """Is a level stated at `end` given what it rose from? The next clause gives the change against a basis
+    ("合格率达到98.7%，较2022年提高3.2个百分点"), or its own clause compares ("合格率比2022年的95.1%提高到98.7%")."""
+    following = re.split(r"[，,；;。]", sentence[end:])
+    if len(following) > 1 and _BASIS_NEXT.match(following[1]):
+        return True
+    own = re.split(r"[，,；;]", sentence[:end])[-1]
+    return bool(re.search(r"(?:由|从|比|较)[^，,；;]{0,24}?\d", own))
 
 
 def _clause_basis(sentence: str, at: int) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.polish.data import EXACT, PolishData
 from assistant.polish.result import RULES, PolishIssue
-from assistant.standards import Catalog
+from assistant.standards import Catalog, find_numbers
 from assistant.textnorm import HEADING_RE, heading_level, is_heading, join_lines, split_sentences
 
 ZH_ORDINAL = "一二三四五六七八九十"
@@ -71,6 +71,7 @@ def _strip_heading(text: str) -> str:
     s = s.strip("*_ \u3000")
     s = HEADING_RE.sub("", s, count=1)
     s = _SPACED_NUMBER.sub("", s, count=1)  # "2 标准群构建", "1 Project Overview｜项目概况": a clause number
+    s = _SPACED_NUMERAL.sub("", s, count=1)  # "四 取得成效": a bulletin's typesetting puts a space for the 、
     s = re.sub(r"[\s\u3000]+", "", s)
     return s.strip("*_：:。.").strip()
 
@@ -132,6 +133,7 @@ _SLIDE = re.compile(r"^第[\d一二三四五六七八九十]+页")
 # 2 标准群构建, 04 | 效果如何 (a WeChat post's numbered bar), Section 4 推广经验 (a translation)
 _SPACED_NUMBER = re.compile(r"^(?:(?:Section|Part|Chapter)\s*)?\d{1,2}(?:\.\d{1,2})*(?:\s+|\s*[|｜丨]\s*)"
                             r"(?=[\u4e00-\u9fffA-Za-z])")
+_SPACED_NUMERAL = re.compile(r"^[一二三四五六七八九十]{1,3}[ \u3000]+(?=[\u4e00-\u9fff])")
 _SENTENCE_MARKS = "。；！？，,：:"
 LIST_ITEM = re.compile(r"^(?:[-•·▪*]\s|\d{1,2}[.、)）](?!\d)\s*\S|[（(]\d{1,2}[)）])")
 _BRACKET_LINE = re.compile(r"^【(?P<text>[^【】]{1,20})】$")
@@ -225,7 +227,9 @@ def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
             buf, offsets = rest, [(0, number)]
             if rest.endswith(_PARA_END):
                 flush()
-        elif is_heading(s):
+        elif is_heading(s) and not find_numbers(s):
+            # (an outline-numbered line that carries a standard number, "5. GB/T 211", is a list item, as the
+            # loaders read it: a number wrapped onto the next line then joins it)
             flush()
             paras.append(_Para(s, f"第{number}行", "heading", heading_level(s), scheme="ordinal"))
         elif (marker := _marker_heading(s, names)) is not None:
