@@ -33,7 +33,8 @@ EVAL_KINDS = {"number_form", "wrong_year", "replaced_edition", "unknown_number",
               "figure_no_baseline", "figure_no_unit", "missing_section"}
 ENTRY_FILES = {"dev": "polish_dev", "heldout": "polish_heldout", "dev2": "polish_dev2",
                "dev3": "polish_dev3", "dev4": "polish_dev4", "dev5": "polish_dev5",
-               "dev6": "polish_dev6", "dev7": "polish_dev7", "dev8": "polish_dev8", "dev9": "polish_dev9"}  # dev2-dev9: scored, not in the baseline
+               "dev6": "polish_dev6", "dev7": "polish_dev7", "dev8": "polish_dev8", "dev9": "polish_dev9",
+               "dev10": "polish_dev10"}  # dev2-dev10: scored, not in the baseline
 
 
 def expand_citations(text: str, catalog: Catalog) -> str:
