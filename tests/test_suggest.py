@@ -783,3 +783,59 @@ def test_an_entry_whose_own_rare_keyword_the_scenario_writes_joins_its_need(fake
     assert "GB/T 43697" in numbers, numbers
     holders = Counter(k for std in ctx.corpus.catalog.standards for k in set(std.keywords))
     assert holders["数据分类分级"] <= KEYWORD_HOLDERS < holders["信息交换"]
+
+
+def test_a_vision_system_is_one_way_of_inspecting_and_other_inspection_is_not_vision(fake_ctx):
+    """evals/suggest_dev10 s12-04/s12-05, dev8 s10-15, dev4 s6-14, dev7 s9-15, in new words: GB/T 40659 covers a
+    machine-vision system, so it joins where the scenario builds one (机器视觉在线检测, AI视觉检测) and serves that
+    inspection, and not for a spark tester's or an ultrasonic tester's inspection, which stays an uncovered need
+    rather than borrowing the vision standard; an AI company whose product runs in other companies' plants serves
+    them."""
+    ctx = fake_ctx
+    vision = "我们是一家汽车线束厂，计划在端子压接工位上线机器视觉在线检测，自动识别压接高度异常和外露铜丝，检测结果进MES。"
+    analysis = analyse_scenario(ctx, vision)
+    assert [n.need_id for n in analysis.needs][:3] == ["machine_vision", "quality_inspection", "mes"], analysis.needs
+    result = suggest_group(ctx, vision)
+    assert "GB/T 40659" in {s.number.split("—")[0] for s in result.standards}
+    inspection = next(c for c in result.coverage if c.need_id == "quality_inspection")
+    assert [n.split("—")[0] for n in inspection.standards] == ["GB/T 40659"], inspection
+
+    other = "我们是电缆厂，要把火花试验机、在线测径仪的数据接入MES，并实现超声探伤结果自动判定。"
+    result = suggest_group(ctx, other)
+    assert "GB/T 40659" not in {s.number.split("—")[0] for s in result.standards}
+    inspection = next(c for c in result.coverage if c.need_id == "quality_inspection")
+    assert inspection.uncovered and inspection.phrase == "探伤结果自动判定", inspection
+
+    seller = "我们是一家做工业视觉的人工智能公司，产品已在20家家电企业部署使用，这次想把钣金件表面缺陷的AI视觉检测做成行业方案。"
+    analysis = analyse_scenario(ctx, seller)
+    assert analysis.role == "provider" and "machine_vision" in [n.need_id for n in analysis.needs], analysis
+
+
+def test_a_workshop_named_by_its_parts_is_a_digital_workshop_in_a_smart_factory_pilot(fake_ctx):
+    """evals/suggest_dev6 s8-02, dev7 s9-03, dev9 s11-01, dev10 s12-02/s12-03, in new words: MES with equipment data
+    or batch traceability on a plant's own floor builds a digital workshop (GB/T 37393), named or not, and the reason
+    quotes the parts; the same parts sold by a platform as SaaS, or kept as the base of a supply-chain pilot, do not."""
+    ctx = fake_ctx
+    plant = "我们是宁波一家做汽车座椅骨架的工厂，300人。想在冲焊车间上MES，把焊接机器人和冲压机的数据采上来，每个骨架打码，焊接参数和批次能对应追溯。"
+    result = suggest_group(ctx, plant)
+    workshop = next(s for s in result.standards if s.number.startswith("GB/T 37393"))
+    assert "“MES”" in workshop.reason and "“数据采上来”" in workshop.reason and "合起来即数字化车间建设" in workshop.reason
+
+    platform = ("我们运营一个面向五金小厂的工业互联网平台，给入驻的80多家企业提供SaaS版MES（工单、报工），并把它们的冲床、"
+                "注塑机运行数据采集上云做产能看板。")
+    assert all(not s.number.startswith("GB/T 37393") for s in suggest_group(ctx, platform).standards)
+
+
+def test_a_pulp_line_a_repeated_grading_a_put_off_store_and_sanitary_ware_open_nothing(fake_ctx):
+    """evals/suggest_dev10 s12-06/s12-14/s12-16, in new words: a paper mill's 化学浆 is its pulp, not the chemical
+    industry (GB/T 32151.10); 不重复开展等保 denies the grading (GB/T 22239); a warehouse idea the owner put off
+    (还没定，先放一放) is no need; a sanitary-ware plant is not a building-ceramics (tile) workshop (T/CBCSA 68)."""
+    ctx = fake_ctx
+    text = ("我们是福建一家卫浴陶瓷厂，做坐便器和洗手盆，另有一条化学浆生产线给包装纸厂供浆。计划上MES和窑炉能耗计量，把每条窑的燃气消耗算到每件产品；"
+            "去年已过等保二级，这次不重复开展等保测评。立体仓库有人提过，厂里还没定，先放一放。")
+    analysis = analyse_scenario(ctx, text)
+    assert "logistics_warehousing" not in [n.need_id for n in analysis.needs], analysis.needs
+    numbers = {s.number.split("—")[0] for s in suggest_group(ctx, text).standards}
+    assert not numbers & {"GB/T 32151.10", "GB/T 22239", "GB/T 22240", "T/CBCSA 68"}, numbers
+    tiles = suggest_group(ctx, "我们是佛山一家建筑陶瓷企业，主要生产瓷砖，计划建设数字化车间，上MES并把窑炉数据采集起来。")
+    assert "T/CBCSA 68" in {s.number.split("—")[0] for s in tiles.standards}

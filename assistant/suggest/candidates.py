@@ -180,8 +180,11 @@ def gather_candidates(ctx: Context, analysis: ScenarioAnalysis) -> Candidates:
     root = ctx.settings.corpus_dir
     by_need: dict[str, list[Candidate]] = {n.need_id: [] for n in analysis.needs}
     restricted: dict[str, list[Standard]] = {n.need_id: [] for n in analysis.needs}
+    vocab = load_vocabulary(root)
     for std in ctx.corpus.catalog.standards:
         served = [nid for nid in applicability(root, std).needs if nid in by_need]
+        # (a vision standard also serves the inspection the scenario does by vision, not inspection by other means)
+        served += [m for nid in list(served) for m in vocab.needs[nid].means_of if m in by_need and m not in served]
         if not served:
             continue
         cand = _candidate(ctx, std, analysis, ranks)
@@ -195,7 +198,6 @@ def gather_candidates(ctx: Context, analysis: ScenarioAnalysis) -> Candidates:
         for nid in served:
             if all(c.number != cand.number for c in by_need[nid]):
                 by_need[nid].append(Candidate(cand.std, cand.info, [nid], cand.example, cand.rank, cand.via))
-    vocab = load_vocabulary(root)
     for n in analysis.needs:
         synonyms = vocab.needs[n.need_id].phrases
         by_need[n.need_id].sort(key=lambda c: c.order(n.need_id, (n.phrase, *n.also), synonyms))

@@ -35,6 +35,14 @@ class Need:
     mode: bool = False
     # Other needs' phrases that, in a sentence naming this need, are its own steps (排产 in 下单后直接排产发货).
     absorbs: tuple[str, ...] = ()
+    # Needs this one is a way of doing (machine vision is a way of inspecting): where both are named, this need's
+    # entries serve the broader one too (机器视觉在线检测), and the way is not read as a mere qualifier of it.
+    means_of: tuple[str, ...] = ()
+    # A need the scenario commits to by naming its parts (MES with equipment networking or batch traceability on
+    # the plant floor is a digital workshop, even unnamed): `needs`, at least `at_least` of them, always `with`.
+    composed_of: tuple[str, ...] = ()
+    composed_at_least: int = 0
+    composed_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,15 +79,21 @@ def _pattern(phrase: str) -> re.Pattern:
 def load_vocabulary(corpus_root: Path) -> Vocabulary:
     data = load_yaml((Path(corpus_root) / NEEDS_FILE).read_text(encoding="utf-8")) or {}
     generic = frozenset(str(w) for w in data.get("generic_words") or [])
-    needs = {str(n["id"]): Need(str(n["id"]), str(n["name"]), tuple(str(p) for p in n.get("phrases") or []),
-                                tuple(str(d) for d in n.get("directions") or []), bool(n.get("takes_object")),
-                                tuple(str(i) for i in n.get("indicators") or []), bool(n.get("mode")),
-                                tuple(str(a).lower() for a in n.get("absorbs") or []))
-             for n in data.get("needs") or []}
+    needs = {str(n["id"]): _need(n) for n in data.get("needs") or []}
     phrases = [(p, n.id) for n in needs.values() for p in n.phrases if p not in generic]
     phrases.sort(key=lambda pn: -len(pn[0]))
     pairs = [(_pair_pattern(pair), str(n["id"])) for n in data.get("needs") or [] for pair in n.get("pairs") or []]
     return Vocabulary(needs, generic, tuple((_pattern(p), nid) for p, nid in phrases) + tuple(pairs))
+
+
+def _need(n: dict) -> Need:
+    composed = n.get("composed_of") or {}
+    return Need(str(n["id"]), str(n["name"]), tuple(str(p) for p in n.get("phrases") or []),
+                tuple(str(d) for d in n.get("directions") or []), bool(n.get("takes_object")),
+                tuple(str(i) for i in n.get("indicators") or []), bool(n.get("mode")),
+                tuple(str(a).lower() for a in n.get("absorbs") or []), tuple(str(m) for m in n.get("means_of") or []),
+                tuple(str(x) for x in composed.get("needs") or []), int(composed.get("at_least") or 0),
+                tuple(str(x) for x in composed.get("with") or []))
 
 
 def _pair_pattern(pair: dict) -> re.Pattern:
@@ -89,7 +103,8 @@ def _pair_pattern(pair: dict) -> re.Pattern:
     things = "|".join(re.escape(str(w).lower()) for w in sorted(pair["objects"], key=len, reverse=True))
     acts = "|".join(re.escape(str(w).lower()) for w in sorted(pair["actions"], key=len, reverse=True))
     gap = rf"[\u4e00-\u9fff、\d]{{0,{int(pair.get('gap', 4))}}}?"  # 12台加工中心和3条造型线联网: counts inside
-    return re.compile(rf"(?:{things}){gap}(?:{acts})|(?:{acts}){gap}(?:{things})")
+    # …but an action that is the next item of a list (试验机、在线监测) is not done to the thing before it
+    return re.compile(rf"(?:{things}){gap}(?<!、)(?:{acts})|(?:{acts})(?!、){gap}(?:{things})")
 
 
 def folded(text: str) -> str:

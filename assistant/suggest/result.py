@@ -103,12 +103,20 @@ def _quote(analysis: ScenarioAnalysis, need_ids: list[str]) -> str:
     return "、".join(f"“{p}”" for p in dict.fromkeys(phrases))
 
 
+def _parts(analysis: ScenarioAnalysis, need_ids: list[str]) -> str:
+    """A need the scenario names only by its parts (MES and 设备联网 make a digital workshop): the parts, quoted."""
+    parts = [p for nid in need_ids for n in [analysis.need(nid)] if n for p in n.parts]
+    return "、".join(f"“{p}”" for p in dict.fromkeys(parts)) if len(need_ids) == 1 else ""
+
+
 def reason_for(m: Member, core: bool, analysis: ScenarioAnalysis, names: dict[str, str]) -> str:
     std, scope = m.cand.std, m.cand.info.scope or f"标准名称为《{m.cand.std.title}》"
     quote = f"“{m.phrase}”" if m.phrase else _quote(analysis, m.need_ids)
     what = "、".join(names[nid] for nid in m.need_ids if nid in names)
     if m.role == "need" and m.why == NAMED:
         text = f"场景写明采用{quote}{('（需求：' + what + '）') if what else ''}；本标准{_scope(scope)}"
+    elif m.role == "need" and (parts := _parts(analysis, m.need_ids)):
+        text = f"场景写到{parts}，合起来即{what}；本标准{_scope(scope)}"
     elif m.role == "need":
         text = f"场景写到{quote}（需求：{what}）；本标准{_scope(scope)}"
     elif m.role == "companion":

@@ -38,6 +38,7 @@ class NeedHit:
     name: str
     phrase: str  # quoted verbatim from the scenario
     also: tuple[str, ...] = ()  # the need's other phrases in the scenario (they order its candidates)
+    parts: tuple[str, ...] = ()  # for a need named by its parts (needs.yaml composed_of): their phrases, verbatim
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def analyse_scenario(ctx: Context, text: str) -> ScenarioAnalysis:
     keywords = _direction_keywords(ctx, vocab, text)
     direction, reason, confidence = _direction(ctx, hints, vocab, needs, role, role_phrase, keywords,
                                                named[0] if len(named) == 1 else _theme_named(ctx, vocab, text), text)
+    needs += _composed(vocab, needs, direction.id)
     analysis = ScenarioAnalysis(
         text=text, language=_language(text), role=role, role_phrase=role_phrase,
         industry=next((t for t in industry_terms if t in hints.industries), industry_terms[0] if industry_terms else None),
@@ -253,9 +255,11 @@ _COORDINATED = re.compile(r"\s*(?:和|及|与|、|以及)\s*")
 def _heads(vocab: Vocabulary, hits: list[PhraseHit]) -> list[PhraseHit]:
     """Drop a phrase that only qualifies the next one (焊接机器人设备联网: the robots are what gets networked; in a
     Chinese noun compound the last noun is the head, so the need is 设备联网, not 机器人). Not before an
-    activity on a thing (车间级数字化改造规划): what it plans is what the pilot will build."""
+    activity on a thing (车间级数字化改造规划): what it plans is what the pilot will build; nor when it is the way the
+    next one is done (机器视觉在线检测: the vision system is what gets built; needs.yaml `means_of`)."""
     return [h for h, nxt in zip(hits, [*hits[1:], None])
-            if nxt is None or nxt.start != h.end or nxt.need_id == h.need_id or vocab.needs[nxt.need_id].takes_object]
+            if nxt is None or nxt.start != h.end or nxt.need_id == h.need_id or vocab.needs[nxt.need_id].takes_object
+            or nxt.need_id in vocab.needs[h.need_id].means_of]
 
 
 def _settled_spans(text: str, corpus_root: Path) -> list[tuple[int, int]]:
@@ -360,6 +364,20 @@ def _distinct_needs(vocab: Vocabulary, hits: list[PhraseHit]) -> list[NeedHit]:
         if h.phrase not in phrases.setdefault(h.need_id, []):
             phrases[h.need_id].append(h.phrase)
     return [NeedHit(nid, vocab.needs[nid].name, ps[0], tuple(ps[1:])) for nid, ps in phrases.items()]
+
+
+def _composed(vocab: Vocabulary, needs: list[NeedHit], direction: str) -> list[NeedHit]:
+    """Needs the scenario names by their parts (needs.yaml `composed_of`), in a pilot of the need's own direction:
+    MES and equipment networking in a smart-factory pilot build a digital workshop; in a supply-chain pilot, or
+    sold as a platform's SaaS, they do not."""
+    have = {n.need_id: n for n in needs}
+    out = []
+    for need in vocab.needs.values():
+        parts = [have[p] for p in need.composed_of if p in have]
+        if (need.id not in have and need.composed_at_least and len(parts) >= need.composed_at_least
+                and all(w in have for w in need.composed_with) and direction in need.directions):
+            out.append(NeedHit(need.id, need.name, parts[0].phrase, (), tuple(p.phrase for p in parts)))
+    return out
 
 
 def _scenes(text: str, hits: list[PhraseHit]) -> list[Scene]:
