@@ -338,3 +338,33 @@ def test_past_engagements_honours_and_project_teams_are_no_cases_or_proposals(fa
         {"heading": "二、标准修订与立项建议", "paragraphs": ["公司设立项目专班8人，由副总经理担任项目负责人。"]}])
     status = {r.id: r.status for r in result.requirements}
     assert status[5] == "missing" and status[2] == "missing", status
+
+
+def test_bought_solutions_sales_channels_studied_cases_and_a_wrong_level_revision_are_not_deliverables(
+        fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev11.yaml, in new words: a partner's ready solution and its record (采用其成熟的“…”，该方案已在5家
+    同行企业应用) are neither requirement 3 nor 4; all-staff training, fairs, adverts and discounts are no promotion;
+    cases studied (案例学习, 累计服务…案例) are no case; a revision of the company's own Q/ standard with an R&D
+    programme's approval (…研发计划，获批立项) under the requirement's heading is missing, not partial; a handbook
+    written up and issued (整理成了一本《…手册》…印发) is a deliverable; inviting three named small firms' people over and
+    teaching them is promotion."""
+    result = _review(fake_ctx, tmp_path, [
+        {"heading": "三、标准修订和立项建议", "paragraphs": [
+            "2026年公司修订企业标准Q/XYZ 0301—2024，使其与GB/T 25485—2010相衔接。",
+            "同时，公司“高速冲压在线检测关键技术”项目已列入2026年度江苏省重点研发计划，获批立项。"]},
+        {"heading": "四、实施方式", "paragraphs": [
+            "本项目设备联网和数据平台由合作方启明软件公司承建，采用其成熟的“五金行业数字化车间解决方案”，该方案已在5家同行企业应用。"]},
+        {"heading": "五、培训与宣传", "paragraphs": [
+            "公司每年开展全员标准化培训6次；通过行业展会、线上广告和代理商推广公司产品，对首批订货客户给予20%的价格优惠。"]},
+        {"heading": "六、案例", "paragraphs": ["公司高度重视案例学习，组织技术骨干学习兄弟企业的做法，并已累计服务五金企业案例40余个。"]}])
+    status = {r.id: r.status for r in result.requirements}
+    assert status == {**status, 2: "missing", 3: "missing", 4: "missing", 5: "missing"}, status
+
+    plain = _review(fake_ctx, tmp_path, [
+        {"heading": "四、我们自己弄出来的东西", "paragraphs": [
+            "我们把两年的做法整理成了一本《冲压车间数据采集与参数管理作业手册》，写了各工位该采哪些数、多久采一次、超限怎么处置，"
+            "2026年6月印发，每个班组一本。"]},
+        {"heading": "五、带一带同行", "paragraphs": [
+            "2026年9月，我们把宏达五金、立新冲压、永固紧固件这三家厂的技术员请到厂里，把点位表和追溯做法都教给他们，手册也送了。"]}])
+    status = {r.id: r.status for r in plain.requirements}
+    assert status[3] == "covered" and status[4] == "covered", status

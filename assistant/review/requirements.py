@@ -457,10 +457,23 @@ def missing_parts(req: Requirement, cands: list[Candidate]) -> list[str]:
         levels = req.part_levels.get(name)
         cited = [n.level for n, _, _ in find_numbers(c.sentence.text)]
         cited += [lv for word, lv in _LEVEL_WORDS if word in c.sentence.text]
+        # 修订企业标准Q/…，使其与GB/T 19892.4相衔接: the standard right after the verb is the one revised
+        verb = re.search(pattern, c.sentence.text)
+        if levels and verb:
+            right_after = _level_at(c.sentence.text, verb.end())
+            cited = [right_after] if right_after else cited
         # 针对T/CBCSA 68—2025…提交修订意见: a group standard's revision is not the national/industry one asked for
         return not levels or not cited or any(lv in levels for lv in cited)
 
     return [name for name, pattern in req.parts.items() if not any(speaks(name, pattern, c) for c in cands)]
+
+
+def _level_at(text: str, at: int) -> str | None:
+    """The level of the standard named right at `at` (修订|企业标准Q/…, 修订|GB/T …), if one is."""
+    rest = text[at:at + 12]
+    words = [(rest.find(word), lv) for word, lv in _LEVEL_WORDS if 0 <= rest.find(word) <= 2]
+    numbers = [(a - at, n.level) for n, a, _ in find_numbers(text) if 0 <= a - at <= 2]
+    return min(words + numbers)[1] if words + numbers else None
 
 
 def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
@@ -490,6 +503,12 @@ def verdict_for(req: Requirement, cands: list[Candidate], doc: Document,
     # 另一条生产线, on page 4) says nothing of what an unread page may hold.
     friends = any(c.in_section and not (doc.unreadable and _points_unread(c.sentence, doc))
                   for c in cands if c not in kept) or (len(cands) > len(kept) and not doc.unreadable)
+    # A sentence in the section that names a half of the wrong level (修订企业标准Q/…，使其与GB/T…相衔接) was read and
+    # found not to be it, like a false friend: the heading over it is no evidence either.
+    friends = friends or any(
+        c.in_section and c.sentence.kind != "heading" and len(missing_parts(req, [c])) == len(req.parts)
+        and any(re.search(p, senses.mask(c.sentence.text)) for p in req.parts.values())
+        for c in kept if req.parts and req.part_levels)
     cands = kept
     read = [c for c in cands if c.sentence.kind != "heading"]  # before headings and pointers may be set aside
     if cands and all(c.sentence.kind == "heading" or _POINTER.search(c.sentence.text) for c in cands) and (
