@@ -1023,3 +1023,29 @@ def test_numbered_bar_headings_units_labels_and_two_names_of_one_rate_are_read(c
     assert "97.2%" in conflicts and "96.5%" in conflicts and "471千瓦时" in conflicts, conflicts
     assert any("显著增强" in i.quote for i in issues if "wording:unverifiable" in (i.kinds or ()))
     assert "wording:sales_contact" in kinds, kinds
+
+
+def test_letter_section_and_rule_wrapped_headings_wrapped_list_items_and_new_sales_and_era_words(ctx):
+    """evals/polish_dev10.yaml, in new words: A. 项目概述（Project Overview）, §2 标准群构成, 三｜实施路径 and
+    —— 04 应用成效 —— are headings; a hard-wrapped list item (（1）…，分解炉、⏎…) is no heading; GB/T …—2019版 is a
+    form slip; 商务合作请致电, a QR code to add a sales adviser, 开启了…新纪元 and 毫无瑕疵 are wording problems;
+    订单交付周期 and 订单交货周期 from one baseline are one indicator."""
+    s = clean_sections(ctx)
+    text = "\n".join([
+        "A. 项目概述（Project Overview）", *s["一、项目概况"], "",
+        "§2 标准群构成", *s["二、标准群构成"], "依据GB/T 37393—2019版规划车间。", "",
+        "三｜实施路径", "（1）装配线：部署制造执行系统，实现工单下达、",
+        "报工和质量记录的闭环；", "（2）仓储：建设立体库。", "",
+        "—— 04 应用成效 ——", "与2022年相比，2025年订单交付周期由40天缩短至26天，出厂产品毫无瑕疵。",
+        "据测算，订单交货周期由40天缩短至30天。", "",
+        "五、推广经验", *s["五、推广经验"], "项目开启了开关设备智造的新纪元。商务合作请致电：010-8xxx-6xxx，"
+        "或扫描下方二维码添加销售顾问微信。"])
+    issues = check_text(ctx, text).issues
+    kinds = [k for i in issues for k in (i.kinds or ())]
+    by_kind = lambda k: " ".join(i.message + (i.quote or "") for i in issues if k in (i.kinds or ()))  # noqa: E731
+    assert not [i.message for i in issues if i.rule == "sections"], [i.message for i in issues if i.rule == "sections"]
+    assert "“版”" in by_kind("number_form"), by_kind("number_form")
+    assert "26天" in by_kind("figure_conflict") and "30天" in by_kind("figure_conflict"), by_kind("figure_conflict")
+    sales = by_kind("wording:sales_contact")
+    assert "致电" in sales and "二维码" in sales, sales
+    assert "新纪元" in by_kind("wording:unverifiable") and "毫无瑕疵" in by_kind("wording:absolute"), kinds

@@ -233,11 +233,15 @@ def _form_problems(text: str, hit: NumberHit, entry: Standard, need_title: bool,
     detail = list(hit.changes)
     if entry.year and hit.year_missing:
         detail.append("缺少年代号")
-    if detail and hit.written == number:  # only the line break was wrong
+    written = hit.written
+    if entry.year and not hit.year_missing and text[hit.end:hit.end + 1] == "版":  # GB/T 23001—2017版
+        detail.append("年代号后不加“版”字")
+        written += "版"
+    if detail and written == number:  # only the line break was wrong
         rest = [d for d in detail if d != "编号中间断行"]
         problems.append(f"编号“{number}”中间断行" + (f"（{'，'.join(rest)}）" if rest else "") + "，应写在同一行")
     elif detail:
-        problems.append(f"写作“{hit.written}”，编号应写作“{number}”（" + "，".join(detail) + "）")
+        problems.append(f"写作“{written}”，编号应写作“{number}”（" + "，".join(detail) + "）")
     if detail:
         kinds.append("number_form")
     if table:  # number and title in separate cells: only the number's typography matters

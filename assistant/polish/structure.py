@@ -72,6 +72,8 @@ def _strip_heading(text: str) -> str:
     s = HEADING_RE.sub("", s, count=1)
     s = _SPACED_NUMBER.sub("", s, count=1)  # "2 标准群构建", "1 Project Overview｜项目概况": a clause number
     s = _SPACED_NUMERAL.sub("", s, count=1)  # "四 取得成效": a bulletin's typesetting puts a space for the 、
+    if _OUTLINE_MARK.match(s):
+        s = _RULE_END.sub("", _OUTLINE_MARK.sub("", s, count=1))
     s = re.sub(r"[\s\u3000]+", "", s)
     return s.strip("*_：:。.").strip()
 
@@ -89,7 +91,7 @@ def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
     if s in names:
         return names[s]
     # 标准群（共7项）, 标准群构成（Standards Cluster）, 应用成效（2022年全年 vs 2024年全年）: an aside is no part of the name
-    bare = re.sub(r"[（(](?:[^（）()]{0,12}|[A-Za-z0-9&/,.'-]{1,40}|[^（）()]{0,20}\d{4}[^（）()]{0,20})[）)]$", "", s)
+    bare = re.sub(r"[（(](?:[^（）()]{0,12}|[A-Za-z0-9&/,.' -]{1,40}|[^（）()]{0,20}\d{4}[^（）()]{0,20})[）)]$", "", s)
     if EXACT + bare in names or bare in names:
         return names.get(EXACT + bare) or names[bare]
     said = _SLIDE.sub("", _strip_heading(text))  # an exact name written with its 的 (我们用的标准)
@@ -98,9 +100,9 @@ def known_section(text: str, marked: bool, names: dict[str, str]) -> str | None:
     aside = re.search(r"[（(]([^（）()]{2,12})[）)]$", s)  # 用的标准（标准群）: the aside names the section
     if aside and (EXACT + aside.group(1) in names or aside.group(1) in names):
         return names.get(EXACT + aside.group(1)) or names[aside.group(1)]
-    if marked and len(s) <= 16:
+    if marked and len(bare) <= 16:  # (the name without its aside: 所应用的标准（Standards Applied）)
         for name, canonical in names.items():
-            if name in s:
+            if name in bare:
                 return canonical
     return None
 
@@ -134,6 +136,12 @@ _SLIDE = re.compile(r"^第[\d一二三四五六七八九十]+页")
 _SPACED_NUMBER = re.compile(r"^(?:(?:Section|Part|Chapter)\s*)?\d{1,2}(?:\.\d{1,2})*(?:\s+|\s*[|｜丨]\s*)"
                             r"(?=[\u4e00-\u9fffA-Za-z])")
 _SPACED_NUMERAL = re.compile(r"^[一二三四五六七八九十]{1,3}[ \u3000]+(?=[\u4e00-\u9fff])")
+# Other outline marks editors meet: A. 项目概述 (a translation), §1 项目概况, 一｜标准群构成 (a bulletin's bar),
+# —— 01 项目概况 —— (a WeChat post's rule-wrapped number)
+_OUTLINE_MARK = re.compile(r"^(?:[A-H][.．、)）]\s*|§\s*\d{1,2}(?:\.\d{1,2})*\s*|[一二三四五六七八九十]{1,3}\s*[|｜丨]\s*"
+                           r"|[—–=~]{1,4}\s*\d{0,2}\s*)(?=[\u4e00-\u9fffA-Za-z])")
+_RUNS_ON = re.compile(r"[，,、；;。]|[：:].")
+_RULE_END = re.compile(r"[\s\u3000]*[—–=~]{1,4}$")
 _SENTENCE_MARKS = "。；！？，,：:"
 LIST_ITEM = re.compile(r"^(?:[-•·▪*]\s|\d{1,2}[.、)）](?!\d)\s*\S|[（(]\d{1,2}[)）])")
 _BRACKET_LINE = re.compile(r"^【(?P<text>[^【】]{1,20})】$")
@@ -227,9 +235,10 @@ def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
             buf, offsets = rest, [(0, number)]
             if rest.endswith(_PARA_END):
                 flush()
-        elif is_heading(s) and not find_numbers(s):
+        elif is_heading(s) and not find_numbers(s) and not (LIST_ITEM.match(s) and _RUNS_ON.search(s)):
             # (an outline-numbered line that carries a standard number, "5. GB/T 211", is a list item, as the
-            # loaders read it: a number wrapped onto the next line then joins it)
+            # loaders read it: a number wrapped onto the next line then joins it; so is a list item that is a
+            # clause, "（1）窑系统：在2条熟料线部署…，分解炉温度、", wrapped onto the next line)
             flush()
             paras.append(_Para(s, f"第{number}行", "heading", heading_level(s), scheme="ordinal"))
         elif (marker := _marker_heading(s, names)) is not None:
@@ -239,8 +248,8 @@ def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
             flush()
             level = heading_level(bold) if HEADING_RE.match(bold) else None
             paras.append(_Para(bold, f"第{number}行", "heading", level, scheme="bold"))
-        elif _SPACED_NUMBER.match(s) and len(s) <= 40 and not any(p in s for p in _SENTENCE_MARKS) \
-                and known_section(s, marked=True, names=names):
+        elif (_SPACED_NUMBER.match(s) or _OUTLINE_MARK.match(s)) and len(s) <= 40 \
+                and not any(p in s for p in _SENTENCE_MARKS) and known_section(s, marked=True, names=names):
             flush()  # "1 Project Overview｜项目概况", "3 实施方法与技术路线": a clause-numbered heading
             paras.append(_Para(s, f"第{number}行", "heading", heading_level(s), scheme="ordinal"))
         elif known_section(s, marked=not buf and _bare_title(s, lines, number), names=names):
