@@ -839,3 +839,12 @@ def test_a_pulp_line_a_repeated_grading_a_put_off_store_and_sanitary_ware_open_n
     assert not numbers & {"GB/T 32151.10", "GB/T 22239", "GB/T 22240", "T/CBCSA 68"}, numbers
     tiles = suggest_group(ctx, "我们是佛山一家建筑陶瓷企业，主要生产瓷砖，计划建设数字化车间，上MES并把窑炉数据采集起来。")
     assert "T/CBCSA 68" in {s.number.split("—")[0] for s in tiles.standards}
+
+
+def test_a_partner_consultancy_is_not_the_applicant_and_a_company_of_system_integration_serves(fake_ctx):
+    """evals/suggest_dev10 s12-04, in new words: 做…系统集成的公司 is a provider, and a consultancy named as its
+    partner (由我们的合作咨询机构做) does not make the applicant a consultant."""
+    text = ("我们是常州一家做PLC改造和系统集成的公司，服务过二十多家印染厂，想把染缸、定型机接入统一网关，打通ERP和MES。"
+            "能力成熟度评估由我们的合作咨询机构做，不在本次申报里。")
+    analysis = analyse_scenario(fake_ctx, text)
+    assert analysis.role == "provider" and analysis.direction == "integration", (analysis.role, analysis.direction)

@@ -91,6 +91,7 @@ class Hints:
     outside: tuple[str, ...]
     product_leads: re.Pattern | None = None  # 主营…, 主要产品为…, …是我们卖给客户的产品: what a maker sells
     customer_leads: re.Pattern | None = None  # 主要给新能源汽车驱动电机…供货: whom a maker sells to, not its industry
+    partners: tuple[str, ...] = ()  # 我们的合作咨询机构: a serving role named right after these is a partner's
 
 
 def _english_pattern(term: str) -> re.Pattern:
@@ -114,7 +115,8 @@ def load_hints(corpus_root: Path) -> Hints:
                  tuple(sorted((str(w) for w in data.get("industry_false_friends") or []), key=len, reverse=True)),
                  tuple(str(o) for o in data.get("outside") or []),
                  re.compile("|".join(data["product_leads"])) if data.get("product_leads") else None,
-                 re.compile("|".join(data["customer_leads"])) if data.get("customer_leads") else None)
+                 re.compile("|".join(data["customer_leads"])) if data.get("customer_leads") else None,
+                 tuple(str(p) for p in data.get("partner_leads") or []))
 
 
 # ---- the analysis ----------------------------------------------------------------------------------------
@@ -401,7 +403,8 @@ def _role(hints: Hints, text: str) -> tuple[str, str | None]:
     low = folded(text)
     found: dict[str, list[tuple[int, str]]] = {}
     for clause in _CLAUSE.finditer(low):
-        here = {name: [(clause.start() + m.start(), m.group(0)) for p in cues for m in [p.search(clause.group(0))] if m]
+        here = {name: [(clause.start() + m.start(), m.group(0)) for p in cues for m in [p.search(clause.group(0))] if m
+                       and not (name in SERVING and _partner(hints, clause.group(0)[:m.start()]))]
                 for name, _, _, _, cues in hints.roles}
         serving_at = min((c[0] for k in SERVING for c in here.get(k, [])), default=None)
         if serving_at is not None:  # 帮中小企业摸清自己的水平: the own-operations words after it are the client's
@@ -419,6 +422,11 @@ def _role(hints: Hints, text: str) -> tuple[str, str | None]:
         return "unknown", None
     start, cue = max(found[role], key=lambda c: len(c[1]))
     return role, text[start:start + len(cue)]
+
+
+def _partner(hints: Hints, before: str) -> bool:
+    """A serving role named as a partner (由我们的合作咨询机构做, 委托第三方评估机构): not the applicant."""
+    return any(p in before[-8:] for p in hints.partners)
 
 
 def without_false_friends(hints: Hints, text: str, role: str = "unknown") -> str:
