@@ -25,8 +25,9 @@ from assistant.evaluation.docgen import from_recipe
 from assistant.errors import AssistantError
 from assistant.review import review_file
 
-# dev2-dev11: later development sets, scored, not in the baseline; heldout2: a second held-out half (2026-12-04)
-SPLITS = ("dev", "heldout", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "heldout2", "dev10", "dev11")
+# dev2-dev12: later development sets, scored, not in the baseline; heldout2, heldout3: further held-out halves (2026-12-04, 2026-12-06)
+SPLITS = ("dev", "heldout", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "heldout2", "dev10", "dev11",
+          "dev12", "heldout3")
 
 
 def _citation_pairs(items) -> list[tuple[str, str]]:
