@@ -116,7 +116,8 @@ def run_offline(ctx: Context, cases: list[dict]) -> TaskResult:
 
 PLACEHOLDER = "【待补充"
 SCENES_HEADING = "试点方向与场景"
-SPLITS = ("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "heldout", "heldout2")  # dev3: the scene reader was redesigned on it; dev4-9: written after
+SPLITS = ("dev", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "heldout", "heldout2",
+          "heldout3")  # dev3: the scene reader was redesigned on it; dev4-9: written after
 
 
 def load_split(split: str) -> list[dict]:
