@@ -848,3 +848,19 @@ def test_a_partner_consultancy_is_not_the_applicant_and_a_company_of_system_inte
             "能力成熟度评估由我们的合作咨询机构做，不在本次申报里。")
     analysis = analyse_scenario(fake_ctx, text)
     assert analysis.role == "provider" and analysis.direction == "integration", (analysis.role, analysis.direction)
+
+
+def test_a_configured_order_is_customisation_safety_design_is_safety_and_passed_or_elsewhere_settles(fake_ctx):
+    """evals/suggest_dev11 s13-05/s13-14/s13-22, in new words: 定制单 and a configurator commit to customisation (a
+    new-mode pilot); 协同设计 inside a safety-integration sentence is its own step, not collaborative design; 已经测评
+    通过 and 已经全部…上线 say done; 不用在这里配标准 puts a thing out of this group."""
+    ctx = fake_ctx
+    text = ("我们做定制衣柜，客户在门店用配置器选板材和尺寸，定制单直接进工厂排产。"
+            "涂装车间要把功能安全和信息安全放到一个体系里做风险评估和协同设计。"
+            "等保二级已经测评通过，产品二维码也已经全部赋码上线；质量体系按集团统一的来，不用在这里配标准。")
+    analysis = analyse_scenario(ctx, text)
+    ids = [n.need_id for n in analysis.needs]
+    assert "personalized_customization" in ids and "functional_safety" in ids, ids
+    assert not {"collaborative_design", "identification", "quality_management"} & set(ids), ids
+    assert "等保" not in [n.phrase for n in analysis.needs] + [p for n in analysis.needs for p in n.also], analysis.needs
+    assert analysis.direction == "new_mode", analysis.direction
