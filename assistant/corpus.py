@@ -92,6 +92,8 @@ class Rubric(BaseModel):
     plan_headings: list[str] = []
     # The cover's form fields (项目名称：…): a sentence that is one of them is never evidence.
     cover_labels: list[str] = []
+    # A sign-off line (青岚制药股份有限公司　2026年11月): who wrote it and when, never evidence either.
+    signature_lines: list[str] = []
 
 
 class Case(BaseModel):

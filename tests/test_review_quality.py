@@ -368,3 +368,34 @@ def test_bought_solutions_sales_channels_studied_cases_and_a_wrong_level_revisio
             "2026年9月，我们把宏达五金、立新冲压、永固紧固件这三家厂的技术员请到厂里，把点位表和追溯做法都教给他们，手册也送了。"]}])
     status = {r.id: r.status for r in plain.requirements}
     assert status[3] == "covered" and status[4] == "covered", status
+
+
+def test_group_internal_roll_outs_sign_offs_and_project_numbers_are_no_evidence_plain_booklets_and_visits_are(
+        fake_ctx: Context, tmp_path: Path) -> None:
+    """evals/review_dev12.yaml, in new words: 在集团内推广 to sister plants and an internal exchange meeting are no
+    promotion; a sign-off line (公司名　2026年11月) under 标准应用案例 is no case; an R&D programme's 立项编号 is no
+    standard proposal; a plain booklet printed (写成了一本小册子…印了300本) is a deliverable; small firms shown round
+    and given it (另外5家小厂…来我们厂看了…送给了他们) is promotion; at application 加强宣传推广 is a vague plan."""
+    result = _review(fake_ctx, tmp_path, [
+        {"heading": "三、我们自己写出来的东西", "paragraphs": [
+            "我们把两年照着标准改车间的做法写成了一本40页的小册子，叫《小电机厂按标准上数字化车间的做法》，2026年7月印了300本。"]},
+        {"heading": "四、给别的厂讲了没有", "paragraphs": [
+            "讲了。2026年4月到9月，镇上另外5家做电机的小厂——华通电机、永盛电机、立达电器、金源机电、顺达电机——先后来我们厂看了4次，"
+            "我们把小册子和接线检验表模板送给了他们。"]}])
+    status = {r.id: r.status for r in result.requirements}
+    assert status[3] == "covered" and status[4] == "covered", status
+
+    internal = _review(fake_ctx, tmp_path, [
+        {"heading": "五、经验推广情况", "paragraphs": [
+            "2026年6月起，集团将常州工厂的做法在集团内推广：无锡、南通两家兄弟工厂已完成平台接入，集团召开内部经验交流会3次，参会120人。"]},
+        {"heading": "六、标准应用案例", "paragraphs": ["公司将认真学习兄弟企业的典型案例。", "华通电机股份有限公司\u30002026年11月"]}])
+    status = {r.id: r.status for r in internal.requirements}
+    assert status[4] == "missing" and status[5] == "missing", status
+
+    plan = _review(fake_ctx, tmp_path, [
+        {"heading": "三、标准修订建议和立项建议计划", "paragraphs": [
+            "2028年3月前，针对GB/T 40659—2021的验证方法，向其归口标准化技术委员会提交书面修订建议1份。",
+            "合作高校的“电机绕组智能检测”项目已获省重点研发计划立项（立项编号BE2026033）。"]},
+        {"heading": "五、推广计划", "paragraphs": ["联合体将适时通过多种渠道加强宣传推广，扩大试点影响。"]}], stage="application")
+    status = {r.id: r.status for r in plan.requirements}
+    assert status[2] == "partial" and status[4] == "partial", status

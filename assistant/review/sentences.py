@@ -52,9 +52,10 @@ def instruction_pattern(rubric: Rubric) -> re.Pattern | None:
 
 def cover_pattern(rubric: Rubric) -> re.Pattern | None:
     """A sentence that opens with a cover field, or with the title a PDF glued before it ("…申报书项目名称：…")."""
-    if not rubric.cover_labels:
-        return None
-    return re.compile(rf"^[^。；！？]{{0,60}}?(?:{'|'.join(map(re.escape, rubric.cover_labels))})\s*(?:[：:]|\s\|\s)")
+    patterns = [f"(?:{p})" for p in rubric.signature_lines]
+    if rubric.cover_labels:
+        patterns.append(rf"^[^。；！？]{{0,60}}?(?:{'|'.join(map(re.escape, rubric.cover_labels))})\s*(?:[：:]|\s\|\s)")
+    return re.compile("|".join(patterns)) if patterns else None
 
 
 def build_markers(rubric: Rubric) -> Markers:
