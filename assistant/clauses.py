@@ -148,6 +148,7 @@ class Clause:
     quoted: bool = False  # on a line quoting an earlier message (> 原邮件：…): superseded, never a commitment
     mark: str = ""  # the symbol its line opens with (☐, ☑, ▶…), for checklists
     aside: bool = False  # opens a bracketed aside that holds clauses of its own (…（按GB/T 23331建立，后转版）)
+    asked: bool = False  # ends with a question mark (发泡要不要加？): a question commits to nothing
     stance: str = "context"  # "settled" | "committed" | "weak" (a verb of committing and a need only) | "context"
 
 
@@ -186,7 +187,9 @@ def _untagged(scenario: str) -> str:
     return "".join(chars)
 
 
-_SPEAKER = re.compile(r"^[ \t]*(?P<tag>[\[［][^\]］\n]{1,24}[\]］])[ \t]*(?=\S)", re.M)
+# (…with the speaker's name after the bracket: [2026-11-20 14:02] 周经理：…)
+_SPEAKER = re.compile(r"^[ \t]*(?P<tag>[\[［][^\]］\n]{1,24}[\]］](?:[ \t]*(?:[\u4e00-\u9fff]{1,3}(?:经理|工程师|工|总|主任|厂长|"
+                      r"部长|科长|老师|师傅|主管|助理|秘书|总监)|[小老][\u4e00-\u9fff])[：:])?)[ \t]*(?=\S)", re.M)
 _ASIDE = re.compile(r"[（(](?=[^（）()\n]{2,60}[，,][^（）()\n]{1,40}[）)])")
 
 
@@ -224,7 +227,8 @@ def segment(scenario: str, needs_in, headers: frozenset[str] = frozenset()) -> l
                           text.rstrip().endswith(("：", ":")), needs_in(text),
                           line_end=end >= len(text_) or text_[end] == "\n", row=line_start in rows, end=end,
                           quoted=text_[line_start:line_start + 1] in (">", "＞"), mark=_line_mark(text_, line_start),
-                          aside=at > 0 and scenario[at - 1] in "（("))
+                          aside=at > 0 and scenario[at - 1] in "（(", asked=(end < len(text_) and text_[end] in "？?")
+                          or text.rstrip().endswith(("呢", "吗"))))
         mark_next = False
     return out
 
@@ -268,8 +272,9 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
         if not m:
             continue
         c.stance = "settled"
-        if c.listed and len(_residue(LIST_MARK.sub("", c.text), m, cues.fillers)) <= 2:
-            # "4. 不在本次范围" then "(1) …; (2) …": an item that is only the cue settles its sub-items
+        if c.listed and marker_kind(c.text) and len(_residue(LIST_MARK.sub("", c.text), m, cues.fillers)) <= 2:
+            # "4. 不在本次范围" then "(1) …; (2) …": an item that is only the cue settles its sub-items (an item
+            # counted in words, 另外，刚才说的第三个不算, has no sub-items: what follows is a new commitment)
             for j in _sub_items(clauses, k):
                 clauses[j].stance = "settled"
         if len(_residue(c.text, m, cues.fillers)) <= 2:  # "…，不属于本项目": the cue is about its segment
@@ -380,11 +385,22 @@ def stance(clauses: list[Clause], cues: Cues) -> None:
                 b = clauses[j]
                 if b.stance == "context" and j not in form and not (cues.existing.search(b.text) and not WILL.search(b.text)):
                     b.stance = "committed"
+    # A question (郑工：发泡要不要加？ 面套缝纫那个排产系统呢？) proposes; the answer, if any, commits or settles.
+    for c in clauses:
+        if c.asked and c.stance in ("committed", "weak"):
+            c.stance = "context"
     # A slogan (全面推进数字化转型，提升管理水平，打造行业标杆) names nothing to build: it commits to no scene.
     for c in clauses:
         if c.stance in ("committed", "weak") and not c.needs and not c.heading and cues.slogans.search(c.text) \
                 and len(_slogan_residue(c.text, cues)) <= 1:
             c.stance = "context"
+    # A terse note (钢结构厂。套料排版+数控切割联网；构件二维码从车间跟到工地吊装。) names what it will do without a
+    # verb of intent: when nothing else commits, a clause that names a need and says it does not exist yet commits.
+    if not any(c.stance in ("committed", "weak") for c in clauses):
+        for k, c in enumerate(clauses):
+            if c.stance == "context" and c.needs and not c.asked and k not in form and not cues.existing.search(c.text) \
+                    and not cues.self_description.search(c.text.strip(" ，,")) and not cues.meta.search(c.text.strip(" ，,")):
+                c.stance = "committed"
     # A heading or item label whose whole block is settled (· 比例阀：配套厂供货 → 不变，不在试点) is settled with it.
     for k, c in enumerate(clauses):
         block = _block(clauses, k) if c.heading else []
@@ -443,5 +459,8 @@ def read_clauses(text: str, needs_in, corpus_root: Path) -> list[Clause]:
     """The scenario's clauses with their stance; `needs_in(clause)` gives the (need id, phrase) pairs it names."""
     cues = load_cues(Path(corpus_root))
     clauses = segment(_untagged(text), needs_in, cues.table_headers)
+    if len(_SPEAKER.findall(text)) < 2:  # a question in a chat is a colleague's proposal; one put to us
+        for c in clauses:                # (能不能把…也写进去？…这两个我们是打算一起干的) may be a commitment
+            c.asked = False
     stance(clauses, cues)
     return clauses

@@ -1123,3 +1123,27 @@ def test_scene_reader_takes_chat_exports_acknowledgements_and_work_given_out():
     assert len(got) == 1 and "压力机" in got[0], got
     got = scenes("试点内容：一、建设仓储管理系统，库位扫码；二、光伏屋顶改造原列为第三项，经讨论暂缓，不纳入本次申报。")
     assert len(got) == 1 and "库位" in got[0] and "光伏" not in "".join(got), got
+
+
+def test_scene_reader_takes_verbless_notes_questions_answers_and_withdrawals():
+    """evals/draft_dev11.yaml, in new words: a note with no verb of intent (管材厂。挤出线联网；…) and one that counts
+    its items (两件事：…) commit to the needs they name; a speaker's name after the chat tag is no text; a question
+    (…要不要加？, …那个系统呢) commits to nothing and a bare 不加 settles what it answers; 刚才说的第二个不算 and what
+    it says (用他们自己的系统做，我们只传数据) are out, while the replacement after them (换成…) is a scene."""
+    from assistant.draft.basis import _needs_in as needs_in
+    from assistant.draft.scenes import split_scenes
+
+    def scenes(text: str) -> list[str]:
+        return ["，".join(s.clauses) for s in split_scenes(text, lambda c: needs_in(c, REPO / "corpus"), REPO / "corpus").scenes]
+
+    got = scenes("管材厂。注塑机联网；每根管材二维码跟到客户仓库。\n模具是集团的，不写。")
+    assert len(got) == 2 and "注塑机" in got[0] and "二维码" in got[1] and "模具" not in "".join(got), got
+    got = scenes("纸管厂，两件事：卷管机订单自动排程，分切机换规格参数自动下发。")
+    assert "排程" in "".join(got) and "分切机" in "".join(got), got
+    got = scenes("[2026-11-02 09:10] 李经理：场景先定：注塑机联网采集工艺参数\n[2026-11-02 09:12] 吴工：喷涂要不要加？\n"
+                 "[2026-11-02 09:13] 李经理：喷涂外包给协作厂了，不加\n[2026-11-02 09:15] 吴工：仓库那个WMS系统呢\n"
+                 "[2026-11-02 09:16] 李经理：另外，刚才说的第二个不算，追溯主机厂要求用他们自己的系统做，我们只传数据。"
+                 "换成装配线的扭矩在线判定，拧紧数据按产品编号存档")
+    text = "".join(got)
+    assert "注塑机" in text and "扭矩" in text, got
+    assert not any(w in text for w in ("喷涂", "WMS", "只传数据", "李经理", "不加")), got

@@ -103,8 +103,10 @@ def _pair_pattern(pair: dict) -> re.Pattern:
     things = "|".join(re.escape(str(w).lower()) for w in sorted(pair["objects"], key=len, reverse=True))
     acts = "|".join(re.escape(str(w).lower()) for w in sorted(pair["actions"], key=len, reverse=True))
     gap = rf"[\u4e00-\u9fff、\d]{{0,{int(pair.get('gap', 4))}}}?"  # 12台加工中心和3条造型线联网: counts inside
+    # (`not_after`: words that make the thing another need's, 配方参数下发 being a recipe's)
+    fresh = "".join(f"(?<!{re.escape(str(w).lower())})" for w in pair.get("not_after") or [])
     # …but an action that is the next item of a list (试验机、在线监测) is not done to the thing before it
-    return re.compile(rf"(?:{things}){gap}(?<!、)(?:{acts})|(?:{acts})(?!、){gap}(?:{things})")
+    return re.compile(rf"{fresh}(?:{things}){gap}(?<!、)(?:{acts})|(?:{acts})(?!、){gap}(?:{things})")
 
 
 def folded(text: str) -> str:
