@@ -479,6 +479,7 @@ def test_batch_review_in_chromium(served: str, driver, tmp_path: Path):
     b.wait_for(driver, lambda d: list(d.downloads.glob("*.zip")), 30, "zip download")
 
 
+@needs_browser
 def test_every_tab_in_chinese_for_an_en_us_browser(real_ctx: Context, tmp_path: Path):
     """A new user with an English browser: first start with moving progress, then a flow in every tab, and
     no plumbing, score or English chrome anywhere on screen."""
