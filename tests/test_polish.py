@@ -1049,3 +1049,16 @@ def test_letter_section_and_rule_wrapped_headings_wrapped_list_items_and_new_sal
     sales = by_kind("wording:sales_contact")
     assert "致电" in sales and "二维码" in sales, sales
     assert "新纪元" in by_kind("wording:unverifiable") and "毫无瑕疵" in by_kind("wording:absolute"), kinds
+
+
+def test_a_level_told_in_the_lessons_still_needs_its_baseline(ctx):
+    """evals/polish_dev8.yaml p8-14, in new words: a rate stated as reached inside 推广经验 (…之后，一次装配合格率达到了
+    98.2%) is a result without its before value; one stated from its before value there is not."""
+    s = clean_sections(ctx)
+    text = "\n".join(["一、项目概况", *s["一、项目概况"], "二、标准群构成", *s["二、标准群构成"], "三、实施路径", *s["三、实施路径"],
+                      "四、应用成效", *s["四、应用成效"], "五、推广经验",
+                      "第一，工位防错要先做。第二，扭矩数据按产品编号存档之后，一次装配合格率达到了98.2%，这一做法值得同行借鉴。"
+                      "第三，换型时间由45分钟缩短到20分钟，建议从一条线做起。"])
+    issues = check_text(ctx, text).issues
+    no_basis = " ".join(i.message for i in issues if "figure_no_baseline" in (i.kinds or ()))
+    assert "一次装配合格率达到了98.2%" in no_basis and "20分钟" not in no_basis, no_basis
