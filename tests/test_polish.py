@@ -1033,18 +1033,20 @@ def test_letter_section_and_rule_wrapped_headings_wrapped_list_items_and_new_sal
     s = clean_sections(ctx)
     text = "\n".join([
         "A. 项目概述（Project Overview）", *s["一、项目概况"], "",
-        "§2 标准群构成", *s["二、标准群构成"], "依据GB/T 37393—2019版规划车间。", "",
+        "§2 标准群构成", *s["二、标准群构成"], "依据GB/T 37393—2019版《数字化车间 通用技术要求》规划车间。", "",
         "三｜实施路径", "（1）装配线：部署制造执行系统，实现工单下达、",
         "报工和质量记录的闭环；", "（2）仓储：建设立体库。", "",
         "—— 04 应用成效 ——", "与2022年相比，2025年订单交付周期由40天缩短至26天，出厂产品毫无瑕疵。",
         "据测算，订单交货周期由40天缩短至30天。", "",
         "五、推广经验", *s["五、推广经验"], "项目开启了开关设备智造的新纪元。商务合作请致电：010-8xxx-6xxx，"
         "或扫描下方二维码添加销售顾问微信。"])
-    issues = check_text(ctx, text).issues
+    result = check_text(ctx, text)
+    issues = result.issues
     kinds = [k for i in issues for k in (i.kinds or ())]
     by_kind = lambda k: " ".join(i.message + (i.quote or "") for i in issues if k in (i.kinds or ()))  # noqa: E731
     assert not [i.message for i in issues if i.rule == "sections"], [i.message for i in issues if i.rule == "sections"]
-    assert "“版”" in by_kind("number_form"), by_kind("number_form")
+    assert "其他编号" in result.structure, result.structure  # the report names the scheme it recognised
+    assert "“版”" in by_kind("number_form") and "首次引用缺少标准名称" not in by_kind("number_form"), by_kind("number_form")
     assert "26天" in by_kind("figure_conflict") and "30天" in by_kind("figure_conflict"), by_kind("figure_conflict")
     sales = by_kind("wording:sales_contact")
     assert "致电" in sales and "二维码" in sales, sales

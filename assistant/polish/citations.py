@@ -256,6 +256,7 @@ def _title_problems(text: str, start: int, end: int, need_title: bool) -> list[s
     problems = []
     before = text[max(0, start - 90):start]
     after = text[end:]
+    after = after[1:] if after.startswith("版") else after  # GB/T 37393—2019版《…》: the slip is reported as a form
     bracket = _TITLE_BRACKET.search(before)
     if bracket:
         close = after.lstrip()[:1]

@@ -251,7 +251,8 @@ def text_paras(text: str, names: dict[str, str]) -> list[_Para]:
         elif (_SPACED_NUMBER.match(s) or _OUTLINE_MARK.match(s)) and len(s) <= 40 \
                 and not any(p in s for p in _SENTENCE_MARKS) and known_section(s, marked=True, names=names):
             flush()  # "1 Project Overview｜项目概况", "3 实施方法与技术路线": a clause-numbered heading
-            paras.append(_Para(s, f"第{number}行", "heading", heading_level(s), scheme="ordinal"))
+            scheme = "ordinal" if _SPACED_NUMBER.match(s) else "outline"  # (A. / §2 / 三｜ / —— 04 … ——)
+            paras.append(_Para(s, f"第{number}行", "heading", heading_level(s), scheme=scheme))
         elif known_section(s, marked=not buf and _bare_title(s, lines, number), names=names):
             flush()  # "效果怎么样" alone on its line after a blank one, with text under it: a plain-spoken heading
             paras.append(_Para(s, f"第{number}行", "heading", None, scheme="bare"))
