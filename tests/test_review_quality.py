@@ -399,3 +399,15 @@ def test_group_internal_roll_outs_sign_offs_and_project_numbers_are_no_evidence_
         {"heading": "五、推广计划", "paragraphs": ["联合体将适时通过多种渠道加强宣传推广，扩大试点影响。"]}], stage="application")
     status = {r.id: r.status for r in plan.requirements}
     assert status[2] == "partial" and status[4] == "partial", status
+
+
+def test_a_missing_requirement_quotes_what_its_own_section_said(fake_ctx: Context, tmp_path: Path) -> None:
+    """Tried as a reviewer: when requirement 4 is missing, its advice quotes the sentence under 四、推广情况 (a roll-out
+    inside the group), not a neighbouring section's false friend (a partner's solution 已在8家同行企业应用)."""
+    result = _review(fake_ctx, tmp_path, [
+        {"heading": "三、实施指南", "paragraphs": [
+            "本项目设备平台由合作方承建，采用其成熟的“通用阀门数字化车间解决方案”，该方案已在8家同行企业应用。"]},
+        {"heading": "四、推广情况", "paragraphs": [
+            "2026年起，集团将本厂做法在集团内推广：两家兄弟工厂已完成接入，集团召开内部经验交流会2次。"]}])
+    promotion = next(r for r in result.requirements if r.id == 4)
+    assert promotion.status == "missing" and "集团内推广" in promotion.advice, promotion

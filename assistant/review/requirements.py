@@ -600,7 +600,9 @@ def _partial(req: Requirement, read: list[Candidate]) -> bool:
 
 def _gap_advice(req: Requirement, gaps: list[tuple[Sentence, str]], doc: Document) -> str:
     """A "missing" the document itself explains: what it said instead, quoted, so the reviewer sees it was read."""
-    sentence, kind = next((g for g in gaps if g[1] == "negated"), gaps[0])
+    # (an admission first; else what the requirement's own section said, not a neighbour's false friend)
+    sentence, kind = next((g for g in gaps if g[1] == "negated"),
+                          next((g for g in gaps if _under_own_heading(req, g[0])), gaps[0]))
     e = quote_of(sentence, doc)
     said = f"文中写到“{e.quote}”（{e.location}）"
     if kind == "negated":
