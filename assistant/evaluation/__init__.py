@@ -109,3 +109,8 @@ def render_eval(report: EvalReport) -> str:
     if report.baseline:
         lines.append("回归：" + ("；".join(report.regressions) if report.regressions else "无"))
     return "\n".join(lines)
+
+
+def held_out(split: str) -> bool:
+    """heldout, heldout2, next_heldout…: scored, failures counted and never listed (they must not steer rules)."""
+    return "heldout" in split

@@ -12,7 +12,7 @@ import re
 
 from assistant.context import Context
 from assistant.errors import InputError
-from assistant.evaluation import TaskResult
+from assistant.evaluation import TaskResult, held_out
 from assistant.standards import find_numbers
 
 
@@ -235,7 +235,7 @@ def run_scenarios(ctx: Context, cases: list[dict], split: str) -> TaskResult:
     }
     if ctx.settings.llm != "none":
         metrics.update(_llm_scenarios(ctx, cases, failures))
-    if split.startswith("heldout") and failures:  # counted, never listed: the held-out half must not steer the composer
+    if held_out(split) and failures:  # counted, never listed: the held-out half must not steer the composer
         failures = [f"held-out 一半中有 {len(failures)} 处问题（不列出明细）"]
     return TaskResult(task=f"draft_{split}", cases=len(cases), metrics=metrics, failures=failures)
 

@@ -20,12 +20,13 @@ from collections import Counter
 from pathlib import Path
 
 from assistant.context import Context
-from assistant.evaluation import TaskResult
+from assistant.evaluation import TaskResult, held_out
 from assistant.evaluation.docgen import from_recipe
 from assistant.errors import AssistantError
 from assistant.review import review_file
 
-# dev2-dev12: later development sets, scored, not in the baseline; heldout2, heldout3: further held-out halves (2026-12-04, 2026-12-06)
+# dev2-dev12: later development sets, scored, not in the baseline; heldout2, heldout3: further held-out halves
+# (2026-12-04, 2026-12-06)
 SPLITS = ("dev", "heldout", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "heldout2", "dev10", "dev11",
           "dev12", "heldout3")
 
@@ -92,7 +93,7 @@ def run(ctx: Context, cases: list[dict]) -> TaskResult:
         scored = score_cases(ctx, split_cases, independent_builder(), independent=True)
         result.metrics.update({f"{split}_{k}": v for k, v in scored.metrics.items()})
         result.metrics[f"{split}_cases"] = float(scored.cases)
-        if split.startswith("heldout"):  # counted, never listed: the held-out half must not steer the rules
+        if held_out(split):  # counted, never listed: the held-out half must not steer the rules
             if scored.failures:
                 result.failures.append(f"[{split}] {scored.cases} 个用例中有 {len(scored.failures)} 个不完全正确"
                                        "（不列出明细）")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.context import Context
 from assistant.errors import InputError
-from assistant.evaluation import TaskResult, load_cases
+from assistant.evaluation import TaskResult, held_out, load_cases
 from assistant.standards import parse_number
 from assistant.yamlio import load_yaml
 
@@ -177,7 +177,7 @@ def _score_split(ctx: Context, cases: list[dict], split: str, failures: list[str
         size = len(result.standards)
         dense.append(score_members(case, retrieval_group(ctx, case["scenario"], size, "dense"), True, conv))
         bm25.append(score_members(case, retrieval_group(ctx, case["scenario"], size, "bm25"), True, conv))
-        if not _held_out(split) and (s.problems or not s.direction_ok):
+        if not held_out(split) and (s.problems or not s.direction_ok):
             wrong = [] if s.direction_ok else [f"方向 {result.direction}（应为 {case.get('direction')}）"]
             failures.append(f"{split} {case['id']}：" + "；".join(wrong + s.problems))
     n = max(len(cases), 1)
@@ -193,15 +193,10 @@ def _score_split(ctx: Context, cases: list[dict], split: str, failures: list[str
         out[f"{split}_{name}_must_recall"] = sum(s.must_recall for s in scored) / m
         out[f"{split}_{name}_must_exclude_violations"] = float(sum(s.exclude_hits for s in scored))
     out[f"{split}_bad_input_honesty"] = _bad_inputs(ctx, load_bad_inputs(split) + refusals, split, failures)
-    if _held_out(split):
+    if held_out(split):
         failing = sum(1 for s in ours if s.problems or not s.direction_ok)
         failures.append(f"{split}：{len(cases)} 个用例中有 {failing} 个不完全正确（不列出明细）")
     return out
-
-
-def _held_out(split: str) -> bool:
-    """heldout, next_heldout, heldout2: scored, failures counted and never listed."""
-    return "heldout" in split
 
 
 def _bad_inputs(ctx: Context, cases: list[dict], split: str, failures: list[str]) -> float:
@@ -217,7 +212,7 @@ def _bad_inputs(ctx: Context, cases: list[dict], split: str, failures: list[str]
             continue
         ok = case.get("expect") != "error" and any(HONEST_MARK in n for n in result.notes)
         honest += ok
-        if not ok and not _held_out(split):
+        if not ok and not held_out(split):
             failures.append(f"{split} {case['id']}：无效输入得到了标准群，说明中却没有如实指出")
     return honest / len(cases) if cases else 1.0
 
